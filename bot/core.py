@@ -1,0 +1,115 @@
+"""The core: (question, delegate context) → `Answer`. Knows nothing about Telegram or consoles."""
+
+import asyncio
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.runnables import Runnable
+
+from bot import index
+from bot.answer import Answer, Reason, abstention, answer_chain
+from bot.config import Settings
+from bot.guard import has_text, is_injection
+from bot.language import detect
+from bot.retrieval import Retrieval, Retriever
+from bot.texts import text
+
+log = logging.getLogger(__name__)
+
+_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+@dataclass
+class Context:
+    """What the front end knows about the delegate asking."""
+
+    preferred_language: str | None = None  # chosen in the bot, or the client's language code
+    history: Sequence[str] = field(default_factory=tuple)  # earlier questions, oldest first
+
+
+class Assistant:
+    """Answers delegates' questions from the active index; reloads when the index changes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._loaded_collection = ""
+        self.retriever: Retriever
+        self.chain: Runnable
+        self._neutral: frozenset[str] = frozenset()
+        self.reload()
+
+    def reload(self) -> None:
+        """Open the active index (after an ingest) and rebuild the answer chain on it."""
+        retriever = Retriever.from_settings(self.settings)
+        chain = answer_chain(self.settings, retriever)
+        with self._lock:
+            self.retriever, self.chain = retriever, chain
+            self._neutral = _neutral_words(retriever)
+            self._loaded_collection = retriever.manifest.collection
+
+    @property
+    def menu_data(self) -> dict:
+        """The structured knowledge (agenda, enterprises, investment) of the active index."""
+        return self.retriever.manifest.data
+
+    def _reload_if_reingested(self) -> None:
+        manifest = index.read_manifest(self.settings)
+        if manifest and manifest.collection != self._loaded_collection:
+            log.info("the index was rebuilt (%s); reloading", manifest.collection)
+            self.reload()
+
+    def language(self, question: str, context: Context) -> str:
+        return detect(question, context.preferred_language, self._neutral)
+
+    def ask(self, question: str, context: Context | None = None) -> Answer:
+        context = context or Context()
+        question = question.strip()
+        lang = self.language(question, context)
+        early = self._check_input(question, lang)
+        if early:
+            return early
+        self._reload_if_reingested()
+        retrieval = self._retrieve(question, context)
+        if retrieval.confidence < self.settings.min_confidence or retrieval.best is None:
+            return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever)
+        if retrieval.best.kind == "gap":
+            return abstention(retrieval, lang, Reason.GAP, self.retriever)
+        return self.chain.invoke({"question": question, "lang": lang, "retrieval": retrieval})
+
+    async def ask_async(self, question: str, context: Context | None = None) -> Answer:
+        """`ask` off the event loop: embedding and the LLM call block."""
+        return await asyncio.to_thread(self.ask, question, context)
+
+    def _check_input(self, question: str, lang: str) -> Answer | None:
+        limit = self.settings.max_question_chars
+        if not question:
+            return Answer(text(lang, "empty"), lang, Reason.EMPTY)
+        if len(question) > limit:
+            return Answer(text(lang, "too_long", length=len(question), limit=limit), lang, Reason.TOO_LONG)
+        if not has_text(question):
+            return Answer(text(lang, "no_text"), lang, Reason.NO_TEXT)
+        if is_injection(question):
+            return Answer(text(lang, "refuse"), lang, Reason.REFUSED)
+        return None
+
+    def _retrieve(self, question: str, context: Context) -> Retrieval:
+        """Search for the question; a follow-up that fails alone is read with the previous question."""
+        k = self.settings.top_k
+        alone = self.retriever.search(question, k)
+        if alone.confidence >= self.settings.min_confidence or not context.history:
+            return alone
+        combined = self.retriever.search(f"{context.history[-1]} {question}", k)
+        return combined if combined.confidence > alone.confidence else alone
+
+
+def _neutral_words(retriever: Retriever) -> frozenset[str]:
+    """Latin-script words found in the Chinese entries too: names such as "Brembo" or "Avio",
+    which say nothing about the language of a question."""
+    words = (
+        _NAME_WORD.findall(doc.page_content) for doc in retriever.documents if doc.metadata["lang"] == "zh"
+    )
+    return frozenset(word.lower() for found in words for word in found)

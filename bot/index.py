@@ -1,0 +1,244 @@
+"""The vector index: turn knowledge entries into chunks and keep a Chroma collection in step.
+
+Each ingest writes a fresh collection, re-using the stored embedding of every chunk whose
+content hash is unchanged, then moves the "active" pointer to it in one atomic file
+replace, so a running bot keeps answering from the old index until the new one is complete.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from bot import knowledge
+from bot.config import Settings
+from bot.embeddings import make_embeddings
+from bot.knowledge import Entry, KnowledgeBase
+
+MANIFEST = "index.json"
+CHUNK_CHARS = 600
+EMBED_BATCH = 32
+PROGRESS_MIN_CHUNKS = 64
+
+
+class IndexNotReady(Exception):
+    """The index is missing or was built differently from how it is queried now."""
+
+
+@dataclass
+class Manifest:
+    """What the active index holds and how it was built (stored as `data/index.json`)."""
+
+    collection: str
+    embedder: str
+    fingerprint: str
+    built_at: str
+    chunks: int
+    entries: dict[str, int] = field(default_factory=dict)  # per language
+    missing_translations: dict[str, list[str]] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # knowledge/data/*.yaml, for menus
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    embedder: str = ""
+    missing_translations: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, removed {self.removed}, "
+            f"unchanged {self.unchanged} chunks in {self.seconds:.1f} s ({self.embedder})"
+        )
+
+
+def chroma_client(settings: Settings) -> chromadb.ClientAPI:
+    """A Chroma server client when `CHROMA_HOST` is set, else an on-disk client in the data dir."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+_splitter = RecursiveCharacterTextSplitter(
+    chunk_size=CHUNK_CHARS, chunk_overlap=80, separators=["\n\n", "\n", "。", ". ", "；", "; ", " ", ""]
+)
+
+
+def entry_documents(entry: Entry, root: Path) -> list[tuple[str, Document]]:
+    """The chunks of one entry, with stable ids: its text (split if long) and each sample question.
+
+    A body chunk is embedded with the entry's title in front (`embed`); `entry_body` keeps
+    the whole text so an answer can quote the entry rather than a fragment of it.
+    """
+    base = {
+        "entry_id": entry.id,
+        "lang": entry.lang,
+        "kind": entry.kind,
+        "topic": entry.topic,
+        "title": entry.title,
+        "path": entry.path.relative_to(root.parent).as_posix()
+        if entry.path.is_relative_to(root.parent)
+        else entry.path.as_posix(),
+    }
+    parts = _splitter.split_text(entry.body)
+    pieces = [("body", part, f"{entry.title}\n{part}") for part in parts]
+    pieces += [("question", question, question) for question in entry.questions]
+    documents = []
+    for number, (role, text, embedded) in enumerate(pieces):
+        digest = hashlib.sha256(embedded.encode()).hexdigest()[:16]
+        metadata = {**base, "role": role, "hash": digest, "embed": embedded}
+        if role == "body":
+            metadata["entry_body"] = entry.body
+        documents.append((f"{entry.id}.{entry.lang}.{number}", Document(text, metadata=metadata)))
+    return documents
+
+
+def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
+    return {chunk_id: doc for entry in kb.entries for chunk_id, doc in entry_documents(entry, root)}
+
+
+def read_manifest(settings: Settings) -> Manifest | None:
+    path = settings.data_dir / MANIFEST
+    try:
+        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_manifest(settings: Settings, manifest: Manifest) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2, default=str)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when there is no index, or the knowledge files or embedder changed since it was built."""
+    manifest = read_manifest(settings)
+    if manifest is None:
+        return True
+    _, embedder_name = make_embeddings(settings)
+    return manifest.embedder != embedder_name or manifest.fingerprint != knowledge.fingerprint(
+        settings.knowledge_dir
+    )
+
+
+def _stored(client: chromadb.ClientAPI, manifest: Manifest | None, embedder: str) -> dict[str, Any]:
+    """Chunk id → (hash, embedding) of the active collection, if it was built by this embedder."""
+    if manifest is None or manifest.embedder != embedder:
+        return {}
+    try:
+        collection = client.get_collection(manifest.collection)
+    except Exception:
+        return {}
+    got = collection.get(include=["metadatas", "embeddings"])
+    return {
+        chunk_id: (meta.get("hash"), embedding)
+        for chunk_id, meta, embedding in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)
+    }
+
+
+def _embed(
+    embeddings: Embeddings, texts: list[str], progress: Callable[[int, int], None] | None
+) -> list[list[float]]:
+    vectors: list[list[float]] = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        vectors += embeddings.embed_documents(texts[start : start + EMBED_BATCH])
+        if progress:
+            progress(len(vectors), len(texts))
+    return vectors
+
+
+def ingest(
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+    embeddings: Embeddings | None = None,
+) -> IngestReport:
+    """Validate `knowledge/`, then build the new index and make it active.
+
+    Raises `knowledge.KnowledgeError` before touching anything when a file is invalid.
+    """
+    started = time.perf_counter()
+    kb = knowledge.load(settings.knowledge_dir)
+    default_embeddings, embedder_name = make_embeddings(settings)
+    embeddings = embeddings or default_embeddings
+    documents = build_documents(kb, settings.knowledge_dir)
+
+    client = chroma_client(settings)
+    old = read_manifest(settings)
+    stored = _stored(client, old, embedder_name)
+    report = IngestReport(embedder=embedder_name, missing_translations=kb.missing_translations())
+    ids = list(documents)
+    vectors: dict[str, list[float]] = {}
+    to_embed = []
+    for chunk_id in ids:
+        previous = stored.get(chunk_id)
+        if previous and previous[0] == documents[chunk_id].metadata["hash"]:
+            vectors[chunk_id] = list(previous[1])
+            report.unchanged += 1
+        else:
+            to_embed.append(chunk_id)
+            report.updated += previous is not None
+            report.added += previous is None
+    report.removed = len(set(stored) - set(documents)) if stored else 0
+    new_vectors = _embed(embeddings, [documents[i].metadata["embed"] for i in to_embed], progress)
+    vectors.update(zip(to_embed, new_vectors, strict=True))
+
+    name = f"{settings.collection}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
+    collection = client.create_collection(name, metadata={"hnsw:space": "cosine", "embedder": embedder_name})
+    for start in range(0, len(ids), 512):
+        batch = ids[start : start + 512]
+        collection.add(
+            ids=batch,
+            embeddings=[vectors[i] for i in batch],
+            documents=[documents[i].page_content for i in batch],
+            metadatas=[documents[i].metadata for i in batch],
+        )
+    per_lang: dict[str, int] = {}
+    for entry in kb.entries:
+        per_lang[entry.lang] = per_lang.get(entry.lang, 0) + 1
+    _write_manifest(
+        settings,
+        Manifest(
+            collection=name,
+            embedder=embedder_name,
+            fingerprint=knowledge.fingerprint(settings.knowledge_dir),
+            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            chunks=len(ids),
+            entries=per_lang,
+            missing_translations=report.missing_translations,
+            data=kb.data,
+        ),
+    )
+    # The previous collection stays until the next ingest: a bot still reading it keeps working.
+    _drop_collections(client, settings.collection, keep={name, old.collection if old else name})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _drop_collections(client: chromadb.ClientAPI, prefix: str, keep: set[str]) -> None:
+    for collection in client.list_collections():
+        name = collection if isinstance(collection, str) else collection.name
+        if name.startswith(f"{prefix}-") and name not in keep:
+            client.delete_collection(name)

@@ -1,0 +1,269 @@
+"""The organisers' knowledge base: load and validate `knowledge/` (Markdown entries + YAML data).
+
+Every problem is reported as `file:line: what is wrong`; nothing is returned unless every
+file is valid, so a malformed edit can never reach the index.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from bot import LANGUAGES
+
+ENTRY_GLOB = "entries/*.md"
+DATA_GLOB = "data/*.yaml"
+KINDS = ("fact", "gap")
+TOPICS = ("event", "people", "enterprises", "lishui", "faq")
+MAX_BODY_CHARS = 2000
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FILE_NAME = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
+_REQUIRED = ("id", "lang", "topic", "title", "source", "updated")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one knowledge file."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is not valid; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One language version of one knowledge entry."""
+
+    id: str
+    lang: str
+    topic: str
+    title: str
+    source: str
+    updated: dt.date
+    body: str
+    path: Path
+    questions: tuple[str, ...] = ()
+    kind: str = "fact"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.id, self.lang)
+
+
+@dataclass
+class KnowledgeBase:
+    """All entries (by id and language) and the structured data for menus."""
+
+    entries: list[Entry]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_key = {entry.key: entry for entry in self.entries}
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted({entry.id for entry in self.entries})
+
+    def get(self, entry_id: str, lang: str) -> Entry | None:
+        """The entry in `lang`, else in English, else in any language it exists in."""
+        for candidate in (lang, "en", *LANGUAGES):
+            entry = self._by_key.get((entry_id, candidate))
+            if entry:
+                return entry
+        return None
+
+    def missing_translations(self) -> dict[str, list[str]]:
+        """Entry id → languages it lacks."""
+        have: dict[str, set[str]] = {}
+        for entry in self.entries:
+            have.setdefault(entry.id, set()).add(entry.lang)
+        return {
+            entry_id: [lang for lang in LANGUAGES if lang not in langs]
+            for entry_id, langs in sorted(have.items())
+            if len(langs) < len(LANGUAGES)
+        }
+
+
+def _yaml_line(exc: yaml.YAMLError) -> int:
+    """The 1-based file line of a YAML error: where the broken construct starts, if known.
+
+    Front matter is parsed from just after the opening '---', so its lines match the file's.
+    """
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    return mark.line + 1 if mark else 1
+
+
+def _line_of(text: str, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
+    problems = [
+        Problem(path, 1, f"front matter is missing '{key}'")
+        for key in _REQUIRED
+        if meta.get(key) in (None, "")
+    ]
+    if problems:
+        return problems
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, _line_of(text, key), message))
+
+    name = _FILE_NAME.match(path.name)
+    if not _ID.match(str(meta["id"])):
+        bad("id", f"id '{meta['id']}' must be lowercase letters, digits and dashes")
+    elif not name or name["id"] != meta["id"]:
+        bad("id", f"id '{meta['id']}' does not match the file name (expected {meta['id']}.<lang>.md)")
+    if meta["lang"] not in LANGUAGES:
+        bad("lang", f"lang '{meta['lang']}' must be one of {', '.join(LANGUAGES)}")
+    elif name and name["lang"] != meta["lang"]:
+        bad("lang", f"lang '{meta['lang']}' does not match the file name ('{name['lang']}')")
+    if meta["topic"] not in TOPICS:
+        bad("topic", f"topic '{meta['topic']}' must be one of {', '.join(TOPICS)}")
+    if meta.get("kind", "fact") not in KINDS:
+        bad("kind", f"kind '{meta['kind']}' must be one of {', '.join(KINDS)}")
+    if not isinstance(meta["updated"], dt.date):
+        bad("updated", f"updated '{meta['updated']}' must be a date such as 2026-11-25")
+    questions = meta.get("questions", [])
+    if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
+        bad("questions", "questions must be a list of non-empty texts")
+    return problems
+
+
+def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 1, f"cannot read the file as UTF-8 text ({exc})")]
+    if not text.startswith("---"):
+        return None, [Problem(path, 1, "the file must start with a '---' front matter block")]
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, _yaml_line(exc), f"front matter is not valid YAML: {exc}")]
+    meta = dict(post.metadata)
+    problems = _check_fields(path, text, meta)
+    body = post.content.strip()
+    body_line = text.count("\n", 0, text.find("---", 3)) + 2
+    if not body:
+        problems.append(Problem(path, body_line, "the entry has no text below the front matter"))
+    elif len(body) > MAX_BODY_CHARS:
+        problems.append(
+            Problem(
+                path,
+                body_line,
+                f"the text is {len(body)} characters; split it into entries of at most {MAX_BODY_CHARS}",
+            )
+        )
+    if problems:
+        return None, problems
+    entry = Entry(
+        id=meta["id"],
+        lang=meta["lang"],
+        topic=meta["topic"],
+        title=str(meta["title"]),
+        source=str(meta["source"]),
+        updated=meta["updated"],
+        body=body,
+        path=path,
+        questions=tuple(meta.get("questions", [])),
+        kind=meta.get("kind", "fact"),
+    )
+    return entry, []
+
+
+def _check_lang_maps(path: Path, node: yaml.Node) -> Iterable[Problem]:
+    """Every mapping keyed by languages must give all three (a menu text per language)."""
+    if isinstance(node, yaml.MappingNode):
+        keys = {key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+        if keys and keys <= set(LANGUAGES) and keys != set(LANGUAGES):
+            missing = ", ".join(lang for lang in LANGUAGES if lang not in keys)
+            yield Problem(path, node.start_mark.line + 1, f"text is missing language(s): {missing}")
+        for _, value in node.value:
+            yield from _check_lang_maps(path, value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _check_lang_maps(path, item)
+
+
+def _parse_data(path: Path) -> tuple[Any, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 1, f"cannot read the file as UTF-8 text ({exc})")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, _yaml_line(exc), f"not valid YAML: {exc}")]
+    if node is None:
+        return None, [Problem(path, 1, "the file is empty")]
+    problems = list(_check_lang_maps(path, node))
+    return (None if problems else yaml.safe_load(text)), problems
+
+
+def _duplicates(entries: list[Entry]) -> list[Problem]:
+    seen: dict[tuple[str, str], Path] = {}
+    problems = []
+    for entry in entries:
+        if entry.key in seen:
+            problems.append(
+                Problem(
+                    entry.path, 1, f"entry '{entry.id}' ({entry.lang}) is also defined in {seen[entry.key]}"
+                )
+            )
+        seen.setdefault(entry.key, entry.path)
+    return problems
+
+
+def entry_files(root: Path) -> list[Path]:
+    return sorted(root.glob(ENTRY_GLOB))
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Load and validate the whole knowledge folder; raise `KnowledgeError` listing every problem."""
+    if not root.is_dir():
+        raise KnowledgeError([Problem(root, 0, "the knowledge folder does not exist")])
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    for path in entry_files(root):
+        entry, found = _parse_entry(path)
+        problems += found
+        if entry:
+            entries.append(entry)
+    problems += _duplicates(entries)
+    data: dict[str, Any] = {}
+    for path in sorted(root.glob(DATA_GLOB)):
+        value, found = _parse_data(path)
+        problems += found
+        data[path.stem] = value
+    if not entries and not problems:
+        problems.append(Problem(root, 0, f"no entries found ({ENTRY_GLOB})"))
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(entries=entries, data=data)
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every knowledge file's name and content: changes whenever the knowledge does."""
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob(ENTRY_GLOB), *root.glob(DATA_GLOB)]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

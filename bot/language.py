@@ -1,0 +1,96 @@
+"""Language detection: which of zh / en / it a delegate wrote in."""
+
+import re
+from functools import lru_cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from bot import DEFAULT_LANGUAGE, LANGUAGES
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# Function words settle short questions, where a proper noun ("Hans Song") can outweigh
+# the rest of the sentence for a statistical detector; retrieval also skips them.
+FUNCTION_WORDS = {
+    "en": frozenset(
+        "who what when where which why how is are was were the a an of in on at to do "
+        "does did can could there this that and or for with about from i you me my please "
+        "hello hi thanks thank yes".split()
+    ),
+    "it": frozenset(
+        "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
+        "perché è sono era il lo la i gli le un una uno di del della dei delle degli da "
+        "dal al alla nel nella con per su sul tra fra e o mi ti ci si non anche questo "
+        "questa grazie ciao c ce l un' po".split()
+    ),
+}
+_OTHER_EUROPEAN = (Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.PORTUGUESE)
+_OTHER_CONFIDENCE = 0.6
+_PAIR_CONFIDENCE = 0.65
+
+
+@lru_cache(maxsize=1)
+def _pair_detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.ITALIAN).build()
+
+
+@lru_cache(maxsize=1)
+def _wide_detector() -> LanguageDetector:
+    languages = (Language.ENGLISH, Language.ITALIAN, *_OTHER_EUROPEAN)
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def normalise(code: str | None) -> str | None:
+    """Map a language code such as Telegram's `it-IT` or `zh-hans` to zh/en/it, else None."""
+    if not code:
+        return None
+    short = code.strip().lower().replace("_", "-").split("-")[0]
+    return short if short in LANGUAGES else None
+
+
+def _mostly_chinese(text: str) -> bool:
+    han = len(_HAN.findall(text))
+    if not han or _KANA_HANGUL.search(text):
+        return False
+    latin = sum(len(word) for word in _WORD.findall(_HAN.sub(" ", text)))
+    return han * 3 >= latin  # Chinese, even with a few Latin names such as "Colleferro" in it
+
+
+def _function_word_vote(words: list[str]) -> str | None:
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    en, it = counts["en"], counts["it"]
+    if en > it:
+        return "en"
+    if it > en:
+        return "it"
+    return None
+
+
+def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset()) -> str:
+    """The language to answer `text` in: zh, en or it.
+
+    Han characters mean Chinese. Otherwise function words, then lingua, decide between
+    English and Italian. A text with too little language in it (emoji, a number, a name)
+    falls back to the delegate's `preferred` language, then English; so does a question
+    clearly written in a language the bot does not speak. Words in `neutral` (names that
+    read the same in every language, such as "Brembo") are not evidence either way.
+    """
+    fallback = normalise(preferred) or DEFAULT_LANGUAGE
+    if _mostly_chinese(text):
+        return "zh"
+    words = [w for w in _WORD.findall(text) if w.lower() not in neutral and not _HAN.search(w)]
+    if not words or _KANA_HANGUL.search(text):
+        return fallback
+    rest = " ".join(words)
+    wide = _wide_detector().compute_language_confidence_values(rest)[0]
+    if wide.language in _OTHER_EUROPEAN and wide.value >= _OTHER_CONFIDENCE:
+        return fallback
+    voted = _function_word_vote([w.lower() for w in words])
+    if voted:
+        return voted
+    pair = _pair_detector().compute_language_confidence_values(rest)[0]
+    if pair.value < _PAIR_CONFIDENCE:
+        return fallback
+    return "en" if pair.language == Language.ENGLISH else "it"

@@ -1,0 +1,394 @@
+"""The Telegram front end: one `Application`, small handlers, all answers from the core.
+
+State lives in `context.bot_data` (the assistant, the store, the settings) and in the
+SQLite store (languages, history, votes), never in globals.
+"""
+
+import html
+import logging
+import time
+from collections import deque
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import LANGUAGES, menus
+from bot.answer import Answer
+from bot.config import Settings
+from bot.core import Assistant, Context
+from bot.language import normalise
+from bot.storage import Store
+from bot.texts import LANGUAGE_LABELS, text
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096
+RATE_WINDOW = 60.0
+COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "forget")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
+    return context.bot_data["store"]
+
+
+def _assistant(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
+    return context.bot_data["assistant"]
+
+
+def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data["settings"]
+
+
+def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The delegate's chosen language, else their Telegram client's, else English."""
+    user = update.effective_user
+    if user is None:
+        return "en"
+    return _store(context).language(user.id) or normalise(user.language_code) or "en"
+
+
+def split_message(body: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split text into messages of at most `limit` characters, at paragraph, line or word ends."""
+    parts: list[str] = []
+    while len(body) > limit:
+        cut = max(body.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > 0 else limit
+        parts.append(body[:cut].rstrip())
+        body = body[cut:].lstrip()
+    return [*parts, body] if body else parts
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer as Telegram HTML: escaped text and a short sources footer."""
+    body = html.escape(answer.text)
+    if answer.sources:
+        label = text(answer.language, "source" if len(answer.sources) == 1 else "sources")
+        titles = html.escape(", ".join(source.title for source in answer.sources))
+        body += f"\n\n<i>📄 {label}: {titles}</i>"
+    return body
+
+
+def answer_keyboard(answer: Answer, question_id: int) -> InlineKeyboardMarkup:
+    lang = answer.language
+    if answer.abstained:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")],
+                [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")],
+            ]
+        )
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
+                InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
+            ]
+        ]
+    )
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(LANGUAGE_LABELS[lang], callback_data=f"lang:{lang}") for lang in LANGUAGES]]
+    )
+
+
+async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Reply with `body` (HTML), split into several messages if needed; buttons on the last."""
+    parts = split_message(body)
+    for number, part in enumerate(parts, start=1):
+        await message.reply_html(
+            part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
+        )
+
+
+async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typing indicator; a failure here must never cost the delegate the answer."""
+    try:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    except TelegramError as exc:
+        log.debug("typing indicator failed: %s", exc)
+
+
+def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when this delegate asked more than the allowed questions in the last minute."""
+    limit = _settings(context).rate_limit_per_minute
+    recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(
+        update.effective_user.id, deque()
+    )
+    now = time.monotonic()
+    while recent and now - recent[0] > RATE_WINDOW:
+        recent.popleft()
+    if len(recent) >= limit:
+        return True
+    recent.append(now)
+    return False
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    _store(context).remember_delegate(user.id, update.effective_chat.id, user.full_name)
+    lang = user_language(update, context)
+    name = f", {user.first_name}" if user.first_name else ""
+    await update.effective_message.reply_text(
+        f"{text(lang, 'welcome', name=name)}\n\n{text(lang, 'privacy')}\n\n{text(lang, 'choose_language')}",
+        reply_markup=language_keyboard(),
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(text(user_language(update, context), "help"))
+
+
+async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = user_language(update, context)
+    await update.effective_message.reply_text(text(lang, "choose_language"), reply_markup=language_keyboard())
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    lang = query.data.split(":", 1)[1]
+    if lang not in LANGUAGES:
+        await query.answer()
+        return
+    _store(context).set_language(update.effective_user.id, update.effective_chat.id, lang)
+    await query.answer(text(lang, "language_set"))
+    await query.edit_message_text(text(lang, "language_set") + "\n\n" + text(lang, "help"))
+    await set_chat_commands(context, update.effective_chat.id, lang)
+
+
+async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = user_language(update, context)
+    body = menus.agenda(_assistant(context).menu_data, lang)
+    await send_long(update.effective_message, body, None)
+
+
+async def invest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = user_language(update, context)
+    body = menus.invest(_assistant(context).menu_data, lang)
+    await send_long(update.effective_message, body, None)
+
+
+async def enterprises_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = user_language(update, context)
+    body, keyboard = menus.enterprises(_assistant(context).menu_data, lang, "root")
+    await update.effective_message.reply_html(body, reply_markup=keyboard)
+
+
+async def browse_enterprises(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Inline navigation: edit the same message instead of sending new ones."""
+    query = update.callback_query
+    await query.answer()
+    lang = user_language(update, context)
+    body, keyboard = menus.enterprises(_assistant(context).menu_data, lang, query.data[4:])
+    await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A menu button under an answer (e.g. "Browse the agenda")."""
+    await update.callback_query.answer()
+    await agenda_command(update, context)
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = user_language(update, context)
+    _store(context).forget(update.effective_user.id)
+    context.bot_data.get("recent", {}).pop(update.effective_user.id, None)
+    await update.effective_message.reply_text(text(lang, "forget_done"))
+
+
+async def escalate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Ask a staff member": explain how to reach the organisers."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    lang = user_language(update, context)
+    contact = _settings(context).organiser_contact
+    await update.effective_message.reply_text(
+        text(lang, "contact_organisers", contact=f"\n{contact}" if contact else "")
+    )
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text in a private chat: the core's answer, with sources and feedback buttons."""
+    await reply_with_answer(update, context, update.effective_message.text)
+
+
+async def answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, answer only when the bot is mentioned or replied to."""
+    message = update.effective_message
+    mention = f"@{context.bot.username}"
+    replied = message.reply_to_message and message.reply_to_message.from_user.id == context.bot.id
+    if mention.lower() not in message.text.lower() and not replied:
+        return
+    question = message.text.replace(mention, " ").replace(mention.lower(), " ")
+    await reply_with_answer(update, context, question)
+
+
+async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    store = _store(context)
+    if over_rate_limit(update, context):
+        await message.reply_text(text(user_language(update, context), "rate_limited"))
+        return
+    await show_typing(update, context)
+    history = store.history(chat.id, _settings(context).history_turns)
+    ask = Context(preferred_language=user_language(update, context), history=history)
+    answer = await _assistant(context).ask_async(question, ask)
+    question_id = store.record_question(
+        user.id,
+        chat.id,
+        answer.language,
+        question.strip(),
+        answer.text,
+        str(answer.reason),
+        answer.confidence,
+        ",".join(source.entry_id for source in answer.sources),
+    )
+    await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
+
+
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _, question_id, value = query.data.split(":")
+    lang = user_language(update, context)
+    if not _store(context).vote(int(question_id), update.effective_user.id, int(value)):
+        await query.answer(text(lang, "vote_not_yours"))
+        return
+    await query.answer(text(lang, "vote_thanks"))
+    await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice notes…: say what the bot can do."""
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    await update.effective_message.reply_text(text(user_language(update, context), "unsupported"))
+
+
+async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every failure with its update; tell the delegate, in their language, without a trace."""
+    log.error("error while handling %r", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden) and update.effective_user:
+        _store(context).mark_blocked(update.effective_user.id)
+        return
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, text(user_language(update, context), "error")
+        )
+    except TelegramError:
+        log.exception("could not tell the delegate about the error")
+
+
+# --- the application ---------------------------------------------------------------------------
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(command, text(lang, f"cmd_{command}")) for command in COMMANDS]
+
+
+async def set_chat_commands(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str) -> None:
+    """Show the command menu in the language the delegate chose (best effort)."""
+    from telegram import BotCommandScopeChat
+
+    try:
+        await context.bot.set_my_commands(bot_commands(lang), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not set the chat's command menu: %s", exc)
+
+
+async def publish_commands(application: Application) -> None:
+    """The command menu in every language (Telegram picks by the client's language)."""
+    for lang in LANGUAGES:
+        try:
+            language_code = None if lang == "en" else lang
+            await application.bot.set_my_commands(bot_commands(lang), language_code=language_code)
+        except TelegramError as exc:
+            log.warning("could not publish the %s command menu: %s", lang, exc)
+
+
+def add_handlers(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("lang", lang_command))
+    application.add_handler(CommandHandler("agenda", agenda_command))
+    application.add_handler(CommandHandler("enterprises", enterprises_command))
+    application.add_handler(CommandHandler("invest", invest_command))
+    application.add_handler(CommandHandler("forget", forget_command))
+    application.add_handler(CommandHandler("human", escalate))
+    application.add_handler(CallbackQueryHandler(choose_language, pattern=r"^lang:"))
+    application.add_handler(CallbackQueryHandler(browse_enterprises, pattern=r"^ent:"))
+    application.add_handler(CallbackQueryHandler(vote, pattern=r"^vote:\d+:-?1$"))
+    application.add_handler(CallbackQueryHandler(escalate, pattern=r"^human:"))
+    application.add_handler(CallbackQueryHandler(show_menu, pattern=r"^menu:"))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_question))
+    application.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, answer_in_group)
+    )
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, unsupported_message))
+    application.add_error_handler(handle_error)
+
+
+def build_application(
+    settings: Settings, assistant: Assistant, store: Store | None = None, **builder_options: Any
+) -> Application:
+    """The one place the `Application` is built. `builder_options` name builder methods
+    (e.g. `request=...`) for tests."""
+    builder = ApplicationBuilder().token(settings.telegram_bot_token or "")
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(publish_commands)
+    for option, value in builder_options.items():
+        builder = getattr(builder, option)(value)
+    application = builder.build()
+    application.bot_data.update(
+        settings=settings, assistant=assistant, store=store or Store(settings.database_path)
+    )
+    add_handlers(application)
+    return application
+
+
+def run_bot(settings: Settings, assistant: Assistant) -> None:
+    """Run until interrupted: a webhook when `WEBHOOK_URL` is set, else long polling."""
+    application = build_application(settings, assistant)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_url.rsplit("/", 1)[-1],
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

