@@ -17,12 +17,12 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.config import Settings
 from bot.language import detect
+from bot.llm import LANGUAGE_NAMES, chat_model
 from bot.retrieval import Hit, Retrieval, Retriever
 from bot.texts import text
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English", "it": "Italian"}
 NO_ANSWER = "NO_ANSWER"
 
 
@@ -138,16 +138,7 @@ def _context(retriever: Retriever, retrieval: Retrieval, lang: str) -> str:
 
 def llm_answer(settings: Settings, retriever: Retriever) -> Runnable:
     """Grounded generation with an OpenAI-compatible chat model, checked before it is trusted."""
-    from langchain_openai import ChatOpenAI
-
-    model = ChatOpenAI(
-        model=settings.openai_model,
-        api_key=settings.openai_api_key,  # type: ignore[arg-type]
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout,
-        max_retries=0,
-        temperature=0,
-    )
+    model = chat_model(settings)
 
     def prompt_inputs(inputs: dict[str, Any]) -> dict[str, str]:
         return {

@@ -1,6 +1,7 @@
 """Command line: `python -m bot [run|chat|ingest|eval]` and `python ingest.py`."""
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -62,8 +63,10 @@ def ingest_command(argv: list[str] | None = None, settings: Settings | None = No
 def _ensure_index(settings: Settings) -> bool:
     if not index.is_stale(settings):
         return True
-    print("The index is missing or out of date: ingesting the knowledge base first.")
-    return ingest_command(["--quiet"], settings) == 0
+    # Progress goes to stderr: stdout may be the evaluation's JSON.
+    print("The index is missing or out of date: ingesting the knowledge base first.", file=sys.stderr)
+    with contextlib.redirect_stdout(sys.stderr):
+        return ingest_command(["--quiet"], settings) == 0
 
 
 def _assistant(settings: Settings):  # noqa: ANN202 - imported lazily, the model takes a moment

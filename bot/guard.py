@@ -15,7 +15,7 @@ _INJECTION = re.compile(
             r"\b(ignora|dimentica)\w*\b.{0,40}\b(istruzion\w*|regol\w*|prompt)",
             r"\bprompt (di|del) sistema\b|\bistruzioni (di sistema|nascoste|iniziali)\b",
             r"忽略.{0,12}(指令|指示|规则|提示|设定)|忘记.{0,12}(指令|指示|规则|设定)",
-            r"系统提示|提示词|系统指令|你现在是|扮演",
+            r"系统提示|提示词|系统指令|你现在是|(你|请)来?扮演",
         ]
     ),
     re.IGNORECASE | re.DOTALL,

@@ -72,7 +72,7 @@ class Store:
         self._db.executescript(SCHEMA)
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN")
             try:
@@ -82,13 +82,18 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    def executescript(self, script: str) -> None:
+        """Create tables (idempotent `CREATE … IF NOT EXISTS` scripts of other modules)."""
+        with self._lock:
+            self._db.executescript(script)
+
     def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
     def execute(self, sql: str, params: tuple = ()) -> int:
         """Run one statement in a transaction; the new row id (for an insert)."""
-        with self._tx() as db:
+        with self.transaction() as db:
             return db.execute(sql, params).lastrowid or 0
 
     # --- delegates -------------------------------------------------------------------------
@@ -141,6 +146,10 @@ class Store:
         rows = self.query("SELECT * FROM questions WHERE id = ?", (question_id,))
         return Asked(**dict(rows[0])) if rows else None
 
+    def last_question(self, user_id: int) -> Asked | None:
+        rows = self.query("SELECT * FROM questions WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,))
+        return Asked(**dict(rows[0])) if rows else None
+
     def history(self, chat_id: int, turns: int) -> list[str]:
         """The chat's last `turns` answered questions, oldest first (for follow-ups)."""
         if turns <= 0:
@@ -167,6 +176,6 @@ class Store:
 
     def forget(self, user_id: int) -> None:
         """Delete everything stored about one delegate."""
-        with self._tx() as db:
+        with self.transaction() as db:
             for table in ("votes", "questions", "delegates"):
                 db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))

@@ -34,38 +34,19 @@ from bot import LANGUAGES, menus
 from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Assistant, Context
-from bot.language import normalise
 from bot.storage import Store
+from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
+from bot.telegram_handoff import add_handoff_handlers, resume_tickets, tickets_of
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
 RATE_WINDOW = 60.0
-COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "forget")
+COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "end", "forget")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
-    return context.bot_data["store"]
-
-
-def _assistant(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
-    return context.bot_data["assistant"]
-
-
-def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return context.bot_data["settings"]
-
-
-def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The delegate's chosen language, else their Telegram client's, else English."""
-    user = update.effective_user
-    if user is None:
-        return "en"
-    return _store(context).language(user.id) or normalise(user.language_code) or "en"
 
 
 def split_message(body: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -118,8 +99,10 @@ async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | 
     """Reply with `body` (HTML), split into several messages if needed; buttons on the last."""
     parts = split_message(body)
     for number, part in enumerate(parts, start=1):
-        await message.reply_html(
-            part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
+        await with_retries(
+            lambda part=part, number=number: message.reply_html(
+                part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
+            )
         )
 
 
@@ -133,7 +116,7 @@ async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True when this delegate asked more than the allowed questions in the last minute."""
-    limit = _settings(context).rate_limit_per_minute
+    limit = settings_of(context).rate_limit_per_minute
     recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(
         update.effective_user.id, deque()
     )
@@ -151,7 +134,7 @@ def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    _store(context).remember_delegate(user.id, update.effective_chat.id, user.full_name)
+    store_of(context).remember_delegate(user.id, update.effective_chat.id, user.full_name)
     lang = user_language(update, context)
     name = f", {user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
@@ -175,7 +158,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if lang not in LANGUAGES:
         await query.answer()
         return
-    _store(context).set_language(update.effective_user.id, update.effective_chat.id, lang)
+    store_of(context).set_language(update.effective_user.id, update.effective_chat.id, lang)
     await query.answer(text(lang, "language_set"))
     await query.edit_message_text(text(lang, "language_set") + "\n\n" + text(lang, "help"))
     await set_chat_commands(context, update.effective_chat.id, lang)
@@ -183,19 +166,19 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
-    body = menus.agenda(_assistant(context).menu_data, lang)
+    body = menus.agenda(assistant_of(context).menu_data, lang)
     await send_long(update.effective_message, body, None)
 
 
 async def invest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
-    body = menus.invest(_assistant(context).menu_data, lang)
+    body = menus.invest(assistant_of(context).menu_data, lang)
     await send_long(update.effective_message, body, None)
 
 
 async def enterprises_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
-    body, keyboard = menus.enterprises(_assistant(context).menu_data, lang, "root")
+    body, keyboard = menus.enterprises(assistant_of(context).menu_data, lang, "root")
     await update.effective_message.reply_html(body, reply_markup=keyboard)
 
 
@@ -204,7 +187,7 @@ async def browse_enterprises(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     await query.answer()
     lang = user_language(update, context)
-    body, keyboard = menus.enterprises(_assistant(context).menu_data, lang, query.data[4:])
+    body, keyboard = menus.enterprises(assistant_of(context).menu_data, lang, query.data[4:])
     await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
@@ -216,20 +199,10 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
-    _store(context).forget(update.effective_user.id)
+    store_of(context).forget(update.effective_user.id)
+    tickets_of(context).forget(update.effective_user.id)
     context.bot_data.get("recent", {}).pop(update.effective_user.id, None)
     await update.effective_message.reply_text(text(lang, "forget_done"))
-
-
-async def escalate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "Ask a staff member": explain how to reach the organisers."""
-    if update.callback_query:
-        await update.callback_query.answer()
-    lang = user_language(update, context)
-    contact = _settings(context).organiser_contact
-    await update.effective_message.reply_text(
-        text(lang, "contact_organisers", contact=f"\n{contact}" if contact else "")
-    )
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -253,14 +226,14 @@ async def answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    store = _store(context)
+    store = store_of(context)
     if over_rate_limit(update, context):
         await message.reply_text(text(user_language(update, context), "rate_limited"))
         return
     await show_typing(update, context)
-    history = store.history(chat.id, _settings(context).history_turns)
+    history = store.history(chat.id, settings_of(context).history_turns)
     ask = Context(preferred_language=user_language(update, context), history=history)
-    answer = await _assistant(context).ask_async(question, ask)
+    answer = await assistant_of(context).ask_async(question, ask)
     question_id = store.record_question(
         user.id,
         chat.id,
@@ -278,7 +251,7 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     _, question_id, value = query.data.split(":")
     lang = user_language(update, context)
-    if not _store(context).vote(int(question_id), update.effective_user.id, int(value)):
+    if not store_of(context).vote(int(question_id), update.effective_user.id, int(value)):
         await query.answer(text(lang, "vote_not_yours"))
         return
     await query.answer(text(lang, "vote_thanks"))
@@ -298,7 +271,7 @@ async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden) and update.effective_user:
-        _store(context).mark_blocked(update.effective_user.id)
+        store_of(context).mark_blocked(update.effective_user.id)
         return
     try:
         await context.bot.send_message(
@@ -335,8 +308,14 @@ async def publish_commands(application: Application) -> None:
             log.warning("could not publish the %s command menu: %s", lang, exc)
 
 
+async def on_startup(application: Application) -> None:
+    await publish_commands(application)
+    await resume_tickets(application)
+
+
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
+    add_handoff_handlers(application)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("lang", lang_command))
@@ -344,11 +323,9 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("enterprises", enterprises_command))
     application.add_handler(CommandHandler("invest", invest_command))
     application.add_handler(CommandHandler("forget", forget_command))
-    application.add_handler(CommandHandler("human", escalate))
     application.add_handler(CallbackQueryHandler(choose_language, pattern=r"^lang:"))
     application.add_handler(CallbackQueryHandler(browse_enterprises, pattern=r"^ent:"))
     application.add_handler(CallbackQueryHandler(vote, pattern=r"^vote:\d+:-?1$"))
-    application.add_handler(CallbackQueryHandler(escalate, pattern=r"^human:"))
     application.add_handler(CallbackQueryHandler(show_menu, pattern=r"^menu:"))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_question))
     application.add_handler(
@@ -367,7 +344,7 @@ def build_application(
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(publish_commands)
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(on_startup)
     for option, value in builder_options.items():
         builder = getattr(builder, option)(value)
     application = builder.build()

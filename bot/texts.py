@@ -54,13 +54,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vote_not_yours": "You can only rate your own answers.",
         "ask_staff": "🙋 Ask a staff member",
         "browse_agenda": "📅 Browse the agenda",
-        "contact_organisers": "Staff are not reachable through the bot yet. Please ask "
-        "the organisers at the registration desk.{contact}",
+        "contact_organisers": "Staff cannot be reached through the bot at the moment. "
+        "Please contact the organisers directly.{contact}",
         "unsupported": "I can only read text. Ask me a question in 中文, English or "
         "Italiano, or try /agenda, /enterprises and /invest.",
         "rate_limited": "You are asking very quickly. Please wait a few seconds and ask again.",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
-        "forget_done": "Done: I deleted your language choice, your questions and your votes.",
+        "forget_done": "Done: I deleted your language choice, your questions, your votes and your "
+        "conversations with the staff.",
         "cmd_start": "Welcome and language",
         "cmd_help": "What I can do",
         "cmd_agenda": "The programme",
@@ -69,6 +70,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_lang": "Change language",
         "cmd_human": "Ask a staff member",
         "cmd_forget": "Delete my data",
+        "handoff_opened": "I passed your question to the staff (ticket #{number}). A person will answer "
+        "here; just keep writing. /end closes the conversation.",
+        "handoff_need_question": "What should I ask the staff? Send /human followed by your question.",
+        "handoff_already_open": "You already have an open conversation with the staff (ticket #{number}). "
+        "Just write here; /end closes it.",
+        "handoff_unreachable": "Sorry, I could not reach the staff just now. Please try again in a moment.",
+        "handoff_relay_failed": "Sorry, your message did not reach the staff. Please send it again.",
+        "handoff_staff_says": "👤 {name} (staff):",
+        "handoff_original": "Original",
+        "handoff_untranslated": "(not translated)",
+        "handoff_resolved": "The staff marked your question (ticket #{number}) as answered. "
+        "Ask me anything else whenever you like.",
+        "handoff_returned": "The staff handed the conversation back to me. Ask me anything about the meeting.",
+        "handoff_ended": "You ended the conversation with the staff (ticket #{number}).",
+        "handoff_none": "You have no open conversation with the staff.",
+        "handoff_busy": "The staff are busy and nobody has picked up your question (ticket #{number}) yet. "
+        "It stays in the queue and the answer will arrive here; meanwhile you can ask me other questions.",
+        "cmd_end": "End the conversation with staff",
     },
     "zh": {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
@@ -109,11 +128,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vote_not_yours": "您只能评价自己收到的回答。",
         "ask_staff": "🙋 联系工作人员",
         "browse_agenda": "📅 查看议程",
-        "contact_organisers": "目前还无法通过机器人联系工作人员，请到签到处咨询主办方。{contact}",
+        "contact_organisers": "目前无法通过机器人联系工作人员，请直接联系主办方。{contact}",
         "unsupported": "我只能读取文字。请用中文、English 或 Italiano 提问，或试试 /agenda、/enterprises 和 /invest。",
         "rate_limited": "您提问太快了，请稍等几秒再问。",
         "error": "抱歉，我这边出了点问题，请稍后再试。",
-        "forget_done": "已完成：您的语言设置、提问和评价均已删除。",
+        "forget_done": "已完成：您的语言设置、提问、评价以及与工作人员的对话均已删除。",
         "cmd_start": "欢迎与语言",
         "cmd_help": "我能做什么",
         "cmd_agenda": "议程",
@@ -122,6 +141,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_lang": "切换语言",
         "cmd_human": "联系工作人员",
         "cmd_forget": "删除我的数据",
+        "handoff_opened": "已将您的问题转给工作人员（工单 #{number}）。工作人员会在这里回复您，您可以继续留言。发送 /end 结束对话。",
+        "handoff_need_question": "请告诉我要问工作人员什么：发送 /human 加上您的问题。",
+        "handoff_already_open": "您已有一个与工作人员的对话（工单 #{number}）。直接在这里留言即可；发送 /end 结束。",
+        "handoff_unreachable": "抱歉，暂时无法联系到工作人员，请稍后再试。",
+        "handoff_relay_failed": "抱歉，您的消息没有送达工作人员，请重新发送。",
+        "handoff_staff_says": "👤 {name}（工作人员）：",
+        "handoff_original": "原文",
+        "handoff_untranslated": "（未翻译）",
+        "handoff_resolved": "工作人员已将您的问题（工单 #{number}）标记为已解答。如有其他问题，随时问我。",
+        "handoff_returned": "工作人员已将对话交还给我。关于对接会的问题，请随时问我。",
+        "handoff_ended": "您已结束与工作人员的对话（工单 #{number}）。",
+        "handoff_none": "您目前没有与工作人员的对话。",
+        "handoff_busy": "工作人员正忙，您的问题（工单 #{number}）暂时还没有人接手。问题会保留在队列中，答复会发到这里；"
+        "在此期间您可以继续问我其他问题。",
+        "cmd_end": "结束与工作人员的对话",
     },
     "it": {
         "dont_know": (
@@ -174,13 +208,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vote_not_yours": "Puoi valutare solo le tue risposte.",
         "ask_staff": "🙋 Chiedi allo staff",
         "browse_agenda": "📅 Vedi il programma",
-        "contact_organisers": "Per ora lo staff non è raggiungibile tramite il bot. "
-        "Chiedi agli organizzatori al banco di registrazione.{contact}",
+        "contact_organisers": "Al momento lo staff non è raggiungibile tramite il bot. "
+        "Contatta direttamente gli organizzatori.{contact}",
         "unsupported": "Posso leggere solo testo. Fammi una domanda in 中文, English o "
         "Italiano, oppure prova /agenda, /enterprises e /invest.",
         "rate_limited": "Stai facendo domande molto velocemente. Aspetta qualche secondo e riprova.",
         "error": "Mi dispiace, qualcosa è andato storto da parte mia. Riprova tra un momento.",
-        "forget_done": "Fatto: ho cancellato la tua lingua, le tue domande e i tuoi voti.",
+        "forget_done": "Fatto: ho cancellato la tua lingua, le tue domande, i tuoi voti e le "
+        "conversazioni con lo staff.",
         "cmd_start": "Benvenuto e lingua",
         "cmd_help": "Cosa so fare",
         "cmd_agenda": "Il programma",
@@ -189,8 +224,75 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_lang": "Cambia lingua",
         "cmd_human": "Parla con lo staff",
         "cmd_forget": "Cancella i miei dati",
+        "handoff_opened": "Ho passato la tua domanda allo staff (ticket #{number}). Una persona ti "
+        "risponderà qui; puoi continuare a scrivere. /end chiude la conversazione.",
+        "handoff_need_question": "Cosa devo chiedere allo staff? Invia /human seguito dalla tua domanda.",
+        "handoff_already_open": "Hai già una conversazione aperta con lo staff (ticket #{number}). "
+        "Scrivi pure qui; /end la chiude.",
+        "handoff_unreachable": "Mi dispiace, ora non riesco a raggiungere lo staff. Riprova tra un momento.",
+        "handoff_relay_failed": "Mi dispiace, il tuo messaggio non è arrivato allo staff. Invialo di nuovo.",
+        "handoff_staff_says": "👤 {name} (staff):",
+        "handoff_original": "Originale",
+        "handoff_untranslated": "(non tradotto)",
+        "handoff_resolved": "Lo staff ha segnato la tua domanda (ticket #{number}) come risolta. "
+        "Chiedimi pure altro quando vuoi.",
+        "handoff_returned": "Lo staff mi ha ripassato la conversazione. Chiedimi pure qualsiasi cosa sull'incontro.",
+        "handoff_ended": "Hai chiuso la conversazione con lo staff (ticket #{number}).",
+        "handoff_none": "Non hai conversazioni aperte con lo staff.",
+        "handoff_busy": "Lo staff è occupato e nessuno ha ancora preso la tua domanda (ticket #{number}). "
+        "Resta in coda e la risposta arriverà qui; intanto puoi farmi altre domande.",
+        "cmd_end": "Chiudi la conversazione con lo staff",
     },
 }
+
+
+# The staff chat works in English; delegates' words reach it with an English rendering.
+STAFF_TEXTS: dict[str, str] = {
+    "ticket": "🎫 <b>Ticket #{number}</b> · {status}\nDelegate {pseudonym} ({name}) · language: {language}",
+    "question": "<b>Question:</b> {question}",
+    "english": "<b>English:</b> {english}",
+    "bot_tried": "<b>The bot said:</b> {answer}",
+    "no_llm": "<i>(no LLM configured: messages are not translated)</i>",
+    "how_to_answer": "Reply to this message (or write in this topic) to answer the delegate.",
+    "claim": "✋ Claim",
+    "resolve": "✅ Resolve",
+    "return": "🤖 Return to bot",
+    "save": "💾 Save as knowledge",
+    "claimed": "Ticket #{number} claimed by {name}.",
+    "claimed_by": "Ticket #{number} is already claimed by {name}.",
+    "resolved": "Ticket #{number} resolved by {name}.",
+    "returned": "Ticket #{number} returned to the bot by {name}.",
+    "ended": "The delegate ended ticket #{number}.",
+    "closed": "Ticket #{number} is already {status}.",
+    "unknown": "There is no ticket #{number}.",
+    "not_staff": "Only members of the staff chat can act on tickets.",
+    "delegate_says": "💬 {pseudonym} ({name}):",
+    "delivered": "✓ Delivered to {pseudonym}{translated}.",
+    "translated": " (translated into {language})",
+    "relay_failed": "⚠️ Could not deliver to {pseudonym}: {error}. The message is kept on ticket #{number}.",
+    "busy_told": "⏰ Nobody claimed ticket #{number} within {minutes:g} minutes; the delegate was told staff are busy.",
+    "no_tickets": "No open tickets.",
+    "tickets_line": "#{number} · {status} · {pseudonym} · {language} · {age} min · {question}",
+    "usage_number": "Usage: /{command} <ticket number>",
+    "no_staff_answer": "Ticket #{number} has no staff answer to save yet.",
+    "draft": "📝 <b>Knowledge draft #{draft}</b> from ticket #{number} (entry <code>{entry}</code>):",
+    "draft_version": "<b>{language}</b> · Q: {question}\nA: {answer}",
+    "draft_wait": "An organiser (ADMIN_IDS) approves it before the bot uses it.",
+    "approve": "👍 Approve and publish",
+    "reject": "🗑 Reject",
+    "not_admin": "Only organisers (ADMIN_IDS) can approve or reject drafts.",
+    "draft_approved": "Draft #{draft} approved by {name} and published: the bot now answers this itself "
+    "({summary}).",
+    "draft_rejected": "Draft #{draft} rejected by {name}.",
+    "draft_failed": "Draft #{draft} could not be published: {error}",
+    "draft_decided": "Draft #{number} is already {status}.",
+    "draft_unknown": "There is no draft #{number}.",
+}
+
+
+def staff_text(key: str, **values: object) -> str:
+    """A text for the staff chat (English)."""
+    return STAFF_TEXTS[key].format(**values) if values else STAFF_TEXTS[key]
 
 
 LANGUAGE_LABELS = {"zh": "中文", "en": "English", "it": "Italiano"}

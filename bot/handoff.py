@@ -1,0 +1,392 @@
+"""Staff handoff: tickets a person takes over, the messages relayed on them, and knowledge
+drafts made from staff answers. Persisted in the bot's SQLite database; knows nothing
+about Telegram (the Telegram layer is `telegram_handoff.py`).
+
+A ticket goes open → claimed → resolved, or is returned to the bot / ended by the
+delegate. A delegate has at most one active (open or claimed) ticket at a time.
+"""
+
+import datetime as dt
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from bot import LANGUAGES
+from bot.storage import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    delegate TEXT NOT NULL,
+    language TEXT NOT NULL,
+    question TEXT NOT NULL,
+    bot_answer TEXT NOT NULL DEFAULT '',
+    sources TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    staff_id INTEGER,
+    staff_name TEXT NOT NULL DEFAULT '',
+    thread_id INTEGER,
+    staff_message_id INTEGER,
+    created_at REAL NOT NULL,
+    claimed_at REAL,
+    closed_at REAL,
+    busy_notified INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS tickets_user ON tickets (user_id, status);
+CREATE TABLE IF NOT EXISTS ticket_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    direction TEXT NOT NULL CHECK (direction IN ('delegate', 'staff')),
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    translation TEXT,
+    staff_message_id INTEGER,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticket_messages_staff ON ticket_messages (staff_message_id);
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER,
+    entry_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    versions TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    created_by TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    decided_by TEXT NOT NULL DEFAULT '',
+    decided_at REAL
+);
+"""
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    RETURNED = "returned"  # staff gave the conversation back to the bot
+    ENDED = "ended"  # the delegate ended it with /end
+
+
+ACTIVE = (Status.OPEN, Status.CLAIMED)
+
+
+class TicketError(Exception):
+    """An action that does not fit the ticket's state; `key` names the message in `texts`."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(key)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    user_id: int
+    chat_id: int
+    delegate: str
+    language: str
+    question: str
+    bot_answer: str
+    sources: str
+    status: Status
+    staff_id: int | None
+    staff_name: str
+    thread_id: int | None
+    staff_message_id: int | None
+    created_at: float
+    claimed_at: float | None
+    closed_at: float | None
+    busy_notified: int
+    last_error: str
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def pseudonym(self) -> str:
+        """A stable label for staff that does not reveal the delegate's Telegram id."""
+        return "D-" + hashlib.sha256(f"delegate:{self.user_id}".encode()).hexdigest()[:6].upper()
+
+
+@dataclass(frozen=True)
+class Relay:
+    """One message carried between delegate and staff on a ticket."""
+
+    id: int
+    ticket_id: int
+    direction: str
+    author: str
+    text: str
+    translation: str | None
+    staff_message_id: int | None
+    delivered: int
+    error: str
+    at: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A knowledge entry proposed from a staff answer, waiting for an organiser."""
+
+    id: int
+    ticket_id: int | None
+    entry_id: str
+    title: str
+    versions: dict[str, dict[str, str]]  # lang → {"question": …, "answer": …}
+    status: str
+    created_by: str
+    created_at: float
+    decided_by: str
+    decided_at: float | None
+
+
+def _ticket(row: object) -> Ticket:
+    values = dict(row)  # type: ignore[call-overload]
+    values["status"] = Status(values["status"])
+    return Ticket(**values)
+
+
+def _draft(row: object) -> Draft:
+    values = dict(row)  # type: ignore[call-overload]
+    values["versions"] = yaml.safe_load(values["versions"])
+    return Draft(**values)
+
+
+class Tickets:
+    """Tickets, their relayed messages and knowledge drafts, in the bot's database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        store.executescript(SCHEMA)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, ticket_id: int) -> Ticket:
+        rows = self.store.query("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        if not rows:
+            raise TicketError("unknown", number=ticket_id)
+        return _ticket(rows[0])
+
+    def active_for(self, user_id: int) -> Ticket | None:
+        rows = self.store.query(
+            "SELECT * FROM tickets WHERE user_id = ? AND status IN (?, ?) ORDER BY id DESC LIMIT 1",
+            (user_id, *ACTIVE),
+        )
+        return _ticket(rows[0]) if rows else None
+
+    def active(self) -> list[Ticket]:
+        """Open and claimed tickets, oldest first."""
+        rows = self.store.query("SELECT * FROM tickets WHERE status IN (?, ?) ORDER BY id", ACTIVE)
+        return [_ticket(row) for row in rows]
+
+    def for_staff_message(self, thread_id: int | None, reply_to: int | None) -> Ticket | None:
+        """The ticket a staff message belongs to: its forum topic, or the message it replies to."""
+        if thread_id:
+            rows = self.store.query(
+                "SELECT * FROM tickets WHERE thread_id = ? ORDER BY id DESC", (thread_id,)
+            )
+            if rows:
+                return _ticket(rows[0])
+        if not reply_to:
+            return None
+        rows = self.store.query(
+            "SELECT t.* FROM tickets t WHERE t.staff_message_id = ? UNION "
+            "SELECT t.* FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id "
+            "WHERE m.staff_message_id = ?",
+            (reply_to, reply_to),
+        )
+        return _ticket(rows[0]) if rows else None
+
+    def messages(self, ticket_id: int) -> list[Relay]:
+        rows = self.store.query("SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+        return [Relay(**dict(row)) for row in rows]
+
+    def unclaimed_since(self, seconds: float) -> list[Ticket]:
+        """Open tickets nobody claimed for `seconds`, whose delegate was not told yet."""
+        rows = self.store.query(
+            "SELECT * FROM tickets WHERE status = ? AND busy_notified = 0 AND created_at <= ? ORDER BY id",
+            (Status.OPEN, time.time() - seconds),
+        )
+        return [_ticket(row) for row in rows]
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def open(
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        delegate: str,
+        language: str,
+        question: str,
+        bot_answer: str = "",
+        sources: str = "",
+    ) -> Ticket:
+        """A new ticket; a delegate with an active ticket gets `TicketError("handoff_already_open")`."""
+        current = self.active_for(user_id)
+        if current:
+            raise TicketError("handoff_already_open", number=current.id)
+        ticket_id = self.store.execute(
+            "INSERT INTO tickets (user_id, chat_id, delegate, language, question, bot_answer, sources, "
+            "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, chat_id, delegate, language, question, bot_answer, sources, Status.OPEN, time.time()),
+        )
+        return self.get(ticket_id)
+
+    def posted(self, ticket_id: int, thread_id: int | None, message_id: int) -> Ticket:
+        """Remember where the ticket lives in the staff chat."""
+        self.store.execute(
+            "UPDATE tickets SET thread_id = ?, staff_message_id = ? WHERE id = ?",
+            (thread_id, message_id, ticket_id),
+        )
+        return self.get(ticket_id)
+
+    def claim(self, ticket_id: int, staff_id: int, staff_name: str) -> Ticket:
+        ticket = self._active(ticket_id)
+        if ticket.status is Status.CLAIMED and ticket.staff_id != staff_id:
+            raise TicketError("claimed_by", number=ticket_id, name=ticket.staff_name)
+        self.store.execute(
+            "UPDATE tickets SET status = ?, staff_id = ?, staff_name = ?, "
+            "claimed_at = COALESCE(claimed_at, ?) WHERE id = ?",
+            (Status.CLAIMED, staff_id, staff_name, time.time(), ticket_id),
+        )
+        return self.get(ticket_id)
+
+    def close(self, ticket_id: int, status: Status) -> Ticket:
+        """Resolve, return to the bot or end an active ticket."""
+        self._active(ticket_id)
+        self.store.execute(
+            "UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?", (status, time.time(), ticket_id)
+        )
+        return self.get(ticket_id)
+
+    def busy_notified(self, ticket_id: int) -> None:
+        self.store.execute("UPDATE tickets SET busy_notified = 1 WHERE id = ?", (ticket_id,))
+
+    def _active(self, ticket_id: int) -> Ticket:
+        ticket = self.get(ticket_id)
+        if not ticket.active:
+            raise TicketError("closed", number=ticket_id, status=ticket.status)
+        return ticket
+
+    # --- relayed messages ------------------------------------------------------------------
+
+    def add_message(
+        self,
+        ticket_id: int,
+        direction: str,
+        author: str,
+        message: str,
+        translation: str | None = None,
+        staff_message_id: int | None = None,
+    ) -> int:
+        return self.store.execute(
+            "INSERT INTO ticket_messages (ticket_id, direction, author, text, translation, "
+            "staff_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, direction, author, message, translation, staff_message_id, time.time()),
+        )
+
+    def delivered(self, message_id: int, staff_message_id: int | None = None) -> None:
+        self.store.execute(
+            "UPDATE ticket_messages SET delivered = 1, staff_message_id = COALESCE(?, staff_message_id) "
+            "WHERE id = ?",
+            (staff_message_id, message_id),
+        )
+
+    def failed(self, message_id: int, error: str) -> None:
+        """A relay that could not be delivered: kept on the message and on the ticket for staff."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE ticket_messages SET error = ? WHERE id = ?", (error, message_id))
+            db.execute(
+                "UPDATE tickets SET last_error = ? WHERE id = (SELECT ticket_id FROM ticket_messages "
+                "WHERE id = ?)",
+                (error, message_id),
+            )
+
+    def staff_answer(self, ticket_id: int) -> Relay | None:
+        """The last message staff sent on the ticket."""
+        found = [m for m in self.messages(ticket_id) if m.direction == "staff"]
+        return found[-1] if found else None
+
+    def forget(self, user_id: int) -> None:
+        """Delete a delegate's tickets and their messages (with `/forget`)."""
+        self.store.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+
+    # --- knowledge drafts ------------------------------------------------------------------
+
+    def add_draft(
+        self, ticket_id: int | None, title: str, versions: dict[str, dict[str, str]], created_by: str
+    ) -> Draft:
+        entry_id = f"staff-{ticket_id}" if ticket_id else f"staff-{int(time.time())}"
+        draft_id = self.store.execute(
+            "INSERT INTO drafts (ticket_id, entry_id, title, versions, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (ticket_id, entry_id, title, yaml.safe_dump(versions, allow_unicode=True), created_by,
+             time.time()),
+        )
+        return self.draft(draft_id)
+
+    def draft(self, draft_id: int) -> Draft:
+        rows = self.store.query("SELECT * FROM drafts WHERE id = ?", (draft_id,))
+        if not rows:
+            raise TicketError("draft_unknown", number=draft_id)
+        return _draft(rows[0])
+
+    def drafts(self, status: str = "pending") -> list[Draft]:
+        rows = self.store.query("SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,))
+        return [_draft(row) for row in rows]
+
+    def decide(self, draft_id: int, status: str, by: str) -> Draft:
+        draft = self.draft(draft_id)
+        if draft.status != "pending":
+            raise TicketError("draft_decided", number=draft_id, status=draft.status)
+        self.store.execute(
+            "UPDATE drafts SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+            (status, by, time.time(), draft_id),
+        )
+        return self.draft(draft_id)
+
+
+_SENTENCE_END = re.compile(r"[.?!。？！]+$")
+
+
+def draft_title(question: str, limit: int = 60) -> str:
+    """A short heading from the delegate's question."""
+    title = _SENTENCE_END.sub("", " ".join(question.split()))
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def write_draft(draft: Draft, knowledge_dir: Path, approved_by: str) -> list[Path]:
+    """Write an approved draft as knowledge entries (one file per language it has)."""
+    folder = knowledge_dir / "entries"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang, version in draft.versions.items():
+        if lang not in LANGUAGES:
+            continue
+        meta = {
+            "id": draft.entry_id,
+            "lang": lang,
+            "topic": "faq",
+            "title": draft_title(version["question"]),
+            "source": f"staff answer (ticket {draft.ticket_id}), approved by {approved_by}",
+            "updated": dt.date.today(),
+            "questions": [version["question"]],
+        }
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        path = folder / f"{draft.entry_id}.{lang}.md"
+        path.write_text(f"---\n{front}---\n{version['answer'].strip()}\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,59 @@
+"""What every Telegram handler module shares: the objects in `bot_data`, the delegate's
+language, and sending that survives a transient Bot API failure."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import Update
+from telegram.error import NetworkError, RetryAfter
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.core import Assistant
+from bot.language import normalise
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+def store_of(context: ContextTypes.DEFAULT_TYPE) -> Store:
+    return context.bot_data["store"]
+
+
+def assistant_of(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
+    return context.bot_data["assistant"]
+
+
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data["settings"]
+
+
+def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The delegate's chosen language, else their Telegram client's, else English."""
+    user = update.effective_user
+    if user is None:
+        return "en"
+    return store_of(context).language(user.id) or normalise(user.language_code) or "en"
+
+
+async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = SEND_ATTEMPTS) -> T:
+    """Run a Bot API call again after a network error or a 5xx, so an answer is not lost.
+
+    (`AIORateLimiter` already retries flood-control `RetryAfter` errors.)
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except RetryAfter:
+            raise
+        except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
+            if attempt == attempts:
+                raise
+            log.warning("Bot API call failed (%s), retrying (%d/%d)", exc, attempt, attempts)
+            await asyncio.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")

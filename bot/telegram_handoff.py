@@ -1,0 +1,555 @@
+"""Telegram handlers for the staff handoff: delegates escalate, staff take over in the staff
+chat, messages are relayed both ways (translated when an LLM is configured), and a staff
+answer can become knowledge after an organiser approves it.
+
+The ticket logic itself lives in `handoff.py`; this module only speaks Telegram.
+"""
+
+import asyncio
+import html
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import LANGUAGES, index
+from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
+from bot.knowledge import KnowledgeError
+from bot.language import detect
+from bot.llm import LANGUAGE_NAMES, translate
+from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
+from bot.texts import staff_text, text
+
+log = logging.getLogger(__name__)
+
+STAFF_MEMBER = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+MEMBERSHIP_TTL = 300.0
+STAFF_RELAY = 1  # handler group: before the bot's own answers
+
+
+def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
+    return context.bot_data["tickets"]
+
+
+def staff_name(update: Update) -> str:
+    user = update.effective_user
+    return user.full_name if user else "staff"
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+async def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """`STAFF_IDS` / `ADMIN_IDS`, or a current member of the staff chat (checked, then cached)."""
+    settings, user = settings_of(context), update.effective_user
+    if user is None:
+        return False
+    if user.id in settings.staff_ids or user.id in settings.admin_ids:
+        return True
+    if settings.staff_chat_id is None:
+        return False
+    cache: dict[int, tuple[bool, float]] = context.bot_data.setdefault("staff_members", {})
+    known = cache.get(user.id)
+    if known and time.monotonic() - known[1] < MEMBERSHIP_TTL:
+        return known[0]
+    try:
+        member = await context.bot.get_chat_member(settings.staff_chat_id, user.id)
+        allowed = member.status in STAFF_MEMBER
+    except TelegramError as exc:
+        log.warning("could not check staff membership of %s: %s", user.id, exc)
+        allowed = False
+    cache[user.id] = (allowed, time.monotonic())
+    return allowed
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admin_ids
+
+
+async def refuse_staff_action(update: Update, key: str = "not_staff") -> None:
+    if update.callback_query:
+        await update.callback_query.answer(staff_text(key), show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(staff_text(key))
+
+
+# --- the ticket card in the staff chat ---------------------------------------------------------
+
+
+def staff_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+    if ticket.active:
+        buttons = [("claim", "claim"), ("resolve", "resolve"), ("return", "return")]
+        if ticket.status is Status.CLAIMED:
+            buttons = buttons[1:]
+    elif ticket.status is Status.RESOLVED:
+        buttons = [("save", "save")]
+    else:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(staff_text(label), callback_data=f"tk:{action}:{ticket.id}")]
+         for label, action in buttons]
+    )
+
+
+def ticket_card(ticket: Ticket, english: str | None, llm: bool) -> str:
+    status = ticket.status if ticket.status is not Status.CLAIMED else f"claimed by {ticket.staff_name}"
+    lines = [
+        staff_text(
+            "ticket", number=ticket.id, status=html.escape(status), pseudonym=ticket.pseudonym,
+            name=html.escape(ticket.delegate), language=LANGUAGE_NAMES[ticket.language],
+        ),
+        staff_text("question", question=html.escape(ticket.question)),
+    ]
+    if english:
+        lines.append(staff_text("english", english=html.escape(english)))
+    elif ticket.language != "en" and not llm:
+        lines.append(staff_text("no_llm"))
+    if ticket.bot_answer:
+        lines.append(staff_text("bot_tried", answer=html.escape(ticket.bot_answer[:300])))
+    if ticket.active:
+        lines.append(staff_text("how_to_answer"))
+    return "\n".join(lines)
+
+
+async def english_of(context: ContextTypes.DEFAULT_TYPE, message: str, lang: str) -> str | None:
+    return None if lang == "en" else await translate(settings_of(context), message, "en")
+
+
+async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Ticket:
+    """Put a new ticket in the staff chat: its own forum topic when the group has topics."""
+    settings = settings_of(context)
+    chat_id = settings.staff_chat_id
+    thread_id = None
+    try:
+        topic = await context.bot.create_forum_topic(chat_id, f"#{ticket.id} {ticket.question[:100]}")
+        thread_id = topic.message_thread_id
+    except TelegramError as exc:  # not a forum: one message per ticket instead
+        log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
+    english = await english_of(context, ticket.question, ticket.language)
+    card = await with_retries(
+        lambda: context.bot.send_message(
+            chat_id,
+            ticket_card(ticket, english, settings.llm_enabled),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread_id,
+            reply_markup=staff_keyboard(ticket),
+        )
+    )
+    return tickets_of(context).posted(ticket.id, thread_id, card.message_id)
+
+
+async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> None:
+    """Show the ticket's new status (and buttons) on its card in the staff chat."""
+    if not ticket.staff_message_id:
+        return
+    try:
+        await context.bot.edit_message_text(
+            ticket_card(ticket, None, True),
+            chat_id=settings_of(context).staff_chat_id,
+            message_id=ticket.staff_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=staff_keyboard(ticket),
+        )
+    except TelegramError as exc:
+        log.warning("could not update the card of ticket %s: %s", ticket.id, exc)
+
+
+async def tell_staff(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, body: str) -> Message:
+    """A message in the ticket's topic (or as a reply to its card)."""
+    return await with_retries(
+        lambda: context.bot.send_message(
+            settings_of(context).staff_chat_id,
+            body,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=ticket.thread_id,
+            reply_to_message_id=None if ticket.thread_id else ticket.staff_message_id,
+        )
+    )
+
+
+async def tell_delegate(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, key: str) -> None:
+    try:
+        await context.bot.send_message(ticket.chat_id, text(ticket.language, key, number=ticket.id))
+    except TelegramError as exc:
+        log.warning("could not tell the delegate of ticket %s: %s", ticket.id, exc)
+
+
+# --- delegates ---------------------------------------------------------------------------------
+
+
+def question_to_escalate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str, str]:
+    """(question, the bot's answer, its sources): from `/human <question>`, the answer the button
+    was under, or the delegate's last question."""
+    store, user = store_of(context), update.effective_user
+    if update.callback_query:
+        asked = store.question(int(update.callback_query.data.split(":")[1]))
+        if asked and asked.user_id == user.id:
+            return asked.question, asked.answer, asked.sources
+    if context.args:
+        return " ".join(context.args), "", ""
+    asked = store.last_question(user.id)
+    return (asked.question, asked.answer, asked.sources) if asked else ("", "", "")
+
+
+async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/human [question]` or the "Ask a staff member" button: open a ticket for the staff."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    lang = user_language(update, context)
+    settings, message, user = settings_of(context), update.effective_message, update.effective_user
+    if settings.staff_chat_id is None:
+        contact = settings.organiser_contact
+        await message.reply_text(text(lang, "contact_organisers", contact=f"\n{contact}" if contact else ""))
+        return
+    question, answer, sources = question_to_escalate(update, context)
+    if not question:
+        await message.reply_text(text(lang, "handoff_need_question"))
+        return
+    try:
+        ticket = tickets_of(context).open(
+            user_id=user.id, chat_id=update.effective_chat.id, delegate=user.full_name,
+            language=lang, question=question, bot_answer=answer, sources=sources,
+        )
+    except TicketError as exc:
+        await message.reply_text(text(lang, exc.key, **exc.values))
+        return
+    try:
+        ticket = await post_ticket(context, ticket)
+    except TelegramError:
+        log.exception("could not post ticket %s to the staff chat", ticket.id)
+        tickets_of(context).close(ticket.id, Status.RETURNED)
+        await message.reply_text(text(lang, "handoff_unreachable"))
+        return
+    schedule_busy_notice(context.application, ticket)
+    await message.reply_text(text(lang, "handoff_opened", number=ticket.id))
+
+
+async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """While a delegate has an active ticket, their messages go to the staff, not to the bot."""
+    ticket = tickets_of(context).active_for(update.effective_user.id)
+    if ticket is None:
+        return
+    body = update.effective_message.text
+    english = await english_of(context, body, ticket.language)
+    relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body, english)
+    lines = [staff_text("delegate_says", pseudonym=ticket.pseudonym, name=html.escape(ticket.delegate)),
+             html.escape(body)]
+    if english:
+        lines.append(staff_text("english", english=html.escape(english)))
+    try:
+        sent = await tell_staff(context, ticket, "\n".join(lines))
+        tickets_of(context).delivered(relay_id, sent.message_id)
+    except TelegramError as exc:
+        log.warning("could not relay a message of ticket %s to staff: %s", ticket.id, exc)
+        tickets_of(context).failed(relay_id, str(exc))
+        await update.effective_message.reply_text(text(ticket.language, "handoff_relay_failed"))
+    raise ApplicationHandlerStop
+
+
+async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/end`: the delegate closes their conversation with the staff."""
+    lang = user_language(update, context)
+    ticket = tickets_of(context).active_for(update.effective_user.id)
+    if ticket is None:
+        await update.effective_message.reply_text(text(lang, "handoff_none"))
+        return
+    ticket = tickets_of(context).close(ticket.id, Status.ENDED)
+    await update.effective_message.reply_text(text(lang, "handoff_ended", number=ticket.id))
+    await refresh_card(context, ticket)
+    try:
+        await tell_staff(context, ticket, staff_text("ended", number=ticket.id))
+    except TelegramError as exc:
+        log.warning("could not tell staff that ticket %s ended: %s", ticket.id, exc)
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+def ticket_of_staff_message(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Ticket | None:
+    thread = message.message_thread_id if message.is_topic_message else None
+    reply = message.reply_to_message
+    reply_to = reply.message_id if reply and reply.message_id != thread else None
+    return tickets_of(context).for_staff_message(thread, reply_to)
+
+
+async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A staff reply on a ticket (in its topic or replying to it) goes to the delegate."""
+    message = update.effective_message
+    ticket = ticket_of_staff_message(context, message)
+    if ticket is None:
+        raise ApplicationHandlerStop  # ordinary talk in the staff chat: not for the bot
+    if not await is_staff(update, context):
+        await refuse_staff_action(update)
+        raise ApplicationHandlerStop
+    if not ticket.active:
+        await message.reply_text(staff_text("closed", number=ticket.id, status=ticket.status))
+        raise ApplicationHandlerStop
+    if ticket.status is Status.OPEN:
+        ticket = tickets_of(context).claim(ticket.id, update.effective_user.id, staff_name(update))
+        await refresh_card(context, ticket)
+    await deliver_staff_reply(context, ticket, message, staff_name(update))
+    raise ApplicationHandlerStop
+
+
+async def deliver_staff_reply(
+    context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, message: Message, name: str
+) -> None:
+    body = message.text
+    same_language = detect(body, preferred=ticket.language) == ticket.language
+    translation = None if same_language else await translate(settings_of(context), body, ticket.language)
+    tickets = tickets_of(context)
+    relay_id = tickets.add_message(ticket.id, "staff", name, body, translation, message.message_id)
+    lang = ticket.language
+    parts = [text(lang, "handoff_staff_says", name=name), translation or body]
+    if translation:
+        parts.append(f"\n— {text(lang, 'handoff_original')}: {body}")
+    elif not same_language:
+        parts.append(text(lang, "handoff_untranslated"))
+    try:
+        await with_retries(lambda: context.bot.send_message(ticket.chat_id, "\n".join(parts)))
+    except TelegramError as exc:
+        error = "the delegate blocked the bot" if isinstance(exc, Forbidden) else str(exc)
+        tickets.failed(relay_id, error)
+        if isinstance(exc, Forbidden):
+            store_of(context).mark_blocked(ticket.user_id)
+        await message.reply_text(
+            staff_text("relay_failed", pseudonym=ticket.pseudonym, error=error, number=ticket.id)
+        )
+        return
+    tickets.delivered(relay_id)
+    translated = staff_text("translated", language=LANGUAGE_NAMES[lang]) if translation else ""
+    await message.reply_text(staff_text("delivered", pseudonym=ticket.pseudonym, translated=translated))
+
+
+async def act_on_ticket(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, ticket_id: int
+) -> str:
+    """Claim, resolve or return a ticket; the confirmation for the staff chat."""
+    tickets, name = tickets_of(context), staff_name(update)
+    if action == "claim":
+        ticket = tickets.claim(ticket_id, update.effective_user.id, name)
+        await refresh_card(context, ticket)
+        return staff_text("claimed", number=ticket_id, name=name)
+    status = Status.RESOLVED if action == "resolve" else Status.RETURNED
+    ticket = tickets.close(ticket_id, status)
+    await refresh_card(context, ticket)
+    resolved = status is Status.RESOLVED
+    await tell_delegate(context, ticket, "handoff_resolved" if resolved else "handoff_returned")
+    return staff_text("resolved" if resolved else "returned", number=ticket_id, name=name)
+
+
+async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Claim / Resolve / Return / Save as knowledge, pressed on a ticket card."""
+    query = update.callback_query
+    if not await is_staff(update, context):
+        await refuse_staff_action(update)
+        return
+    _, action, number = query.data.split(":")
+    try:
+        if action == "save":
+            await query.answer()
+            await propose_draft(update, context, int(number))
+            return
+        confirmation = await act_on_ticket(update, context, action, int(number))
+    except TicketError as exc:
+        await query.answer(staff_text(exc.key, **exc.values), show_alert=True)
+        return
+    await query.answer(confirmation)
+
+
+async def ticket_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/claim N` and `/resolve N` for staff."""
+    if not await is_staff(update, context):
+        await refuse_staff_action(update)
+        return
+    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0]
+    if len(context.args) != 1 or not context.args[0].lstrip("#").isdigit():
+        await update.effective_message.reply_text(staff_text("usage_number", command=command))
+        return
+    try:
+        reply = await act_on_ticket(update, context, command, int(context.args[0].lstrip("#")))
+    except TicketError as exc:
+        reply = staff_text(exc.key, **exc.values)
+    await update.effective_message.reply_text(reply)
+
+
+async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/tickets`: open and claimed tickets, oldest first."""
+    if not await is_staff(update, context):
+        await refuse_staff_action(update)
+        return
+    now = time.time()
+    lines = [
+        staff_text(
+            "tickets_line", number=t.id, status=t.status, pseudonym=t.pseudonym, language=t.language,
+            age=int((now - t.created_at) // 60), question=t.question[:80],
+        )
+        for t in tickets_of(context).active()
+    ]
+    await update.effective_message.reply_text("\n".join(lines) or staff_text("no_tickets"))
+
+
+# --- unclaimed tickets ---------------------------------------------------------------------------
+
+
+def schedule_busy_notice(application: Application, ticket: Ticket) -> None:
+    """Tell the delegate when nobody claims their ticket in `HANDOFF_TIMEOUT_MINUTES`."""
+    timeout = application.bot_data["settings"].handoff_timeout_minutes * 60
+    delay = max(0.0, ticket.created_at + timeout - time.time())
+    application.job_queue.run_once(notify_unclaimed, delay, data=ticket.id, name=f"ticket-{ticket.id}")
+
+
+async def notify_unclaimed(context: ContextTypes.DEFAULT_TYPE) -> None:
+    ticket = tickets_of(context).get(context.job.data)
+    if ticket.status is not Status.OPEN or ticket.busy_notified:
+        return
+    tickets_of(context).busy_notified(ticket.id)
+    await tell_delegate(context, ticket, "handoff_busy")
+    minutes = settings_of(context).handoff_timeout_minutes
+    try:
+        await tell_staff(context, ticket, staff_text("busy_told", number=ticket.id, minutes=minutes))
+    except TelegramError as exc:
+        log.warning("could not tell staff about unclaimed ticket %s: %s", ticket.id, exc)
+
+
+async def resume_tickets(application: Application) -> None:
+    """After a restart: the busy notices of tickets still waiting are scheduled again."""
+    for ticket in application.bot_data["tickets"].active():
+        if ticket.status is Status.OPEN and not ticket.busy_notified:
+            schedule_busy_notice(application, ticket)
+
+
+# --- knowledge from staff answers ----------------------------------------------------------------
+
+
+async def draft_versions(context: ContextTypes.DEFAULT_TYPE, question: str, lang: str, answer: str) -> dict:
+    """The question and answer in every language the LLM can give (else in the staff's language)."""
+    answer_lang = detect(answer, preferred=lang)
+    versions = {answer_lang: {"question": question, "answer": answer}}
+    if not settings_of(context).llm_enabled:
+        return versions
+    for target in LANGUAGES:
+        q = question if target == lang else await translate(settings_of(context), question, target)
+        a = answer if target == answer_lang else await translate(settings_of(context), answer, target)
+        if q and a:
+            versions[target] = {"question": q, "answer": a}
+    return versions
+
+
+async def propose_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int) -> None:
+    """ "Save as knowledge": a draft entry from the ticket's question and the staff answer."""
+    tickets = tickets_of(context)
+    ticket = tickets.get(ticket_id)
+    reply = tickets.staff_answer(ticket_id)
+    if reply is None:
+        await update.effective_message.reply_text(staff_text("no_staff_answer", number=ticket_id))
+        return
+    versions = await draft_versions(context, ticket.question, ticket.language, reply.text)
+    draft = tickets.add_draft(ticket.id, ticket.question, versions, created_by=staff_name(update))
+    await update.effective_message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+
+
+def draft_card(draft: Draft) -> str:
+    lines = [staff_text("draft", draft=draft.id, number=draft.ticket_id, entry=draft.entry_id)]
+    lines += [
+        staff_text(
+            "draft_version", language=LANGUAGE_NAMES[lang],
+            question=html.escape(version["question"]), answer=html.escape(version["answer"]),
+        )
+        for lang, version in draft.versions.items()
+    ]
+    return "\n\n".join([*lines, staff_text("draft_wait")])
+
+
+def draft_keyboard(draft: Draft) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(staff_text("approve"), callback_data=f"draft:approve:{draft.id}"),
+            InlineKeyboardButton(staff_text("reject"), callback_data=f"draft:reject:{draft.id}"),
+        ]]
+    )
+
+
+async def publish_draft(context: ContextTypes.DEFAULT_TYPE, draft: Draft, by: str) -> str:
+    """Write the approved entry into `knowledge/`, re-ingest and reload; the summary to show."""
+    settings = settings_of(context)
+    written = write_draft(draft, settings.knowledge_dir, approved_by=by)
+    lock: asyncio.Lock = context.bot_data.setdefault("ingest_lock", asyncio.Lock())
+    async with lock:
+        try:
+            report = await asyncio.to_thread(index.ingest, settings)
+        except KnowledgeError:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        await asyncio.to_thread(assistant_of(context).reload)
+    return report.summary()
+
+
+async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Approve (publish) or reject a knowledge draft: organisers only."""
+    query = update.callback_query
+    if not is_admin(update, context):
+        await refuse_staff_action(update, "not_admin")
+        return
+    _, action, number = query.data.split(":")
+    name = staff_name(update)
+    try:
+        status = "approved" if action == "approve" else "rejected"
+        draft = tickets_of(context).decide(int(number), status, name)
+    except TicketError as exc:
+        await query.answer(staff_text(exc.key, **exc.values), show_alert=True)
+        return
+    await query.answer()
+    if action == "reject":
+        outcome = staff_text("draft_rejected", draft=draft.id, name=name)
+    else:
+        try:
+            summary = await publish_draft(context, draft, name)
+            outcome = staff_text("draft_approved", draft=draft.id, name=name, summary=summary)
+        except KnowledgeError as exc:
+            outcome = staff_text("draft_failed", draft=draft.id, error=html.escape(str(exc)))
+    await query.edit_message_text(
+        f"{draft_card(draft)}\n\n{outcome}", parse_mode=ParseMode.HTML, reply_markup=None
+    )
+
+
+# --- wiring ----------------------------------------------------------------------------------------
+
+
+def add_handoff_handlers(application: Application) -> None:
+    """Register the handoff handlers (they run before the bot's own answers)."""
+    settings = application.bot_data["settings"]
+    application.bot_data["tickets"] = Tickets(application.bot_data["store"])
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("human", ask_human, filters=private))
+    application.add_handler(CommandHandler("end", end_ticket, filters=private))
+    application.add_handler(CallbackQueryHandler(ask_human, pattern=r"^human:\d+$"))
+    application.add_handler(
+        CallbackQueryHandler(ticket_button, pattern=r"^tk:(claim|resolve|return|save):\d+$")
+    )
+    application.add_handler(CallbackQueryHandler(decide_draft, pattern=r"^draft:(approve|reject):\d+$"))
+    application.add_handler(CommandHandler("tickets", list_tickets))
+    application.add_handler(CommandHandler(["claim", "resolve"], ticket_command))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, relay_to_staff), group=-STAFF_RELAY
+    )
+    if settings.staff_chat_id is not None:
+        application.add_handler(
+            MessageHandler(
+                filters.Chat(settings.staff_chat_id) & filters.TEXT & ~filters.COMMAND, relay_to_delegate
+            ),
+            group=-STAFF_RELAY,
+        )
