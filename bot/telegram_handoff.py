@@ -38,6 +38,11 @@ MEMBERSHIP_TTL = 300.0
 STAFF_RELAY = 1  # handler group: before the bot's own answers
 
 
+def escape(words: str) -> str:
+    """Text safe inside Telegram HTML (quotes stay readable)."""
+    return html.escape(words, quote=False)
+
+
 def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
     return context.bot_data["tickets"]
 
@@ -107,17 +112,17 @@ def ticket_card(ticket: Ticket, english: str | None, llm: bool) -> str:
     status = ticket.status if ticket.status is not Status.CLAIMED else f"claimed by {ticket.staff_name}"
     lines = [
         staff_text(
-            "ticket", number=ticket.id, status=html.escape(status), pseudonym=ticket.pseudonym,
-            name=html.escape(ticket.delegate), language=LANGUAGE_NAMES[ticket.language],
+            "ticket", number=ticket.id, status=escape(status), pseudonym=ticket.pseudonym,
+            name=escape(ticket.delegate), language=LANGUAGE_NAMES[ticket.language],
         ),
-        staff_text("question", question=html.escape(ticket.question)),
+        staff_text("question", question=escape(ticket.question)),
     ]
     if english:
-        lines.append(staff_text("english", english=html.escape(english)))
+        lines.append(staff_text("english", english=escape(english)))
     elif ticket.language != "en" and not llm:
         lines.append(staff_text("no_llm"))
     if ticket.bot_answer:
-        lines.append(staff_text("bot_tried", answer=html.escape(ticket.bot_answer[:300])))
+        lines.append(staff_text("bot_tried", answer=escape(ticket.bot_answer[:300])))
     if ticket.active:
         lines.append(staff_text("how_to_answer"))
     return "\n".join(lines)
@@ -244,10 +249,10 @@ async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     body = update.effective_message.text
     english = await english_of(context, body, ticket.language)
     relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body, english)
-    lines = [staff_text("delegate_says", pseudonym=ticket.pseudonym, name=html.escape(ticket.delegate)),
-             html.escape(body)]
+    lines = [staff_text("delegate_says", pseudonym=ticket.pseudonym, name=escape(ticket.delegate)),
+             escape(body)]
     if english:
-        lines.append(staff_text("english", english=html.escape(english)))
+        lines.append(staff_text("english", english=escape(english)))
     try:
         sent = await tell_staff(context, ticket, "\n".join(lines))
         tickets_of(context).delivered(relay_id, sent.message_id)
@@ -466,7 +471,7 @@ def draft_card(draft: Draft) -> str:
     lines += [
         staff_text(
             "draft_version", language=LANGUAGE_NAMES[lang],
-            question=html.escape(version["question"]), answer=html.escape(version["answer"]),
+            question=escape(version["question"]), answer=escape(version["answer"]),
         )
         for lang, version in draft.versions.items()
     ]
@@ -520,7 +525,7 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             summary = await publish_draft(context, draft, name)
             outcome = staff_text("draft_approved", draft=draft.id, name=name, summary=summary)
         except KnowledgeError as exc:
-            outcome = staff_text("draft_failed", draft=draft.id, error=html.escape(str(exc)))
+            outcome = staff_text("draft_failed", draft=draft.id, error=escape(str(exc)))
     await query.edit_message_text(
         f"{draft_card(draft)}\n\n{outcome}", parse_mode=ParseMode.HTML, reply_markup=None
     )

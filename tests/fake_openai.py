@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -12,10 +13,14 @@ from typing import Any
 class Behaviour:
     """What the next completions return: a reply text, an HTTP error status, or a delay."""
 
-    reply: str = "OK [1]"
+    reply: str | Callable[[dict[str, Any]], str] = "OK [1]"  # a text, or made from the request
     status: int = 200
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _content(behaviour: Behaviour, body: dict[str, Any]) -> str:
+    return behaviour.reply(body) if callable(behaviour.reply) else behaviour.reply
 
 
 class FakeOpenAI:
@@ -47,7 +52,7 @@ class FakeOpenAI:
                             {
                                 "index": 0,
                                 "finish_reason": "stop",
-                                "message": {"role": "assistant", "content": behaviour.reply},
+                                "message": {"role": "assistant", "content": _content(behaviour, body)},
                             }
                         ],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},

@@ -26,6 +26,10 @@ class RecordingRequest(BaseRequest):
 
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)  # method → times to fail
+    fail_status: int = 400
+    forum: bool = True  # whether createForumTopic works (a supergroup with topics)
+    members: set[int] = field(default_factory=set)  # users getChatMember reports as members
+    blocked: set[int] = field(default_factory=set)  # chats that blocked the bot (403)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -41,11 +45,16 @@ class RecordingRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          **_: Any) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        params = {key: _decode(value) for key, value in (request_data.parameters if request_data else {}).items()}
+        raw = request_data.parameters if request_data else {}
+        params = {key: _decode(value) for key, value in raw.items()}
         self.calls.append(Call(name, params))
         if self.fail.get(name):
             self.fail[name] -= 1
-            return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()
+            return _error(self.fail_status, "Internal error" if self.fail_status >= 500 else "Bad Request")
+        if name == "sendMessage" and params.get("chat_id") in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if name == "createForumTopic" and not self.forum:
+            return _error(400, "Bad Request: the chat is not a forum")
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
@@ -59,9 +68,16 @@ class RecordingRequest(BaseRequest):
             }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
+            if params.get("message_thread_id"):
+                message.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
             return message
         if name == "getUpdates":
             return []
+        if name == "createForumTopic":
+            return {"message_thread_id": next(self._ids), "name": params["name"], "icon_color": 7322096}
+        if name == "getChatMember":
+            status = "member" if params["user_id"] in self.members else "left"
+            return {"status": status, "user": {"id": params["user_id"], "is_bot": False, "first_name": "X"}}
         return True
 
     def named(self, method: str) -> list[Call]:
@@ -70,6 +86,10 @@ class RecordingRequest(BaseRequest):
     def sent(self) -> list[dict[str, Any]]:
         """Parameters of every message sent or edited, in order."""
         return [c.params for c in self.calls if c.method in {"sendMessage", "editMessageText"}]
+
+
+def _error(status: int, description: str) -> tuple[int, bytes]:
+    return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
 
 
 def _decode(value: Any) -> Any:
@@ -109,10 +129,12 @@ def message_update(app: Application, text: str | None = None, *, sender: dict | 
 
 
 def callback_update(app: Application, data: str, *, sender: dict | None = None,
-                    message_text: str = "…") -> Update:
+                    message_text: str = "…", chat_id: int | None = None,
+                    message_id: int | None = None) -> Update:
     sender = sender or user()
-    message = {"message_id": next(_message_ids), "date": int(time.time()),
-               "chat": {"id": sender["id"], "type": "private"}, "from": BOT_USER, "text": message_text}
+    chat = {"id": chat_id or sender["id"], "type": "private" if not chat_id or chat_id > 0 else "supergroup"}
+    message = {"message_id": message_id or next(_message_ids), "date": int(time.time()),
+               "chat": chat, "from": BOT_USER, "text": message_text}
     query = {"id": str(next(_update_ids)), "from": sender, "chat_instance": "1", "data": data,
              "message": message}
     return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, app.bot)
