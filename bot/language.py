@@ -15,7 +15,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # the rest of the sentence for a statistical detector; retrieval also skips them.
 FUNCTION_WORDS = {
     "en": frozenset(
-        "who what when where which why how is are was were the a an of in on at to do "
+        "who what when where which why how is are was were the an of in on at to do "
         "does did can could there this that and or for with about from i you me my please "
         "hello hi thanks thank yes".split()
     ),
@@ -29,6 +29,7 @@ FUNCTION_WORDS = {
 _OTHER_EUROPEAN = (Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.PORTUGUESE)
 _OTHER_CONFIDENCE = 0.6
 _PAIR_CONFIDENCE = 0.65
+NAME_CHARS = 4  # a Chinese personal or company name is rarely longer
 
 
 @lru_cache(maxsize=1)
@@ -50,12 +51,16 @@ def normalise(code: str | None) -> str | None:
     return short if short in LANGUAGES else None
 
 
-def _mostly_chinese(text: str) -> bool:
+def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
+    """Chinese, even with a few Latin names such as "Colleferro" in it; but "Who is 缪秀梅?" is an
+    English sentence around a Chinese name."""
     han = len(_HAN.findall(text))
     if not han or _KANA_HANGUL.search(text):
         return False
-    latin = sum(len(word) for word in _WORD.findall(_HAN.sub(" ", text)))
-    return han * 3 >= latin  # Chinese, even with a few Latin names such as "Colleferro" in it
+    latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
+    if han <= NAME_CHARS and _function_word_vote([w.lower() for w in latin_words]):
+        return False
+    return han * 3 >= sum(len(word) for word in latin_words)
 
 
 def _function_word_vote(words: list[str]) -> str | None:
@@ -78,7 +83,7 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     read the same in every language, such as "Brembo") are not evidence either way.
     """
     fallback = normalise(preferred) or DEFAULT_LANGUAGE
-    if _mostly_chinese(text):
+    if _mostly_chinese(text, neutral):
         return "zh"
     words = [w for w in _WORD.findall(text) if w.lower() not in neutral and not _HAN.search(w)]
     if not words or _KANA_HANGUL.search(text):

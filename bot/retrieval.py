@@ -34,7 +34,12 @@ _ZH_STOPWORDS = frozenset(
     "这次 本次 会 上 中 谁 请问 请 我 你 们 我们 他 她 它 为 被 把 "
     "从 对 等 也 都 就 还 是否 哪些 哪个 哪家 一个 一下 吗？".split()
 )
-_STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS)
+# Question words that say what kind of fact is wanted (a place, a date, a person, a number):
+# kept as tokens, so "where" finds entries whose sample questions ask "where".
+INTERROGATIVES = frozenset(
+    "who when where chi quando dove quanti quante 哪里 哪儿 谁 多少 几 何时 哪天".split()
+)
+_STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS) - INTERROGATIVES
 
 
 @lru_cache(maxsize=4096)

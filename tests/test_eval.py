@@ -45,8 +45,8 @@ def test_eval_command_prints_json_and_gates(shared_settings, monkeypatch, capsys
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     small = tmp_path / "two.yaml"
     small.write_text(
-        "- {id: a, lang: en, question: Who is Hans Song?, answerable: true, must_contain: [Messe]}\n"
-        "- {id: b, lang: it, question: Chi ha vinto i mondiali 2022?, answerable: false}\n",
+        "- {id: a, lang: en, question: 'Who is Hans Song?', answerable: true, must_contain: [Messe]}\n"
+        "- {id: b, lang: it, question: 'Chi ha vinto i mondiali 2022?', answerable: false}\n",
         encoding="utf-8",
     )
     assert main(["eval", str(small), "--fail-under", "answer_accuracy=1.0"]) == 0

@@ -73,13 +73,13 @@ def test_invalid_file_leaves_the_live_index_untouched(settings: Settings):
 def test_querying_with_another_embedder_asks_for_a_re_ingest(settings: Settings):
     ingest(settings)
     other = settings.model_copy(update={"embedder": "openai", "openai_api_key": "sk-test"})
-    with pytest.raises(IndexNotReady, match="re-?ingest|ingest.py"):
+    with pytest.raises(IndexNotReady, match=r"re-?ingest|ingest\.py"):
         Retriever.from_settings(other)
     assert is_stale(other)
 
 
 def test_no_index_yet_is_a_clear_error(settings: Settings):
-    with pytest.raises(IndexNotReady, match="ingest.py"):
+    with pytest.raises(IndexNotReady, match=r"ingest\.py"):
         Retriever.from_settings(settings)
 
 

@@ -19,9 +19,13 @@ from tests.telegram_fakes import (
 @pytest.fixture
 async def bot(shared_settings, assistant, tmp_path):
     request = RecordingRequest()
-    settings = shared_settings.model_copy(update={"telegram_bot_token": "123:TEST", "rate_limit_per_minute": 5})
+    settings = shared_settings.model_copy(
+        update={"telegram_bot_token": "123:TEST", "rate_limit_per_minute": 5}
+    )
     store = Store(tmp_path / "bot.sqlite3")
-    app = build_application(settings, assistant, store, request=request, get_updates_request=RecordingRequest())
+    app = build_application(
+        settings, assistant, store, request=request, get_updates_request=RecordingRequest()
+    )
     await app.initialize()
     app.request = request  # type: ignore[attr-defined]
     yield app
@@ -50,7 +54,8 @@ async def test_language_choice_is_remembered(bot):
     edited = bot.request.named("editMessageText")[-1].params
     assert edited["text"].startswith(text("zh", "language_set"))
     scoped = bot.request.named("setMyCommands")[-1].params
-    assert scoped["scope"]["type"] == "chat" and scoped["commands"][0]["description"] == text("zh", "cmd_start")
+    assert scoped["scope"]["type"] == "chat"
+    assert scoped["commands"][0]["description"] == text("zh", "cmd_start")
     sent = await send(bot, "/help")
     assert sent["text"] == text("zh", "help")
 

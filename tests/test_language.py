@@ -1,0 +1,48 @@
+"""Language detection for short and mixed questions."""
+
+import pytest
+
+from bot.language import detect, normalise
+
+# Names read the same in every language; the core passes those of its knowledge base.
+NAMES = frozenset({"brembo", "lishui", "hans", "song"})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is Hans Song?", "en"),
+        ("Chi è Hans Song?", "it"),
+        ("Brembo è presente a Lishui?", "it"),
+        ("Is Brembo in Lishui?", "en"),
+        ("Dove?", "it"),
+        ("where?", "en"),
+        ("对接会在哪里？", "zh"),
+        ("Colleferro是哪一年获得欧洲航天之都称号的？", "zh"),
+        ("Who is 缪秀梅?", "en"),
+        ("Chi è 刘佳?", "it"),
+        ("Hans Song 是谁？", "zh"),
+    ],
+)
+def test_detects_the_language_of_short_and_mixed_questions(question, expected):
+    assert detect(question, preferred="en", neutral=NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "preferred", "expected"),
+    [
+        ("Hans Song", "it", "it"),  # a bare name says nothing: the delegate's language
+        ("2023", "zh", "zh"),
+        ("¿Dónde es la reunión de las empresas?", "it", "it"),  # Spanish: the preference
+        ("Où se trouve la réunion des entreprises ?", None, "en"),  # French, no preference: English
+        ("これは何ですか", "it", "it"),  # Japanese is not Chinese
+    ],
+)
+def test_falls_back_to_the_preference_then_english(question, preferred, expected):
+    assert detect(question, preferred=preferred, neutral=NAMES) == expected
+
+
+def test_telegram_language_codes_are_normalised():
+    assert [normalise(c) for c in ("it-IT", "zh-hans", "EN", "de", None, "")] == [
+        "it", "zh", "en", None, None, None,
+    ]
