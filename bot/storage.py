@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS questions (
     asked_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS questions_chat ON questions (chat_id, asked_at);
+CREATE TABLE IF NOT EXISTS admin_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS votes (
     question_id INTEGER PRIMARY KEY REFERENCES questions (id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL,
@@ -173,6 +181,13 @@ class Store:
             (question_id, user_id, value, time.time()),
         )
         return True
+
+    def audit(self, user_id: int, name: str, action: str, detail: str = "") -> None:
+        """Record an organiser's action: who, what and when."""
+        self.execute(
+            "INSERT INTO admin_log (user_id, name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
+            (user_id, name, action, detail, time.time()),
+        )
 
     def forget(self, user_id: int) -> None:
         """Delete everything stored about one delegate."""

@@ -35,6 +35,7 @@ from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Assistant, Context
 from bot.storage import Store
+from bot.telegram_admin import add_admin_handlers
 from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
 from bot.telegram_handoff import add_handoff_handlers, resume_tickets, tickets_of
 from bot.texts import LANGUAGE_LABELS, text
@@ -316,6 +317,7 @@ async def on_startup(application: Application) -> None:
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     add_handoff_handlers(application)
+    add_admin_handlers(application)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("lang", lang_command))

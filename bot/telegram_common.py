@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
+from bot import index
 from bot.config import Settings
 from bot.core import Assistant
 from bot.language import normalise
@@ -57,3 +58,18 @@ async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = SEND_AT
             log.warning("Bot API call failed (%s), retrying (%d/%d)", exc, attempt, attempts)
             await asyncio.sleep(0.5 * attempt)
     raise AssertionError("unreachable")
+
+
+async def reingest(
+    context: ContextTypes.DEFAULT_TYPE, progress: Callable[[int, int], None] | None = None
+) -> index.IngestReport:
+    """Re-ingest `knowledge/` off the event loop, one at a time, then answer from the new index.
+
+    The bot keeps answering from the old index meanwhile; the switch is one manifest write.
+    Raises `KnowledgeError` (nothing changed) when a file is invalid.
+    """
+    lock: asyncio.Lock = context.bot_data.setdefault("ingest_lock", asyncio.Lock())
+    async with lock:
+        report = await asyncio.to_thread(index.ingest, settings_of(context), progress)
+        await asyncio.to_thread(assistant_of(context).reload)
+    return report

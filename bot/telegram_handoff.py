@@ -5,7 +5,6 @@ answer can become knowledge after an organiser approves it.
 The ticket logic itself lives in `handoff.py`; this module only speaks Telegram.
 """
 
-import asyncio
 import html
 import logging
 import time
@@ -23,12 +22,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import LANGUAGES, index
+from bot import LANGUAGES
 from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import LANGUAGE_NAMES, translate
-from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
+from bot.telegram_common import reingest, settings_of, store_of, user_language, with_retries
 from bot.texts import staff_text, text
 
 log = logging.getLogger(__name__)
@@ -489,17 +488,13 @@ def draft_keyboard(draft: Draft) -> InlineKeyboardMarkup:
 
 async def publish_draft(context: ContextTypes.DEFAULT_TYPE, draft: Draft, by: str) -> str:
     """Write the approved entry into `knowledge/`, re-ingest and reload; the summary to show."""
-    settings = settings_of(context)
-    written = write_draft(draft, settings.knowledge_dir, approved_by=by)
-    lock: asyncio.Lock = context.bot_data.setdefault("ingest_lock", asyncio.Lock())
-    async with lock:
-        try:
-            report = await asyncio.to_thread(index.ingest, settings)
-        except KnowledgeError:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
-        await asyncio.to_thread(assistant_of(context).reload)
+    written = write_draft(draft, settings_of(context).knowledge_dir, approved_by=by)
+    try:
+        report = await reingest(context)
+    except KnowledgeError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return report.summary()
 
 

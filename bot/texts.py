@@ -88,6 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "The staff are busy and nobody has picked up your question (ticket #{number}) yet. "
         "It stays in the queue and the answer will arrive here; meanwhile you can ask me other questions.",
         "cmd_end": "End the conversation with staff",
+        "admin_only": "Sorry, only the organisers can use that command.",
+        "announcement": "📢 {text}",
     },
     "zh": {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
@@ -156,6 +158,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "工作人员正忙，您的问题（工单 #{number}）暂时还没有人接手。问题会保留在队列中，答复会发到这里；"
         "在此期间您可以继续问我其他问题。",
         "cmd_end": "结束与工作人员的对话",
+        "admin_only": "抱歉，只有主办方可以使用这个命令。",
+        "announcement": "📢 {text}",
     },
     "it": {
         "dont_know": (
@@ -242,6 +246,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "Lo staff è occupato e nessuno ha ancora preso la tua domanda (ticket #{number}). "
         "Resta in coda e la risposta arriverà qui; intanto puoi farmi altre domande.",
         "cmd_end": "Chiudi la conversazione con lo staff",
+        "admin_only": "Mi dispiace, solo gli organizzatori possono usare questo comando.",
+        "announcement": "📢 {text}",
     },
 }
 
@@ -287,6 +293,49 @@ STAFF_TEXTS: dict[str, str] = {
     "draft_failed": "Draft #{draft} could not be published: {error}",
     "draft_decided": "Draft #{number} is already {status}.",
     "draft_unknown": "There is no draft #{number}.",
+    # organisers
+    "upload_invalid": "⚠️ {error}\nNothing was changed.",
+    "upload_problems": "⚠️ The upload has {count} problem(s); nothing was changed:\n<pre>{problems}</pre>",
+    "upload_nothing": "This file changes nothing in the knowledge base.",
+    "upload_preview": "📥 <b>{name}</b> would change the knowledge base:\n{changes}\n\nPublish it?",
+    "publish": "✅ Publish",
+    "discard": "✖️ Discard",
+    "upload_gone": "This upload is no longer waiting (published or discarded already).",
+    "upload_discarded": "Discarded {name}; nothing was changed.",
+    "change_line": "{what}: {details}",
+    "added": "added",
+    "changed": "changed",
+    "removed": "removed",
+    "data_changed": "menu data",
+    "ingesting": "⏳ {title}: re-ingesting the knowledge base (the bot keeps answering meanwhile)…",
+    "ingest_progress": "⏳ {title}: {done}/{total} chunks embedded…",
+    "ingest_done": "✅ {title}: {summary}",
+    "ingest_failed": "⚠️ {title}: the knowledge base has problems; the bot still answers from the previous "
+    "index.\n<pre>{problems}</pre>",
+    "published": "Published {name} (the previous knowledge is kept as version {version}; /rollback restores it)",
+    "reloaded": "Reloaded",
+    "rolled_back": "Rolled back (the replaced knowledge is kept as version {version})",
+    "no_rollback": "⚠️ {error}",
+    "kb_status": "📚 <b>Knowledge base</b>\nEntries: {entries}\nChunks: {chunks} · embedder: {embedder}\n"
+    "Last ingest: {built_at}\nMissing translations: {missing}\nVersions kept: {versions} · drafts waiting: {drafts}",
+    "kb_none": "📚 There is no index yet: send /reload.",
+    "no_drafts": "No knowledge drafts are waiting.",
+    "stats": "📊 <b>Questions</b>: {questions} ({answered} answered, {abstained} abstained)\n"
+    "Per language: {per_language}\nPer day: {per_day}\n👍 {thumbs_up} · 👎 {thumbs_down}\n"
+    "Tickets: {tickets_opened} opened, {tickets_resolved} resolved · median staff response: {response}\n"
+    "Delegates who started the bot: {delegates}",
+    "no_gaps": "No unanswered or 👎 questions yet.",
+    "gaps_title": "🕳 <b>Knowledge gaps</b>, most asked first (send <code>/gaps csv</code> for a file):",
+    "gap_line": "{count}× {topic}{examples}",
+    "announce_usage": "Usage: /announce followed by the message. Write one text (translated when an LLM is "
+    "configured) or three, each on lines starting with zh:, en: and it:.",
+    "announce_preview": "📢 Announcement to {count} delegate(s):\n\n{versions}\n\nSend it?",
+    "announce_untranslated": "(no {language} version: those delegates get the {fallback} one)",
+    "send": "📤 Send",
+    "cancel": "✖️ Cancel",
+    "announce_cancelled": "Announcement cancelled.",
+    "announce_sending": "📤 Sending to {count} delegate(s)…",
+    "announce_done": "📢 Announcement sent: {delivered} delivered, {blocked} blocked the bot, {failed} failed.",
 }
 
 

@@ -30,6 +30,8 @@ class RecordingRequest(BaseRequest):
     forum: bool = True  # whether createForumTopic works (a supergroup with topics)
     members: set[int] = field(default_factory=set)  # users getChatMember reports as members
     blocked: set[int] = field(default_factory=set)  # chats that blocked the bot (403)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for downloads
+    files_sent: list[bytes] = field(default_factory=list)  # contents of files the bot sent
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -45,9 +47,13 @@ class RecordingRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          **_: Any) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
+        if "/file/" in url:
+            return 200, self.files[name]
         raw = request_data.parameters if request_data else {}
         params = {key: _decode(value) for key, value in raw.items()}
         self.calls.append(Call(name, params))
+        for upload in (request_data.multipart_data or {}).values() if request_data else ():
+            self.files_sent.append(upload[1])
         if self.fail.get(name):
             self.fail[name] -= 1
             return _error(self.fail_status, "Internal error" if self.fail_status >= 500 else "Bad Request")
@@ -75,6 +81,9 @@ class RecordingRequest(BaseRequest):
             return []
         if name == "createForumTopic":
             return {"message_thread_id": next(self._ids), "name": params["name"], "icon_color": 7322096}
+        if name == "getFile":
+            return {"file_id": params["file_id"], "file_unique_id": params["file_id"],
+                    "file_path": f"documents/{params['file_id']}"}
         if name == "getChatMember":
             status = "member" if params["user_id"] in self.members else "left"
             return {"status": status, "user": {"id": params["user_id"], "is_bot": False, "first_name": "X"}}
@@ -138,6 +147,15 @@ def callback_update(app: Application, data: str, *, sender: dict | None = None,
     query = {"id": str(next(_update_ids)), "from": sender, "chat_instance": "1", "data": data,
              "message": message}
     return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, app.bot)
+
+
+def document_update(app: Application, request: RecordingRequest, name: str, content: bytes, *,
+                    sender: dict | None = None) -> Update:
+    """A private message carrying a file; its content is served by `request` on download."""
+    file_id = f"file{next(_message_ids)}"
+    request.files[file_id] = content
+    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
+    return message_update(app, None, sender=sender, document=document)
 
 
 def buttons(params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ import pytest
 
 from bot.core import Assistant
 from bot.handoff import Status
-from bot.index import ingest
 from bot.storage import Store
 from bot.telegram_app import build_application
 from bot.texts import staff_text, text
@@ -246,8 +245,8 @@ def bot_card(app):
     return next(p for p in app.request.sent() if p.get("chat_id") == STAFF_CHAT)["text"]
 
 
-async def test_saved_answer_becomes_knowledge_after_approval(settings, tmp_path):
-    ingest(settings)
+async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, tmp_path):
+    settings = ingested_settings
     assistant = Assistant(settings)
     app = make_bot(settings, assistant, Store(tmp_path / "bot.sqlite3"))
     await app.initialize()

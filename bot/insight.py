@@ -1,0 +1,139 @@
+"""What organisers learn from use: question statistics and the knowledge gaps, i.e. the
+questions the bot could not answer (or answered with a 👎), grouped across languages.
+
+Two questions are one gap when the knowledge entry they come closest to is the same (a
+known-gap entry such as "Wi-Fi", or the fact a 👎 answer quoted), or when their wording is
+nearly identical; so "会场在哪", "where is the venue" and "dov'è la sede" count once.
+"""
+
+import csv
+import io
+import statistics
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot import LANGUAGES
+from bot.retrieval import Retriever
+from bot.storage import Store
+
+SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from this cosine on
+NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
+SILENT_REASONS = ("empty", "no_text", "too_long", "refused")  # not knowledge gaps
+
+
+@dataclass
+class Gap:
+    """One thing delegates asked that the knowledge base does not answer well."""
+
+    count: int
+    examples: dict[str, str]  # language → one question as asked
+    topic: str = ""  # the entry these questions come closest to ("" when none)
+    downvoted: int = 0
+    questions: list[str] = field(default_factory=list)
+
+
+def stats(store: Store) -> dict:
+    """Questions per language and day, answered vs abstained, votes, tickets, staff response."""
+    one = store.query
+    per_language = {row[0]: row[1] for row in one("SELECT language, COUNT(*) FROM questions GROUP BY 1")}
+    per_day = {
+        row[0]: row[1]
+        for row in one(
+            "SELECT date(asked_at, 'unixepoch'), COUNT(*) FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
+        )
+    }
+    answered, abstained = one(
+        "SELECT COALESCE(SUM(reason = 'answered'), 0), COALESCE(SUM(reason != 'answered'), 0) FROM questions"
+    )[0]
+    up, down = one("SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM votes")[0]
+    tickets = {row[0]: row[1] for row in one("SELECT status, COUNT(*) FROM tickets GROUP BY 1")}
+    waits = [
+        row[0]
+        for row in one(
+            "SELECT MIN(m.at) - t.created_at FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id "
+            "WHERE m.direction = 'staff' GROUP BY t.id"
+        )
+    ]
+    return {
+        "questions": answered + abstained,
+        "answered": answered,
+        "abstained": abstained,
+        "per_language": per_language,
+        "per_day": per_day,
+        "thumbs_up": up,
+        "thumbs_down": down,
+        "tickets_opened": sum(tickets.values()),
+        "tickets_resolved": tickets.get("resolved", 0),
+        "median_staff_response_s": round(statistics.median(waits)) if waits else None,
+        "delegates": one("SELECT COUNT(*) FROM delegates")[0][0],
+    }
+
+
+def _gap_questions(store: Store) -> list[tuple[str, str, bool]]:
+    """(question, language, downvoted) for every abstention and every 👎 answer."""
+    rows = store.query(
+        "SELECT q.question, q.language, COALESCE(v.value, 0) = -1 AS down FROM questions q "
+        "LEFT JOIN votes v ON v.question_id = q.id "
+        f"WHERE (q.reason != 'answered' AND q.reason NOT IN ({', '.join('?' * len(SILENT_REASONS))})) "
+        "OR v.value = -1 ORDER BY q.id",
+        SILENT_REASONS,
+    )
+    return [(row[0], row[1], bool(row[2])) for row in rows]
+
+
+def _groups(labels: list[str | None], vectors: np.ndarray) -> list[list[int]]:
+    """Union-find over "same closest entry" and "near-duplicate wording" links."""
+    parent = list(range(len(labels)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    similar = vectors @ vectors.T if len(labels) else np.zeros((0, 0))
+    for i in range(len(labels)):
+        for j in range(i):
+            if (labels[i] and labels[i] == labels[j]) or similar[i, j] >= NEAR_DUPLICATE:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(labels)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def gaps(store: Store, retriever: Retriever) -> list[Gap]:
+    """The knowledge gaps, most frequent first."""
+    asked = _gap_questions(store)
+    labels: list[str | None] = []
+    for question, _, _ in asked:
+        best = retriever.search(question, k=1).best
+        labels.append(best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None)
+    vectors = np.array([retriever.embeddings.embed_query(q) for q, _, _ in asked])
+    found = []
+    for members in _groups(labels, vectors):
+        examples: dict[str, str] = {}
+        for i in members:
+            examples.setdefault(asked[i][1], asked[i][0])
+        found.append(
+            Gap(
+                count=len(members),
+                examples=examples,
+                topic=labels[members[0]] or "",
+                downvoted=sum(asked[i][2] for i in members),
+                questions=[asked[i][0] for i in members],
+            )
+        )
+    return sorted(found, key=lambda gap: gap.count, reverse=True)
+
+
+def gaps_csv(found: list[Gap]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    example_columns = [f"example_{lang}" for lang in LANGUAGES]
+    writer.writerow(["count", "downvoted", "closest_entry", *example_columns, "all"])
+    for gap in found:
+        examples = [gap.examples.get(lang, "") for lang in LANGUAGES]
+        writer.writerow([gap.count, gap.downvoted, gap.topic, *examples, " | ".join(gap.questions)])
+    return out.getvalue()

@@ -1,0 +1,392 @@
+"""Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge with a preview, reload,
+index status, versions and rollback, drafts, statistics, knowledge gaps and announcements.
+
+Every action is recorded (who, what, when); anyone else gets a polite refusal.
+"""
+
+import asyncio
+import datetime as dt
+import html
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import LANGUAGES, index, insight
+from bot.knowledge import KnowledgeError
+from bot.language import detect
+from bot.llm import LANGUAGE_NAMES, translate
+from bot.publishing import MAX_UPLOAD_BYTES, Preview, Publisher, UploadError
+from bot.telegram_common import assistant_of, reingest, settings_of, store_of, user_language
+from bot.telegram_handoff import draft_card, draft_keyboard, is_admin, tickets_of
+from bot.texts import staff_text, text
+
+log = logging.getLogger(__name__)
+
+ADMIN_COMMANDS = ("reload", "kb", "rollback", "drafts", "stats", "gaps", "announce")
+PROGRESS_EVERY = 2.0  # seconds between progress edits
+GAPS_SHOWN = 15
+_VERSION_MARK = ("zh:", "en:", "it:")
+
+
+def escape(words: str) -> str:
+    return html.escape(words, quote=False)
+
+
+def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:
+    return context.bot_data.setdefault("publisher", Publisher(settings_of(context)))
+
+
+def audit(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, detail: str = "") -> None:
+    user = update.effective_user
+    store_of(context).audit(user.id, user.full_name, action, detail)
+    log.info("organiser %s (%s): %s %s", user.full_name, user.id, action, detail)
+
+
+async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An organisers' command from someone else."""
+    refusal = text(user_language(update, context), "admin_only")
+    if update.callback_query:
+        await update.callback_query.answer(refusal, show_alert=True)
+    else:
+        await update.effective_message.reply_text(refusal)
+
+
+def buttons(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in pairs]])
+
+
+def problems_text(exc: KnowledgeError) -> str:
+    return escape("\n".join(str(problem) for problem in exc.problems[:20]))
+
+
+# --- re-ingest with progress -------------------------------------------------------------------
+
+
+async def ingest_and_report(context: ContextTypes.DEFAULT_TYPE, message: Message, title: str) -> bool:
+    """Re-ingest while showing progress in `message`; the outcome replaces it."""
+    state = {"done": 0, "total": 0}
+    task = asyncio.create_task(reingest(context, lambda done, total: state.update(done=done, total=total)))
+    while not task.done():
+        await asyncio.wait([task], timeout=PROGRESS_EVERY)
+        if not task.done() and state["total"]:
+            await edit(message, staff_text("ingest_progress", title=title, **state))
+    try:
+        report = task.result()
+    except KnowledgeError as exc:
+        await edit(message, staff_text("ingest_failed", title=title, problems=problems_text(exc)))
+        return False
+    await edit(message, staff_text("ingest_done", title=title, summary=escape(report.summary())))
+    return True
+
+
+async def edit(message: Message, body: str) -> None:
+    try:
+        await message.edit_text(body, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.warning("could not update the progress message: %s", exc)
+
+
+def in_background(context: ContextTypes.DEFAULT_TYPE, work: Awaitable[object]) -> None:
+    """Long work (ingest, announcements) runs beside the handlers: the bot keeps answering."""
+    context.application.create_task(work)
+
+
+# --- uploads -----------------------------------------------------------------------------------
+
+
+def preview_text(preview: Preview) -> str:
+    lines = []
+    changes = {"added": preview.added, "changed": preview.changed, "removed": preview.removed}
+    for what, grouped in changes.items():
+        if grouped:
+            details = "; ".join(f"{lang} {len(ids)} ({', '.join(ids[:5])})" for lang, ids in grouped.items())
+            lines.append(staff_text("change_line", what=staff_text(what), details=escape(details)))
+    if preview.data:
+        data = ", ".join(preview.data)
+        lines.append(staff_text("change_line", what=staff_text("data_changed"), details=data))
+    return "\n".join(lines)
+
+
+async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An organiser sends a file: validate it, show what it would change, wait for "Publish"."""
+    message, document = update.effective_message, update.effective_message.document
+    name = document.file_name or "upload.txt"
+    audit(update, context, "upload", name)
+    if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+        await message.reply_html(staff_text("upload_invalid", error=escape(f"{name}: the file is too large")))
+        return
+    content = bytes(await (await document.get_file()).download_as_bytearray())
+    publisher = publisher_of(context)
+    try:
+        staged = await asyncio.to_thread(publisher.stage, name, content, update.effective_user.full_name)
+    except UploadError as exc:
+        await message.reply_html(staff_text("upload_invalid", error=escape(str(exc))))
+        return
+    except KnowledgeError as exc:
+        await message.reply_html(
+            staff_text("upload_problems", count=len(exc.problems), problems=problems_text(exc))
+        )
+        return
+    if staged.preview.empty:
+        publisher.discard(staged.key)
+        await message.reply_text(staff_text("upload_nothing"))
+        return
+    context.bot_data.setdefault("uploads", {})[staged.key] = name
+    await message.reply_html(
+        staff_text("upload_preview", name=escape(name), changes=preview_text(staged.preview)),
+        reply_markup=buttons(
+            (staff_text("publish"), f"pub:go:{staged.key}"), (staff_text("discard"), f"pub:drop:{staged.key}")
+        ),
+    )
+
+
+async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Publish" or "Discard" under an upload preview."""
+    query = update.callback_query
+    if not is_admin(update, context):
+        await refuse_non_admin(update, context)
+        return
+    await query.answer()
+    _, action, key = query.data.split(":")
+    publisher = publisher_of(context)
+    name = context.bot_data.setdefault("uploads", {}).pop(key, None)
+    staged = publisher.staged(key) if name else None
+    if staged is None:
+        await query.edit_message_text(staff_text("upload_gone"))
+        return
+    audit(update, context, "publish" if action == "go" else "discard", name)
+    if action == "drop":
+        publisher.discard(key)
+        await query.edit_message_text(staff_text("upload_discarded", name=name))
+        return
+    by = update.effective_user.full_name
+    version = await asyncio.to_thread(publisher.publish, staged, by, f"upload {name}")
+    title = staff_text("published", name=escape(name), version=version.number)
+    in_background(context, ingest_and_report(context, query.message, title))
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/reload`: re-ingest `knowledge/` in the background and report."""
+    audit(update, context, "reload")
+    title = staff_text("reloaded")
+    message = await update.effective_message.reply_text(staff_text("ingesting", title=title))
+    in_background(context, ingest_and_report(context, message, title))
+
+
+async def rollback_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/rollback`: restore the knowledge as it was before the last publish."""
+    audit(update, context, "rollback")
+    try:
+        kept = await asyncio.to_thread(publisher_of(context).rollback, update.effective_user.full_name)
+    except UploadError as exc:
+        await update.effective_message.reply_text(staff_text("no_rollback", error=str(exc)))
+        return
+    title = staff_text("rolled_back", version=kept.number)
+    message = await update.effective_message.reply_text(staff_text("ingesting", title=title))
+    in_background(context, ingest_and_report(context, message, title))
+
+
+async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/kb`: entries per language, embedder, last ingest, missing translations."""
+    audit(update, context, "kb")
+    manifest = index.read_manifest(settings_of(context))
+    if manifest is None:
+        await update.effective_message.reply_text(staff_text("kb_none"))
+        return
+    gaps = manifest.missing_translations.items()
+    missing = "; ".join(f"{entry} ({', '.join(langs)})" for entry, langs in gaps)
+    await update.effective_message.reply_html(
+        staff_text(
+            "kb_status",
+            entries=", ".join(f"{lang} {manifest.entries.get(lang, 0)}" for lang in LANGUAGES),
+            chunks=manifest.chunks, embedder=manifest.embedder, built_at=manifest.built_at,
+            missing=escape(missing) or "none", versions=len(publisher_of(context).versions()),
+            drafts=len(tickets_of(context).drafts()),
+        )
+    )
+
+
+async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/drafts`: knowledge drafts from staff answers, each with Approve / Reject."""
+    audit(update, context, "drafts")
+    drafts = tickets_of(context).drafts()
+    if not drafts:
+        await update.effective_message.reply_text(staff_text("no_drafts"))
+    for draft in drafts:
+        await update.effective_message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+
+
+def _counts(values: dict) -> str:
+    return ", ".join(f"{key} {value}" for key, value in values.items()) or "–"
+
+
+async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/stats`: questions, answers, votes and tickets."""
+    audit(update, context, "stats")
+    numbers = insight.stats(store_of(context))
+    seconds = numbers.pop("median_staff_response_s")
+    response = "–" if seconds is None else f"{seconds // 60} min {seconds % 60} s"
+    numbers.update(per_language=_counts(numbers["per_language"]), per_day=_counts(numbers["per_day"]))
+    await update.effective_message.reply_html(staff_text("stats", response=response, **numbers))
+
+
+async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/gaps` (or `/gaps csv`): unanswered and 👎 questions grouped across languages."""
+    audit(update, context, "gaps", " ".join(context.args))
+    found = await asyncio.to_thread(insight.gaps, store_of(context), assistant_of(context).retriever)
+    message = update.effective_message
+    if not found:
+        await message.reply_text(staff_text("no_gaps"))
+        return
+    if context.args and context.args[0].lower() == "csv":
+        data = insight.gaps_csv(found).encode("utf-8")
+        await message.reply_document(InputFile(data, filename=f"gaps-{dt.date.today().isoformat()}.csv"))
+        return
+    lines = [staff_text("gaps_title")]
+    for gap in found[:GAPS_SHOWN]:
+        examples = "".join(f"\n   {lang}: {escape(q)}" for lang, q in sorted(gap.examples.items()))
+        topic = f"<code>{gap.topic}</code>" if gap.topic else "(no close entry)"
+        lines.append(staff_text("gap_line", count=gap.count, topic=topic, examples=examples))
+    await message.reply_html("\n".join(lines))
+
+
+# --- announcements -------------------------------------------------------------------------------
+
+
+@dataclass
+class Announcement:
+    versions: dict[str, str]  # language → text
+    missing: list[str]  # languages that get the fallback version
+
+
+def parse_versions(body: str) -> dict[str, str]:
+    """Texts per language: lines starting with "zh:", "en:", "it:" start a version; a text
+    without them is one version in the language it is written in."""
+    versions: dict[str, list[str]] = {}
+    current = None
+    for line in body.splitlines():
+        mark = line[:3].lower()
+        if mark in _VERSION_MARK:
+            current = mark[:2]
+            versions[current] = [line[3:].strip()]
+        elif current:
+            versions[current].append(line)
+    if not versions:
+        return {detect(body): body.strip()}
+    return {lang: "\n".join(lines).strip() for lang, lines in versions.items() if "".join(lines).strip()}
+
+
+async def prepare_announcement(context: ContextTypes.DEFAULT_TYPE, body: str) -> Announcement:
+    versions = parse_versions(body)
+    for lang in LANGUAGES:
+        if lang not in versions:
+            source = versions.get("en") or next(iter(versions.values()))
+            translated = await translate(settings_of(context), source, lang)
+            if translated:
+                versions[lang] = translated
+    return Announcement(versions, [lang for lang in LANGUAGES if lang not in versions])
+
+
+def fallback_language(announcement: Announcement) -> str:
+    return "en" if "en" in announcement.versions else next(iter(announcement.versions))
+
+
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/announce <message>`: preview the message per language, then "Send"."""
+    message = update.effective_message
+    body = message.text.partition(" ")[2].strip() if message.text else ""
+    if not body:
+        await message.reply_text(staff_text("announce_usage"))
+        return
+    audit(update, context, "announce", body[:200])
+    announcement = await prepare_announcement(context, body)
+    key = secrets.token_hex(4)
+    context.bot_data.setdefault("announcements", {})[key] = announcement
+    fallback = LANGUAGE_NAMES[fallback_language(announcement)]
+    shown = [f"<b>{LANGUAGE_NAMES[lang]}</b>: {escape(body)}" for lang, body in announcement.versions.items()]
+    shown += [
+        staff_text("announce_untranslated", language=LANGUAGE_NAMES[lang], fallback=fallback)
+        for lang in announcement.missing
+    ]
+    count = len([d for d in store_of(context).delegates() if not d["blocked"]])
+    await message.reply_html(
+        staff_text("announce_preview", count=count, versions="\n\n".join(shown)),
+        reply_markup=buttons(
+            (staff_text("send"), f"ann:send:{key}"), (staff_text("cancel"), f"ann:drop:{key}")
+        ),
+    )
+
+
+async def decide_announcement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if not is_admin(update, context):
+        await refuse_non_admin(update, context)
+        return
+    await query.answer()
+    _, action, key = query.data.split(":")
+    announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
+    if announcement is None or action == "drop":
+        await query.edit_message_text(staff_text("announce_cancelled"))
+        return
+    audit(update, context, "announce-send", key)
+    delegates = [d for d in store_of(context).delegates() if not d["blocked"]]
+    await query.edit_message_text(staff_text("announce_sending", count=len(delegates)))
+    in_background(context, deliver_announcement(context, query.message, announcement, delegates))
+
+
+async def deliver_announcement(
+    context: ContextTypes.DEFAULT_TYPE, report: Message, announcement: Announcement, delegates: list
+) -> None:
+    """Send to every delegate in their language (the rate limiter paces it); report the counts."""
+    counts = {"delivered": 0, "blocked": 0, "failed": 0}
+    fallback = fallback_language(announcement)
+    for delegate in delegates:
+        lang = delegate["language"] if delegate["language"] in announcement.versions else fallback
+        try:
+            await context.bot.send_message(
+                delegate["chat_id"], text(lang, "announcement", text=announcement.versions[lang])
+            )
+            counts["delivered"] += 1
+        except Forbidden:
+            store_of(context).mark_blocked(delegate["user_id"])
+            counts["blocked"] += 1
+        except TelegramError as exc:
+            log.warning("announcement to %s failed: %s", delegate["user_id"], exc)
+            counts["failed"] += 1
+    await report.reply_text(staff_text("announce_done", **counts))
+
+
+# --- wiring ----------------------------------------------------------------------------------------
+
+
+def add_admin_handlers(application: Application) -> None:
+    """Organisers' commands, uploads and buttons; a polite refusal for everyone else."""
+    admins = filters.User(user_id=application.bot_data["settings"].admin_ids, allow_empty=False)
+    commands: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
+        "reload": reload_knowledge, "kb": knowledge_status, "rollback": rollback_knowledge,
+        "drafts": list_drafts, "stats": show_stats, "gaps": show_gaps, "announce": announce,
+    }
+    for command, handler in commands.items():
+        application.add_handler(CommandHandler(command, handler, filters=admins))
+    application.add_handler(CommandHandler(list(ADMIN_COMMANDS), refuse_non_admin))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & admins, receive_upload)
+    )
+    application.add_handler(CallbackQueryHandler(decide_upload, pattern=r"^pub:(go|drop):\d+$"))
+    application.add_handler(CallbackQueryHandler(decide_announcement, pattern=r"^ann:(send|drop):[0-9a-f]+$"))
