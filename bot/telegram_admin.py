@@ -153,14 +153,23 @@ async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
+async def admin_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str] | None:
+    """(action, key) of an organiser's button press such as "pub:go:123"; None (refused) for others."""
+    if not is_admin(update, context):
+        await refuse_non_admin(update, context)
+        return None
+    await update.callback_query.answer()
+    _, action, key = update.callback_query.data.split(":")
+    return action, key
+
+
 async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "Publish" or "Discard" under an upload preview."""
     query = update.callback_query
-    if not is_admin(update, context):
-        await refuse_non_admin(update, context)
+    choice = await admin_choice(update, context)
+    if choice is None:
         return
-    await query.answer()
-    _, action, key = query.data.split(":")
+    action, key = choice
     publisher = publisher_of(context)
     name = context.bot_data.setdefault("uploads", {}).pop(key, None)
     staged = publisher.staged(key) if name else None
@@ -334,12 +343,12 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def decide_announcement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Send" or "Cancel" under an announcement preview."""
     query = update.callback_query
-    if not is_admin(update, context):
-        await refuse_non_admin(update, context)
+    choice = await admin_choice(update, context)
+    if choice is None:
         return
-    await query.answer()
-    _, action, key = query.data.split(":")
+    action, key = choice
     announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
     if announcement is None or action == "drop":
         await query.edit_message_text(staff_text("announce_cancelled"))
