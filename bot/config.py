@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     rate_limit_per_minute: int = Field(20, ge=1)
     history_turns: int = Field(3, ge=0, le=20)
+    concurrent_updates: int = Field(16, ge=1, le=256)
+    typing_after: float = Field(0.5, ge=0)
 
     # Staff and organisers
     staff_chat_id: int | None = None

@@ -4,6 +4,7 @@ State lives in `context.bot_data` (the assistant, the store, the settings) and i
 SQLite store (languages, history, votes), never in globals.
 """
 
+import asyncio
 import html
 import logging
 import time
@@ -105,6 +106,21 @@ async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | 
                 part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
             )
         )
+
+
+async def answer_with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
+    """The core's answer; a typing indicator shows if it takes noticeably long (an LLM, a busy bot).
+
+    Instant answers skip it: every Bot API call counts against Telegram's rate limit.
+    """
+    store = store_of(context)
+    history = store.history(update.effective_chat.id, settings_of(context).history_turns)
+    ask = Context(preferred_language=user_language(update, context), history=history)
+    work = asyncio.ensure_future(assistant_of(context).ask_async(question, ask))
+    done, _ = await asyncio.wait([work], timeout=settings_of(context).typing_after)
+    if not done:
+        await show_typing(update, context)
+    return await work
 
 
 async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -231,10 +247,7 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     if over_rate_limit(update, context):
         await message.reply_text(text(user_language(update, context), "rate_limited"))
         return
-    await show_typing(update, context)
-    history = store.history(chat.id, settings_of(context).history_turns)
-    ask = Context(preferred_language=user_language(update, context), history=history)
-    answer = await assistant_of(context).ask_async(question, ask)
+    answer = await answer_with_typing(update, context, question)
     question_id = store.record_question(
         user.id,
         chat.id,
@@ -346,7 +359,11 @@ def build_application(
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(on_startup)
+    builder = (
+        builder.rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(on_startup)
+    )
     for option, value in builder_options.items():
         builder = getattr(builder, option)(value)
     application = builder.build()

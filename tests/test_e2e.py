@@ -145,6 +145,22 @@ async def test_questions_are_answered_in_the_delegates_language(running_bot, lan
     assert f"📄 {text(lang, 'source')}" in answer.text or f"📄 {text(lang, 'sources')}" in answer.text
     assert has_cjk(answer.text.split("📄")[0]) == (lang == "zh")
     assert vote_buttons(answer) == VOTES
+    assert running_bot.calls("sendChatAction") == []  # instant answers need no typing indicator
+
+
+def always_show_typing(running_bot) -> None:
+    """Make every answer count as slow, so the bot shows "typing…" before it."""
+    bot_data = running_bot.application.bot_data
+    bot_data["settings"] = bot_data["settings"].model_copy(update={"typing_after": 0.0})
+
+
+async def test_a_slow_answer_shows_typing_first(running_bot):
+    always_show_typing(running_bot)
+    delegate = running_bot.delegate(language_code="en")
+
+    answer = await delegate.ask("Who is Hans Song?")
+
+    assert "Messe Stuttgart" in answer.text
     typing = [c for c in running_bot.calls("sendChatAction") if c.params.get("chat_id") == delegate.chat_id]
     assert typing and typing[0].params["action"] == "typing"
 
@@ -276,6 +292,7 @@ async def test_a_rate_limited_send_is_retried(running_bot):
 
 
 async def test_a_failing_typing_indicator_costs_nothing(running_bot):
+    always_show_typing(running_bot)
     delegate = running_bot.delegate(language_code="en")
     running_bot.fail("sendChatAction", status=500)
 

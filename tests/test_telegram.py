@@ -1,6 +1,8 @@
 """The Telegram layer, fast: real `Update` objects through `Application.process_update`,
 with every outgoing Bot API call recorded."""
 
+import asyncio
+
 import pytest
 
 from bot.storage import Store
@@ -73,6 +75,19 @@ async def test_free_text_gets_an_answer_with_sources_and_votes(bot):
     assert sent["parse_mode"] == "HTML" and "📄 Source:" in sent["text"]
     labels = [label for label, _ in buttons(sent)]
     assert labels == ["👍", "👎"]
+    assert bot.request.named("sendChatAction") == []  # instant: no typing indicator needed
+
+
+async def test_a_slow_answer_shows_typing_while_it_works(bot, assistant, monkeypatch):
+    answer_now = assistant.ask_async
+
+    async def slow(question, context=None):
+        await asyncio.sleep(0.8)
+        return await answer_now(question, context)
+
+    monkeypatch.setattr(assistant, "ask_async", slow)
+    sent = await send(bot, "Who is Hans Song?")
+    assert "Messe Stuttgart" in sent["text"]
     assert bot.request.named("sendChatAction")[0].params["action"] == "typing"
 
 
@@ -174,6 +189,7 @@ async def test_follow_up_uses_the_chat_history(bot):
 
 
 async def test_a_failing_typing_indicator_does_not_lose_the_answer(bot):
+    bot.bot_data["settings"] = bot.bot_data["settings"].model_copy(update={"typing_after": 0.0})
     bot.request.fail["sendChatAction"] = 1
     sent = await send(bot, "Who is Hans Song?")
     assert "Messe Stuttgart" in sent["text"]
