@@ -41,6 +41,12 @@ class Assistant:
         self.chain: Runnable
         self._neutral: frozenset[str] = frozenset()
         self.reload()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Load the tokenizer dictionary and language models now, not on a delegate's first question."""
+        self.retriever.search("预热 warm-up riscaldamento", 1)
+        self.language("warm-up riscaldamento", Context())
 
     def reload(self) -> None:
         """Open the active index (after an ingest) and rebuild the answer chain on it."""

@@ -1,0 +1,143 @@
+"""End to end over real HTTP for staff and organisers: a ticket from an Italian delegate handled
+in the staff group, saved as knowledge and approved; restarts, strangers, timeouts, /end;
+and an announcement to many delegates. Same emulator and bridge as tests/test_e2e.py."""
+
+import asyncio
+
+import pytest
+
+from bot.core import Assistant
+from bot.texts import staff_text, text
+from tests.harness.fixtures import new_token, start_bot
+
+STAFF_CHAT = -100_500
+STAFF_ID, ORGANISER_ID = 500, 900
+QUESTION = "C'è un guardaroba dove lasciare il cappotto?"
+STAFF_ANSWER = "Yes: the cloakroom is next to the entrance of the hall."  # test content
+
+
+@pytest.fixture
+def staff_settings(ingested_settings):
+    return ingested_settings.model_copy(update={
+        "staff_chat_id": STAFF_CHAT, "staff_ids": [STAFF_ID], "admin_ids": [ORGANISER_ID],
+    })
+
+
+@pytest.fixture
+async def staffed_bot(emulator, staff_settings):
+    async with start_bot(emulator, staff_settings, Assistant(staff_settings)) as bot:
+        yield bot
+
+
+def staff_member(bot, user_id=STAFF_ID, name="Anna"):
+    return bot.delegate(user_id=user_id, first_name=name, language_code="en",
+                        chat_id=STAFF_CHAT, chat_type="supergroup", chat_title="Staff")
+
+
+async def open_ticket(bot, delegate, staff):
+    """The delegate asks what the bot cannot answer and presses "Ask a staff member"."""
+    answer = await delegate.ask(QUESTION)
+    assert answer.text.startswith(text("it", "dont_know"))
+    mark = (await staff.replies())[-1].message_id if await staff.replies() else 0
+    await delegate.press(text("it", "ask_staff"), answer)
+    opened = await delegate.reply()
+    card = await staff.wait_for(lambda m: "Ticket #" in m.text, since=mark)
+    return opened, card
+
+
+async def test_a_ticket_from_question_to_knowledge(staffed_bot):
+    giulia = staffed_bot.delegate(language_code="it", first_name="Giulia")
+    anna = staff_member(staffed_bot)
+    opened, card = await open_ticket(staffed_bot, giulia, anna)
+    number = int(card.text.split("#")[1].split()[0])
+    assert opened.text == text("it", "handoff_opened", number=number)
+    assert QUESTION in card.text and "Giulia" in card.text and "language: Italian" in card.text
+
+    await anna.press(staff_text("claim"), card)
+    claimed = await anna.wait_for_edit(card, lambda m: "claimed by Anna" in m.text)
+
+    await anna.send(STAFF_ANSWER, reply_to=claimed)
+    relayed = await giulia.wait_for(lambda m: STAFF_ANSWER in m.text)
+    assert relayed.text.startswith(text("it", "handoff_staff_says", name="Anna"))
+    assert text("it", "handoff_untranslated") in relayed.text  # no LLM here: said plainly
+    assert (await anna.wait_for(lambda m: m.text.startswith("✓ Delivered"))).text
+
+    await giulia.send("Grazie mille!")
+    assert "Grazie mille!" in (await anna.wait_for(lambda m: "Grazie mille!" in m.text)).text
+
+    await anna.press(staff_text("resolve"), claimed)
+    assert (await giulia.reply()).text == text("it", "handoff_resolved", number=number)
+    resolved = await anna.wait_for_edit(claimed, lambda m: "resolved" in m.text)
+    await anna.press(staff_text("save"), resolved)
+    draft = await anna.wait_for(lambda m: "Knowledge draft" in m.text)
+    assert STAFF_ANSWER in draft.text
+
+    await anna.press(staff_text("approve"), draft)  # staff may not approve: organisers do
+    await asyncio.sleep(0.3)
+    refusals = [c for c in staffed_bot.calls("answerCallbackQuery") if c.params.get("show_alert")]
+    assert refusals and refusals[-1].params["text"] == staff_text("not_admin")
+    olga = staff_member(staffed_bot, ORGANISER_ID, "Olga")
+    await olga.press(staff_text("approve"), draft)
+    await olga.wait_for_edit(draft, lambda m: "approved by Olga and published" in m.text, timeout=120)
+
+    again = await giulia.ask(QUESTION)
+    assert "cloakroom is next to the entrance" in again.text
+    assert [b.text for b in again.buttons] == ["👍", "👎"]
+
+
+async def test_tickets_survive_a_restart_and_strangers_cannot_touch_them(emulator, staff_settings):
+    token = new_token()
+    assistant = Assistant(staff_settings)
+    async with start_bot(emulator, staff_settings, assistant, token=token) as bot:
+        giulia = bot.delegate(language_code="it", first_name="Giulia")
+        anna = staff_member(bot)
+        _, card = await open_ticket(bot, giulia, anna)
+    async with start_bot(emulator, staff_settings, assistant, token=token) as bot:
+        giulia = bot.delegate(user_id=giulia.user_id, language_code="it", first_name="Giulia")
+        anna = staff_member(bot)
+        mallory = staff_member(bot, user_id=666, name="Mallory")
+        await mallory.press(staff_text("claim"), card)
+        await asyncio.sleep(0.5)
+        alert = bot.calls("answerCallbackQuery")[-1].params
+        assert alert["text"] == staff_text("not_staff")
+        await anna.send("Sorry for the wait, the cloakroom is by the entrance.", reply_to=card)
+        relayed = await giulia.wait_for(lambda m: "Sorry for the wait" in m.text)
+        assert relayed.text.startswith(text("it", "handoff_staff_says", name="Anna"))
+
+
+async def test_unclaimed_ticket_tells_the_delegate_and_end_closes_it(emulator, staff_settings):
+    quick = staff_settings.model_copy(update={"handoff_timeout_minutes": 0.01})
+    async with start_bot(emulator, quick, Assistant(quick)) as bot:
+        giulia = bot.delegate(language_code="it", first_name="Giulia")
+        anna = staff_member(bot)
+        _, card = await open_ticket(bot, giulia, anna)
+        number = int(card.text.split("#")[1].split()[0])
+        busy = await giulia.wait_for(lambda m: m.text == text("it", "handoff_busy", number=number))
+        assert busy
+        await anna.wait_for(lambda m: "Nobody claimed" in m.text)
+        await giulia.command("/end")
+        assert (await giulia.reply()).text == text("it", "handoff_ended", number=number)
+        await anna.wait_for(lambda m: m.text == staff_text("ended", number=number))
+        answer = await giulia.ask("Chi è Hans Song?")  # the bot answers again
+        assert "Messe Stuttgart" in answer.text
+
+
+async def test_an_announcement_reaches_many_delegates_in_their_languages(staffed_bot):
+    delegates = [staffed_bot.delegate(language_code=lang) for lang in ("zh", "en", "it") * 4]
+    for delegate in delegates:
+        await delegate.command("/start")
+        await delegate.reply()
+    olga = staffed_bot.delegate(user_id=ORGANISER_ID, first_name="Olga", language_code="en")
+    versions = "zh: 议程有变化。\nen: The agenda has changed.\nit: Il programma è cambiato."
+    await olga.command(f"/announce {versions}")
+    preview = await olga.wait_for(lambda m: "Announcement to" in m.text)
+    assert "12 delegate(s)" in preview.text  # those who started the bot
+    await olga.press(staff_text("send"), preview)
+    done = await olga.wait_for(lambda m: "Announcement sent" in m.text, timeout=60)
+    assert done.text == staff_text("announce_done", delivered=12, blocked=0, failed=0)
+    expected = {
+        "zh": "📢 议程有变化。", "en": "📢 The agenda has changed.", "it": "📢 Il programma è cambiato."
+    }
+    for delegate in delegates:
+        got = await delegate.wait_for(lambda m, lang=delegate.language_code: m.text == expected[lang])
+        assert got
