@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS delegates (
     chat_id INTEGER NOT NULL,
     name TEXT NOT NULL DEFAULT '',
     language TEXT,
+    client_language TEXT,
     started_at REAL NOT NULL,
     blocked INTEGER NOT NULL DEFAULT 0
 );
@@ -106,12 +107,16 @@ class Store:
 
     # --- delegates -------------------------------------------------------------------------
 
-    def remember_delegate(self, user_id: int, chat_id: int, name: str) -> None:
+    def remember_delegate(
+        self, user_id: int, chat_id: int, name: str, client_language: str | None = None
+    ) -> None:
+        """A delegate who started the bot (and the language their Telegram app uses)."""
         self.execute(
-            "INSERT INTO delegates (user_id, chat_id, name, started_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, "
-            "name = excluded.name, blocked = 0",
-            (user_id, chat_id, name, time.time()),
+            "INSERT INTO delegates (user_id, chat_id, name, client_language, started_at) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name, "
+            "client_language = excluded.client_language, blocked = 0",
+            (user_id, chat_id, name, client_language, time.time()),
         )
 
     def language(self, user_id: int) -> str | None:
@@ -129,7 +134,11 @@ class Store:
         self.execute("UPDATE delegates SET blocked = 1 WHERE user_id = ?", (user_id,))
 
     def delegates(self) -> list[sqlite3.Row]:
-        return self.query("SELECT * FROM delegates ORDER BY started_at")
+        """Everyone who started the bot; `language` is their choice, else their app's language."""
+        return self.query(
+            "SELECT user_id, chat_id, name, COALESCE(language, client_language) AS language, blocked "
+            "FROM delegates ORDER BY started_at"
+        )
 
     # --- questions, history, votes ---------------------------------------------------------
 

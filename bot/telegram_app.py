@@ -35,6 +35,7 @@ from bot import LANGUAGES, menus
 from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Assistant, Context
+from bot.language import normalise
 from bot.storage import Store
 from bot.telegram_admin import add_admin_handlers
 from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
@@ -151,7 +152,9 @@ def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    store_of(context).remember_delegate(user.id, update.effective_chat.id, user.full_name)
+    store_of(context).remember_delegate(
+        user.id, update.effective_chat.id, user.full_name, normalise(user.language_code)
+    )
     lang = user_language(update, context)
     name = f", {user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
