@@ -348,15 +348,33 @@ class Tickets:
         rows = self.store.query("SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,))
         return [_draft(row) for row in rows]
 
+    def edit_draft(self, draft_id: int, answers: dict[str, str]) -> Draft:
+        """Replace (or add) the answer of some languages of a pending draft."""
+        draft = self._pending(draft_id)
+        question = next(iter(draft.versions.values()))["question"]
+        versions = dict(draft.versions)
+        for lang, answer in answers.items():
+            versions[lang] = {"question": versions.get(lang, {}).get("question", question), "answer": answer}
+        self.store.execute(
+            "UPDATE drafts SET versions = ? WHERE id = ?",
+            (yaml.safe_dump(versions, allow_unicode=True), draft_id),
+        )
+        return self.draft(draft_id)
+
     def decide(self, draft_id: int, status: str, by: str) -> Draft:
-        draft = self.draft(draft_id)
-        if draft.status != "pending":
-            raise TicketError("draft_decided", number=draft_id, status=draft.status)
+        self._pending(draft_id)
         self.store.execute(
             "UPDATE drafts SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
             (status, by, time.time(), draft_id),
         )
         return self.draft(draft_id)
+
+
+    def _pending(self, draft_id: int) -> Draft:
+        draft = self.draft(draft_id)
+        if draft.status != "pending":
+            raise TicketError("draft_decided", number=draft_id, status=draft.status)
+        return draft
 
 
 _SENTENCE_END = re.compile(r"[.?!。？！]+$")

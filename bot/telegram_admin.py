@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES, index, insight
+from bot.handoff import TicketError
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import LANGUAGE_NAMES, translate
@@ -35,7 +36,6 @@ from bot.texts import staff_text, text
 
 log = logging.getLogger(__name__)
 
-ADMIN_COMMANDS = ("reload", "kb", "rollback", "drafts", "stats", "gaps", "announce")
 PROGRESS_EVERY = 2.0  # seconds between progress edits
 GAPS_SHOWN = 15
 _VERSION_MARK = ("zh:", "en:", "it:")
@@ -241,6 +241,22 @@ async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await update.effective_message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
 
 
+async def edit_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/editdraft N` with `zh: …` / `en: …` / `it: …` lines: correct a draft's answers before approving."""
+    message = update.effective_message
+    number, _, body = message.text.partition(" ")[2].strip().partition("\n")
+    if not number.lstrip("#").isdigit() or not body.strip():
+        await message.reply_text(staff_text("editdraft_usage"))
+        return
+    audit(update, context, "editdraft", number)
+    try:
+        draft = tickets_of(context).edit_draft(int(number.lstrip("#")), parse_versions(body))
+    except TicketError as exc:
+        await message.reply_text(staff_text(exc.key, **exc.values))
+        return
+    await message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+
+
 def _counts(values: dict) -> str:
     return ", ".join(f"{key} {value}" for key, value in values.items()) or "–"
 
@@ -389,11 +405,12 @@ def add_admin_handlers(application: Application) -> None:
     admins = filters.User(user_id=application.bot_data["settings"].admin_ids, allow_empty=False)
     commands: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
         "reload": reload_knowledge, "kb": knowledge_status, "rollback": rollback_knowledge,
-        "drafts": list_drafts, "stats": show_stats, "gaps": show_gaps, "announce": announce,
+        "drafts": list_drafts, "editdraft": edit_draft, "stats": show_stats, "gaps": show_gaps,
+        "announce": announce,
     }
     for command, handler in commands.items():
         application.add_handler(CommandHandler(command, handler, filters=admins))
-    application.add_handler(CommandHandler(list(ADMIN_COMMANDS), refuse_non_admin))
+    application.add_handler(CommandHandler(list(commands), refuse_non_admin))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & admins, receive_upload)
     )

@@ -474,7 +474,7 @@ def draft_card(draft: Draft) -> str:
         )
         for lang, version in draft.versions.items()
     ]
-    return "\n\n".join([*lines, staff_text("draft_wait")])
+    return "\n\n".join([*lines, staff_text("draft_wait", draft=draft.id)])
 
 
 def draft_keyboard(draft: Draft) -> InlineKeyboardMarkup:

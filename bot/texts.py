@@ -283,7 +283,8 @@ STAFF_TEXTS: dict[str, str] = {
     "no_staff_answer": "Ticket #{number} has no staff answer to save yet.",
     "draft": "📝 <b>Knowledge draft #{draft}</b> from ticket #{number} (entry <code>{entry}</code>):",
     "draft_version": "<b>{language}</b> · Q: {question}\nA: {answer}",
-    "draft_wait": "An organiser (ADMIN_IDS) approves it before the bot uses it.",
+    "draft_wait": "An organiser (ADMIN_IDS) approves it before the bot uses it; /editdraft {draft} corrects "
+    "it first.",
     "approve": "👍 Approve and publish",
     "reject": "🗑 Reject",
     "not_admin": "Only organisers (ADMIN_IDS) can approve or reject drafts.",
@@ -320,6 +321,8 @@ STAFF_TEXTS: dict[str, str] = {
     "Last ingest: {built_at}\nMissing translations: {missing}\nVersions kept: {versions} · drafts waiting: {drafts}",
     "kb_none": "📚 There is no index yet: send /reload.",
     "no_drafts": "No knowledge drafts are waiting.",
+    "editdraft_usage": "Usage: /editdraft N, then on the next lines the corrected answers, each "
+    "starting with zh:, en: or it:.",
     "stats": "📊 <b>Questions</b>: {questions} ({answered} answered, {abstained} abstained)\n"
     "Per language: {per_language}\nPer day: {per_day}\n👍 {thumbs_up} · 👎 {thumbs_down}\n"
     "Tickets: {tickets_opened} opened, {tickets_resolved} resolved · median staff response: {response}\n"

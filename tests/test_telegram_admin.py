@@ -172,3 +172,20 @@ async def test_announce_reaches_every_delegate_in_their_language(admin_bot):
         11: "📢 议程有变化。", 12: "📢 Il programma è cambiato.", 13: "📢 The agenda has changed."
     }
     assert store.query("SELECT blocked FROM delegates WHERE user_id = 14")[0][0] == 1
+
+
+async def test_drafts_are_listed_and_corrected_before_approval(admin_bot):
+    tickets = admin_bot.bot_data["tickets"]
+    draft = tickets.add_draft(None, "Dov'è il guardaroba?",
+                              {"it": {"question": "Dov'è il guardaroba?", "answer": "All'ingresso."}}, "Anna")
+    listed = await say(admin_bot, "/drafts")
+    assert "All'ingresso." in listed["text"]
+    assert [data for _, data in buttons(listed)] == [f"draft:approve:{draft.id}", f"draft:reject:{draft.id}"]
+    corrections = "it: Accanto all'ingresso.\nen: Next to the entrance."
+    edited = await say(admin_bot, f"/editdraft {draft.id}\n{corrections}")
+    assert "Accanto all'ingresso." in edited["text"] and "Next to the entrance." in edited["text"]
+    assert tickets.draft(draft.id).versions["en"] == {"question": "Dov'è il guardaroba?",
+                                                     "answer": "Next to the entrance."}
+    assert (await say(admin_bot, "/editdraft")).get("text") == staff_text("editdraft_usage")
+    tickets.decide(draft.id, "rejected", "Olga")
+    assert (await say(admin_bot, "/drafts"))["text"] == staff_text("no_drafts")
