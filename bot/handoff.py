@@ -213,14 +213,6 @@ class Tickets:
         rows = self.store.query("SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
         return [Relay(**dict(row)) for row in rows]
 
-    def unclaimed_since(self, seconds: float) -> list[Ticket]:
-        """Open tickets nobody claimed for `seconds`, whose delegate was not told yet."""
-        rows = self.store.query(
-            "SELECT * FROM tickets WHERE status = ? AND busy_notified = 0 AND created_at <= ? ORDER BY id",
-            (Status.OPEN, time.time() - seconds),
-        )
-        return [_ticket(row) for row in rows]
-
     # --- lifecycle -------------------------------------------------------------------------
 
     def open(

@@ -70,14 +70,6 @@ def test_a_failed_relay_is_kept_on_the_message_and_the_ticket(tickets):
     assert tickets.staff_answer(ticket.id).text == "The cloakroom is by the entrance"
 
 
-def test_unclaimed_tickets_are_found_once(tickets):
-    ticket = open_ticket(tickets)
-    assert tickets.unclaimed_since(3600) == []
-    assert [t.id for t in tickets.unclaimed_since(0)] == [ticket.id]
-    tickets.busy_notified(ticket.id)
-    assert tickets.unclaimed_since(0) == []
-
-
 def test_forget_deletes_the_delegates_tickets_and_messages(tickets):
     ticket = open_ticket(tickets)
     tickets.add_message(ticket.id, "delegate", "Giulia", "ciao")
