@@ -8,6 +8,7 @@ import pytest
 
 from bot.core import Assistant
 from bot.texts import staff_text, text
+from tests.conftest import entry_text
 from tests.harness.fixtures import new_token, start_bot
 
 STAFF_CHAT = -100_500
@@ -141,3 +142,40 @@ async def test_an_announcement_reaches_many_delegates_in_their_languages(staffed
     for delegate in delegates:
         got = await delegate.wait_for(lambda m, lang=delegate.language_code: m.text == expected[lang])
         assert got
+
+
+NEW_FACT = entry_text(
+    "closing-dinner", "en", "The closing dinner of the delegation is at the Lakeside Hall.",  # test content
+    questions=("Where is the closing dinner?",), title="Closing dinner",
+).encode()
+
+
+async def test_an_organiser_publishes_a_file_and_rolls_it_back(staffed_bot):
+    olga = staffed_bot.delegate(user_id=ORGANISER_ID, first_name="Olga", language_code="en")
+    ada = staffed_bot.delegate(language_code="en")
+    assert (await ada.ask("Where is the closing dinner?")).text.startswith(text("en", "dont_know"))
+
+    file_id = staffed_bot.harness.bridge.host_file(NEW_FACT)
+    await olga.send_document(file_id, "dinner.md", len(NEW_FACT))
+    preview = await olga.wait_for(lambda m: "would change the knowledge base" in m.text)
+    assert "added: en 1 (closing-dinner)" in preview.text
+    await olga.press(staff_text("publish"), preview)
+    await olga.wait_for_edit(preview, lambda m: m.text.startswith("✅ Published dinner.md"), timeout=120)
+    assert "Lakeside Hall" in (await ada.ask("Where is the closing dinner?")).text
+
+    await olga.command("/rollback")
+    await olga.wait_for(lambda m: m.text.startswith("✅ Rolled back"), timeout=120)
+    assert (await ada.ask("Where is the closing dinner?")).text.startswith(text("en", "dont_know"))
+
+
+async def test_gaps_group_the_same_question_across_languages(staffed_bot):
+    asked = [("zh", "会场附近有停车场吗？"), ("en", "Is there a car park at the venue?"),
+             ("it", "C'è un parcheggio vicino alla sede?"), ("en", "Is there a dress code?")]
+    for lang, question in asked:
+        await staffed_bot.delegate(language_code=lang).ask(question)
+    olga = staffed_bot.delegate(user_id=ORGANISER_ID, first_name="Olga", language_code="en")
+    await olga.command("/gaps")
+    gaps = await olga.wait_for(lambda m: "Knowledge gaps" in m.text)
+    lines = gaps.text.splitlines()
+    assert lines[1] == "3× gap-parking" and lines[5].startswith("1× gap-dress-code")
+    assert sorted(line.split(":")[0].strip() for line in lines[2:5]) == ["en", "it", "zh"]

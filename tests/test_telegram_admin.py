@@ -110,6 +110,31 @@ async def test_documents_become_entries_in_their_language(admin_bot):
     assert "added: it 1 (doc-pranzo-delegazioni)" in preview["text"]
     plain = await upload(admin_bot, "notes.txt", "茶歇在二楼。".encode())
     assert "added: zh 1 (doc-notes)" in plain["text"]
+    pdf = await upload(admin_bot, "Shuttle.pdf", tiny_pdf("The shuttle for the delegations leaves at noon."))
+    assert "added: en 1 (doc-shuttle)" in pdf["text"]
+    broken = await upload(admin_bot, "broken.pdf", b"%PDF-1.4 not really")
+    assert "broken.pdf: cannot read the document" in broken["text"]
+
+
+def tiny_pdf(line: str) -> bytes:
+    """A one-page PDF with one line of text (Helvetica), built by hand."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
 
 
 async def test_non_organisers_are_refused_politely(admin_bot):

@@ -31,6 +31,7 @@ import json
 import re
 import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -151,6 +152,7 @@ class Bridge:
         self._bots: dict[str, _BotState] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._thread_ids = itertools.count(1000)
+        self._files: dict[str, bytes] = {}  # file_id → content (the emulator has no files)
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._session: ClientSession | None = None
@@ -174,6 +176,7 @@ class Bridge:
         app.router.add_post("/_bridge/fail", self._post_fail)
         app.router.add_post("/_bridge/reset", self._post_reset)
         app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._get_file)
         return app
 
     async def start(self) -> Bridge:
@@ -301,6 +304,19 @@ class Bridge:
             body = {"ok": False, "error_code": exc.status, "description": exc.description}
         self._record(method, params, status, started, token)
         return web.json_response(body, status=status, dumps=_dumps)
+
+    def host_file(self, content: bytes) -> str:
+        """Keep a file a user "uploads"; the bot gets it with getFile and a download, as from Telegram."""
+        file_id = f"file-{uuid.uuid4().hex[:12]}"
+        with self._guard:
+            self._files[file_id] = content
+        return file_id
+
+    async def _get_file(self, request: web.Request) -> web.Response:
+        content = self._files.get(request.match_info["file_id"])
+        if content is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        return web.Response(body=content)
 
     def _bot(self, token: str) -> _BotState:
         return self._bots.setdefault(token, _BotState())
@@ -457,6 +473,10 @@ class Bridge:
             return {"name": bot.me.get("first_name", "")}
         if name == "getwebhookinfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": len(bot.pending)}
+        if name == "getfile" and params.get("file_id") in self._files:
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self._files[file_id]),
+                    "file_path": f"documents/{file_id}"}
         if name == "createforumtopic":
             return {
                 "message_thread_id": next(self._thread_ids),

@@ -248,6 +248,12 @@ class Delegate:
             extra["reply_to_message"] = self._as_update_message(reply_to)
         return await self._post("sendMessage", self._message(text, **extra))
 
+    async def send_document(self, file_id: str, name: str, size: int) -> int:
+        """Send a file (hosted by the bridge, see `Bridge.host_file`) to the chat."""
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": size}
+        message = {"from": self.user, "chat": self.chat, "date": int(time.time()), "document": document}
+        return await self._post("sendMessage", message)
+
     async def command(self, command: str) -> int:
         """Send a command such as "/start" (with its `bot_command` entity)."""
         name = command.split()[0]
