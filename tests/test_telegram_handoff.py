@@ -275,3 +275,16 @@ async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, 
 
 def bot_alert(app):
     return app.request.named("answerCallbackQuery")[-1].params.get("text")
+
+
+async def test_without_a_staff_chat_escalation_explains_how_to_reach_the_organisers(
+    shared_settings, assistant, tmp_path
+):
+    contact = "Organisers' desk: +00 000 (example)"
+    app = make_bot(shared_settings, assistant, Store(tmp_path / "bot.sqlite3"),
+                   staff_chat_id=None, organiser_contact=contact)
+    await app.initialize()
+    await say(app, "/human Dov'è il guardaroba?")
+    assert last_to(app, 7)["text"] == text("it", "contact_organisers", contact=f"\n{contact}")
+    assert app.bot_data["tickets"].active_for(7) is None
+    await app.shutdown()
