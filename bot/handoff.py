@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     claimed_at REAL,
     closed_at REAL,
     busy_notified INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT NOT NULL DEFAULT ''
+    last_error TEXT NOT NULL DEFAULT '',
+    question_en TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tickets_user ON tickets (user_id, status);
 CREATE TABLE IF NOT EXISTS ticket_messages (
@@ -109,6 +110,7 @@ class Ticket:
     closed_at: float | None
     busy_notified: int
     last_error: str
+    question_en: str  # the question in English for staff ("" without an LLM)
 
     @property
     def active(self) -> bool:
@@ -237,11 +239,11 @@ class Tickets:
         )
         return self.get(ticket_id)
 
-    def posted(self, ticket_id: int, thread_id: int | None, message_id: int) -> Ticket:
-        """Remember where the ticket lives in the staff chat."""
+    def posted(self, ticket_id: int, thread_id: int | None, message_id: int, english: str = "") -> Ticket:
+        """Remember where the ticket lives in the staff chat (and its English rendering)."""
         self.store.execute(
-            "UPDATE tickets SET thread_id = ?, staff_message_id = ? WHERE id = ?",
-            (thread_id, message_id, ticket_id),
+            "UPDATE tickets SET thread_id = ?, staff_message_id = ?, question_en = ? WHERE id = ?",
+            (thread_id, message_id, english, ticket_id),
         )
         return self.get(ticket_id)
 

@@ -8,6 +8,7 @@ The ticket logic itself lives in `handoff.py`; this module only speaks Telegram.
 import html
 import logging
 import time
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -107,7 +108,7 @@ def staff_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
     )
 
 
-def ticket_card(ticket: Ticket, english: str | None, llm: bool) -> str:
+def ticket_card(ticket: Ticket, llm: bool) -> str:
     status = ticket.status if ticket.status is not Status.CLAIMED else f"claimed by {ticket.staff_name}"
     lines = [
         staff_text(
@@ -116,8 +117,8 @@ def ticket_card(ticket: Ticket, english: str | None, llm: bool) -> str:
         ),
         staff_text("question", question=escape(ticket.question)),
     ]
-    if english:
-        lines.append(staff_text("english", english=escape(english)))
+    if ticket.question_en:
+        lines.append(staff_text("english", english=escape(ticket.question_en)))
     elif ticket.language != "en" and not llm:
         lines.append(staff_text("no_llm"))
     if ticket.bot_answer:
@@ -141,17 +142,17 @@ async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Tic
         thread_id = topic.message_thread_id
     except TelegramError as exc:  # not a forum: one message per ticket instead
         log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
-    english = await english_of(context, ticket.question, ticket.language)
+    english = await english_of(context, ticket.question, ticket.language) or ""
     card = await with_retries(
         lambda: context.bot.send_message(
             chat_id,
-            ticket_card(ticket, english, settings.llm_enabled),
+            ticket_card(replace(ticket, question_en=english), settings.llm_enabled),
             parse_mode=ParseMode.HTML,
             message_thread_id=thread_id,
             reply_markup=staff_keyboard(ticket),
         )
     )
-    return tickets_of(context).posted(ticket.id, thread_id, card.message_id)
+    return tickets_of(context).posted(ticket.id, thread_id, card.message_id, english)
 
 
 async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> None:
@@ -160,7 +161,7 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> No
         return
     try:
         await context.bot.edit_message_text(
-            ticket_card(ticket, None, True),
+            ticket_card(ticket, settings_of(context).llm_enabled),
             chat_id=settings_of(context).staff_chat_id,
             message_id=ticket.staff_message_id,
             parse_mode=ParseMode.HTML,

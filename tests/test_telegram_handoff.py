@@ -238,6 +238,8 @@ async def test_with_an_llm_relays_are_translated_and_the_original_kept(shared_se
         assert "[Italian] The password is at the desk." in relayed
         assert relayed.endswith(f"{text('it', 'handoff_original')}: The password is at the desk.")
         assert "(translated into Italian)" in last_to(app, STAFF_CHAT)["text"]
+        refreshed = app.request.named("editMessageText")[-1].params["text"]  # the card after the claim
+        assert "claimed by Anna" in refreshed and "[English] Qual è la password del Wi-Fi?" in refreshed
         await app.shutdown()
 
 
