@@ -12,7 +12,15 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -400,17 +408,30 @@ async def deliver_announcement(
 # --- wiring ----------------------------------------------------------------------------------------
 
 
+COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
+    "reload": reload_knowledge, "kb": knowledge_status, "rollback": rollback_knowledge,
+    "drafts": list_drafts, "editdraft": edit_draft, "stats": show_stats, "gaps": show_gaps,
+    "announce": announce,
+}
+
+
+async def publish_admin_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
+    """Organisers see their commands in the menu of their own chat with the bot (best effort:
+    Telegram refuses until the organiser has started the bot)."""
+    menu = [*delegate_commands, *(BotCommand(c, staff_text(f"cmd_{c}")) for c in COMMANDS)]
+    for admin_id in application.bot_data["settings"].admin_ids:
+        try:
+            await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.info("no command menu for organiser %s yet: %s", admin_id, exc)
+
+
 def add_admin_handlers(application: Application) -> None:
     """Organisers' commands, uploads and buttons; a polite refusal for everyone else."""
     admins = filters.User(user_id=application.bot_data["settings"].admin_ids, allow_empty=False)
-    commands: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
-        "reload": reload_knowledge, "kb": knowledge_status, "rollback": rollback_knowledge,
-        "drafts": list_drafts, "editdraft": edit_draft, "stats": show_stats, "gaps": show_gaps,
-        "announce": announce,
-    }
-    for command, handler in commands.items():
+    for command, handler in COMMANDS.items():
         application.add_handler(CommandHandler(command, handler, filters=admins))
-    application.add_handler(CommandHandler(list(commands), refuse_non_admin))
+    application.add_handler(CommandHandler(list(COMMANDS), refuse_non_admin))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & admins, receive_upload)
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -31,13 +32,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import LANGUAGES, menus
+from bot import DEFAULT_LANGUAGE, LANGUAGES, menus
 from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Assistant, Context
 from bot.language import normalise
 from bot.storage import Store
-from bot.telegram_admin import add_admin_handlers
+from bot.telegram_admin import add_admin_handlers, publish_admin_commands
 from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
 from bot.telegram_handoff import add_handoff_handlers, resume_tickets, tickets_of
 from bot.texts import LANGUAGE_LABELS, text
@@ -307,8 +308,6 @@ def bot_commands(lang: str) -> list[BotCommand]:
 
 async def set_chat_commands(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str) -> None:
     """Show the command menu in the language the delegate chose (best effort)."""
-    from telegram import BotCommandScopeChat
-
     try:
         await context.bot.set_my_commands(bot_commands(lang), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
@@ -327,6 +326,7 @@ async def publish_commands(application: Application) -> None:
 
 async def on_startup(application: Application) -> None:
     await publish_commands(application)
+    await publish_admin_commands(application, bot_commands(DEFAULT_LANGUAGE))
     await resume_tickets(application)
 
 

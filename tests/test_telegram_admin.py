@@ -214,3 +214,13 @@ async def test_drafts_are_listed_and_corrected_before_approval(admin_bot):
     assert (await say(admin_bot, "/editdraft")).get("text") == staff_text("editdraft_usage")
     tickets.decide(draft.id, "rejected", "Olga")
     assert (await say(admin_bot, "/drafts"))["text"] == staff_text("no_drafts")
+
+
+async def test_organisers_get_their_commands_in_their_own_menu(admin_bot):
+    from bot.telegram_app import on_startup
+
+    await on_startup(admin_bot)
+    scoped = [c.params for c in admin_bot.request.named("setMyCommands") if c.params.get("scope")]
+    assert [call["scope"] for call in scoped] == [{"type": "chat", "chat_id": 900}]
+    names = [command["command"] for command in scoped[0]["commands"]]
+    assert names[:2] == ["start", "help"] and {"reload", "gaps", "announce"} <= set(names)
