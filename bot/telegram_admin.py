@@ -161,23 +161,27 @@ async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def admin_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str] | None:
-    """(action, key) of an organiser's button press such as "pub:go:123"; None (refused) for others."""
-    if not is_admin(update, context):
-        await refuse_non_admin(update, context)
-        return None
-    await update.callback_query.answer()
-    _, action, key = update.callback_query.data.split(":")
-    return action, key
+ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, str, str], Awaitable[None]]
 
 
-async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def admin_button(act: ButtonAction) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """A handler for an organiser's button such as "pub:go:123": `act(update, context, "go", "123")`;
+    anyone else is refused."""
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not is_admin(update, context):
+            await refuse_non_admin(update, context)
+            return
+        await update.callback_query.answer()
+        _, action, key = update.callback_query.data.split(":")
+        await act(update, context, action, key)
+
+    return press
+
+
+async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
     """ "Publish" or "Discard" under an upload preview."""
     query = update.callback_query
-    choice = await admin_choice(update, context)
-    if choice is None:
-        return
-    action, key = choice
     publisher = publisher_of(context)
     name = context.bot_data.setdefault("uploads", {}).pop(key, None)
     staged = publisher.staged(key) if name else None
@@ -366,13 +370,11 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def decide_announcement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def decide_announcement(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str
+) -> None:
     """ "Send" or "Cancel" under an announcement preview."""
     query = update.callback_query
-    choice = await admin_choice(update, context)
-    if choice is None:
-        return
-    action, key = choice
     announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
     if announcement is None or action == "drop":
         await query.edit_message_text(staff_text("announce_cancelled"))
@@ -435,5 +437,7 @@ def add_admin_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & admins, receive_upload)
     )
-    application.add_handler(CallbackQueryHandler(decide_upload, pattern=r"^pub:(go|drop):\d+$"))
-    application.add_handler(CallbackQueryHandler(decide_announcement, pattern=r"^ann:(send|drop):[0-9a-f]+$"))
+    application.add_handler(CallbackQueryHandler(admin_button(decide_upload), pattern=r"^pub:(go|drop):\d+$"))
+    application.add_handler(
+        CallbackQueryHandler(admin_button(decide_announcement), pattern=r"^ann:(send|drop):[0-9a-f]+$")
+    )

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 EMULATOR_DIR = Path(__file__).resolve().parent.parent / "emulator"
 READY = "EMULATOR READY"
@@ -44,7 +45,28 @@ def ensure_installed(directory: Path = EMULATOR_DIR, npm: str = "npm") -> None:
         raise EmulatorError(f"`npm ci` failed in {directory}:\n{result.stdout}\n{result.stderr}")
 
 
-class Emulator:
+class Service:
+    """Something started and stopped around a `with` block (the emulator, the whole harness)."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class Emulator(Service):
     """`node tests/emulator/server.js PORT`, started and stopped from Python.
 
     The client API (user side) is at `url`; the Bot API at `url/bot<token>/<method>`, which the
@@ -138,16 +160,6 @@ class Emulator:
         if self._reader is not None:
             self._reader.join(timeout=2)
 
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _node_env() -> dict[str, str]:

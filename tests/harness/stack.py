@@ -9,15 +9,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Future
-from types import TracebackType
 
 from tests.harness.bridge import Bridge, Call, Fault
-from tests.harness.emulator import Emulator
+from tests.harness.emulator import Emulator, Service
 
 DEFAULT_TOKEN = "123456789:HARNESS-test-token"
 
 
-class Harness:
+class Harness(Service):
     """Start with `with Harness() as harness:`; the product's Bot API is `harness.bot_api_url`."""
 
     def __init__(
@@ -105,16 +104,6 @@ class Harness:
         self._loop, self._thread, self.bridge = None, None, None
         self.emulator.stop()
 
-    def __enter__(self) -> Harness:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 async def _cancel_pending() -> None:
