@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.language import detect
 from bot.llm import LANGUAGE_NAMES, chat_model
 from bot.retrieval import Hit, Retrieval, Retriever
-from bot.texts import text
+from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +69,21 @@ def _source(retriever: Retriever, hit: Hit, lang: str) -> Source:
     return Source(entry_id=hit.entry_id, title=retriever.title(hit.entry_id, lang) or hit.title)
 
 
+def entry_text(retriever: Retriever, hit: Hit, lang: str) -> str:
+    """The entry in the delegate's language; if it has no such version yet, the version that
+    matched, with a note saying which language it is in."""
+    body = retriever.body(hit.entry_id, lang)
+    if body:
+        return body
+    return f"{hit.text}\n\n{text(lang, 'only_in', language=LANGUAGE_LABELS[hit.lang])}"
+
+
 def abstention(retrieval: Retrieval, lang: str, reason: Reason, retriever: Retriever) -> Answer:
     """ "I don't know" in the delegate's language; for a known gap, the gap entry explains why."""
     best = retrieval.best
     if reason is Reason.GAP and best is not None:
-        body = retriever.body(best.entry_id, lang) or best.text
         return Answer(
-            text=body,
+            text=entry_text(retriever, best, lang),
             language=lang,
             reason=reason,
             confidence=retrieval.confidence,
@@ -99,9 +107,8 @@ def offline_answer(retriever: Retriever) -> Runnable:
         lang: str = inputs["lang"]
         best = retrieval.best
         assert best is not None  # the core only answers when something matched
-        body = retriever.body(best.entry_id, lang) or best.text
         return Answer(
-            text=body,
+            text=entry_text(retriever, best, lang),
             language=lang,
             reason=Reason.ANSWERED,
             confidence=retrieval.confidence,

@@ -88,6 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "The staff are busy and nobody has picked up your question (ticket #{number}) yet. "
         "It stays in the queue and the answer will arrive here; meanwhile you can ask me other questions.",
         "cmd_end": "End the conversation with staff",
+        "only_in": "(This information is only available in {language} for now.)",
         "admin_only": "Sorry, only the organisers can use that command.",
         "announcement": "📢 {text}",
     },
@@ -158,6 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "工作人员正忙，您的问题（工单 #{number}）暂时还没有人接手。问题会保留在队列中，答复会发到这里；"
         "在此期间您可以继续问我其他问题。",
         "cmd_end": "结束与工作人员的对话",
+        "only_in": "（此信息目前只有{language}版本。）",
         "admin_only": "抱歉，只有主办方可以使用这个命令。",
         "announcement": "📢 {text}",
     },
@@ -246,6 +248,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "Lo staff è occupato e nessuno ha ancora preso la tua domanda (ticket #{number}). "
         "Resta in coda e la risposta arriverà qui; intanto puoi farmi altre domande.",
         "cmd_end": "Chiudi la conversazione con lo staff",
+        "only_in": "(Per ora questa informazione è disponibile solo in {language}.)",
         "admin_only": "Mi dispiace, solo gli organizzatori possono usare questo comando.",
         "announcement": "📢 {text}",
     },

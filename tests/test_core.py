@@ -4,7 +4,9 @@ import pytest
 
 from bot.answer import Reason
 from bot.core import Assistant, Context
+from bot.index import ingest
 from bot.texts import text
+from tests.conftest import write_entry
 
 
 @pytest.mark.parametrize(
@@ -99,3 +101,13 @@ def test_follow_up_uses_the_previous_question(assistant: Assistant):
     follow_up = assistant.ask("and what did he say in his speech?", context)
     assert not follow_up.abstained
     assert "Guadagno" in follow_up.text or "cooperation" in follow_up.text.lower()
+
+
+def test_an_entry_without_the_delegates_language_says_so(ingested_settings):
+    write_entry(ingested_settings.knowledge_dir, "cloakroom", "en", "The cloakroom is next to the entrance.",
+                questions=("Where is the cloakroom?",), title="Cloakroom")
+    ingest(ingested_settings)
+    answer = Assistant(ingested_settings).ask("Dov'è il guardaroba (cloakroom)?")
+    assert not answer.abstained and answer.language == "it"
+    note = text("it", "only_in", language="English")
+    assert answer.text == f"The cloakroom is next to the entrance.\n\n{note}"
