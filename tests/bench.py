@@ -7,7 +7,8 @@ evaluation set at the same moment and wait for the answer. Prints one JSON objec
 
   delegates, answered (must equal delegates), correct / answerable, abstained / unanswerable,
   p50_ms, p95_ms, max_ms (question sent → answer seen by the delegate), wall_s, the Bot API calls
-  the bot made, and the core alone (`Assistant.ask`, one question after another) for comparison.
+  the bot made, the core alone (`Assistant.ask`, one question after another) for comparison, and
+  peak_rss_mb (the process's peak memory).
 
 Exit status 1 when a delegate got no answer.
 """
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import json
 import logging
+import resource
 import shutil
 import statistics
 import sys
@@ -192,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             report = asyncio.run(over_telegram(harness, settings, assistant, items, args.timeout, **options))
         if not args.no_core:
             report["core"] = core_only(assistant, items)
+    # peak memory of this process: the bot, its index and models, and the bench's own clients
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if report["answered"] == report["delegates"] else 1
 
