@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     staff_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    staff_language: str = Field("en", pattern="^(zh|en|it)$")
     handoff_timeout_minutes: float = Field(10.0, gt=0)
     organiser_contact: str = ""
 

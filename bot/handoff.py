@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     closed_at REAL,
     busy_notified INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
-    question_en TEXT NOT NULL DEFAULT ''
+    rendering TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tickets_user ON tickets (user_id, status);
 CREATE TABLE IF NOT EXISTS ticket_messages (
@@ -110,7 +110,7 @@ class Ticket:
     closed_at: float | None
     busy_notified: int
     last_error: str
-    question_en: str  # the question in English for staff ("" without an LLM)
+    rendering: str  # the question translated for the staff chat ("" when not needed or no LLM)
 
     @property
     def active(self) -> bool:
@@ -239,11 +239,11 @@ class Tickets:
         )
         return self.get(ticket_id)
 
-    def posted(self, ticket_id: int, thread_id: int | None, message_id: int, english: str = "") -> Ticket:
-        """Remember where the ticket lives in the staff chat (and its English rendering)."""
+    def posted(self, ticket_id: int, thread_id: int | None, message_id: int, rendering: str = "") -> Ticket:
+        """Remember where the ticket lives in the staff chat (and the question as staff read it)."""
         self.store.execute(
-            "UPDATE tickets SET thread_id = ?, staff_message_id = ?, question_en = ? WHERE id = ?",
-            (thread_id, message_id, english, ticket_id),
+            "UPDATE tickets SET thread_id = ?, staff_message_id = ?, rendering = ? WHERE id = ?",
+            (thread_id, message_id, rendering, ticket_id),
         )
         return self.get(ticket_id)
 

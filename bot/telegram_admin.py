@@ -32,15 +32,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import LANGUAGES, index, insight
+from bot import DEFAULT_LANGUAGE, LANGUAGES, index, insight
 from bot.handoff import TicketError
 from bot.knowledge import KnowledgeError
 from bot.language import detect
-from bot.llm import LANGUAGE_NAMES, translate
+from bot.llm import translate
 from bot.publishing import MAX_UPLOAD_BYTES, Preview, Publisher, UploadError
 from bot.telegram_common import assistant_of, reingest, settings_of, store_of, user_language
-from bot.telegram_handoff import draft_card, draft_keyboard, is_admin, tickets_of
-from bot.texts import staff_text, text
+from bot.telegram_handoff import draft_card, draft_keyboard, error_text, is_admin, tickets_of
+from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
 
@@ -83,20 +83,22 @@ def problems_text(exc: KnowledgeError) -> str:
 # --- re-ingest with progress -------------------------------------------------------------------
 
 
-async def ingest_and_report(context: ContextTypes.DEFAULT_TYPE, message: Message, title: str) -> bool:
+async def ingest_and_report(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, title: str, staff_lang: str
+) -> bool:
     """Re-ingest while showing progress in `message`; the outcome replaces it."""
     state = {"done": 0, "total": 0}
     task = asyncio.create_task(reingest(context, lambda done, total: state.update(done=done, total=total)))
     while not task.done():
         await asyncio.wait([task], timeout=PROGRESS_EVERY)
         if not task.done() and state["total"]:
-            await edit(message, staff_text("ingest_progress", title=title, **state))
+            await edit(message, staff_text(staff_lang, "ingest_progress", title=title, **state))
     try:
         report = task.result()
     except KnowledgeError as exc:
-        await edit(message, staff_text("ingest_failed", title=title, problems=problems_text(exc)))
+        await edit(message, staff_text(staff_lang, "ingest_failed", title=title, problems=problems_text(exc)))
         return False
-    await edit(message, staff_text("ingest_done", title=title, summary=escape(report.summary())))
+    await edit(message, staff_text(staff_lang, "ingest_done", title=title, summary=escape(report.summary())))
     return True
 
 
@@ -115,48 +117,60 @@ def in_background(context: ContextTypes.DEFAULT_TYPE, work: Awaitable[object]) -
 # --- uploads -----------------------------------------------------------------------------------
 
 
-def preview_text(preview: Preview) -> str:
+def preview_text(preview: Preview, staff_lang: str) -> str:
     lines = []
     changes = {"added": preview.added, "changed": preview.changed, "removed": preview.removed}
     for what, grouped in changes.items():
         if grouped:
             details = "; ".join(f"{lang} {len(ids)} ({', '.join(ids[:5])})" for lang, ids in grouped.items())
-            lines.append(staff_text("change_line", what=staff_text(what), details=escape(details)))
+            lines.append(
+                staff_text(
+                    staff_lang, "change_line", what=staff_text(staff_lang, what), details=escape(details)
+                )
+            )
     if preview.data:
         data = ", ".join(preview.data)
-        lines.append(staff_text("change_line", what=staff_text("data_changed"), details=data))
+        lines.append(
+            staff_text(staff_lang, "change_line", what=staff_text(staff_lang, "data_changed"), details=data)
+        )
     return "\n".join(lines)
 
 
 async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An organiser sends a file: validate it, show what it would change, wait for "Publish"."""
+    staff_lang = user_language(update, context)
     message, document = update.effective_message, update.effective_message.document
     name = document.file_name or "upload.txt"
     audit(update, context, "upload", name)
     if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-        await message.reply_html(staff_text("upload_invalid", error=escape(f"{name}: the file is too large")))
+        await message.reply_html(
+            staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: the file is too large"))
+        )
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
     publisher = publisher_of(context)
     try:
         staged = await asyncio.to_thread(publisher.stage, name, content, update.effective_user.full_name)
     except UploadError as exc:
-        await message.reply_html(staff_text("upload_invalid", error=escape(str(exc))))
+        await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
         return
     except KnowledgeError as exc:
         await message.reply_html(
-            staff_text("upload_problems", count=len(exc.problems), problems=problems_text(exc))
+            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
         )
         return
     if staged.preview.empty:
         publisher.discard(staged.key)
-        await message.reply_text(staff_text("upload_nothing"))
+        await message.reply_text(staff_text(staff_lang, "upload_nothing"))
         return
     context.bot_data.setdefault("uploads", {})[staged.key] = name
     await message.reply_html(
-        staff_text("upload_preview", name=escape(name), changes=preview_text(staged.preview)),
+        staff_text(
+            staff_lang, "upload_preview", name=escape(name), changes=preview_text(staged.preview, staff_lang)
+        ),
         reply_markup=buttons(
-            (staff_text("publish"), f"pub:go:{staged.key}"), (staff_text("discard"), f"pub:drop:{staged.key}")
+            (staff_text(staff_lang, "publish"), f"pub:go:{staged.key}"),
+            (staff_text(staff_lang, "discard"), f"pub:drop:{staged.key}"),
         ),
     )
 
@@ -181,22 +195,23 @@ def admin_button(act: ButtonAction) -> Callable[[Update, ContextTypes.DEFAULT_TY
 
 async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
     """ "Publish" or "Discard" under an upload preview."""
+    staff_lang = user_language(update, context)
     query = update.callback_query
     publisher = publisher_of(context)
     name = context.bot_data.setdefault("uploads", {}).pop(key, None)
     staged = publisher.staged(key) if name else None
     if staged is None:
-        await query.edit_message_text(staff_text("upload_gone"))
+        await query.edit_message_text(staff_text(staff_lang, "upload_gone"))
         return
     audit(update, context, "publish" if action == "go" else "discard", name)
     if action == "drop":
         publisher.discard(key)
-        await query.edit_message_text(staff_text("upload_discarded", name=name))
+        await query.edit_message_text(staff_text(staff_lang, "upload_discarded", name=name))
         return
     by = update.effective_user.full_name
     version = await asyncio.to_thread(publisher.publish, staged, by, f"upload {name}")
-    title = staff_text("published", name=escape(name), version=version.number)
-    in_background(context, ingest_and_report(context, query.message, title))
+    title = staff_text(staff_lang, "published", name=escape(name), version=version.number)
+    in_background(context, ingest_and_report(context, query.message, title, staff_lang))
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -204,40 +219,47 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
 
 async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/reload`: re-ingest `knowledge/` in the background and report."""
+    staff_lang = user_language(update, context)
     audit(update, context, "reload")
-    title = staff_text("reloaded")
-    message = await update.effective_message.reply_text(staff_text("ingesting", title=title))
-    in_background(context, ingest_and_report(context, message, title))
+    title = staff_text(staff_lang, "reloaded")
+    message = await update.effective_message.reply_text(staff_text(staff_lang, "ingesting", title=title))
+    in_background(context, ingest_and_report(context, message, title, staff_lang))
 
 
 async def rollback_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/rollback`: restore the knowledge as it was before the last publish."""
+    staff_lang = user_language(update, context)
     audit(update, context, "rollback")
     try:
         kept = await asyncio.to_thread(publisher_of(context).rollback, update.effective_user.full_name)
     except UploadError as exc:
-        await update.effective_message.reply_text(staff_text("no_rollback", error=str(exc)))
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
         return
-    title = staff_text("rolled_back", version=kept.number)
-    message = await update.effective_message.reply_text(staff_text("ingesting", title=title))
-    in_background(context, ingest_and_report(context, message, title))
+    title = staff_text(staff_lang, "rolled_back", version=kept.number)
+    message = await update.effective_message.reply_text(staff_text(staff_lang, "ingesting", title=title))
+    in_background(context, ingest_and_report(context, message, title, staff_lang))
 
 
 async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/kb`: entries per language, embedder, last ingest, missing translations."""
+    staff_lang = user_language(update, context)
     audit(update, context, "kb")
     manifest = index.read_manifest(settings_of(context))
     if manifest is None:
-        await update.effective_message.reply_text(staff_text("kb_none"))
+        await update.effective_message.reply_text(staff_text(staff_lang, "kb_none"))
         return
     gaps = manifest.missing_translations.items()
     missing = "; ".join(f"{entry} ({', '.join(langs)})" for entry, langs in gaps)
     await update.effective_message.reply_html(
         staff_text(
+            staff_lang,
             "kb_status",
             entries=", ".join(f"{lang} {manifest.entries.get(lang, 0)}" for lang in LANGUAGES),
-            chunks=manifest.chunks, embedder=manifest.embedder, built_at=manifest.built_at,
-            missing=escape(missing) or "none", versions=len(publisher_of(context).versions()),
+            chunks=manifest.chunks,
+            embedder=manifest.embedder,
+            built_at=manifest.built_at,
+            missing=escape(missing) or "none",
+            versions=len(publisher_of(context).versions()),
             drafts=len(tickets_of(context).drafts()),
         )
     )
@@ -245,28 +267,32 @@ async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/drafts`: knowledge drafts from staff answers, each with Approve / Reject."""
+    staff_lang = user_language(update, context)
     audit(update, context, "drafts")
     drafts = tickets_of(context).drafts()
     if not drafts:
-        await update.effective_message.reply_text(staff_text("no_drafts"))
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_drafts"))
     for draft in drafts:
-        await update.effective_message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+        await update.effective_message.reply_html(
+            draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang)
+        )
 
 
 async def edit_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/editdraft N` with `zh: …` / `en: …` / `it: …` lines: correct a draft's answers before approving."""
+    staff_lang = user_language(update, context)
     message = update.effective_message
     number, _, body = message.text.partition(" ")[2].strip().partition("\n")
     if not number.lstrip("#").isdigit() or not body.strip():
-        await message.reply_text(staff_text("editdraft_usage"))
+        await message.reply_text(staff_text(staff_lang, "editdraft_usage"))
         return
     audit(update, context, "editdraft", number)
     try:
         draft = tickets_of(context).edit_draft(int(number.lstrip("#")), parse_versions(body))
     except TicketError as exc:
-        await message.reply_text(staff_text(exc.key, **exc.values))
+        await message.reply_text(error_text(staff_lang, exc))
         return
-    await message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+    await message.reply_html(draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang))
 
 
 def _counts(values: dict) -> str:
@@ -275,31 +301,33 @@ def _counts(values: dict) -> str:
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/stats`: questions, answers, votes and tickets."""
+    staff_lang = user_language(update, context)
     audit(update, context, "stats")
     numbers = insight.stats(store_of(context))
     seconds = numbers.pop("median_staff_response_s")
     response = "–" if seconds is None else f"{seconds // 60} min {seconds % 60} s"
     numbers.update(per_language=_counts(numbers["per_language"]), per_day=_counts(numbers["per_day"]))
-    await update.effective_message.reply_html(staff_text("stats", response=response, **numbers))
+    await update.effective_message.reply_html(staff_text(staff_lang, "stats", response=response, **numbers))
 
 
 async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/gaps` (or `/gaps csv`): unanswered and 👎 questions grouped across languages."""
+    staff_lang = user_language(update, context)
     audit(update, context, "gaps", " ".join(context.args))
     found = await asyncio.to_thread(insight.gaps, store_of(context), assistant_of(context).retriever)
     message = update.effective_message
     if not found:
-        await message.reply_text(staff_text("no_gaps"))
+        await message.reply_text(staff_text(staff_lang, "no_gaps"))
         return
     if context.args and context.args[0].lower() == "csv":
         data = insight.gaps_csv(found).encode("utf-8")
         await message.reply_document(InputFile(data, filename=f"gaps-{dt.date.today().isoformat()}.csv"))
         return
-    lines = [staff_text("gaps_title")]
+    lines = [staff_text(staff_lang, "gaps_title")]
     for gap in found[:GAPS_SHOWN]:
         examples = "".join(f"\n   {lang}: {escape(q)}" for lang, q in sorted(gap.examples.items()))
         topic = f"<code>{gap.topic}</code>" if gap.topic else "(no close entry)"
-        lines.append(staff_text("gap_line", count=gap.count, topic=topic, examples=examples))
+        lines.append(staff_text(staff_lang, "gap_line", count=gap.count, topic=topic, examples=examples))
     await message.reply_html("\n".join(lines))
 
 
@@ -346,26 +374,33 @@ def fallback_language(announcement: Announcement) -> str:
 
 async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/announce <message>`: preview the message per language, then "Send"."""
+    staff_lang = user_language(update, context)
     message = update.effective_message
     body = message.text.partition(" ")[2].strip() if message.text else ""
     if not body:
-        await message.reply_text(staff_text("announce_usage"))
+        await message.reply_text(staff_text(staff_lang, "announce_usage"))
         return
     audit(update, context, "announce", body[:200])
     announcement = await prepare_announcement(context, body)
     key = secrets.token_hex(4)
     context.bot_data.setdefault("announcements", {})[key] = announcement
-    fallback = LANGUAGE_NAMES[fallback_language(announcement)]
-    shown = [f"<b>{LANGUAGE_NAMES[lang]}</b>: {escape(body)}" for lang, body in announcement.versions.items()]
+    fallback = language_name(staff_lang, fallback_language(announcement))
+    shown = [
+        f"<b>{language_name(staff_lang, lang)}</b>: {escape(body)}"
+        for lang, body in announcement.versions.items()
+    ]
     shown += [
-        staff_text("announce_untranslated", language=LANGUAGE_NAMES[lang], fallback=fallback)
+        staff_text(
+            staff_lang, "announce_untranslated", language=language_name(staff_lang, lang), fallback=fallback
+        )
         for lang in announcement.missing
     ]
     count = len([d for d in store_of(context).delegates() if not d["blocked"]])
     await message.reply_html(
-        staff_text("announce_preview", count=count, versions="\n\n".join(shown)),
+        staff_text(staff_lang, "announce_preview", count=count, versions="\n\n".join(shown)),
         reply_markup=buttons(
-            (staff_text("send"), f"ann:send:{key}"), (staff_text("cancel"), f"ann:drop:{key}")
+            (staff_text(staff_lang, "send"), f"ann:send:{key}"),
+            (staff_text(staff_lang, "cancel"), f"ann:drop:{key}"),
         ),
     )
 
@@ -374,19 +409,24 @@ async def decide_announcement(
     update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str
 ) -> None:
     """ "Send" or "Cancel" under an announcement preview."""
+    staff_lang = user_language(update, context)
     query = update.callback_query
     announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
     if announcement is None or action == "drop":
-        await query.edit_message_text(staff_text("announce_cancelled"))
+        await query.edit_message_text(staff_text(staff_lang, "announce_cancelled"))
         return
     audit(update, context, "announce-send", key)
     delegates = [d for d in store_of(context).delegates() if not d["blocked"]]
-    await query.edit_message_text(staff_text("announce_sending", count=len(delegates)))
-    in_background(context, deliver_announcement(context, query.message, announcement, delegates))
+    await query.edit_message_text(staff_text(staff_lang, "announce_sending", count=len(delegates)))
+    in_background(context, deliver_announcement(context, query.message, announcement, delegates, staff_lang))
 
 
 async def deliver_announcement(
-    context: ContextTypes.DEFAULT_TYPE, report: Message, announcement: Announcement, delegates: list
+    context: ContextTypes.DEFAULT_TYPE,
+    report: Message,
+    announcement: Announcement,
+    delegates: list,
+    staff_lang: str,
 ) -> None:
     """Send to every delegate in their language (the rate limiter paces it); report the counts."""
     counts = {"delivered": 0, "blocked": 0, "failed": 0}
@@ -404,15 +444,20 @@ async def deliver_announcement(
         except TelegramError as exc:
             log.warning("announcement to %s failed: %s", delegate["user_id"], exc)
             counts["failed"] += 1
-    await report.reply_text(staff_text("announce_done", **counts))
+    await report.reply_text(staff_text(staff_lang, "announce_done", **counts))
 
 
 # --- wiring ----------------------------------------------------------------------------------------
 
 
 COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
-    "reload": reload_knowledge, "kb": knowledge_status, "rollback": rollback_knowledge,
-    "drafts": list_drafts, "editdraft": edit_draft, "stats": show_stats, "gaps": show_gaps,
+    "reload": reload_knowledge,
+    "kb": knowledge_status,
+    "rollback": rollback_knowledge,
+    "drafts": list_drafts,
+    "editdraft": edit_draft,
+    "stats": show_stats,
+    "gaps": show_gaps,
     "announce": announce,
 }
 
@@ -420,8 +465,9 @@ COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
 async def publish_admin_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
     """Organisers see their commands in the menu of their own chat with the bot (best effort:
     Telegram refuses until the organiser has started the bot)."""
-    menu = [*delegate_commands, *(BotCommand(c, staff_text(f"cmd_{c}")) for c in COMMANDS)]
     for admin_id in application.bot_data["settings"].admin_ids:
+        staff_lang = application.bot_data["store"].language(admin_id) or DEFAULT_LANGUAGE
+        menu = [*delegate_commands, *(BotCommand(c, staff_text(staff_lang, f"cmd_{c}")) for c in COMMANDS)]
         try:
             await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:

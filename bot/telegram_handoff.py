@@ -27,9 +27,9 @@ from bot import LANGUAGES
 from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
 from bot.knowledge import KnowledgeError
 from bot.language import detect
-from bot.llm import LANGUAGE_NAMES, translate
+from bot.llm import translate
 from bot.telegram_common import reingest, settings_of, store_of, user_language, with_retries
-from bot.texts import staff_text, text
+from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +83,22 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return user is not None and user.id in settings_of(context).admin_ids
 
 
-async def refuse_staff_action(update: Update, key: str = "not_staff") -> None:
+def staff_language(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language of the staff chat (`STAFF_LANGUAGE`)."""
+    return settings_of(context).staff_language
+
+
+async def refuse_staff_action(update: Update, staff_lang: str, key: str = "not_staff") -> None:
     if update.callback_query:
-        await update.callback_query.answer(staff_text(key), show_alert=True)
+        await update.callback_query.answer(staff_text(staff_lang, key), show_alert=True)
     elif update.effective_message:
-        await update.effective_message.reply_text(staff_text(key))
+        await update.effective_message.reply_text(staff_text(staff_lang, key))
 
 
 # --- the ticket card in the staff chat ---------------------------------------------------------
 
 
-def staff_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup | None:
     if ticket.active:
         buttons = [("claim", "claim"), ("resolve", "resolve"), ("return", "return")]
         if ticket.status is Status.CLAIMED:
@@ -103,33 +108,54 @@ def staff_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
     else:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(staff_text(label), callback_data=f"tk:{action}:{ticket.id}")]
-         for label, action in buttons]
+        [
+            [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"tk:{action}:{ticket.id}")]
+            for label, action in buttons
+        ]
     )
 
 
-def ticket_card(ticket: Ticket, llm: bool) -> str:
-    status = ticket.status if ticket.status is not Status.CLAIMED else f"claimed by {ticket.staff_name}"
+def status_text(staff_lang: str, status: str, name: str = "") -> str:
+    """A ticket's (or draft's) status in the staff's language."""
+    return staff_text(staff_lang, f"status_{status}", name=name)
+
+
+def error_text(staff_lang: str, exc: TicketError) -> str:
+    values = dict(exc.values)
+    if "status" in values:
+        values["status"] = status_text(staff_lang, str(values["status"]))
+    return staff_text(staff_lang, exc.key, **values)
+
+
+def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
+    status = status_text(staff_lang, ticket.status, ticket.staff_name)
     lines = [
         staff_text(
-            "ticket", number=ticket.id, status=escape(status), pseudonym=ticket.pseudonym,
-            name=escape(ticket.delegate), language=LANGUAGE_NAMES[ticket.language],
+            staff_lang,
+            "ticket",
+            number=ticket.id,
+            status=escape(status),
+            pseudonym=ticket.pseudonym,
+            name=escape(ticket.delegate),
+            language=language_name(staff_lang, ticket.language),
         ),
-        staff_text("question", question=escape(ticket.question)),
+        staff_text(staff_lang, "question", question=escape(ticket.question)),
     ]
-    if ticket.question_en:
-        lines.append(staff_text("english", english=escape(ticket.question_en)))
-    elif ticket.language != "en" and not llm:
-        lines.append(staff_text("no_llm"))
+    if ticket.rendering:
+        lines.append(staff_text(staff_lang, "rendering", text=escape(ticket.rendering)))
+    elif ticket.language != staff_lang and not llm:
+        lines.append(staff_text(staff_lang, "no_llm"))
     if ticket.bot_answer:
-        lines.append(staff_text("bot_tried", answer=escape(ticket.bot_answer[:300])))
+        lines.append(staff_text(staff_lang, "bot_tried", answer=escape(ticket.bot_answer[:300])))
     if ticket.active:
-        lines.append(staff_text("how_to_answer"))
+        lines.append(staff_text(staff_lang, "how_to_answer"))
     return "\n".join(lines)
 
 
-async def english_of(context: ContextTypes.DEFAULT_TYPE, message: str, lang: str) -> str | None:
-    return None if lang == "en" else await translate(settings_of(context), message, "en")
+async def for_staff(context: ContextTypes.DEFAULT_TYPE, message: str, lang: str) -> str | None:
+    """A delegate's words (in `lang`) translated for the staff chat, when it speaks another language."""
+    staff_lang = staff_language(context)
+    return None if lang == staff_lang else await translate(settings_of(context), message, staff_lang)
 
 
 async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Ticket:
@@ -142,17 +168,18 @@ async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Tic
         thread_id = topic.message_thread_id
     except TelegramError as exc:  # not a forum: one message per ticket instead
         log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
-    english = await english_of(context, ticket.question, ticket.language) or ""
+    rendering = await for_staff(context, ticket.question, ticket.language) or ""
+    staff_lang = staff_language(context)
     card = await with_retries(
         lambda: context.bot.send_message(
             chat_id,
-            ticket_card(replace(ticket, question_en=english), settings.llm_enabled),
+            ticket_card(replace(ticket, rendering=rendering), settings.llm_enabled, staff_lang),
             parse_mode=ParseMode.HTML,
             message_thread_id=thread_id,
-            reply_markup=staff_keyboard(ticket),
+            reply_markup=staff_keyboard(ticket, staff_lang),
         )
     )
-    return tickets_of(context).posted(ticket.id, thread_id, card.message_id, english)
+    return tickets_of(context).posted(ticket.id, thread_id, card.message_id, rendering)
 
 
 async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> None:
@@ -161,11 +188,11 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> No
         return
     try:
         await context.bot.edit_message_text(
-            ticket_card(ticket, settings_of(context).llm_enabled),
+            ticket_card(ticket, settings_of(context).llm_enabled, staff_language(context)),
             chat_id=settings_of(context).staff_chat_id,
             message_id=ticket.staff_message_id,
             parse_mode=ParseMode.HTML,
-            reply_markup=staff_keyboard(ticket),
+            reply_markup=staff_keyboard(ticket, staff_language(context)),
         )
     except TelegramError as exc:
         log.warning("could not update the card of ticket %s: %s", ticket.id, exc)
@@ -224,8 +251,13 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         ticket = tickets_of(context).open(
-            user_id=user.id, chat_id=update.effective_chat.id, delegate=user.full_name,
-            language=lang, question=question, bot_answer=answer, sources=sources,
+            user_id=user.id,
+            chat_id=update.effective_chat.id,
+            delegate=user.full_name,
+            language=lang,
+            question=question,
+            bot_answer=answer,
+            sources=sources,
         )
     except TicketError as exc:
         await message.reply_text(text(lang, exc.key, **exc.values))
@@ -247,12 +279,13 @@ async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if ticket is None:
         return
     body = update.effective_message.text
-    english = await english_of(context, body, ticket.language)
-    relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body, english)
-    lines = [staff_text("delegate_says", pseudonym=ticket.pseudonym, name=escape(ticket.delegate)),
-             escape(body)]
-    if english:
-        lines.append(staff_text("english", english=escape(english)))
+    rendering = await for_staff(context, body, ticket.language)
+    relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body, rendering)
+    staff_lang = staff_language(context)
+    says = staff_text(staff_lang, "delegate_says", pseudonym=ticket.pseudonym, name=escape(ticket.delegate))
+    lines = [says, escape(body)]
+    if rendering:
+        lines.append(staff_text(staff_lang, "rendering", text=escape(rendering)))
     try:
         sent = await tell_staff(context, ticket, "\n".join(lines))
         tickets_of(context).delivered(relay_id, sent.message_id)
@@ -265,6 +298,7 @@ async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/end`: the delegate closes their conversation with the staff."""
+    staff_lang = staff_language(context)
     lang = user_language(update, context)
     ticket = tickets_of(context).active_for(update.effective_user.id)
     if ticket is None:
@@ -274,7 +308,7 @@ async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.effective_message.reply_text(text(lang, "handoff_ended", number=ticket.id))
     await refresh_card(context, ticket)
     try:
-        await tell_staff(context, ticket, staff_text("ended", number=ticket.id))
+        await tell_staff(context, ticket, staff_text(staff_lang, "ended", number=ticket.id))
     except TelegramError as exc:
         log.warning("could not tell staff that ticket %s ended: %s", ticket.id, exc)
 
@@ -291,15 +325,18 @@ def ticket_of_staff_message(context: ContextTypes.DEFAULT_TYPE, message: Message
 
 async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A staff reply on a ticket (in its topic or replying to it) goes to the delegate."""
+    staff_lang = staff_language(context)
     message = update.effective_message
     ticket = ticket_of_staff_message(context, message)
     if ticket is None:
         raise ApplicationHandlerStop  # ordinary talk in the staff chat: not for the bot
     if not await is_staff(update, context):
-        await refuse_staff_action(update)
+        await refuse_staff_action(update, staff_language(context))
         raise ApplicationHandlerStop
     if not ticket.active:
-        await message.reply_text(staff_text("closed", number=ticket.id, status=ticket.status))
+        await message.reply_text(
+            staff_text(staff_lang, "closed", number=ticket.id, status=status_text(staff_lang, ticket.status))
+        )
         raise ApplicationHandlerStop
     if ticket.status is Status.OPEN:
         ticket = tickets_of(context).claim(ticket.id, update.effective_user.id, staff_name(update))
@@ -311,6 +348,7 @@ async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def deliver_staff_reply(
     context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, message: Message, name: str
 ) -> None:
+    staff_lang = staff_language(context)
     body = message.text
     same_language = detect(body, preferred=ticket.language) == ticket.language
     translation = None if same_language else await translate(settings_of(context), body, ticket.language)
@@ -330,36 +368,42 @@ async def deliver_staff_reply(
         if isinstance(exc, Forbidden):
             store_of(context).mark_blocked(ticket.user_id)
         await message.reply_text(
-            staff_text("relay_failed", pseudonym=ticket.pseudonym, error=error, number=ticket.id)
+            staff_text(staff_lang, "relay_failed", pseudonym=ticket.pseudonym, error=error, number=ticket.id)
         )
         return
     tickets.delivered(relay_id)
-    translated = staff_text("translated", language=LANGUAGE_NAMES[lang]) if translation else ""
-    await message.reply_text(staff_text("delivered", pseudonym=ticket.pseudonym, translated=translated))
+    staff_lang = staff_language(context)
+    translated = (
+        staff_text(staff_lang, "translated", language=language_name(staff_lang, lang)) if translation else ""
+    )
+    delivered = staff_text(staff_lang, "delivered", pseudonym=ticket.pseudonym, translated=translated)
+    await message.reply_text(delivered)
 
 
 async def act_on_ticket(
     update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, ticket_id: int
 ) -> str:
     """Claim, resolve or return a ticket; the confirmation for the staff chat."""
+    staff_lang = staff_language(context)
     tickets, name = tickets_of(context), staff_name(update)
     if action == "claim":
         ticket = tickets.claim(ticket_id, update.effective_user.id, name)
         await refresh_card(context, ticket)
-        return staff_text("claimed", number=ticket_id, name=name)
+        return staff_text(staff_lang, "claimed", number=ticket_id, name=name)
     status = Status.RESOLVED if action == "resolve" else Status.RETURNED
     ticket = tickets.close(ticket_id, status)
     await refresh_card(context, ticket)
     resolved = status is Status.RESOLVED
     await tell_delegate(context, ticket, "handoff_resolved" if resolved else "handoff_returned")
-    return staff_text("resolved" if resolved else "returned", number=ticket_id, name=name)
+    return staff_text(staff_lang, "resolved" if resolved else "returned", number=ticket_id, name=name)
 
 
 async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Claim / Resolve / Return / Save as knowledge, pressed on a ticket card."""
+    staff_lang = staff_language(context)
     query = update.callback_query
     if not await is_staff(update, context):
-        await refuse_staff_action(update)
+        await refuse_staff_action(update, staff_language(context))
         return
     _, action, number = query.data.split(":")
     try:
@@ -369,41 +413,49 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             return
         confirmation = await act_on_ticket(update, context, action, int(number))
     except TicketError as exc:
-        await query.answer(staff_text(exc.key, **exc.values), show_alert=True)
+        await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
     await query.answer(confirmation)
 
 
 async def ticket_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/claim N` and `/resolve N` for staff."""
+    staff_lang = staff_language(context)
     if not await is_staff(update, context):
-        await refuse_staff_action(update)
+        await refuse_staff_action(update, staff_language(context))
         return
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0]
     if len(context.args) != 1 or not context.args[0].lstrip("#").isdigit():
-        await update.effective_message.reply_text(staff_text("usage_number", command=command))
+        await update.effective_message.reply_text(staff_text(staff_lang, "usage_number", command=command))
         return
     try:
         reply = await act_on_ticket(update, context, command, int(context.args[0].lstrip("#")))
     except TicketError as exc:
-        reply = staff_text(exc.key, **exc.values)
+        reply = error_text(staff_lang, exc)
     await update.effective_message.reply_text(reply)
 
 
 async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/tickets`: open and claimed tickets, oldest first."""
+    staff_lang = staff_language(context)
     if not await is_staff(update, context):
-        await refuse_staff_action(update)
+        await refuse_staff_action(update, staff_language(context))
         return
     now = time.time()
     lines = [
         staff_text(
-            "tickets_line", number=t.id, status=t.status, pseudonym=t.pseudonym, language=t.language,
-            age=int((now - t.created_at) // 60), question=t.question[:80],
+            staff_lang,
+            "tickets_line",
+            number=t.id,
+            status=status_text(staff_lang, t.status, t.staff_name),
+            pseudonym=t.pseudonym,
+            language=t.language,
+            age=int((now - t.created_at) // 60),
+            question=t.question[:80],
         )
         for t in tickets_of(context).active()
     ]
-    await update.effective_message.reply_text("\n".join(lines) or staff_text("no_tickets"))
+    await update.effective_message.reply_text("\n".join(lines) or staff_text(staff_lang, "no_tickets"))
 
 
 # --- unclaimed tickets ---------------------------------------------------------------------------
@@ -417,6 +469,7 @@ def schedule_busy_notice(application: Application, ticket: Ticket) -> None:
 
 
 async def notify_unclaimed(context: ContextTypes.DEFAULT_TYPE) -> None:
+    staff_lang = staff_language(context)
     ticket = tickets_of(context).get(context.job.data)
     if ticket.status is not Status.OPEN or ticket.busy_notified:
         return
@@ -424,7 +477,8 @@ async def notify_unclaimed(context: ContextTypes.DEFAULT_TYPE) -> None:
     await tell_delegate(context, ticket, "handoff_busy")
     minutes = settings_of(context).handoff_timeout_minutes
     try:
-        await tell_staff(context, ticket, staff_text("busy_told", number=ticket.id, minutes=minutes))
+        notice = staff_text(staff_lang, "busy_told", number=ticket.id, minutes=minutes)
+        await tell_staff(context, ticket, notice)
     except TelegramError as exc:
         log.warning("could not tell staff about unclaimed ticket %s: %s", ticket.id, exc)
 
@@ -455,35 +509,46 @@ async def draft_versions(context: ContextTypes.DEFAULT_TYPE, question: str, lang
 
 async def propose_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int) -> None:
     """ "Save as knowledge": a draft entry from the ticket's question and the staff answer."""
+    staff_lang = staff_language(context)
     tickets = tickets_of(context)
     ticket = tickets.get(ticket_id)
     reply = tickets.staff_answer(ticket_id)
     if reply is None:
-        await update.effective_message.reply_text(staff_text("no_staff_answer", number=ticket_id))
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_staff_answer", number=ticket_id))
         return
     versions = await draft_versions(context, ticket.question, ticket.language, reply.text)
     draft = tickets.add_draft(ticket.id, ticket.question, versions, created_by=staff_name(update))
-    await update.effective_message.reply_html(draft_card(draft), reply_markup=draft_keyboard(draft))
+    staff_lang = staff_language(context)
+    await update.effective_message.reply_html(
+        draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang)
+    )
 
 
-def draft_card(draft: Draft) -> str:
-    lines = [staff_text("draft", draft=draft.id, number=draft.ticket_id, entry=draft.entry_id)]
+def draft_card(draft: Draft, staff_lang: str) -> str:
+    lines = [staff_text(staff_lang, "draft", draft=draft.id, number=draft.ticket_id, entry=draft.entry_id)]
     lines += [
         staff_text(
-            "draft_version", language=LANGUAGE_NAMES[lang],
-            question=escape(version["question"]), answer=escape(version["answer"]),
+            staff_lang,
+            "draft_version",
+            language=language_name(staff_lang, lang),
+            question=escape(version["question"]),
+            answer=escape(version["answer"]),
         )
         for lang, version in draft.versions.items()
     ]
-    return "\n\n".join([*lines, staff_text("draft_wait", draft=draft.id)])
+    return "\n\n".join([*lines, staff_text(staff_lang, "draft_wait", draft=draft.id)])
 
 
-def draft_keyboard(draft: Draft) -> InlineKeyboardMarkup:
+def draft_keyboard(draft: Draft, staff_lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[
-            InlineKeyboardButton(staff_text("approve"), callback_data=f"draft:approve:{draft.id}"),
-            InlineKeyboardButton(staff_text("reject"), callback_data=f"draft:reject:{draft.id}"),
-        ]]
+        [
+            [
+                InlineKeyboardButton(
+                    staff_text(staff_lang, action), callback_data=f"draft:{action}:{draft.id}"
+                )
+                for action in ("approve", "reject")
+            ]
+        ]
     )
 
 
@@ -501,9 +566,10 @@ async def publish_draft(context: ContextTypes.DEFAULT_TYPE, draft: Draft, by: st
 
 async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Approve (publish) or reject a knowledge draft: organisers only."""
+    staff_lang = staff_language(context)
     query = update.callback_query
     if not is_admin(update, context):
-        await refuse_staff_action(update, "not_admin")
+        await refuse_staff_action(update, staff_language(context), "not_admin")
         return
     _, action, number = query.data.split(":")
     name = staff_name(update)
@@ -511,19 +577,19 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         status = "approved" if action == "approve" else "rejected"
         draft = tickets_of(context).decide(int(number), status, name)
     except TicketError as exc:
-        await query.answer(staff_text(exc.key, **exc.values), show_alert=True)
+        await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
     await query.answer()
     if action == "reject":
-        outcome = staff_text("draft_rejected", draft=draft.id, name=name)
+        outcome = staff_text(staff_lang, "draft_rejected", draft=draft.id, name=name)
     else:
         try:
             summary = await publish_draft(context, draft, name)
-            outcome = staff_text("draft_approved", draft=draft.id, name=name, summary=summary)
+            outcome = staff_text(staff_lang, "draft_approved", draft=draft.id, name=name, summary=summary)
         except KnowledgeError as exc:
-            outcome = staff_text("draft_failed", draft=draft.id, error=escape(str(exc)))
+            outcome = staff_text(staff_lang, "draft_failed", draft=draft.id, error=escape(str(exc)))
     await query.edit_message_text(
-        f"{draft_card(draft)}\n\n{outcome}", parse_mode=ParseMode.HTML, reply_markup=None
+        f"{draft_card(draft, staff_lang)}\n\n{outcome}", parse_mode=ParseMode.HTML, reply_markup=None
     )
 
 

@@ -54,7 +54,7 @@ async def test_a_ticket_from_question_to_knowledge(staffed_bot):
     assert opened.text == text("it", "handoff_opened", number=number)
     assert QUESTION in card.text and "Giulia" in card.text and "language: Italian" in card.text
 
-    await anna.press(staff_text("claim"), card)
+    await anna.press(staff_text("en", "claim"), card)
     claimed = await anna.wait_for_edit(card, lambda m: "claimed by Anna" in m.text)
 
     await anna.send(STAFF_ANSWER, reply_to=claimed)
@@ -66,19 +66,19 @@ async def test_a_ticket_from_question_to_knowledge(staffed_bot):
     await giulia.send("Grazie mille!")
     assert "Grazie mille!" in (await anna.wait_for(lambda m: "Grazie mille!" in m.text)).text
 
-    await anna.press(staff_text("resolve"), claimed)
+    await anna.press(staff_text("en", "resolve"), claimed)
     assert (await giulia.reply()).text == text("it", "handoff_resolved", number=number)
     resolved = await anna.wait_for_edit(claimed, lambda m: "resolved" in m.text)
-    await anna.press(staff_text("save"), resolved)
+    await anna.press(staff_text("en", "save"), resolved)
     draft = await anna.wait_for(lambda m: "Knowledge draft" in m.text)
     assert STAFF_ANSWER in draft.text
 
-    await anna.press(staff_text("approve"), draft)  # staff may not approve: organisers do
+    await anna.press(staff_text("en", "approve"), draft)  # staff may not approve: organisers do
     await asyncio.sleep(0.3)
     refusals = [c for c in staffed_bot.calls("answerCallbackQuery") if c.params.get("show_alert")]
-    assert refusals and refusals[-1].params["text"] == staff_text("not_admin")
+    assert refusals and refusals[-1].params["text"] == staff_text("en", "not_admin")
     olga = staff_member(staffed_bot, ORGANISER_ID, "Olga")
-    await olga.press(staff_text("approve"), draft)
+    await olga.press(staff_text("en", "approve"), draft)
     await olga.wait_for_edit(draft, lambda m: "approved by Olga and published" in m.text, timeout=120)
 
     again = await giulia.ask(QUESTION)
@@ -97,10 +97,10 @@ async def test_tickets_survive_a_restart_and_strangers_cannot_touch_them(emulato
         giulia = bot.delegate(user_id=giulia.user_id, language_code="it", first_name="Giulia")
         anna = staff_member(bot)
         mallory = staff_member(bot, user_id=666, name="Mallory")
-        await mallory.press(staff_text("claim"), card)
+        await mallory.press(staff_text("en", "claim"), card)
         await asyncio.sleep(0.5)
         alert = bot.calls("answerCallbackQuery")[-1].params
-        assert alert["text"] == staff_text("not_staff")
+        assert alert["text"] == staff_text("en", "not_staff")
         await anna.send("Sorry for the wait, the cloakroom is by the entrance.", reply_to=card)
         relayed = await giulia.wait_for(lambda m: "Sorry for the wait" in m.text)
         assert relayed.text.startswith(text("it", "handoff_staff_says", name="Anna"))
@@ -118,7 +118,7 @@ async def test_unclaimed_ticket_tells_the_delegate_and_end_closes_it(emulator, s
         await anna.wait_for(lambda m: "Nobody claimed" in m.text)
         await giulia.command("/end")
         assert (await giulia.reply()).text == text("it", "handoff_ended", number=number)
-        await anna.wait_for(lambda m: m.text == staff_text("ended", number=number))
+        await anna.wait_for(lambda m: m.text == staff_text("en", "ended", number=number))
         answer = await giulia.ask("Chi è Hans Song?")  # the bot answers again
         assert "Messe Stuttgart" in answer.text
 
@@ -133,9 +133,9 @@ async def test_an_announcement_reaches_many_delegates_in_their_languages(staffed
     await olga.command(f"/announce {versions}")
     preview = await olga.wait_for(lambda m: "Announcement to" in m.text)
     assert "12 delegate(s)" in preview.text  # those who started the bot
-    await olga.press(staff_text("send"), preview)
+    await olga.press(staff_text("en", "send"), preview)
     done = await olga.wait_for(lambda m: "Announcement sent" in m.text, timeout=60)
-    assert done.text == staff_text("announce_done", delivered=12, blocked=0, failed=0)
+    assert done.text == staff_text("en", "announce_done", delivered=12, blocked=0, failed=0)
     expected = {
         "zh": "📢 议程有变化。", "en": "📢 The agenda has changed.", "it": "📢 Il programma è cambiato."
     }
@@ -159,7 +159,7 @@ async def test_an_organiser_publishes_a_file_and_rolls_it_back(staffed_bot):
     await olga.send_document(file_id, "dinner.md", len(NEW_FACT))
     preview = await olga.wait_for(lambda m: "would change the knowledge base" in m.text)
     assert "added: en 1 (closing-dinner)" in preview.text
-    await olga.press(staff_text("publish"), preview)
+    await olga.press(staff_text("en", "publish"), preview)
     await olga.wait_for_edit(preview, lambda m: m.text.startswith("✅ Published dinner.md"), timeout=120)
     assert "Lakeside Hall" in (await ada.ask("Where is the closing dinner?")).text
 

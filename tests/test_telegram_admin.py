@@ -76,7 +76,7 @@ async def test_upload_preview_publish_then_the_bot_answers_and_rollback_restores
     answer = assistant.ask(QUESTION)
     assert not answer.abstained and "Lakeside Hall" in answer.text
     await press(admin_bot, publish)  # pressing twice publishes nothing more
-    assert admin_bot.request.sent()[-1]["text"] == staff_text("upload_gone")
+    assert admin_bot.request.sent()[-1]["text"] == staff_text("en", "upload_gone")
     await say(admin_bot, "/rollback")
     await settle(admin_bot, "✅ Rolled back")
     assert assistant.ask(QUESTION).abstained
@@ -190,7 +190,7 @@ async def test_announce_reaches_every_delegate_in_their_language(admin_bot):
     send, _ = [data for _, data in buttons(preview)]
     await press(admin_bot, send)
     report = await settle(admin_bot, "Announcement sent")
-    assert report["text"] == staff_text("announce_done", delivered=3, blocked=1, failed=0)
+    assert report["text"] == staff_text("en", "announce_done", delivered=3, blocked=1, failed=0)
     sent = admin_bot.request.sent()
     received = {p["chat_id"]: p["text"] for p in sent if p.get("chat_id") in (11, 12, 13)}
     assert received == {
@@ -211,9 +211,9 @@ async def test_drafts_are_listed_and_corrected_before_approval(admin_bot):
     assert "Accanto all'ingresso." in edited["text"] and "Next to the entrance." in edited["text"]
     assert tickets.draft(draft.id).versions["en"] == {"question": "Dov'è il guardaroba?",
                                                      "answer": "Next to the entrance."}
-    assert (await say(admin_bot, "/editdraft")).get("text") == staff_text("editdraft_usage")
+    assert (await say(admin_bot, "/editdraft")).get("text") == staff_text("en", "editdraft_usage")
     tickets.decide(draft.id, "rejected", "Olga")
-    assert (await say(admin_bot, "/drafts"))["text"] == staff_text("no_drafts")
+    assert (await say(admin_bot, "/drafts"))["text"] == staff_text("en", "no_drafts")
 
 
 async def test_organisers_get_their_commands_in_their_own_menu(admin_bot):
@@ -224,3 +224,9 @@ async def test_organisers_get_their_commands_in_their_own_menu(admin_bot):
     assert [call["scope"] for call in scoped] == [{"type": "chat", "chat_id": 900}]
     names = [command["command"] for command in scoped[0]["commands"]]
     assert names[:2] == ["start", "help"] and {"reload", "gaps", "announce"} <= set(names)
+
+
+async def test_organisers_are_answered_in_their_own_language(admin_bot):
+    italian = user(user_id=900, lang="it", name="Olga")
+    assert (await say(admin_bot, "/drafts", sender=italian))["text"] == staff_text("it", "no_drafts")
+    assert (await say(admin_bot, "/announce", sender=italian))["text"] == staff_text("it", "announce_usage")

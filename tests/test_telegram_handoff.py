@@ -76,7 +76,7 @@ async def test_escalation_opens_a_ticket_in_its_own_forum_topic(bot):
     card = last_to(bot, STAFF_CHAT)
     assert card["message_thread_id"] == ticket.thread_id
     assert "Qual è la password del Wi-Fi?" in card["text"] and ticket.pseudonym in card["text"]
-    assert staff_text("no_llm") in card["text"]
+    assert staff_text("en", "no_llm") in card["text"]
     actions = ("claim", "resolve", "return")
     assert [data for _, data in buttons(card)] == [f"tk:{a}:{ticket.id}" for a in actions]
     assert last_to(bot, 7)["text"] == text("it", "handoff_opened", number=ticket.id)
@@ -116,9 +116,9 @@ async def test_unauthorised_users_cannot_act_on_tickets(bot):
     stranger = user(user_id=666, name="Mallory")
     await press_staff(bot, f"tk:claim:{ticket.id}", stranger)
     alert = bot.request.named("answerCallbackQuery")[-1].params
-    assert alert["text"] == staff_text("not_staff") and alert["show_alert"] is True
+    assert alert["text"] == staff_text("en", "not_staff") and alert["show_alert"] is True
     await say(bot, "/claim 1", sender=stranger)
-    assert last_to(bot, 666)["text"] == staff_text("not_staff")
+    assert last_to(bot, 666)["text"] == staff_text("en", "not_staff")
     await staff_reply(bot, ticket, "I am not staff", sender=stranger)
     assert bot.bot_data["tickets"].get(ticket.id).status is Status.OPEN
     assert all("I am not staff" not in p["text"] for p in bot.request.sent() if p.get("chat_id") == 7)
@@ -139,7 +139,7 @@ async def test_delegate_ends_the_conversation(bot):
     ticket = await escalate_after_abstention(bot)
     await say(bot, "/end")
     assert last_to(bot, 7)["text"] == text("it", "handoff_ended", number=ticket.id)
-    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("ended", number=ticket.id)
+    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "ended", number=ticket.id)
     await say(bot, "/end")
     assert last_to(bot, 7)["text"] == text("it", "handoff_none")
 
@@ -153,13 +153,13 @@ async def test_human_command_with_a_question_and_staff_commands(bot):
     await say(bot, "/tickets", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
     assert f"#{ticket.id} · open" in last_to(bot, STAFF_CHAT)["text"]
     await say(bot, "/claim", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
-    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("usage_number", command="claim")
+    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "usage_number", command="claim")
     await say(bot, f"/claim {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
-    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("claimed", number=ticket.id, name="Anna")
+    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "claimed", number=ticket.id, name="Anna")
     await say(bot, f"/resolve {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
     assert last_to(bot, 8)["text"] == text("zh", "handoff_resolved", number=ticket.id)
     await say(bot, f"/resolve {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
-    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("closed", number=ticket.id, status="resolved")
+    assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "closed", number=ticket.id, status="resolved")
 
 
 async def test_without_topics_tickets_are_messages_found_by_replies(shared_settings, assistant, tmp_path):
@@ -186,7 +186,7 @@ async def test_a_failed_relay_is_shown_to_staff_and_kept(shared_settings, assist
     request.blocked.add(7)
     await staff_reply(app, ticket, "Here is your answer")
     notice = last_to(app, STAFF_CHAT)["text"]
-    assert notice == staff_text("relay_failed", pseudonym=ticket.pseudonym,
+    assert notice == staff_text("en", "relay_failed", pseudonym=ticket.pseudonym,
                                 error="the delegate blocked the bot", number=ticket.id)
     (relay,) = app.bot_data["tickets"].messages(ticket.id)
     assert relay.error == "the delegate blocked the bot" and not relay.delivered
@@ -263,7 +263,7 @@ async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, 
     assert "guardaroba" in draft_card["text"]
     approve, reject = [data for _, data in buttons(draft_card)]
     await press_staff(app, approve, STAFF)
-    assert bot_alert(app) == staff_text("not_admin")
+    assert bot_alert(app) == staff_text("en", "not_admin")
     await press_staff(app, approve, ORGANISER)
     published = app.request.named("editMessageText")[-1].params["text"]
     assert "approved by Olga and published" in published
@@ -290,3 +290,25 @@ async def test_without_a_staff_chat_escalation_explains_how_to_reach_the_organis
     assert last_to(app, 7)["text"] == text("it", "contact_organisers", contact=f"\n{contact}")
     assert app.bot_data["tickets"].active_for(7) is None
     await app.shutdown()
+
+
+async def test_a_chinese_staff_chat_gets_its_texts_and_translations_in_chinese(
+    shared_settings, assistant, tmp_path
+):
+    def translate(body):
+        target = "Chinese" if "into Simplified Chinese" in body["messages"][0]["content"] else "other"
+        return f"[{target}] {body['messages'][-1]['content']}"
+
+    with FakeOpenAI() as llm:
+        llm.behaviour.reply = translate
+        app = make_bot(shared_settings, assistant, Store(tmp_path / "bot.sqlite3"), staff_language="zh",
+                       openai_api_key="sk-test", openai_base_url=llm.base_url, llm_timeout=2.0)
+        await app.initialize()
+        ticket = await escalate_after_abstention(app)
+        card = bot_card(app)
+        assert card.startswith(f"🎫 <b>工单 #{ticket.id}</b>") and "意大利文" in card
+        assert staff_text("zh", "rendering", text="[Chinese] Qual è la password del Wi-Fi?") in card
+        assert buttons(last_to(app, STAFF_CHAT))[0][0] == staff_text("zh", "claim")
+        await press_staff(app, f"tk:claim:{ticket.id}")
+        assert bot_alert(app) == staff_text("zh", "claimed", number=ticket.id, name="Anna")
+        await app.shutdown()
