@@ -37,6 +37,7 @@ class Assistant:
         self.settings = settings
         self._lock = threading.Lock()
         self._loaded_collection = ""
+        self._manifest_stamp = 0
         self.retriever: Retriever
         self.chain: Runnable
         self._neutral: frozenset[str] = frozenset()
@@ -50,19 +51,27 @@ class Assistant:
 
     def reload(self) -> None:
         """Open the active index (after an ingest) and rebuild the answer chain on it."""
+        stamp = index.manifest_stamp(self.settings)
         retriever = Retriever.from_settings(self.settings)
         chain = answer_chain(self.settings, retriever)
         with self._lock:
             self.retriever, self.chain = retriever, chain
             self._neutral = _neutral_words(retriever)
             self._loaded_collection = retriever.manifest.collection
+            self._manifest_stamp = stamp
 
     @property
     def menu_data(self) -> dict:
         """The structured knowledge (agenda, enterprises, investment) of the active index."""
+        self._reload_if_reingested()
         return self.retriever.manifest.data
 
     def _reload_if_reingested(self) -> None:
+        """Per question: one `stat` of the manifest; it is read only after an ingest rewrote it."""
+        stamp = index.manifest_stamp(self.settings)
+        if stamp == self._manifest_stamp:
+            return
+        self._manifest_stamp = stamp
         manifest = index.read_manifest(self.settings)
         if manifest and manifest.collection != self._loaded_collection:
             log.info("the index was rebuilt (%s); reloading", manifest.collection)

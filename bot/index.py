@@ -116,6 +116,14 @@ def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
     return {chunk_id: doc for entry in kb.entries for chunk_id, doc in entry_documents(entry, root)}
 
 
+def manifest_stamp(settings: Settings) -> int:
+    """Changes whenever an ingest writes a new manifest (0 when there is none): cheap to poll."""
+    try:
+        return (settings.data_dir / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def read_manifest(settings: Settings) -> Manifest | None:
     path = settings.data_dir / MANIFEST
     try:

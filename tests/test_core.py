@@ -111,3 +111,17 @@ def test_an_entry_without_the_delegates_language_says_so(ingested_settings):
     assert not answer.abstained and answer.language == "it"
     note = text("it", "only_in", language="English")
     assert answer.text == f"The cloakroom is next to the entrance.\n\n{note}"
+
+
+def test_a_running_assistant_picks_up_an_ingest_made_elsewhere(ingested_settings):
+    assistant = Assistant(ingested_settings)
+    question = "Where is the cloakroom?"
+    assert assistant.ask(question).abstained
+    write_entry(ingested_settings.knowledge_dir, "cloakroom", "en", "The cloakroom is next to the entrance.",
+                questions=(question,), title="Cloakroom")
+    agenda = ingested_settings.knowledge_dir / "data" / "agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("Xingzhuang", "Xingzhuang (updated)"),
+                      encoding="utf-8")
+    ingest(ingested_settings)  # as `python ingest.py` would, beside the running bot
+    assert "next to the entrance" in assistant.ask(question).text
+    assert "Xingzhuang (updated)" in str(assistant.menu_data["agenda"])
