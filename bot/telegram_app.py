@@ -276,6 +276,12 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_reply_markup(reply_markup=None)
 
 
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button nothing handles any more (an old message, a changed menu): say so, don't spin."""
+    notice = text(user_language(update, context), "button_expired")
+    await update.callback_query.answer(notice, show_alert=True)
+
+
 async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, voice notes…: say what the bot can do."""
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -350,6 +356,7 @@ def add_handlers(application: Application) -> None:
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, answer_in_group)
     )
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, unsupported_message))
+    application.add_handler(CallbackQueryHandler(expired_button))
     application.add_error_handler(handle_error)
 
 

@@ -88,6 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "The staff are busy and nobody has picked up your question (ticket #{number}) yet. "
         "It stays in the queue and the answer will arrive here; meanwhile you can ask me other questions.",
         "cmd_end": "End the conversation with staff",
+        "button_expired": "This button is no longer active. Ask me again, or send /help.",
         "only_in": "(This information is only available in {language} for now.)",
         "admin_only": "Sorry, only the organisers can use that command.",
         "announcement": "📢 {text}",
@@ -159,6 +160,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "工作人员正忙，您的问题（工单 #{number}）暂时还没有人接手。问题会保留在队列中，答复会发到这里；"
         "在此期间您可以继续问我其他问题。",
         "cmd_end": "结束与工作人员的对话",
+        "button_expired": "这个按钮已失效。请重新提问，或发送 /help。",
         "only_in": "（此信息目前只有{language}版本。）",
         "admin_only": "抱歉，只有主办方可以使用这个命令。",
         "announcement": "📢 {text}",
@@ -248,6 +250,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_busy": "Lo staff è occupato e nessuno ha ancora preso la tua domanda (ticket #{number}). "
         "Resta in coda e la risposta arriverà qui; intanto puoi farmi altre domande.",
         "cmd_end": "Chiudi la conversazione con lo staff",
+        "button_expired": "Questo pulsante non è più attivo. Chiedimi di nuovo, oppure invia /help.",
         "only_in": "(Per ora questa informazione è disponibile solo in {language}.)",
         "admin_only": "Mi dispiace, solo gli organizzatori possono usare questo comando.",
         "announcement": "📢 {text}",

@@ -203,3 +203,9 @@ async def test_errors_are_reported_to_the_delegate_in_their_language(bot, assist
     sent = await send(bot, "Chi è Hans Song?", sender=user(lang="it"))
     assert sent["text"] == text("it", "error")
     assert "exploded" not in sent["text"]
+
+
+async def test_an_old_or_unknown_button_gets_a_notice_instead_of_a_spinner(bot):
+    await press(bot, "something:from:an:old:version", sender=user(lang="zh"))
+    answered = bot.request.named("answerCallbackQuery")[-1].params
+    assert answered["text"] == text("zh", "button_expired") and answered["show_alert"] is True
