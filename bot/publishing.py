@@ -26,6 +26,7 @@ from bot.language import detect
 DOCUMENT_TYPES = (".md", ".markdown", ".txt", ".yaml", ".yml", ".pdf", ".docx")
 MAX_UPLOAD_BYTES = 5_000_000
 PART_CHARS = 1500
+STAGED_FOR = 24 * 3600  # seconds an undecided upload is kept
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -191,6 +192,7 @@ class Publisher:
         """Apply an upload to a copy of the knowledge folder and validate it; `KnowledgeError`
         (with `file:line` problems, named after the uploaded file) if it is not valid."""
         files = upload_files(name, content, by)
+        self._sweep()
         key = f"{int(time.time() * 1000)}"
         folder = self.staging / key
         shutil.copytree(self.settings.knowledge_dir, folder)
@@ -212,6 +214,12 @@ class Publisher:
         live = knowledge.load(self.settings.knowledge_dir)
         return Staged(key, folder, (), compare(live, knowledge.load(folder)))
 
+    def _sweep(self) -> None:
+        """Forget uploads nobody published or discarded within `STAGED_FOR`."""
+        for folder in self.staging.glob("*"):
+            if folder.name.isdigit() and int(folder.name) / 1000 < time.time() - STAGED_FOR:
+                shutil.rmtree(folder, ignore_errors=True)
+
     def discard(self, key: str) -> None:
         if key.isdigit():
             shutil.rmtree(self.staging / key, ignore_errors=True)
@@ -224,15 +232,18 @@ class Publisher:
         return version
 
     def rollback(self, by: str) -> Version:
-        """Restore the knowledge as it was before the last publish (or rollback)."""
+        """Undo the last publish: restore the knowledge as it was before it. Each rollback goes one
+        publish further back; the replaced knowledge is kept under `versions/undone/`."""
         versions = self.versions()
         if not versions:
             raise UploadError("there is no earlier version to roll back to")
-        previous = versions[-1]
-        current = self._save_version(by, f"before rollback to version {previous.number}")
-        _replace(self.settings.knowledge_dir, self.root / str(previous.number) / "knowledge")
-        shutil.rmtree(self.root / str(previous.number))
-        return current
+        last = versions[-1]
+        undone = self.root / "undone" / f"{last.number}-{int(time.time())}"
+        shutil.copytree(self.settings.knowledge_dir, undone / "knowledge")
+        (undone / "rolled-back-by.txt").write_text(by, encoding="utf-8")
+        _replace(self.settings.knowledge_dir, self.root / str(last.number) / "knowledge")
+        shutil.rmtree(self.root / str(last.number))
+        return last
 
     def versions(self) -> list[Version]:
         found = []

@@ -231,11 +231,11 @@ async def rollback_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE)
     staff_lang = user_language(update, context)
     audit(update, context, "rollback")
     try:
-        kept = await asyncio.to_thread(publisher_of(context).rollback, update.effective_user.full_name)
+        undone = await asyncio.to_thread(publisher_of(context).rollback, update.effective_user.full_name)
     except UploadError as exc:
         await update.effective_message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
         return
-    title = staff_text(staff_lang, "rolled_back", version=kept.number)
+    title = staff_text(staff_lang, "rolled_back", version=undone.number, what=escape(undone.what))
     message = await update.effective_message.reply_text(staff_text(staff_lang, "ingesting", title=title))
     in_background(context, ingest_and_report(context, message, title, staff_lang))
 
