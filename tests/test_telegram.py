@@ -209,3 +209,24 @@ async def test_an_old_or_unknown_button_gets_a_notice_instead_of_a_spinner(bot):
     await press(bot, "something:from:an:old:version", sender=user(lang="zh"))
     answered = bot.request.named("answerCallbackQuery")[-1].params
     assert answered["text"] == text("zh", "button_expired") and answered["show_alert"] is True
+
+
+@pytest.mark.parametrize("webhook", [None, "https://bot.example.org/hook-secret-path"])
+def test_run_bot_polls_or_listens_for_webhooks(shared_settings, assistant, monkeypatch, webhook):
+    from telegram.ext import Application
+
+    from bot.telegram_app import run_bot
+
+    started = {}
+    monkeypatch.setattr(Application, "run_polling", lambda self, **kw: started.update(mode="polling", **kw))
+    monkeypatch.setattr(Application, "run_webhook", lambda self, **kw: started.update(mode="webhook", **kw))
+    settings = shared_settings.model_copy(
+        update={"telegram_bot_token": "123:TEST", "webhook_url": webhook, "webhook_secret": "s3cret"}
+    )
+    run_bot(settings, assistant)
+    if webhook:
+        assert started["mode"] == "webhook" and started["webhook_url"] == webhook
+        assert started["url_path"] == "hook-secret-path" and started["secret_token"] == "s3cret"
+        assert started["port"] == settings.webhook_port
+    else:
+        assert started["mode"] == "polling"
