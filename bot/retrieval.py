@@ -94,12 +94,13 @@ def _confidence(dense: float, coverage: float) -> float:
 
 
 def _idf(entry_tokens: Iterable[set[str]]) -> tuple[dict[str, float], float]:
-    """Inverse document frequency of every word over entries; and the IDF of an unseen word."""
+    """Inverse document frequency of every word over entries; and the IDF of an unseen word,
+    which weighs as much as the rarest known one."""
     counts: Counter[str] = Counter()
     for tokens in entry_tokens:
         counts.update(tokens)
     entries = sum(1 for _ in entry_tokens) + 1
-    return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}, math.log(entries / 0.5)
+    return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}, math.log(entries / 1.5)
 
 
 class Retriever:
