@@ -331,7 +331,7 @@ async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if ticket is None:
         raise ApplicationHandlerStop  # ordinary talk in the staff chat: not for the bot
     if not await is_staff(update, context):
-        await refuse_staff_action(update, staff_language(context))
+        await refuse_staff_action(update, staff_lang)
         raise ApplicationHandlerStop
     if not ticket.active:
         await message.reply_text(
@@ -363,7 +363,7 @@ async def deliver_staff_reply(
     try:
         await with_retries(lambda: context.bot.send_message(ticket.chat_id, "\n".join(parts)))
     except TelegramError as exc:
-        error = "the delegate blocked the bot" if isinstance(exc, Forbidden) else str(exc)
+        error = staff_text(staff_lang, "delegate_blocked") if isinstance(exc, Forbidden) else str(exc)
         tickets.failed(relay_id, error)
         if isinstance(exc, Forbidden):
             store_of(context).mark_blocked(ticket.user_id)
@@ -372,7 +372,6 @@ async def deliver_staff_reply(
         )
         return
     tickets.delivered(relay_id)
-    staff_lang = staff_language(context)
     translated = (
         staff_text(staff_lang, "translated", language=language_name(staff_lang, lang)) if translation else ""
     )
