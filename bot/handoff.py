@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot import LANGUAGES
+from bot.knowledge import entry_file
 from bot.storage import Store
 
 SCHEMA = """
@@ -397,8 +398,7 @@ def write_draft(draft: Draft, knowledge_dir: Path, approved_by: str) -> list[Pat
             "updated": dt.date.today(),
             "questions": [version["question"]],
         }
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
         path = folder / f"{draft.entry_id}.{lang}.md"
-        path.write_text(f"---\n{front}---\n{version['answer'].strip()}\n", encoding="utf-8")
+        path.write_text(entry_file(meta, version["answer"]), encoding="utf-8")
         written.append(path)
     return written

@@ -232,6 +232,12 @@ def _duplicates(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+def entry_file(meta: dict[str, Any], body: str) -> str:
+    """The text of an entry file: YAML front matter, then the body."""
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n{body.strip()}\n"
+
+
 def entry_files(root: Path) -> list[Path]:
     return sorted(root.glob(ENTRY_GLOB))
 

@@ -20,7 +20,7 @@ import yaml
 
 from bot import LANGUAGES, knowledge
 from bot.config import Settings
-from bot.knowledge import KnowledgeBase, KnowledgeError, Problem
+from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, entry_file
 from bot.language import detect
 
 DOCUMENT_TYPES = (".md", ".markdown", ".txt", ".yaml", ".yml", ".pdf", ".docx")
@@ -122,8 +122,7 @@ def document_entries(name: str, text: str, by: str) -> dict[str, str]:
             "id": entry_id, "lang": lang, "topic": "faq", "title": title,
             "source": f"uploaded document {name} ({by})", "updated": dt.date.today(),
         }
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-        files[f"entries/{entry_id}.{lang}.md"] = f"---\n{front}---\n{part}\n"
+        files[f"entries/{entry_id}.{lang}.md"] = entry_file(meta, part)
     return files
 
 

@@ -6,7 +6,6 @@ Every action is recorded (who, what, when); anyone else gets a polite refusal.
 
 import asyncio
 import datetime as dt
-import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -38,7 +37,7 @@ from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
 from bot.publishing import MAX_UPLOAD_BYTES, Preview, Publisher, UploadError
-from bot.telegram_common import assistant_of, reingest, settings_of, store_of, user_language
+from bot.telegram_common import assistant_of, escape, reingest, settings_of, store_of, user_language
 from bot.telegram_handoff import draft_card, draft_keyboard, error_text, is_admin, tickets_of
 from bot.texts import language_name, staff_text, text
 
@@ -48,9 +47,6 @@ PROGRESS_EVERY = 2.0  # seconds between progress edits
 GAPS_SHOWN = 15
 _VERSION_MARK = ("zh:", "en:", "it:")
 
-
-def escape(words: str) -> str:
-    return html.escape(words, quote=False)
 
 
 def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:

@@ -2,6 +2,7 @@
 language, and sending that survives a transient Bot API failure."""
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -20,6 +21,11 @@ log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
 T = TypeVar("T")
+
+
+def escape(words: str) -> str:
+    """Text safe inside Telegram HTML (quotes stay readable)."""
+    return html.escape(words, quote=False)
 
 
 def store_of(context: ContextTypes.DEFAULT_TYPE) -> Store:

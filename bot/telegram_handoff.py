@@ -5,7 +5,6 @@ answer can become knowledge after an organiser approves it.
 The ticket logic itself lives in `handoff.py`; this module only speaks Telegram.
 """
 
-import html
 import logging
 import time
 from dataclasses import replace
@@ -28,7 +27,7 @@ from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
-from bot.telegram_common import reingest, settings_of, store_of, user_language, with_retries
+from bot.telegram_common import escape, reingest, settings_of, store_of, user_language, with_retries
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -37,10 +36,6 @@ STAFF_MEMBER = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMem
 MEMBERSHIP_TTL = 300.0
 STAFF_RELAY = 1  # handler group: before the bot's own answers
 
-
-def escape(words: str) -> str:
-    """Text safe inside Telegram HTML (quotes stay readable)."""
-    return html.escape(words, quote=False)
 
 
 def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
