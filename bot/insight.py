@@ -106,13 +106,13 @@ def _groups(labels: list[str | None], vectors: np.ndarray) -> list[list[int]]:
 def gaps(store: Store, retriever: Retriever) -> list[Gap]:
     """The knowledge gaps, most frequent first."""
     asked = _gap_questions(store)
+    vectors = [retriever.embeddings.embed_query(question) for question, _, _ in asked]
     labels: list[str | None] = []
-    for question, _, _ in asked:
-        best = retriever.search(question, k=1).best
+    for (question, _, _), vector in zip(asked, vectors, strict=True):
+        best = retriever.search(question, k=1, vector=vector).best
         labels.append(best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None)
-    vectors = np.array([retriever.embeddings.embed_query(q) for q, _, _ in asked])
     found = []
-    for members in _groups(labels, vectors):
+    for members in _groups(labels, np.array(vectors)):
         examples: dict[str, str] = {}
         for i in members:
             examples.setdefault(asked[i][1], asked[i][0])

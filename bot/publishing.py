@@ -50,11 +50,9 @@ class Preview:
 
 @dataclass(frozen=True)
 class Staged:
-    """A validated copy of the knowledge folder with one upload applied."""
+    """A validated copy of the knowledge folder with one upload applied, waiting under `key`."""
 
     key: str
-    folder: Path
-    files: tuple[str, ...]  # paths relative to the knowledge folder
     preview: Preview
 
 
@@ -204,14 +202,10 @@ class Publisher:
             shutil.rmtree(folder, ignore_errors=True)
             raise KnowledgeError([_renamed(p, folder, files, name) for p in exc.problems]) from None
         preview = compare(knowledge.load(self.settings.knowledge_dir), after)
-        return Staged(key, folder, tuple(files), preview)
+        return Staged(key, preview)
 
-    def staged(self, key: str) -> Staged | None:
-        folder = self.staging / key
-        if not key.isdigit() or not folder.is_dir():
-            return None
-        live = knowledge.load(self.settings.knowledge_dir)
-        return Staged(key, folder, (), compare(live, knowledge.load(folder)))
+    def is_staged(self, key: str) -> bool:
+        return key.isdigit() and (self.staging / key).is_dir()
 
     def _sweep(self) -> None:
         """Forget uploads nobody published or discarded within `STAGED_FOR`."""
@@ -223,11 +217,13 @@ class Publisher:
         if key.isdigit():
             shutil.rmtree(self.staging / key, ignore_errors=True)
 
-    def publish(self, staged: Staged, by: str, what: str) -> Version:
-        """Make the staged folder the live knowledge (the old one is kept as a version)."""
+    def publish(self, key: str, by: str, what: str) -> Version:
+        """Make the staged upload `key` the live knowledge (the old one is kept as a version)."""
+        if not self.is_staged(key):
+            raise UploadError("this upload is no longer waiting to be published")
         version = self._save_version(by, what)
-        _replace(self.settings.knowledge_dir, staged.folder)
-        shutil.rmtree(staged.folder, ignore_errors=True)
+        _replace(self.settings.knowledge_dir, self.staging / key)
+        shutil.rmtree(self.staging / key, ignore_errors=True)
         return version
 
     def rollback(self, by: str) -> Version:

@@ -8,7 +8,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,13 +93,13 @@ def _confidence(dense: float, coverage: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _idf(entry_tokens: Iterable[set[str]]) -> tuple[dict[str, float], float]:
+def _idf(entry_tokens: Collection[set[str]]) -> tuple[dict[str, float], float]:
     """Inverse document frequency of every word over entries; and the IDF of an unseen word,
     which weighs as much as the rarest known one."""
     counts: Counter[str] = Counter()
     for tokens in entry_tokens:
         counts.update(tokens)
-    entries = sum(1 for _ in entry_tokens) + 1
+    entries = len(entry_tokens) + 1
     return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}, math.log(entries / 1.5)
 
 
@@ -163,8 +163,7 @@ class Retriever:
     def title(self, entry_id: str, lang: str) -> str:
         return self._titles.get((entry_id, lang), "")
 
-    def _dense(self, query: str) -> list[tuple[Document, float]]:
-        vector = self.embeddings.embed_query(query)
+    def _dense(self, vector: list[float]) -> list[tuple[Document, float]]:
         found = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         return [(doc, 1.0 - distance) for doc, distance in found]  # cosine distance → similarity
 
@@ -179,11 +178,14 @@ class Retriever:
         top = max(best.values())
         return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
 
-    def search(self, query: str, k: int = 3) -> Retrieval:
-        """The top `k` entries for `query`, with the confidence that the first one answers it."""
+    def search(self, query: str, k: int = 3, vector: list[float] | None = None) -> Retrieval:
+        """The top `k` entries for `query`, with the confidence that the first one answers it.
+        `vector` is the query's embedding when the caller has it already."""
         tokens = tokenize(query)
+        if vector is None:
+            vector = self.embeddings.embed_query(query)
         hits: dict[str, Hit] = {}
-        for doc, similarity in self._dense(query):
+        for doc, similarity in self._dense(vector):
             meta = doc.metadata
             hit = hits.get(meta["entry_id"])
             if hit is None:

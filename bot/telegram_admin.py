@@ -195,8 +195,7 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     query = update.callback_query
     publisher = publisher_of(context)
     name = context.bot_data.setdefault("uploads", {}).pop(key, None)
-    staged = publisher.staged(key) if name else None
-    if staged is None:
+    if name is None or not publisher.is_staged(key):
         await query.edit_message_text(staff_text(staff_lang, "upload_gone"))
         return
     audit(update, context, "publish" if action == "go" else "discard", name)
@@ -205,7 +204,7 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
         await query.edit_message_text(staff_text(staff_lang, "upload_discarded", name=name))
         return
     by = update.effective_user.full_name
-    version = await asyncio.to_thread(publisher.publish, staged, by, f"upload {name}")
+    version = await asyncio.to_thread(publisher.publish, key, by, f"upload {name}")
     title = staff_text(staff_lang, "published", name=escape(name), version=version.number)
     in_background(context, ingest_and_report(context, query.message, title, staff_lang))
 

@@ -44,12 +44,12 @@ def test_stage_publish_and_roll_back(settings):
     staged = publisher.stage("dinner.md", first, "Olga")
     assert staged.preview.added == {"en": ["closing-dinner"]} and not staged.preview.removed
     assert load(settings.knowledge_dir).get("closing-dinner", "en") is None  # nothing live yet
-    version = publisher.publish(staged, "Olga", "upload dinner.md")
+    version = publisher.publish(staged.key, "Olga", "upload dinner.md")
     assert version.number == 1 and load(settings.knowledge_dir).get("closing-dinner", "en")
     second = entry_text("closing-dinner", "en", "At the Garden Hall.").encode()
     changed = publisher.stage("dinner.md", second, "Olga")
     assert changed.preview.changed == {"en": ["closing-dinner"]}
-    publisher.publish(changed, "Olga", "fix")
+    publisher.publish(changed.key, "Olga", "fix")
     assert publisher.rollback("Olga").what == "fix"
     assert load(settings.knowledge_dir).get("closing-dinner", "en").body == "At the Lakeside Hall."
     publisher.rollback("Olga")
