@@ -88,7 +88,7 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
-        retrieval = self._retrieve(question, context)
+        retrieval = self._retrieve(question, lang, context)
         if retrieval.confidence < self.settings.min_confidence or retrieval.best is None:
             return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever)
         if retrieval.best.kind == "gap":
@@ -111,13 +111,13 @@ class Assistant:
             return Answer(text(lang, "refuse"), lang, Reason.REFUSED)
         return None
 
-    def _retrieve(self, question: str, context: Context) -> Retrieval:
+    def _retrieve(self, question: str, lang: str, context: Context) -> Retrieval:
         """Search for the question; a follow-up that fails alone is read with the previous question."""
         k = self.settings.top_k
-        alone = self.retriever.search(question, k)
+        alone = self.retriever.search(question, k, lang=lang)
         if alone.confidence >= self.settings.min_confidence or not context.history:
             return alone
-        combined = self.retriever.search(f"{context.history[-1]} {question}", k)
+        combined = self.retriever.search(f"{context.history[-1]} {question}", k, lang=lang)
         return combined if combined.confidence > alone.confidence else alone
 
 

@@ -108,8 +108,8 @@ def gaps(store: Store, retriever: Retriever) -> list[Gap]:
     asked = _gap_questions(store)
     vectors = [retriever.embeddings.embed_query(question) for question, _, _ in asked]
     labels: list[str | None] = []
-    for (question, _, _), vector in zip(asked, vectors, strict=True):
-        best = retriever.search(question, k=1, vector=vector).best
+    for (question, lang, _), vector in zip(asked, vectors, strict=True):
+        best = retriever.search(question, k=1, vector=vector, lang=lang).best
         labels.append(best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None)
     found = []
     for members in _groups(labels, np.array(vectors)):

@@ -23,7 +23,7 @@ FUNCTION_WORDS = {
         "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
         "perché è sono era il lo la i gli le un una uno di del della dei delle degli da "
         "dal al alla nel nella con per su sul tra fra e o mi ti ci si non anche questo "
-        "questa grazie ciao c ce l un' po".split()
+        "questa grazie ciao c ce l un' po qual".split()
     ),
 }
 _OTHER_EUROPEAN = (Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.PORTUGUESE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jieba
+import snowballstemmer
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -27,6 +28,12 @@ jieba.setLogLevel(logging.WARNING)
 
 CANDIDATES = 40
 LEXICAL_WEIGHT = 0.05  # the best BM25 match adds this much to a cosine similarity
+COVERAGE_WEIGHT = 0.08  # and the share of the question's words found in the entry this much
+MIN_DENSE = 0.83  # no answer from an entry less similar than this (see _confidence)
+# A "not published" entry takes the lead when it covers the question's words clearly better than
+# the best answer (the question asks for a detail the sources lack) and is nearly as close in meaning.
+GAP_COVERAGE_MARGIN = 0.1
+GAP_DENSE_SLACK = 0.05
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ZH_STOPWORDS = frozenset(
@@ -34,12 +41,31 @@ _ZH_STOPWORDS = frozenset(
     "这次 本次 会 上 中 谁 请问 请 我 你 们 我们 他 她 它 为 被 把 "
     "从 对 等 也 都 就 还 是否 哪些 哪个 哪家 一个 一下 吗？".split()
 )
-# Question words that say what kind of fact is wanted (a place, a date, a person, a number):
-# kept as tokens, so "where" finds entries whose sample questions ask "where".
-INTERROGATIVES = frozenset(
-    "who when where chi quando dove quanti quante 哪里 哪儿 谁 多少 几 何时 哪天".split()
-)
-_STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS) - INTERROGATIVES
+# Question words that say what kind of fact is wanted (a place, a date, a person, a number),
+# folded into one token per kind across the three languages: "哪儿" finds the entry whose
+# sample question asks "where", whichever language that sample is written in.
+QUESTION_KINDS = {
+    word: f"?{kind}"
+    for kind, words in {
+        "where": "where dove dov 哪里 哪儿 何处 在哪 地方 地点",
+        "when": "when quando 何时 哪天 哪一天 几号",
+        "who": "who chi 谁",
+        "count": "many quanti quante 多少 几 几家 几位 几个",
+    }.items()
+    for word in words.split()
+}
+_STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS) - QUESTION_KINDS.keys()
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # e-mail, Wi-Fi, foreign-funded
+
+
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "it": snowballstemmer.stemmer("italian")}
+
+
+@lru_cache(maxsize=16384)
+def _stem(word: str, lang: str) -> str:
+    """`word`'s Snowball stem in `lang` (tedesca, tedesco → tedesc); Chinese words as they are."""
+    stemmer = _STEMMERS.get(lang)
+    return stemmer.stemWord(word) if stemmer and word.isascii() else word
 
 
 @lru_cache(maxsize=4096)
@@ -47,13 +73,27 @@ def _cut_chinese(run: str) -> tuple[str, ...]:
     return tuple(jieba.lcut_for_search(run))
 
 
-def tokenize(text: str) -> list[str]:
-    """Lexical tokens: jieba words for Chinese, lower-cased words otherwise, without stopwords."""
-    tokens: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        tokens += [part for part in _HAN_RUN.split(word) if part]
-        tokens += [cut for run in _HAN_RUN.findall(word) for cut in _cut_chinese(run)]
-    return [token for token in tokens if token not in _STOPWORDS]
+def _informative(token: str) -> bool:
+    """Not a stopword, nor a lone Latin letter (the "s" of "Guadagno's")."""
+    return token not in _STOPWORDS and not (len(token) == 1 and token.isascii())
+
+
+def tokenize(text: str, lang: str | None = None, characters: bool = False) -> list[str]:
+    """Lexical tokens: jieba words for Chinese, lower-cased words otherwise (stemmed when `lang`
+    is English or Italian), without stopwords; question words become their kind. With
+    `characters` (for the knowledge, not questions), the characters of Chinese words too, so a
+    question's lone "办" or "刘" meets "举办" or "刘佳"."""
+    text = text.lower()
+    joined = [word.replace("-", "") for word in _HYPHENATED.findall(text)]  # "email" as well as "e mail"
+    words: list[str] = []
+    for word in _WORD.findall(text) + joined:
+        words += [part for part in _HAN_RUN.split(word) if part]
+        for run in _HAN_RUN.findall(word):
+            cuts = _cut_chinese(run)
+            words += cuts
+            if characters:
+                words += [char for cut in cuts if len(cut) > 1 for char in cut]
+    return [QUESTION_KINDS.get(word) or _stem(word, lang or "") for word in words if _informative(word)]
 
 
 @dataclass
@@ -88,7 +128,11 @@ def _confidence(dense: float, coverage: float) -> float:
     never on the public set): multilingual-e5 cosines of relevant entries sit around
     0.86-0.96, of unrelated ones around 0.82-0.91; what separates the two is whether the
     question's informative words (IDF-weighted) occur in the entry. 0.5 is the boundary.
+    An entry below `MIN_DENSE` is too far in meaning to answer, whatever words it shares
+    ("la capitale della Francia" is not Lishui's "capitale estero" from France).
     """
+    if dense < MIN_DENSE:
+        return 0.0
     z = 50.0 * (dense - 0.85) + 10.0 * (coverage - 0.45)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -103,6 +147,26 @@ def _idf(entry_tokens: Collection[set[str]]) -> tuple[dict[str, float], float]:
     return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}, math.log(entries / 1.5)
 
 
+def _prefer_gap(ranked: list[Hit], gap_words: set[str]) -> list[Hit]:
+    """Move a "not published" entry first when the question asks for what it says is missing
+    (the hall of the venue, a speaker's e-mail) rather than for what the best entry says.
+    `gap_words`: the question's words that only "not published" entries contain."""
+    if not ranked or ranked[0].kind == "gap" or not gap_words:
+        return ranked
+    best = ranked[0]
+    gaps = [
+        hit
+        for hit in ranked
+        if hit.kind == "gap"
+        and hit.coverage > best.coverage + GAP_COVERAGE_MARGIN
+        and hit.dense >= best.dense - GAP_DENSE_SLACK
+    ]
+    if not gaps:
+        return ranked
+    lead = max(gaps, key=lambda hit: hit.coverage)
+    return [lead] + [hit for hit in ranked if hit is not lead]
+
+
 class Retriever:
     """Searches the active index for the entries that best answer a question."""
 
@@ -115,7 +179,9 @@ class Retriever:
             Document(text, metadata=meta)
             for text, meta in zip(got["documents"], got["metadatas"], strict=True)
         ]
-        self._tokens = [tokenize(doc.metadata["embed"]) for doc in self.documents]
+        self._tokens = [
+            tokenize(doc.metadata["embed"], doc.metadata["lang"], characters=True) for doc in self.documents
+        ]
         self._bm25 = BM25Okapi(self._tokens) if self.documents else None
         self._entry_tokens: dict[str, set[str]] = {}
         self._bodies: dict[tuple[str, str], str] = {}
@@ -126,6 +192,9 @@ class Retriever:
             if doc.metadata["role"] == "body":
                 self._bodies[(doc.metadata["entry_id"], doc.metadata["lang"])] = doc.metadata["entry_body"]
         self._idf, self._unknown_idf = _idf(self._entry_tokens.values())
+        kinds = {doc.metadata["entry_id"]: doc.metadata["kind"] for doc in self.documents}
+        answered = [tokens for entry_id, tokens in self._entry_tokens.items() if kinds[entry_id] != "gap"]
+        self._gap_only = set().union(*self._entry_tokens.values()) - set().union(*answered)
 
     def coverage(self, tokens: list[str], entry_id: str) -> float:
         """The IDF-weighted share of the question's words that occur in the entry (any language)."""
@@ -178,10 +247,13 @@ class Retriever:
         top = max(best.values())
         return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
 
-    def search(self, query: str, k: int = 3, vector: list[float] | None = None) -> Retrieval:
+    def search(
+        self, query: str, k: int = 3, vector: list[float] | None = None, lang: str | None = None
+    ) -> Retrieval:
         """The top `k` entries for `query`, with the confidence that the first one answers it.
-        `vector` is the query's embedding when the caller has it already."""
-        tokens = tokenize(query)
+        `vector` is the query's embedding when the caller has it already; `lang` the query's
+        language (its words are stemmed like the entries in that language)."""
+        tokens = tokenize(query, lang)
         if vector is None:
             vector = self.embeddings.embed_query(query)
         hits: dict[str, Hit] = {}
@@ -199,9 +271,10 @@ class Retriever:
             hit.dense = max(hit.dense, similarity)
         lexical = self._lexical(tokens)
         for hit in hits.values():
-            hit.score = hit.dense + LEXICAL_WEIGHT * lexical.get(hit.entry_id, 0.0)
-        ranked = sorted(hits.values(), key=lambda h: h.score, reverse=True)[:k]
-        for hit in ranked:
             hit.coverage = self.coverage(tokens, hit.entry_id)
+            lexical_score = LEXICAL_WEIGHT * lexical.get(hit.entry_id, 0.0)
+            hit.score = hit.dense + lexical_score + COVERAGE_WEIGHT * hit.coverage
+        ranked = sorted(hits.values(), key=lambda h: h.score, reverse=True)
+        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokens))[:k]
         confidence = _confidence(ranked[0].dense, ranked[0].coverage) if ranked else 0.0
         return Retrieval(query=query, hits=ranked, confidence=confidence)

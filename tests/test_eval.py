@@ -1,4 +1,5 @@
-"""The evaluation gate: quality targets on the public set and on our own development set.
+"""The evaluation gate: quality targets on the public set, our development set and the blind-written
+paraphrases used while tuning (a little lower there: they ask far from the knowledge's wording).
 
 Latency targets are measured by `make bench` / `python -m bot eval`, not asserted here.
 """
@@ -14,6 +15,7 @@ from bot.evaluation import Item, check_thresholds, contains_all, evaluate, load_
 from tests.conftest import PUBLIC_EVAL
 
 DEV_SET = Path(__file__).parent / "data" / "dev_questions.yaml"
+PARAPHRASES = Path(__file__).parent / "data" / "paraphrase_questions.yaml"
 TARGETS = {
     "retrieval_recall@3": 0.95,
     "answer_accuracy": 0.90,
@@ -21,14 +23,19 @@ TARGETS = {
     "abstain_true_rate": 0.9,
     "abstain_false_rate": 0.05,
 }
+PARAPHRASE_TARGETS = TARGETS | {"abstain_true_rate": 0.85}
 
 
-@pytest.mark.parametrize("path", [PUBLIC_EVAL, DEV_SET], ids=["public", "dev"])
-def test_quality_targets(assistant: Assistant, path: Path):
+@pytest.mark.parametrize(
+    ("path", "targets"),
+    [(PUBLIC_EVAL, TARGETS), (DEV_SET, TARGETS), (PARAPHRASES, PARAPHRASE_TARGETS)],
+    ids=["public", "dev", "paraphrases"],
+)
+def test_quality_targets(assistant: Assistant, path: Path, targets: dict[str, float]):
     report, _ = evaluate(assistant, load_items(path))
     assert report["n"] >= 30
     assert set(report["by_language"]) == {"zh", "en", "it"}
-    assert check_thresholds(report, TARGETS) == [], json.dumps(report, indent=1)
+    assert check_thresholds(report, targets) == [], json.dumps(report, indent=1)
 
 
 def test_contains_all_handles_alternatives():

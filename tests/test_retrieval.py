@@ -1,0 +1,80 @@
+"""Hybrid retrieval: tokenisation, the lead of "not published" entries, the confidence floor."""
+
+import pytest
+
+from bot.answer import Reason
+from bot.core import Assistant, Context
+from bot.retrieval import MIN_DENSE, Hit, _confidence, _prefer_gap, tokenize
+
+
+def test_question_words_fold_into_one_kind_across_languages():
+    where = {tokenize("对接会在哪儿？", "zh")[-1], tokenize("Dov'è?", "it")[0], tokenize("Where?", "en")[0]}
+    assert where == {"?where"}
+    assert tokenize("quando", "it") == tokenize("when", "en") == ["?when"]
+    assert "?when" in tokenize("会议是哪天举行的", "zh")
+
+
+def test_stems_join_forms_of_one_word_in_its_language():
+    assert tokenize("tedesca", "it") == tokenize("tedesco", "it")
+    assert tokenize("companies", "en") == tokenize("company", "en")
+    assert tokenize("Guadagno", "zh") == ["guadagno"]  # names in a Chinese question stay whole
+
+
+def test_hyphenated_words_match_with_and_without_the_hyphen():
+    tokens = tokenize("Guadagno's e-mail", "en")
+    assert "email" in tokens and "mail" in tokens
+    assert "s" not in tokens and "e" not in tokens  # lone letters carry no meaning
+
+
+def test_knowledge_also_yields_the_characters_of_chinese_words():
+    assert "刘" not in tokenize("刘佳致辞", "zh")
+    assert {"刘", "佳"} <= set(tokenize("刘佳致辞", "zh", characters=True))
+
+
+def _hit(entry_id: str, kind: str, dense: float, coverage: float) -> Hit:
+    return Hit(entry_id, kind, "en", entry_id, "", dense=dense, coverage=coverage)
+
+
+def test_a_gap_leads_when_it_covers_the_question_clearly_better():
+    venue, rooms = _hit("event-venue", "fact", 0.886, 0.43), _hit("gap-rooms", "gap", 0.866, 1.0)
+    assert _prefer_gap([venue, rooms], {"hall"})[0] is rooms
+    assert _prefer_gap([venue, rooms], set())[0] is venue  # the question names nothing only gaps hold
+    far = _hit("gap-rooms", "gap", 0.80, 1.0)
+    assert _prefer_gap([venue, far], {"hall"})[0] is venue
+    close_but_no_better = _hit("gap-rooms", "gap", 0.88, 0.48)
+    assert _prefer_gap([venue, close_but_no_better], {"hall"})[0] is venue
+
+
+def test_no_confidence_below_the_similarity_floor_whatever_the_shared_words():
+    assert _confidence(MIN_DENSE - 0.01, 1.0) == 0.0
+    assert _confidence(0.93, 0.6) > 0.9
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("对接会在哪儿办的", "event-venue"),  # colloquial "where", verb 办 for 举办
+        ("刘副区长致辞讲了什么", "speech-liu-jia"),  # surname + title for Liu Jia
+        ("chi era il rappresentante tedesco?", "people-hans-song"),
+    ],
+)
+def test_colloquial_questions_find_their_entry(assistant: Assistant, question: str, entry_id: str):
+    answer = assistant.ask(question, Context())
+    assert not answer.abstained and answer.retrieved[0].entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "gap"),
+    [
+        ("Which hall in the Xingzhuang park is the meeting in?", "gap-rooms"),
+        ("Can you give me Francesco Guadagno's e-mail address?", "gap-contact-details"),
+    ],
+)
+def test_a_detail_the_sources_lack_is_answered_by_its_gap(assistant: Assistant, question: str, gap: str):
+    answer = assistant.ask(question, Context())
+    assert answer.reason == Reason.GAP and answer.retrieved[0].entry_id == gap
+
+
+def test_an_off_topic_question_sharing_words_with_an_entry_abstains(assistant: Assistant):
+    answer = assistant.ask("Qual è la capitale della Francia?", Context())  # "capitale estero", "Francia"
+    assert answer.abstained and answer.language == "it"
