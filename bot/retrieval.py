@@ -56,8 +56,6 @@ QUESTION_KINDS = {
 }
 _STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS) - QUESTION_KINDS.keys()
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # e-mail, Wi-Fi, foreign-funded
-
-
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "it": snowballstemmer.stemmer("italian")}
 
 
@@ -75,7 +73,7 @@ def _cut_chinese(run: str) -> tuple[str, ...]:
 
 def _informative(token: str) -> bool:
     """Not a stopword, nor a lone Latin letter (the "s" of "Guadagno's")."""
-    return token not in _STOPWORDS and not (len(token) == 1 and token.isascii())
+    return token not in _STOPWORDS and not (len(token) == 1 and token.isascii() and token.isalpha())
 
 
 def tokenize(text: str, lang: str | None = None, characters: bool = False) -> list[str]:
