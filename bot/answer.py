@@ -36,6 +36,7 @@ class Reason(StrEnum):
     EMPTY = "empty"
     NO_TEXT = "no_text"  # emoji or symbols only
     TOO_LONG = "too_long"
+    SMALL_TALK = "small_talk"  # a greeting or thanks, returned in kind
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from langchain_core.runnables import Runnable
 from bot import index
 from bot.answer import Answer, Reason, abstention, answer_chain
 from bot.config import Settings
-from bot.guard import has_text, is_injection
+from bot.guard import has_text, is_injection, small_talk
 from bot.language import detect
 from bot.retrieval import Retrieval, Retriever
 from bot.texts import text
@@ -109,6 +109,9 @@ class Assistant:
             return Answer(text(lang, "no_text"), lang, Reason.NO_TEXT)
         if is_injection(question):
             return Answer(text(lang, "refuse"), lang, Reason.REFUSED)
+        kind = small_talk(question)
+        if kind:
+            return Answer(text(lang, kind), lang, Reason.SMALL_TALK)
         return None
 
     def _retrieve(self, question: str, lang: str, context: Context) -> Retrieval:

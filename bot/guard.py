@@ -1,4 +1,5 @@
-"""Input checks before retrieval: empty, symbol-only, oversized and prompt-injection messages."""
+"""Input checks before retrieval: empty, symbol-only, oversized, prompt-injection and small-talk
+messages."""
 
 import re
 
@@ -20,6 +21,34 @@ _INJECTION = re.compile(
     ),
     re.IGNORECASE | re.DOTALL,
 )
+
+
+# Whole messages that only greet or thank, in the three languages (after `_plain`).
+_GREETING = re.compile(
+    r"(hi|hello|hey|hallo|good (morning|afternoon|evening)|ciao|salve|buongiorno|buonasera|"
+    r"buon pomeriggio|你好|您好|嗨|哈喽|早上好|上午好|下午好|晚上好|大家好)"
+    r"( (there|everyone|all|bot|a tutti|tutti))?"
+)
+_THANKS = re.compile(
+    r"((ok|okay|great|perfect|perfetto|ottimo|好的) )?"
+    r"(thanks|thank you|thx|many thanks|cheers|grazie|grazie mille|molte grazie|tante grazie|"
+    r"谢谢|多谢|感谢|谢谢你|谢谢您|非常感谢)( (so much|a lot|very much|tante))?"
+)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _plain(question: str) -> str:
+    return _NOT_WORD.sub(" ", question.lower()).strip()
+
+
+def small_talk(question: str) -> str | None:
+    """"greeting" or "thanks" when that is all the message says, else None."""
+    plain = _plain(question)
+    if _THANKS.fullmatch(plain):
+        return "thanks"
+    if _GREETING.fullmatch(plain):
+        return "greeting"
+    return None
 
 
 def has_text(question: str) -> bool:

@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES, menus
-from bot.answer import Answer
+from bot.answer import Answer, Reason
 from bot.config import Settings
 from bot.core import Assistant, Context
 from bot.language import normalise
@@ -76,12 +76,12 @@ def format_answer(answer: Answer) -> str:
 
 def answer_keyboard(answer: Answer, question_id: int) -> InlineKeyboardMarkup:
     lang = answer.language
+    agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
+    if answer.reason is Reason.SMALL_TALK:
+        return InlineKeyboardMarkup([agenda])
     if answer.abstained:
         return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")],
-                [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")],
-            ]
+            [[InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")], agenda]
         )
     return InlineKeyboardMarkup(
         [

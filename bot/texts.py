@@ -14,6 +14,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "the programme, the speakers, the participating enterprises and Lishui's "
             "investment environment."
         ),
+        "greeting": (
+            "Hello! Ask me anything about the Europe–Lishui enterprise docking meeting, for example: "
+            "“Where is the meeting held?” or “Which companies took part?”"
+        ),
+        "thanks": "You're welcome! Ask me anything else about the docking meeting whenever you like.",
         "empty": "Please type a question, for example: “When is the docking meeting?”",
         "no_text": ("I can only read text questions. Try, for example: “Where is the meeting held?”"),
         "too_long": "That message is too long for me ({length} characters). "
@@ -97,6 +102,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
         "gap_hint": "工作人员可以为您解答这个问题。",
         "refuse": "我只能回答与欧洲企业·溧水产业对接会有关的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。",
+        "greeting": "您好！欢迎咨询欧洲企业·溧水产业对接会的相关问题，例如：“对接会在哪里举行？”“有哪些企业参加？”",
+        "thanks": "不客气！关于对接会还有任何问题，随时问我。",
         "empty": "请输入您的问题，例如：“对接会是哪一天？”",
         "no_text": "我只能读取文字问题。您可以试试：“对接会在哪里举行？”",
         "too_long": "这条消息太长了（{length} 个字符）。请将问题控制在 {limit} 个字符以内。",
@@ -176,6 +183,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "il programma, i relatori, le imprese partecipanti e l'ambiente per gli "
             "investimenti di Lishui."
         ),
+        "greeting": (
+            "Ciao! Chiedimi qualsiasi cosa sull'incontro tra le imprese europee e Lishui, per esempio: "
+            "«Dove si tiene l'incontro?» o «Quali aziende hanno partecipato?»"
+        ),
+        "thanks": "Prego! Se hai altre domande sull'incontro, chiedi pure.",
         "empty": "Scrivi una domanda, per esempio: «Quando si tiene l'incontro?»",
         "no_text": ("Posso leggere solo domande scritte. Prova per esempio: «Dove si tiene l'incontro?»"),
         "too_long": "Il messaggio è troppo lungo ({length} caratteri). "

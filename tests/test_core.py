@@ -125,3 +125,32 @@ def test_a_running_assistant_picks_up_an_ingest_made_elsewhere(ingested_settings
     ingest(ingested_settings)  # as `python ingest.py` would, beside the running bot
     assert "next to the entrance" in assistant.ask(question).text
     assert "Xingzhuang (updated)" in str(assistant.menu_data["agenda"])
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "kind"),
+    [
+        ("hi", "en", "greeting"),
+        ("Ciao!", "it", "greeting"),
+        ("你好", "zh", "greeting"),
+        ("Thanks a lot!", "en", "thanks"),
+        ("grazie mille", "it", "thanks"),
+        ("好的，谢谢", "zh", "thanks"),
+    ],
+)
+def test_greetings_and_thanks_are_returned_in_kind(assistant: Assistant, message, lang, kind):
+    answer = assistant.ask(message, Context())
+    assert answer.reason == Reason.SMALL_TALK and answer.language == lang
+    assert answer.text == text(lang, kind)
+
+
+def test_thanks_after_a_question_is_not_read_as_a_follow_up(assistant: Assistant):
+    first = assistant.ask("Quali sono le industrie principali di Lishui?", Context())
+    assert not first.abstained
+    thanks = assistant.ask("grazie", Context(history=["Quali sono le industrie principali di Lishui?"]))
+    assert thanks.reason == Reason.SMALL_TALK
+
+
+def test_a_greeting_with_a_question_is_answered(assistant: Assistant):
+    answer = assistant.ask("Hi, where is the meeting held?", Context())
+    assert not answer.abstained and "Xingzhuang" in answer.text

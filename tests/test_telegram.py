@@ -2,6 +2,7 @@
 with every outgoing Bot API call recorded."""
 
 import asyncio
+import html
 
 import pytest
 
@@ -108,6 +109,12 @@ async def test_abstention_offers_staff_and_agenda(bot):
     assert [data.split(":")[0] for _, data in buttons(sent)] == ["human", "menu"]
     await press(bot, buttons(sent)[1][1], sender=user(lang="it"))
     assert text("it", "agenda_title") in bot.request.sent()[-1]["text"]
+
+
+async def test_a_greeting_is_returned_with_the_agenda_at_hand(bot):
+    sent = await send(bot, "Buongiorno!", sender=user(lang="en"))
+    assert sent["text"] == html.escape(text("it", "greeting"))
+    assert [data for _, data in buttons(sent)] == ["menu:agenda"]
 
 
 async def test_answer_html_is_escaped(bot, assistant, monkeypatch):
