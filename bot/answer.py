@@ -27,7 +27,7 @@ NO_ANSWER = "NO_ANSWER"
 
 
 class Reason(StrEnum):
-    """Why an answer is what it is; everything but ANSWERED is an abstention."""
+    """Why an answer is what it is; everything but ANSWERED and SMALL_TALK is an abstention."""
 
     ANSWERED = "answered"
     NO_MATCH = "no_match"  # nothing in the knowledge base is close enough
@@ -59,7 +59,7 @@ class Answer:
 
     @property
     def abstained(self) -> bool:
-        return self.reason is not Reason.ANSWERED
+        return self.reason not in (Reason.ANSWERED, Reason.SMALL_TALK)
 
 
 class WrongLanguageError(ValueError):

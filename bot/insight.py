@@ -44,7 +44,8 @@ def stats(store: Store) -> dict:
         )
     }
     answered, abstained = one(
-        "SELECT COALESCE(SUM(reason = 'answered'), 0), COALESCE(SUM(reason != 'answered'), 0) FROM questions"
+        "SELECT COALESCE(SUM(reason IN ('answered', 'small_talk')), 0), "
+        "COALESCE(SUM(reason NOT IN ('answered', 'small_talk')), 0) FROM questions"
     )[0]
     up, down = one("SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM votes")[0]
     tickets = {row[0]: row[1] for row in one("SELECT status, COUNT(*) FROM tickets GROUP BY 1")}

@@ -27,14 +27,15 @@ def test_stats_count_questions_votes_and_staff_response(store, assistant):
     answered = ask(store, assistant, "Who is Hans Song?")
     ask(store, assistant, "What is the Wi-Fi password?")
     ask(store, assistant, "")  # empty: counted, but not a knowledge gap
+    ask(store, assistant, "thanks!")  # small talk: returned in kind, not an abstention
     store.vote(answered, 1, 1)
     tickets = Tickets(store)
     ticket = tickets.open(user_id=1, chat_id=1, delegate="Ada", language="en", question="Wi-Fi?")
     tickets.add_message(ticket.id, "staff", "Anna", "At the desk.")
     tickets.close(ticket.id, Status.RESOLVED)
     numbers = stats(store)
-    assert (numbers["questions"], numbers["answered"], numbers["abstained"]) == (3, 1, 2)
-    assert numbers["per_language"] == {"en": 3} and sum(numbers["per_day"].values()) == 3
+    assert (numbers["questions"], numbers["answered"], numbers["abstained"]) == (4, 2, 2)
+    assert numbers["per_language"] == {"en": 4} and sum(numbers["per_day"].values()) == 4
     assert (numbers["thumbs_up"], numbers["thumbs_down"]) == (1, 0)
     assert (numbers["tickets_opened"], numbers["tickets_resolved"]) == (1, 1)
     assert numbers["median_staff_response_s"] is not None and numbers["median_staff_response_s"] >= 0
