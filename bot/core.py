@@ -13,7 +13,7 @@ from bot import index
 from bot.answer import Answer, Reason, abstention, answer_chain
 from bot.config import Settings
 from bot.guard import has_text, is_injection, small_talk
-from bot.language import detect
+from bot.language import detect, refers_back
 from bot.retrieval import Retrieval, Retriever
 from bot.texts import text
 
@@ -115,13 +115,16 @@ class Assistant:
         return None
 
     def _retrieve(self, question: str, lang: str, context: Context) -> Retrieval:
-        """Search for the question; a follow-up that fails alone is read with the previous question."""
-        k = self.settings.top_k
+        """Search for the question; a follow-up (one that fails alone, or says "he", "and …?") is read
+        with the previous question."""
+        k, enough = self.settings.top_k, self.settings.min_confidence
         alone = self.retriever.search(question, k, lang=lang)
-        if alone.confidence >= self.settings.min_confidence or not context.history:
+        leans = refers_back(question)
+        if not context.history or (alone.confidence >= enough and not leans):
             return alone
-        combined = self.retriever.search(f"{context.history[-1]} {question}", k, lang=lang)
-        return combined if combined.confidence > alone.confidence else alone
+        follow_up = self.retriever.search_follow_up(question, context.history[-1], k, lang)
+        better = follow_up.confidence > alone.confidence or (leans and follow_up.confidence >= enough)
+        return follow_up if better else alone
 
 
 def _neutral_words(retriever: Retriever) -> frozenset[str]:

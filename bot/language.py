@@ -99,3 +99,17 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     if pair.value < _PAIR_CONFIDENCE:
         return fallback
     return "en" if pair.language == Language.ENGLISH else "it"
+
+
+# Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".
+_REFERS_BACK_LATIN = re.compile(
+    r"^\s*(and|what about|how about|e|e invece|anche)\b"
+    r"|\b(he|she|him|his|her|they|them|their|lui|lei|loro|suo|sua|suoi|sue)\b",
+    re.IGNORECASE,
+)
+_REFERS_BACK_HAN = re.compile(r"^\s*(还有|那么?|另外)|[他她]")
+
+
+def refers_back(question: str) -> bool:
+    """True when the question leans on an earlier one (a pronoun, a leading "and")."""
+    return bool(_REFERS_BACK_LATIN.search(question) or _REFERS_BACK_HAN.search(question))

@@ -245,12 +245,8 @@ class Retriever:
         top = max(best.values())
         return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
 
-    def search(
-        self, query: str, k: int = 3, vector: list[float] | None = None, lang: str | None = None
-    ) -> Retrieval:
-        """The top `k` entries for `query`, with the confidence that the first one answers it.
-        `vector` is the query's embedding when the caller has it already; `lang` the query's
-        language (its words are stemmed like the entries in that language)."""
+    def _candidates(self, query: str, vector: list[float] | None, lang: str | None) -> dict[str, Hit]:
+        """Every entry near `query` in meaning, scored by meaning, BM25 and coverage of its words."""
         tokens = tokenize(query, lang)
         if vector is None:
             vector = self.embeddings.embed_query(query)
@@ -272,7 +268,31 @@ class Retriever:
             hit.coverage = self.coverage(tokens, hit.entry_id)
             lexical_score = LEXICAL_WEIGHT * lexical.get(hit.entry_id, 0.0)
             hit.score = hit.dense + lexical_score + COVERAGE_WEIGHT * hit.coverage
-        ranked = sorted(hits.values(), key=lambda h: h.score, reverse=True)
-        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokens))[:k]
+        return hits
+
+    def _ranked(self, query: str, hits: list[Hit], k: int, lang: str | None) -> Retrieval:
+        ranked = sorted(hits, key=lambda h: h.score, reverse=True)
+        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokenize(query, lang)))[:k]
         confidence = _confidence(ranked[0].dense, ranked[0].coverage) if ranked else 0.0
         return Retrieval(query=query, hits=ranked, confidence=confidence)
+
+    def search(
+        self, query: str, k: int = 3, vector: list[float] | None = None, lang: str | None = None
+    ) -> Retrieval:
+        """The top `k` entries for `query`, with the confidence that the first one answers it.
+        `vector` is the query's embedding when the caller has it already; `lang` the query's
+        language (its words are stemmed like the entries in that language)."""
+        return self._ranked(query, list(self._candidates(query, vector, lang).values()), k, lang)
+
+    def search_follow_up(
+        self, question: str, previous: str, k: int = 3, lang: str | None = None
+    ) -> Retrieval:
+        """A follow-up ("and what did he say?"): the entries that fit both the question and the
+        two questions read together, so the new question's intent meets the earlier one's subject."""
+        together = f"{previous} {question}"
+        alone = self._candidates(question, None, lang)
+        both = self._candidates(together, None, lang)
+        floor = min((hit.score for hit in alone.values()), default=0.0)
+        for entry_id, hit in both.items():
+            hit.score += alone[entry_id].score if entry_id in alone else floor
+        return self._ranked(together, list(both.values()), k, lang)

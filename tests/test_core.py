@@ -103,6 +103,21 @@ def test_follow_up_uses_the_previous_question(assistant: Assistant):
     assert "Guadagno" in follow_up.text or "cooperation" in follow_up.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("previous", "question", "entry_id"),
+    [
+        ("刘佳是谁？", "他说了什么？", "speech-liu-jia"),  # the new intent, the earlier subject
+        ("What is Avio?", "and Kaiwu?", "enterprises-kaiwu"),  # the new subject, the earlier intent
+        ("Quando si è svolto l'incontro?", "e dove?", "event-venue"),
+    ],
+)
+def test_follow_up_takes_intent_and_subject_from_the_right_question(
+    assistant: Assistant, previous: str, question: str, entry_id: str
+):
+    answer = assistant.ask(question, Context(history=(previous,)))
+    assert not answer.abstained and answer.retrieved[0].entry_id == entry_id
+
+
 def test_an_entry_without_the_delegates_language_says_so(ingested_settings):
     write_entry(ingested_settings.knowledge_dir, "cloakroom", "en", "The cloakroom is next to the entrance.",
                 questions=("Where is the cloakroom?",), title="Cloakroom")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language import detect, normalise
+from bot.language import detect, normalise, refers_back
 
 # Names read the same in every language; the core passes those of its knowledge base.
 NAMES = frozenset({"brembo", "lishui", "hans", "song"})
@@ -46,3 +46,19 @@ def test_telegram_language_codes_are_normalised():
     assert [normalise(c) for c in ("it-IT", "zh-hans", "EN", "de", None, "")] == [
         "it", "zh", "en", None, None, None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("and what did he say?", True),
+        ("e dove?", True),
+        ("他说了什么？", True),
+        ("还有别的企业吗？", True),
+        ("Where is the meeting held?", False),
+        ("Chi è Hans Song?", False),
+        ("会议在哪里举行？", False),
+    ],
+)
+def test_refers_back_spots_questions_that_lean_on_the_previous_one(question: str, leans: bool):
+    assert refers_back(question) is leans
