@@ -79,8 +79,11 @@ def entry_text(retriever: Retriever, hit: Hit, lang: str) -> str:
     return f"{hit.text}\n\n{text(lang, 'only_in', language=LANGUAGE_LABELS[hit.lang])}"
 
 
-def abstention(retrieval: Retrieval, lang: str, reason: Reason, retriever: Retriever) -> Answer:
-    """ "I don't know" in the delegate's language; for a known gap, the gap entry explains why."""
+def abstention(
+    retrieval: Retrieval, lang: str, reason: Reason, retriever: Retriever, says: str = "dont_know"
+) -> Answer:
+    """ "I don't know" (the text `says`) in the delegate's language; for a known gap, the gap entry
+    explains why."""
     best = retrieval.best
     if reason is Reason.GAP and best is not None:
         return Answer(
@@ -92,7 +95,7 @@ def abstention(retrieval: Retrieval, lang: str, reason: Reason, retriever: Retri
             retrieved=retrieval.hits,
         )
     return Answer(
-        text=text(lang, "dont_know"),
+        text=text(lang, says),
         language=lang,
         reason=reason,
         confidence=retrieval.confidence,

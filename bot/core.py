@@ -13,7 +13,7 @@ from bot import index
 from bot.answer import Answer, Reason, abstention, answer_chain
 from bot.config import Settings
 from bot.guard import has_text, is_injection, small_talk
-from bot.language import detect, refers_back
+from bot.language import detect, is_foreign, refers_back
 from bot.retrieval import Retrieval, Retriever
 from bot.texts import text
 
@@ -90,7 +90,8 @@ class Assistant:
         self._reload_if_reingested()
         retrieval = self._retrieve(question, lang, context)
         if retrieval.confidence < self.settings.min_confidence or retrieval.best is None:
-            return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever)
+            says = "dont_know_language" if is_foreign(question) else "dont_know"
+            return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, says)
         if retrieval.best.kind == "gap":
             return abstention(retrieval, lang, Reason.GAP, self.retriever)
         return self.chain.invoke({"question": question, "lang": lang, "retrieval": retrieval})

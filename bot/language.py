@@ -73,6 +73,21 @@ def _function_word_vote(words: list[str]) -> str | None:
     return None
 
 
+def _latin_words(text: str, neutral: frozenset[str]) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in neutral and not _HAN.search(w)]
+
+
+def _other_european(words: str) -> bool:
+    wide = _wide_detector().compute_language_confidence_values(words)[0]
+    return wide.language in _OTHER_EUROPEAN and wide.value >= _OTHER_CONFIDENCE
+
+
+def is_foreign(text: str) -> bool:
+    """Clearly written in a European language the bot does not speak (French, Spanish, …)."""
+    words = _latin_words(text, frozenset())
+    return bool(words) and not _mostly_chinese(text, frozenset()) and _other_european(" ".join(words))
+
+
 def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset()) -> str:
     """The language to answer `text` in: zh, en or it.
 
@@ -85,12 +100,11 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     fallback = normalise(preferred) or DEFAULT_LANGUAGE
     if _mostly_chinese(text, neutral):
         return "zh"
-    words = [w for w in _WORD.findall(text) if w.lower() not in neutral and not _HAN.search(w)]
+    words = _latin_words(text, neutral)
     if not words or _KANA_HANGUL.search(text):
         return fallback
     rest = " ".join(words)
-    wide = _wide_detector().compute_language_confidence_values(rest)[0]
-    if wide.language in _OTHER_EUROPEAN and wide.value >= _OTHER_CONFIDENCE:
+    if _other_european(rest):
         return fallback
     voted = _function_word_vote([w.lower() for w in words])
     if voted:

@@ -8,6 +8,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Sorry, I don't know that: it is not in the information I have about the "
             "docking meeting. A staff member can help you."
         ),
+        "dont_know_language": (
+            "Sorry, I don't know that. I understand questions best in 中文, English and Italiano: "
+            "please ask again in one of them, or ask a staff member."
+        ),
         "gap_hint": "A staff member can help you with this.",
         "refuse": (
             "I can only answer questions about the Europe–Lishui enterprise docking meeting: "
@@ -100,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
+        "dont_know_language": "抱歉，我不知道这个问题的答案。我最能理解用中文、English 和 Italiano 提出的问题：请用其中一种语言再问一次，或联系工作人员。",
         "gap_hint": "工作人员可以为您解答这个问题。",
         "refuse": "我只能回答与欧洲企业·溧水产业对接会有关的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。",
         "greeting": "您好！欢迎咨询欧洲企业·溧水产业对接会的相关问题，例如：“对接会在哪里举行？”“有哪些企业参加？”",
@@ -176,6 +181,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "dont_know": (
             "Mi dispiace, non lo so: non è tra le informazioni che ho sull'incontro tra le "
             "imprese europee e Lishui. Un membro dello staff può aiutarti."
+        ),
+        "dont_know_language": (
+            "Mi dispiace, non lo so. Capisco meglio le domande in 中文, English e Italiano: "
+            "riprova in una di queste lingue oppure chiedi allo staff."
         ),
         "gap_hint": "Un membro dello staff può aiutarti con questa domanda.",
         "refuse": (

@@ -85,6 +85,13 @@ def test_unsupported_language_is_answered_in_english_or_the_preference(assistant
     assert french.language == "it"
 
 
+def test_an_unanswered_question_in_another_language_names_the_three_it_understands(assistant: Assistant):
+    german = assistant.ask("Wo findet das Treffen statt, bitte?", Context(preferred_language="it"))
+    assert german.abstained and german.text == text("it", "dont_know_language")
+    english = assistant.ask("Who won the 2022 World Cup?", Context())
+    assert english.text == text("en", "dont_know")
+
+
 def test_mixed_language_question_is_answered(assistant: Assistant):
     answer = assistant.ask("Who is 缪秀梅?")
     assert answer.language == "en"
