@@ -56,6 +56,7 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     retrieved: list[Hit] = field(default_factory=list)
     generated_by: str = "extractive"
+    tentative: bool = False  # answered from an entry that may not be exactly what was asked
 
     @property
     def abstained(self) -> bool:
@@ -104,20 +105,23 @@ def abstention(
 
 
 def offline_answer(retriever: Retriever) -> Runnable:
-    """The extractive answer: the best entry, quoted in the delegate's language."""
+    """The extractive answer: the best entry, quoted in the delegate's language; with a hint that
+    a person can help when the entry may answer a neighbouring question."""
 
     def compose(inputs: dict[str, Any]) -> Answer:
         retrieval: Retrieval = inputs["retrieval"]
         lang: str = inputs["lang"]
         best = retrieval.best
         assert best is not None  # the core only answers when something matched
+        body = entry_text(retriever, best, lang)
         return Answer(
-            text=entry_text(retriever, best, lang),
+            text=f"{body}\n\n{text(lang, 'tentative')}" if retrieval.tentative else body,
             language=lang,
             reason=Reason.ANSWERED,
             confidence=retrieval.confidence,
             sources=[_source(retriever, best, lang)],
             retrieved=retrieval.hits,
+            tentative=retrieval.tentative,
         )
 
     return RunnableLambda(compose, name="offline_answer")

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from bot.answer import Reason
 from bot.core import Assistant, Context
 from bot.texts import text
 
@@ -29,7 +30,7 @@ def chat(
         context.history = tuple(history[-history_turns:]) if history_turns else ()
         answer = assistant.ask(question, context)
         context.preferred_language = answer.language
-        if not answer.abstained:
+        if answer.reason is Reason.ANSWERED:
             history.append(question.strip())
         write(f"bot> {answer.text}")
         sources = ", ".join(source.title for source in answer.sources)

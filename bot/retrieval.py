@@ -30,6 +30,7 @@ CANDIDATES = 40
 LEXICAL_WEIGHT = 0.05  # the best BM25 match adds this much to a cosine similarity
 COVERAGE_WEIGHT = 0.08  # and the share of the question's words found in the entry this much
 MIN_DENSE = 0.83  # no answer from an entry less similar than this (see _confidence)
+TENTATIVE_BELOW = 0.4  # an entry holding less of the question's words may answer a neighbouring one
 # A "not published" entry takes the lead when it covers the question's words clearly better than
 # the best answer (the question asks for a detail the sources lack) and is nearly as close in meaning.
 GAP_COVERAGE_MARGIN = 0.1
@@ -76,11 +77,9 @@ def _informative(token: str) -> bool:
     return token not in _STOPWORDS and not (len(token) == 1 and token.isascii() and token.isalpha())
 
 
-def tokenize(text: str, lang: str | None = None, characters: bool = False) -> list[str]:
-    """Lexical tokens: jieba words for Chinese, lower-cased words otherwise (stemmed when `lang`
-    is English or Italian), without stopwords; question words become their kind. With
-    `characters` (for the knowledge, not questions), the characters of Chinese words too, so a
-    question's lone "办" or "刘" meets "举办" or "刘佳"."""
+def _words(text: str, characters: bool) -> list[str]:
+    """Informative words: jieba words for Chinese (and their characters, with `characters`),
+    lower-cased words otherwise, hyphenated ones also joined."""
     text = text.lower()
     joined = [word.replace("-", "") for word in _HYPHENATED.findall(text)]  # "email" as well as "e mail"
     words: list[str] = []
@@ -91,7 +90,24 @@ def tokenize(text: str, lang: str | None = None, characters: bool = False) -> li
             words += cuts
             if characters:
                 words += [char for cut in cuts if len(cut) > 1 for char in cut]
-    return [QUESTION_KINDS.get(word) or _stem(word, lang or "") for word in words if _informative(word)]
+    return [word for word in words if _informative(word)]
+
+
+def tokenize(text: str, lang: str | None = None) -> list[str]:
+    """A question's lexical tokens: its informative words, stemmed when `lang` is English or
+    Italian; question words become their kind."""
+    return [QUESTION_KINDS.get(word) or _stem(word, lang or "") for word in _words(text, characters=False)]
+
+
+def index_tokens(text: str) -> list[str]:
+    """Knowledge text's lexical tokens: every word in both its English and Italian stems (an entry
+    may mix languages, as a staff answer saved with the delegate's own question does), and the
+    characters of Chinese words, so a question's lone "办" or "刘" meets "举办" or "刘佳"."""
+    tokens: list[str] = []
+    for word in _words(text, characters=True):
+        kind = QUESTION_KINDS.get(word)
+        tokens += [kind] if kind else list(dict.fromkeys(_stem(word, lang) for lang in _STEMMERS))
+    return tokens
 
 
 @dataclass
@@ -117,6 +133,12 @@ class Retrieval:
     @property
     def best(self) -> Hit | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def tentative(self) -> bool:
+        """The best entry shares few of the question's words: it may answer a neighbouring
+        question ("Kaiwu's revenue" finds what the sources say about Kaiwu)."""
+        return self.best is not None and self.best.coverage < TENTATIVE_BELOW
 
 
 def _confidence(dense: float, coverage: float) -> float:
@@ -177,9 +199,7 @@ class Retriever:
             Document(text, metadata=meta)
             for text, meta in zip(got["documents"], got["metadatas"], strict=True)
         ]
-        self._tokens = [
-            tokenize(doc.metadata["embed"], doc.metadata["lang"], characters=True) for doc in self.documents
-        ]
+        self._tokens = [index_tokens(doc.metadata["embed"]) for doc in self.documents]
         self._bm25 = BM25Okapi(self._tokens) if self.documents else None
         self._entry_tokens: dict[str, set[str]] = {}
         self._bodies: dict[tuple[str, str], str] = {}

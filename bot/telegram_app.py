@@ -79,18 +79,14 @@ def answer_keyboard(answer: Answer, question_id: int) -> InlineKeyboardMarkup:
     agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
     if answer.reason is Reason.SMALL_TALK:
         return InlineKeyboardMarkup([agenda])
+    staff = [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
     if answer.abstained:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")], agenda]
-        )
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
-                InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
-            ]
-        ]
-    )
+        return InlineKeyboardMarkup([staff, agenda])
+    votes = [
+        InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
+        InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
+    ]
+    return InlineKeyboardMarkup([votes, staff] if answer.tentative else [votes])
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -12,6 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Sorry, I don't know that. I understand questions best in 中文, English and Italiano: "
             "please ask again in one of them, or ask a staff member."
         ),
+        "tentative": "This may not be exactly what you asked: if not, a staff member can help (/human).",
         "gap_hint": "A staff member can help you with this.",
         "refuse": (
             "I can only answer questions about the Europe–Lishui enterprise docking meeting: "
@@ -105,6 +106,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
         "dont_know_language": "抱歉，我不知道这个问题的答案。我最能理解用中文、English 和 Italiano 提出的问题：请用其中一种语言再问一次，或联系工作人员。",
+        "tentative": "以上可能不完全是您要问的内容；如有需要，工作人员可以帮助您（/human）。",
         "gap_hint": "工作人员可以为您解答这个问题。",
         "refuse": "我只能回答与欧洲企业·溧水产业对接会有关的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。",
         "greeting": "您好！欢迎咨询欧洲企业·溧水产业对接会的相关问题，例如：“对接会在哪里举行？”“有哪些企业参加？”",
@@ -186,6 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Mi dispiace, non lo so. Capisco meglio le domande in 中文, English e Italiano: "
             "riprova in una di queste lingue oppure chiedi allo staff."
         ),
+        "tentative": "Forse non è esattamente ciò che hai chiesto: in tal caso un membro dello staff può aiutarti (/human).",
         "gap_hint": "Un membro dello staff può aiutarti con questa domanda.",
         "refuse": (
             "Posso rispondere solo a domande sull'incontro tra le imprese europee e Lishui: "

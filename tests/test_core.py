@@ -176,3 +176,11 @@ def test_thanks_after_a_question_is_not_read_as_a_follow_up(assistant: Assistant
 def test_a_greeting_with_a_question_is_answered(assistant: Assistant):
     answer = assistant.ask("Hi, where is the meeting held?", Context())
     assert not answer.abstained and "Xingzhuang" in answer.text
+
+
+def test_an_answer_that_may_fit_a_neighbouring_question_says_so(assistant: Assistant):
+    tentative = assistant.ask("开沃集团去年的营收是多少", Context())  # revenue: not in the sources
+    assert not tentative.abstained and tentative.tentative
+    assert "开沃" in tentative.text and tentative.text.endswith(text("zh", "tentative"))
+    sure = assistant.ask("Who is Hans Song?", Context())
+    assert not sure.tentative and text("en", "tentative") not in sure.text

@@ -4,7 +4,7 @@ import pytest
 
 from bot.answer import Reason
 from bot.core import Assistant, Context
-from bot.retrieval import MIN_DENSE, Hit, _confidence, _prefer_gap, tokenize
+from bot.retrieval import MIN_DENSE, Hit, _confidence, _prefer_gap, index_tokens, tokenize
 
 
 def test_question_words_fold_into_one_kind_across_languages():
@@ -28,7 +28,13 @@ def test_hyphenated_words_match_with_and_without_the_hyphen():
 
 def test_knowledge_also_yields_the_characters_of_chinese_words():
     assert "刘" not in tokenize("刘佳致辞", "zh")
-    assert {"刘", "佳"} <= set(tokenize("刘佳致辞", "zh", characters=True))
+    assert {"刘", "佳"} <= set(index_tokens("刘佳致辞"))
+
+
+def test_knowledge_words_match_questions_in_either_latin_language():
+    mixed = set(index_tokens("C'è un guardaroba? Yes: the cloakrooms are at the entrance."))
+    assert set(tokenize("Dove sono i guardaroba?", "it")) <= mixed | {"?where"}
+    assert set(tokenize("Where is the cloakroom?", "en")) <= mixed | {"?where"}
 
 
 def _hit(entry_id: str, kind: str, dense: float, coverage: float) -> Hit:

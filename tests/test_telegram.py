@@ -111,6 +111,13 @@ async def test_abstention_offers_staff_and_agenda(bot):
     assert text("it", "agenda_title") in bot.request.sent()[-1]["text"]
 
 
+async def test_a_tentative_answer_also_offers_a_staff_member(bot):
+    sent = await send(bot, "开沃集团去年的营收是多少", sender=user(lang="zh"))
+    assert [data.split(":")[0] for _, data in buttons(sent)] == ["vote", "vote", "human"]
+    sure = await send(bot, "开沃是哪一方的企业？", sender=user(lang="zh"))
+    assert [data.split(":")[0] for _, data in buttons(sure)] == ["vote", "vote"]
+
+
 async def test_a_greeting_is_returned_with_the_agenda_at_hand(bot):
     sent = await send(bot, "Buongiorno!", sender=user(lang="en"))
     assert sent["text"] == html.escape(text("it", "greeting"))
