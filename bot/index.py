@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -178,6 +179,50 @@ def _embed(
     return vectors
 
 
+def _vectors(
+    documents: dict[str, Document],
+    stored: dict[str, Any],
+    embeddings: Embeddings,
+    report: IngestReport,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, list[float]]:
+    """Every chunk's vector: reused when its hash is unchanged, else embedded now (counted in `report`)."""
+    vectors: dict[str, list[float]] = {}
+    to_embed = []
+    for chunk_id, document in documents.items():
+        previous = stored.get(chunk_id)
+        if previous and previous[0] == document.metadata["hash"]:
+            vectors[chunk_id] = list(previous[1])
+            report.unchanged += 1
+        else:
+            to_embed.append(chunk_id)
+            report.updated += previous is not None
+            report.added += previous is None
+    report.removed = len(set(stored) - set(documents))
+    new_vectors = _embed(embeddings, [documents[i].metadata["embed"] for i in to_embed], progress)
+    vectors.update(zip(to_embed, new_vectors, strict=True))
+    return vectors
+
+
+def _create_collection(
+    client: chromadb.ClientAPI,
+    name: str,
+    embedder_name: str,
+    documents: dict[str, Document],
+    vectors: dict[str, list[float]],
+) -> None:
+    collection = client.create_collection(name, metadata={"hnsw:space": "cosine", "embedder": embedder_name})
+    ids = list(documents)
+    for start in range(0, len(ids), 512):
+        batch = ids[start : start + 512]
+        collection.add(
+            ids=batch,
+            embeddings=[vectors[i] for i in batch],
+            documents=[documents[i].page_content for i in batch],
+            metadatas=[documents[i].metadata for i in batch],
+        )
+
+
 def ingest(
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
@@ -190,42 +235,14 @@ def ingest(
     started = time.perf_counter()
     kb = knowledge.load(settings.knowledge_dir)
     default_embeddings, embedder_name = make_embeddings(settings)
-    embeddings = embeddings or default_embeddings
     documents = build_documents(kb, settings.knowledge_dir)
-
     client = chroma_client(settings)
     old = read_manifest(settings)
-    stored = _stored(client, old, embedder_name)
     report = IngestReport(embedder=embedder_name, missing_translations=kb.missing_translations())
-    ids = list(documents)
-    vectors: dict[str, list[float]] = {}
-    to_embed = []
-    for chunk_id in ids:
-        previous = stored.get(chunk_id)
-        if previous and previous[0] == documents[chunk_id].metadata["hash"]:
-            vectors[chunk_id] = list(previous[1])
-            report.unchanged += 1
-        else:
-            to_embed.append(chunk_id)
-            report.updated += previous is not None
-            report.added += previous is None
-    report.removed = len(set(stored) - set(documents)) if stored else 0
-    new_vectors = _embed(embeddings, [documents[i].metadata["embed"] for i in to_embed], progress)
-    vectors.update(zip(to_embed, new_vectors, strict=True))
-
+    stored = _stored(client, old, embedder_name)
+    vectors = _vectors(documents, stored, embeddings or default_embeddings, report, progress)
     name = f"{settings.collection}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
-    collection = client.create_collection(name, metadata={"hnsw:space": "cosine", "embedder": embedder_name})
-    for start in range(0, len(ids), 512):
-        batch = ids[start : start + 512]
-        collection.add(
-            ids=batch,
-            embeddings=[vectors[i] for i in batch],
-            documents=[documents[i].page_content for i in batch],
-            metadatas=[documents[i].metadata for i in batch],
-        )
-    per_lang: dict[str, int] = {}
-    for entry in kb.entries:
-        per_lang[entry.lang] = per_lang.get(entry.lang, 0) + 1
+    _create_collection(client, name, embedder_name, documents, vectors)
     _write_manifest(
         settings,
         Manifest(
@@ -233,8 +250,8 @@ def ingest(
             embedder=embedder_name,
             fingerprint=knowledge.fingerprint(settings.knowledge_dir),
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            chunks=len(ids),
-            entries=per_lang,
+            chunks=len(documents),
+            entries=dict(Counter(entry.lang for entry in kb.entries)),
             missing_translations=report.missing_translations,
             data=kb.data,
         ),
