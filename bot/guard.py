@@ -42,7 +42,7 @@ def _plain(question: str) -> str:
 
 
 def small_talk(question: str) -> str | None:
-    """"greeting" or "thanks" when that is all the message says, else None."""
+    """The kind of small talk the whole message is (`greeting` or `thanks`), else None."""
     plain = _plain(question)
     if _THANKS.fullmatch(plain):
         return "thanks"
