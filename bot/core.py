@@ -119,11 +119,12 @@ class Assistant:
         """Search for the question; a follow-up (one that fails alone, or says "he", "and …?") is read
         with the previous question."""
         k, enough = self.settings.top_k, self.settings.min_confidence
-        alone = self.retriever.search(question, k, lang=lang)
+        vector = self.retriever.embeddings.embed_query(question)  # embedded once, for both searches
+        alone = self.retriever.search(question, k, vector, lang)
         leans = refers_back(question)
         if not context.history or (alone.confidence >= enough and not leans):
             return alone
-        follow_up = self.retriever.search_follow_up(question, context.history[-1], k, lang)
+        follow_up = self.retriever.search_follow_up(question, context.history[-1], k, lang, vector)
         better = follow_up.confidence > alone.confidence or (leans and follow_up.confidence >= enough)
         return follow_up if better else alone
 

@@ -265,8 +265,11 @@ class Retriever:
         top = max(best.values())
         return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
 
-    def _candidates(self, query: str, vector: list[float] | None, lang: str | None) -> dict[str, Hit]:
-        """Every entry near `query` in meaning, scored by meaning, BM25 and coverage of its words."""
+    def _candidates(
+        self, query: str, vector: list[float] | None, lang: str | None
+    ) -> tuple[list[str], dict[str, Hit]]:
+        """`query`'s tokens, and every entry near it in meaning, scored by meaning, BM25 and coverage
+        of its words."""
         tokens = tokenize(query, lang)
         if vector is None:
             vector = self.embeddings.embed_query(query)
@@ -288,11 +291,11 @@ class Retriever:
             hit.coverage = self.coverage(tokens, hit.entry_id)
             lexical_score = LEXICAL_WEIGHT * lexical.get(hit.entry_id, 0.0)
             hit.score = hit.dense + lexical_score + COVERAGE_WEIGHT * hit.coverage
-        return hits
+        return tokens, hits
 
-    def _ranked(self, query: str, hits: list[Hit], k: int, lang: str | None) -> Retrieval:
+    def _ranked(self, query: str, tokens: list[str], hits: list[Hit], k: int) -> Retrieval:
         ranked = sorted(hits, key=lambda h: h.score, reverse=True)
-        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokenize(query, lang)))[:k]
+        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokens))[:k]
         confidence = _confidence(ranked[0].dense, ranked[0].coverage) if ranked else 0.0
         return Retrieval(query=query, hits=ranked, confidence=confidence)
 
@@ -302,17 +305,24 @@ class Retriever:
         """The top `k` entries for `query`, with the confidence that the first one answers it.
         `vector` is the query's embedding when the caller has it already; `lang` the query's
         language (its words are stemmed like the entries in that language)."""
-        return self._ranked(query, list(self._candidates(query, vector, lang).values()), k, lang)
+        tokens, hits = self._candidates(query, vector, lang)
+        return self._ranked(query, tokens, list(hits.values()), k)
 
     def search_follow_up(
-        self, question: str, previous: str, k: int = 3, lang: str | None = None
+        self,
+        question: str,
+        previous: str,
+        k: int = 3,
+        lang: str | None = None,
+        vector: list[float] | None = None,
     ) -> Retrieval:
         """A follow-up ("and what did he say?"): the entries that fit both the question and the
-        two questions read together, so the new question's intent meets the earlier one's subject."""
+        two questions read together, so the new question's intent meets the earlier one's subject.
+        `vector` is the question's embedding when the caller has it already."""
         together = f"{previous} {question}"
-        alone = self._candidates(question, None, lang)
-        both = self._candidates(together, None, lang)
+        _, alone = self._candidates(question, vector, lang)
+        tokens, both = self._candidates(together, None, lang)
         floor = min((hit.score for hit in alone.values()), default=0.0)
         for entry_id, hit in both.items():
             hit.score += alone[entry_id].score if entry_id in alone else floor
-        return self._ranked(together, list(both.values()), k, lang)
+        return self._ranked(together, tokens, list(both.values()), k)
