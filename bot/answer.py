@@ -84,24 +84,33 @@ def abstention(
     retrieval: Retrieval, lang: str, reason: Reason, retriever: Retriever, says: str = "dont_know"
 ) -> Answer:
     """ "I don't know" (the text `says`) in the delegate's language; for a known gap, the gap entry
-    explains why."""
-    best = retrieval.best
-    if reason is Reason.GAP and best is not None:
-        return Answer(
-            text=entry_text(retriever, best, lang),
-            language=lang,
-            reason=reason,
-            confidence=retrieval.confidence,
-            sources=[_source(retriever, best, lang)],
-            retrieved=retrieval.hits,
-        )
+    explains why. When the question names someone or something the knowledge describes, what the
+    sources do say about it follows ("no speech by Hans Song is reported; he is …")."""
+    gap = retrieval.gap if reason is Reason.GAP else None
+    said = entry_text(retriever, gap, lang) if gap else text(lang, says)
+    sources = [_source(retriever, gap, lang)] if gap else []
+    profile = _profile(retrieval, retriever)
+    if profile is not None:
+        name = retriever.names.label(profile[0])
+        said += f"\n\n{text(lang, 'about_name', name=name)}\n{retriever.body(profile[1], lang)}"
+        sources.append(Source(profile[1], retriever.title(profile[1], lang)))
     return Answer(
-        text=text(lang, says),
+        text=said,
         language=lang,
         reason=reason,
         confidence=retrieval.confidence,
+        sources=sources,
         retrieved=retrieval.hits,
     )
+
+
+def _profile(retrieval: Retrieval, retriever: Retriever) -> tuple[str, str] | None:
+    """The first name in the question whose profile entry exists: (entity id, entry id)."""
+    for entity_id in retrieval.names:
+        entry = retriever.names.entities[entity_id].entry
+        if entry and retriever.kind(entry) and retriever.kind(entry) != "gap":
+            return entity_id, entry
+    return None
 
 
 def offline_answer(retriever: Retriever) -> Runnable:

@@ -5,6 +5,7 @@ import contextlib
 import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from tqdm import tqdm
@@ -112,6 +113,18 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def fit_command(files: list[Path], settings: Settings) -> int:
+    from bot.evaluation import load_items
+    from bot.fitting import fit_command as fit
+
+    if not _ensure_index(settings):
+        return 1
+    items = [item for path in files for item in load_items(path)]
+    model = fit(_assistant(settings), items, [path.as_posix() for path in files])
+    print(json.dumps(asdict(model), indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The delegate assistant.")
     commands = parser.add_subparsers(dest="command")
@@ -128,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         help="exit 1 if a metric misses its bound (a maximum for *_false_rate and *_ms)",
     )
     evaluate.add_argument("--show-failures", action="store_true", help="list the missed items")
+    fit = commands.add_parser("fit", help="fit the answer decision on development question files")
+    fit.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -136,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return ingest_command([], settings)
     if args.command == "chat":
         return chat_command(settings)
+    if args.command == "fit":
+        return fit_command(args.files, settings)
     if args.command == "eval":
         try:
             args.fail_under = _parse_thresholds(args.fail_under)

@@ -14,12 +14,16 @@ from bot.answer import Answer, Reason, abstention, answer_chain
 from bot.config import Settings
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import detect, is_foreign, refers_back
+from bot.normalise import clean
 from bot.retrieval import Retrieval, Retriever
 from bot.texts import text
 
 log = logging.getLogger(__name__)
 
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
+_OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
+WHICH_LISHUI_ENTRY = "faq-which-lishui"
 
 
 @dataclass
@@ -78,23 +82,34 @@ class Assistant:
             self.reload()
 
     def language(self, question: str, context: Context) -> str:
+        if self.retriever.is_pinyin(question):
+            return "zh"
         return detect(question, context.preferred_language, self._neutral)
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
         context = context or Context()
-        question = question.strip()
+        question = clean(question).strip()
         lang = self.language(question, context)
         early = self._check_input(question, lang)
         if early:
             return early
         self._reload_if_reingested()
-        retrieval = self._retrieve(question, lang, context)
-        if retrieval.confidence < self.settings.min_confidence or retrieval.best is None:
-            says = "dont_know_language" if is_foreign(question) else "dont_know"
-            return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, says)
-        if retrieval.best.kind == "gap":
+        retrieval = self._retrieve(retrieval_text(question), lang, context)
+        answer = self._answer(question, lang, retrieval)
+        explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
+        if _OTHER_LISHUI.search(question) and not explained:
+            answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"
+        return answer
+
+    def _answer(self, question: str, lang: str, retrieval: Retrieval) -> Answer:
+        """The likeliest fact entry when it is likely enough; else the "not published" entry that
+        explains the gap; else "I don't know" (both with what the sources say about a name asked)."""
+        if retrieval.best is not None and retrieval.confidence >= self.settings.min_confidence:
+            return self.chain.invoke({"question": question, "lang": lang, "retrieval": retrieval})
+        if retrieval.gap is not None:
             return abstention(retrieval, lang, Reason.GAP, self.retriever)
-        return self.chain.invoke({"question": question, "lang": lang, "retrieval": retrieval})
+        says = "dont_know_language" if is_foreign(question) else "dont_know"
+        return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, says)
 
     async def ask_async(self, question: str, context: Context | None = None) -> Answer:
         """`ask` off the event loop: embedding and the LLM call block."""
@@ -116,17 +131,22 @@ class Assistant:
         return None
 
     def _retrieve(self, question: str, lang: str, context: Context) -> Retrieval:
-        """Search for the question; a follow-up (one that fails alone, or says "he", "and …?") is read
-        with the previous question."""
+        """Search for the question alone; one that leans on the previous question ("he", "and …?",
+        他) is also read with it, and the better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
-        vector = self.retriever.embeddings.embed_query(question)  # embedded once, for both searches
+        vector = self.retriever.embed(question)  # embedded once, for both searches
         alone = self.retriever.search(question, k, vector, lang)
-        leans = refers_back(question)
-        if not context.history or (alone.confidence >= enough and not leans):
+        if not context.history or not refers_back(question):
             return alone
         follow_up = self.retriever.search_follow_up(question, context.history[-1], k, lang, vector)
-        better = follow_up.confidence > alone.confidence or (leans and follow_up.confidence >= enough)
+        better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
         return follow_up if better else alone
+
+
+def retrieval_text(question: str) -> str:
+    """What is searched for: the question with 丽水 read as 溧水 (the Lishui of this meeting; the
+    answer notes the difference)."""
+    return clean(question).strip().replace("丽水", "溧水")
 
 
 def _neutral_words(retriever: Retriever) -> frozenset[str]:

@@ -24,6 +24,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot import knowledge
 from bot.config import Settings
+from bot.data_entries import agenda_entries
 from bot.embeddings import make_embeddings
 from bot.knowledge import Entry, KnowledgeBase
 
@@ -114,7 +115,9 @@ def entry_documents(entry: Entry, root: Path) -> list[tuple[str, Document]]:
 
 
 def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
-    return {chunk_id: doc for entry in kb.entries for chunk_id, doc in entry_documents(entry, root)}
+    """Every chunk of the entries, and of the entries made from menu data (the timed agenda)."""
+    entries = [*kb.entries, *agenda_entries(kb.data, root)]
+    return {chunk_id: doc for entry in entries for chunk_id, doc in entry_documents(entry, root)}
 
 
 def manifest_stamp(settings: Settings) -> int:

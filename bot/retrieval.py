@@ -1,14 +1,18 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25, Chinese-aware), fused by a weighted sum.
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25, Chinese-aware) + names, decided by a fitted model.
 
 Results are whole entries, not chunks: a question may match the Chinese, English or
 Italian version of an entry (or one of its sample questions) and the entry is what counts.
+Questions and knowledge are folded alike (accents, width, invisible characters), words a
+delegate mistyped are read as the nearest word the knowledge uses, and names are recognised in
+any script (`bot.names`). Fact entries compete to answer (`bot.ranking`); "not published"
+entries only stand in when none is likely enough.
 """
 
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,23 +22,23 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.config import Settings
 from bot.embeddings import make_embeddings
 from bot.index import IndexNotReady, Manifest, chroma_client, read_manifest
 from bot.language import FUNCTION_WORDS
+from bot.names import Names
+from bot.normalise import clean, fold
+from bot.pinyin import Reader, is_pinyin
+from bot.ranking import Model, Signals, asks_time, has_time, load_model
 
 jieba.setLogLevel(logging.WARNING)
 
 CANDIDATES = 40
-LEXICAL_WEIGHT = 0.05  # the best BM25 match adds this much to a cosine similarity
-COVERAGE_WEIGHT = 0.08  # and the share of the question's words found in the entry this much
-MIN_DENSE = 0.83  # no answer from an entry less similar than this (see _confidence)
-TENTATIVE_BELOW = 0.4  # an entry holding less of the question's words may answer a neighbouring one
-# A "not published" entry takes the lead when it covers the question's words clearly better than
-# the best answer (the question asks for a detail the sources lack) and is nearly as close in meaning.
-GAP_COVERAGE_MARGIN = 0.1
-GAP_DENSE_SLACK = 0.05
+GAP_MIN_DENSE = 0.82  # a "not published" entry less similar than this does not explain a question
+GAP_COVERAGE_WEIGHT = 0.1  # among gaps, the one sharing most of the question's words leads
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ZH_STOPWORDS = frozenset(
@@ -55,9 +59,14 @@ QUESTION_KINDS = {
     }.items()
     for word in words.split()
 }
-_STOPWORDS = frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS) - QUESTION_KINDS.keys()
+_STOPWORDS = frozenset(fold(w) for w in frozenset().union(*FUNCTION_WORDS.values(), _ZH_STOPWORDS)) - (
+    QUESTION_KINDS.keys()
+)
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # e-mail, Wi-Fi, foreign-funded
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "it": snowballstemmer.stemmer("italian")}
+TYPO_FROM = 4  # words at least this long may be a slip for a word of the knowledge
+_FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if word.isascii())
+_LATIN = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=16384)
@@ -78,9 +87,9 @@ def _informative(token: str) -> bool:
 
 
 def _words(text: str, characters: bool) -> list[str]:
-    """Informative words: jieba words for Chinese (and their characters, with `characters`),
-    lower-cased words otherwise, hyphenated ones also joined."""
-    text = text.lower()
+    """Informative words of folded `text`: jieba words for Chinese (and their characters, with
+    `characters`), lower-cased words otherwise, hyphenated ones also joined."""
+    text = fold(text)
     joined = [word.replace("-", "") for word in _HYPHENATED.findall(text)]  # "email" as well as "e mail"
     words: list[str] = []
     for word in _WORD.findall(text) + joined:
@@ -93,10 +102,15 @@ def _words(text: str, characters: bool) -> list[str]:
     return [word for word in words if _informative(word)]
 
 
-def tokenize(text: str, lang: str | None = None) -> list[str]:
-    """A question's lexical tokens: its informative words, stemmed when `lang` is English or
-    Italian; question words become their kind."""
-    return [QUESTION_KINDS.get(word) or _stem(word, lang or "") for word in _words(text, characters=False)]
+def tokenize(text: str, lang: str | None = None, correct: Callable[[str], str] | None = None) -> list[str]:
+    """A question's lexical tokens: its informative words (each read by `correct`, which mends
+    slips), stemmed when `lang` is English or Italian; question words become their kind."""
+    tokens = []
+    for word in _words(text, characters=False):
+        word = correct(word) if correct else word
+        if _informative(word):
+            tokens.append(QUESTION_KINDS.get(word) or _stem(word, lang or ""))
+    return tokens
 
 
 def index_tokens(text: str) -> list[str]:
@@ -110,25 +124,33 @@ def index_tokens(text: str) -> list[str]:
     return tokens
 
 
+def _name_tokens(entity_ids: Collection[str]) -> list[str]:
+    return [f"@{entity_id}" for entity_id in entity_ids]
+
+
 @dataclass
 class Hit:
-    """One retrieved entry: how well it matched, and through which chunk."""
+    """One retrieved entry: how likely it answers, and the signals that said so."""
 
     entry_id: str
     kind: str
     lang: str
     title: str
     text: str
-    score: float = 0.0
+    score: float = 0.0  # the model's confidence that this entry answers the question
     dense: float = 0.0
     coverage: float = 0.0
+    signals: Signals = field(default_factory=Signals)
 
 
 @dataclass
 class Retrieval:
     query: str
-    hits: list[Hit] = field(default_factory=list)
-    confidence: float = 0.0
+    hits: list[Hit] = field(default_factory=list)  # fact entries, the likeliest answer first
+    confidence: float = 0.0  # that the first hit answers the question
+    gap: Hit | None = None  # the "not published" entry nearest the question, if any is near
+    names: list[str] = field(default_factory=list)  # the entities the question names
+    tentative_below: float = 0.0
 
     @property
     def best(self) -> Hit | None:
@@ -136,92 +158,79 @@ class Retrieval:
 
     @property
     def tentative(self) -> bool:
-        """The best entry shares few of the question's words: it may answer a neighbouring
-        question ("Kaiwu's revenue" finds what the sources say about Kaiwu)."""
-        return self.best is not None and self.best.coverage < TENTATIVE_BELOW
+        """The best entry is likely enough to quote, not likely enough to be sure it is what was
+        asked ("Kaiwu's revenue" finds what the sources say about Kaiwu)."""
+        return self.best is not None and self.confidence < self.tentative_below
 
 
-def _confidence(dense: float, coverage: float) -> float:
-    """Map the best hit's cosine similarity and lexical coverage to a 0..1 confidence.
-
-    A logistic curve fitted by hand on the development questions (tests/data/dev_questions.yaml,
-    never on the public set): multilingual-e5 cosines of relevant entries sit around
-    0.86-0.96, of unrelated ones around 0.82-0.91; what separates the two is whether the
-    question's informative words (IDF-weighted) occur in the entry. 0.5 is the boundary.
-    An entry below `MIN_DENSE` is too far in meaning to answer, whatever words it shares
-    ("la capitale della Francia" is not Lishui's "capitale estero" from France).
-    """
-    if dense < MIN_DENSE:
-        return 0.0
-    z = 50.0 * (dense - 0.85) + 10.0 * (coverage - 0.45)
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def _idf(entry_tokens: Collection[set[str]]) -> tuple[dict[str, float], float]:
-    """Inverse document frequency of every word over entries; and the IDF of an unseen word,
-    which weighs as much as the rarest known one."""
+def _idf(entry_tokens: Collection[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of every word over entries."""
     counts: Counter[str] = Counter()
     for tokens in entry_tokens:
         counts.update(tokens)
     entries = len(entry_tokens) + 1
-    return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}, math.log(entries / 1.5)
-
-
-def _prefer_gap(ranked: list[Hit], gap_words: set[str]) -> list[Hit]:
-    """Move a "not published" entry first when the question asks for what it says is missing
-    (the hall of the venue, a speaker's e-mail) rather than for what the best entry says.
-    `gap_words`: the question's words that only "not published" entries contain."""
-    if not ranked or ranked[0].kind == "gap" or not gap_words:
-        return ranked
-    best = ranked[0]
-    gaps = [
-        hit
-        for hit in ranked
-        if hit.kind == "gap"
-        and hit.coverage > best.coverage + GAP_COVERAGE_MARGIN
-        and hit.dense >= best.dense - GAP_DENSE_SLACK
-    ]
-    if not gaps:
-        return ranked
-    lead = max(gaps, key=lambda hit: hit.coverage)
-    return [lead] + [hit for hit in ranked if hit is not lead]
+    return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}
 
 
 class Retriever:
     """Searches the active index for the entries that best answer a question."""
 
-    def __init__(self, store: Chroma, embeddings: Embeddings, manifest: Manifest) -> None:
+    def __init__(self, store: Chroma, embeddings: Embeddings, manifest: Manifest, model: Model) -> None:
         self.store = store
         self.embeddings = embeddings
         self.manifest = manifest
+        self.model = model
+        self.names = Names.from_data(manifest.data.get("names"))
         got = store.get(include=["documents", "metadatas"])
         self.documents = [
             Document(text, metadata=meta)
             for text, meta in zip(got["documents"], got["metadatas"], strict=True)
         ]
-        self._tokens = [index_tokens(doc.metadata["embed"]) for doc in self.documents]
+        self._tokens = [
+            index_tokens(doc.metadata["embed"]) + _name_tokens(self.names.find(doc.metadata["embed"]))
+            for doc in self.documents
+        ]
         self._bm25 = BM25Okapi(self._tokens) if self.documents else None
         self._entry_tokens: dict[str, set[str]] = {}
         self._bodies: dict[tuple[str, str], str] = {}
         self._titles: dict[tuple[str, str], str] = {}
+        self._kinds: dict[str, str] = {}
         for doc, tokens in zip(self.documents, self._tokens, strict=True):
-            self._entry_tokens.setdefault(doc.metadata["entry_id"], set()).update(tokens)
-            self._titles[(doc.metadata["entry_id"], doc.metadata["lang"])] = doc.metadata["title"]
-            if doc.metadata["role"] == "body":
-                self._bodies[(doc.metadata["entry_id"], doc.metadata["lang"])] = doc.metadata["entry_body"]
-        self._idf, self._unknown_idf = _idf(self._entry_tokens.values())
-        kinds = {doc.metadata["entry_id"]: doc.metadata["kind"] for doc in self.documents}
-        answered = [tokens for entry_id, tokens in self._entry_tokens.items() if kinds[entry_id] != "gap"]
-        self._gap_only = set().union(*self._entry_tokens.values()) - set().union(*answered)
+            meta = doc.metadata
+            self._entry_tokens.setdefault(meta["entry_id"], set()).update(tokens)
+            self._titles[(meta["entry_id"], meta["lang"])] = meta["title"]
+            self._kinds[meta["entry_id"]] = meta["kind"]
+            if meta["role"] == "body":
+                self._bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
+        self._idf = _idf(self._entry_tokens.values())
+        self._unknown_idf = math.log((len(self._entry_tokens) + 1) / 1.5)  # as rare as the rarest word
+        self._entry_names = {
+            entry_id: {token[1:] for token in tokens if token.startswith("@")}
+            for entry_id, tokens in self._entry_tokens.items()
+        }
+        self._timed = {entry_id for (entry_id, _), body in self._bodies.items() if has_time(body)}
+        self._vocabulary = sorted(
+            {word for doc in self.documents for word in _LATIN.findall(fold(doc.metadata["embed"]))}
+            | {word for word in QUESTION_KINDS if word.isascii()}
+        )
+        self._known_words = frozenset(self._vocabulary)
+        self._pinyin = Reader(
+            word
+            for doc in self.documents
+            if doc.metadata["lang"] == "zh"
+            for word in _cut_chinese(doc.metadata["embed"])
+        )
+        self._name_words = self.names.latin_words()
+        self._function_words = frozenset().union(*FUNCTION_WORDS.values())
 
-    def coverage(self, tokens: list[str], entry_id: str) -> float:
-        """The IDF-weighted share of the question's words that occur in the entry (any language)."""
-        weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
-        total = sum(weights)
-        if not total:
-            return 0.0
-        have = self._entry_tokens.get(entry_id, set())
-        return sum(w for token, w in zip(tokens, weights, strict=True) if token in have) / total
+    def is_pinyin(self, question: str) -> bool:
+        """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
+        return is_pinyin(question, self._name_words, self._function_words)
+
+    def readable(self, question: str) -> str:
+        """The question as searched: `clean`, and pinyin followed by the Chinese it spells."""
+        question = clean(question)
+        return f"{question} {self._pinyin.chinese(question)}" if self.is_pinyin(question) else question
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Retriever":
@@ -241,7 +250,7 @@ class Retriever:
             embedding_function=embeddings,
             create_collection_if_not_exists=False,
         )
-        return cls(store, embeddings, manifest)
+        return cls(store, embeddings, manifest, load_model())
 
     def body(self, entry_id: str, lang: str) -> str:
         """The entry's whole text in `lang` ("" when it has no version in that language)."""
@@ -249,6 +258,49 @@ class Retriever:
 
     def title(self, entry_id: str, lang: str) -> str:
         return self._titles.get((entry_id, lang), "")
+
+    def kind(self, entry_id: str) -> str:
+        return self._kinds.get(entry_id, "")
+
+    def entry_names(self, entry_id: str) -> set[str]:
+        """The entities an entry mentions, in any of its languages."""
+        return self._entry_names.get(entry_id, set())
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one retriever per index, kept while it is active
+    def correct(self, word: str) -> str:
+        """A mistyped Latin word ("wher", "venu", "incontor") as the knowledge's word one slip away;
+        a short one ("teh", "hwo") only as a function word."""
+        if not word.isascii() or not word.isalpha() or word in self._known_words or len(word) < 3:
+            return word
+        short = len(word) < TYPO_FROM
+        slips = 1 if len(word) < 8 else 2
+        choices = _FUNCTION_ASCII if short else self._vocabulary
+        near = process.extract(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=slips, limit=8)
+        # of equally near words, the one sharing most letters in order: "wher" is "where", not "when"
+        return max(near, key=lambda found: (-found[1], fuzz.ratio(word, found[0])))[0] if near else word
+
+    def embed(self, question: str) -> list[float]:
+        """The question's embedding, with the names it mentions added in their usual forms
+        (阿维奥 → "Avio 阿维奥"), so the embedder knows them however they were typed."""
+        question = self.readable(question)
+        names = self.names.find(question)
+        expanded = f"{question} ({self.names.forms_text(names)})" if names else question
+        return self.embeddings.embed_query(expanded)
+
+    def coverage(self, tokens: list[str], entry_id: str) -> float:
+        """The IDF-weighted share of the question's words that occur in the entry (any language)."""
+        weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
+        total = sum(weights)
+        if not total:
+            return 0.0
+        have = self._entry_tokens.get(entry_id, set())
+        return sum(w for token, w in zip(tokens, weights, strict=True) if token in have) / total
+
+    def _unseen(self, tokens: list[str]) -> float:
+        """The IDF-weighted share of the question's words that no entry uses (weather, restaurant…)."""
+        weights = [(self._idf.get(token, self._unknown_idf), token not in self._idf) for token in tokens]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, unseen in weights if unseen) / total if total else 0.0
 
     def _dense(self, vector: list[float]) -> list[tuple[Document, float]]:
         found = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
@@ -265,14 +317,16 @@ class Retriever:
         top = max(best.values())
         return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
 
-    def _candidates(
+    def candidates(
         self, query: str, vector: list[float] | None, lang: str | None
-    ) -> tuple[list[str], dict[str, Hit]]:
-        """`query`'s tokens, and every entry near it in meaning, scored by meaning, BM25 and coverage
-        of its words."""
-        tokens = tokenize(query, lang)
+    ) -> tuple[list[str], list[Hit]]:
+        """The names `query` mentions, and every entry near it in meaning with its signals and
+        the model's confidence that it answers."""
+        query = self.readable(query)
+        names = self.names.find(query)
+        tokens = tokenize(query, lang, self.correct) + _name_tokens(names)
         if vector is None:
-            vector = self.embeddings.embed_query(query)
+            vector = self.embed(query)
         hits: dict[str, Hit] = {}
         for doc, similarity in self._dense(vector):
             meta = doc.metadata
@@ -287,26 +341,52 @@ class Retriever:
                 )
             hit.dense = max(hit.dense, similarity)
         lexical = self._lexical(tokens)
+        top_dense = max((hit.dense for hit in hits.values()), default=0.0)
+        unseen, wants_time = self._unseen(tokens), asks_time(query)
         for hit in hits.values():
             hit.coverage = self.coverage(tokens, hit.entry_id)
-            lexical_score = LEXICAL_WEIGHT * lexical.get(hit.entry_id, 0.0)
-            hit.score = hit.dense + lexical_score + COVERAGE_WEIGHT * hit.coverage
-        return tokens, hits
+        gaps = [hit for hit in hits.values() if hit.kind == "gap"]
+        gap_dense = max((hit.dense for hit in gaps), default=0.0)
+        gap_coverage = max((hit.coverage for hit in gaps), default=0.0)
+        for hit in hits.values():
+            named = set(names) & self.entry_names(hit.entry_id)
+            hit.signals = Signals(
+                dense=hit.dense,
+                dense_gap=hit.dense - top_dense,
+                lexical=lexical.get(hit.entry_id, 0.0),
+                coverage=hit.coverage,
+                unseen=unseen,
+                names_hit=len(named) / len(names) if names else 0.0,
+                names_miss=float(bool(names) and not named),
+                time_missing=float(wants_time and hit.entry_id not in self._timed),
+                gap_dense=max(0.0, gap_dense - hit.dense),
+                gap_coverage=max(0.0, gap_coverage - hit.coverage),
+            )
+            hit.score = self.model.confidence(hit.signals)
+        return names, list(hits.values())
 
-    def _ranked(self, query: str, tokens: list[str], hits: list[Hit], k: int) -> Retrieval:
-        ranked = sorted(hits, key=lambda h: h.score, reverse=True)
-        ranked = _prefer_gap(ranked, self._gap_only.intersection(tokens))[:k]
-        confidence = _confidence(ranked[0].dense, ranked[0].coverage) if ranked else 0.0
-        return Retrieval(query=query, hits=ranked, confidence=confidence)
+    def _decide(self, query: str, names: list[str], hits: list[Hit], k: int) -> Retrieval:
+        """Fact entries ranked by the model; the nearest "not published" entry kept as the fallback."""
+        facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
+        gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
+        gap = max(gaps, key=lambda hit: hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage, default=None)
+        return Retrieval(
+            query=query,
+            hits=facts[:k],
+            confidence=facts[0].score if facts else 0.0,
+            gap=gap,
+            names=names,
+            tentative_below=self.model.tentative,
+        )
 
     def search(
         self, query: str, k: int = 3, vector: list[float] | None = None, lang: str | None = None
     ) -> Retrieval:
-        """The top `k` entries for `query`, with the confidence that the first one answers it.
-        `vector` is the query's embedding when the caller has it already; `lang` the query's
-        language (its words are stemmed like the entries in that language)."""
-        tokens, hits = self._candidates(query, vector, lang)
-        return self._ranked(query, tokens, list(hits.values()), k)
+        """The top `k` fact entries for `query`, with the confidence that the first one answers it.
+        `vector` is the query's embedding (`embed`) when the caller has it already; `lang` the
+        query's language (its words are stemmed like the entries in that language)."""
+        names, hits = self.candidates(query, vector, lang)
+        return self._decide(query, names, hits, k)
 
     def search_follow_up(
         self,
@@ -320,9 +400,9 @@ class Retriever:
         two questions read together, so the new question's intent meets the earlier one's subject.
         `vector` is the question's embedding when the caller has it already."""
         together = f"{previous} {question}"
-        _, alone = self._candidates(question, vector, lang)
-        tokens, both = self._candidates(together, None, lang)
-        floor = min((hit.score for hit in alone.values()), default=0.0)
-        for entry_id, hit in both.items():
-            hit.score += alone[entry_id].score if entry_id in alone else floor
-        return self._ranked(together, tokens, list(both.values()), k)
+        _, alone = self.candidates(question, vector, lang)
+        names, both = self.candidates(together, None, lang)
+        alone_scores = {hit.entry_id: hit.score for hit in alone}
+        for hit in both:
+            hit.score = (hit.score + alone_scores.get(hit.entry_id, 0.0)) / 2
+        return self._decide(together, names, both, k)

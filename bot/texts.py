@@ -24,6 +24,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "“Where is the meeting held?” or “Which companies took part?”"
         ),
         "thanks": "You're welcome! Ask me anything else about the docking meeting whenever you like.",
+        "ack": "👍 Anything else about the docking meeting? Just ask.",
+        "about_name": "What the sources do say about {name}:",
+        "which_lishui": (
+            "Note: this meeting was in Lishui District (溧水区) of Nanjing, Jiangsu province, not in "
+            "Lishui city (丽水市), Zhejiang province."
+        ),
         "empty": "Please type a question, for example: “When is the docking meeting?”",
         "no_text": ("I can only read text questions. Try, for example: “Where is the meeting held?”"),
         "too_long": "That message is too long for me ({length} characters). "
@@ -49,6 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "agenda_title": "Programme",
         "time_unknown": "time not published",
+        "agenda_times_title": "Programme times",
         "enterprises_title": "Participating enterprises",
         "enterprises_pick": "Choose a side or a group of companies:",
         "sectors": "Sectors",
@@ -111,6 +118,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "refuse": "我只能回答与欧洲企业·溧水产业对接会有关的问题：议程、发言嘉宾、参会企业以及溧水的投资环境。",
         "greeting": "您好！欢迎咨询欧洲企业·溧水产业对接会的相关问题，例如：“对接会在哪里举行？”“有哪些企业参加？”",
         "thanks": "不客气！关于对接会还有任何问题，随时问我。",
+        "ack": "👍 关于对接会还有其他问题吗？请随时提问。",
+        "about_name": "资料中关于{name}的内容：",
+        "which_lishui": "提示：本次对接会在江苏省南京市溧水区举行，不是浙江省丽水市。",
         "empty": "请输入您的问题，例如：“对接会是哪一天？”",
         "no_text": "我只能读取文字问题。您可以试试：“对接会在哪里举行？”",
         "too_long": "这条消息太长了（{length} 个字符）。请将问题控制在 {limit} 个字符以内。",
@@ -131,6 +141,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "agenda_title": "议程",
         "time_unknown": "具体时间未公布",
+        "agenda_times_title": "日程时间",
         "enterprises_title": "参会企业",
         "enterprises_pick": "请选择一方或一组企业：",
         "sectors": "领域",
@@ -200,6 +211,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "«Dove si tiene l'incontro?» o «Quali aziende hanno partecipato?»"
         ),
         "thanks": "Prego! Se hai altre domande sull'incontro, chiedi pure.",
+        "ack": "👍 Ha altre domande sull'incontro? Chieda pure.",
+        "about_name": "Ecco che cosa dicono le fonti su {name}:",
+        "which_lishui": (
+            "Nota: l'incontro si è svolto nel distretto di Lishui (溧水区) di Nanchino, provincia del "
+            "Jiangsu, non nella città di Lishui (丽水市) nella provincia dello Zhejiang."
+        ),
         "empty": "Scrivi una domanda, per esempio: «Quando si tiene l'incontro?»",
         "no_text": ("Posso leggere solo domande scritte. Prova per esempio: «Dove si tiene l'incontro?»"),
         "too_long": "Il messaggio è troppo lungo ({length} caratteri). "
@@ -225,6 +242,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "agenda_title": "Programma",
         "time_unknown": "orario non pubblicato",
+        "agenda_times_title": "Orari del programma",
         "enterprises_title": "Imprese partecipanti",
         "enterprises_pick": "Scegli una parte o un gruppo di aziende:",
         "sectors": "Settori",

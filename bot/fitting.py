@@ -1,0 +1,111 @@
+"""Fitting the answer decision (`bot.ranking`) on development questions: `python -m bot fit FILE…`.
+
+Every fact entry retrieved for a question is one example: positive when its text in the
+question's language holds what the question's `must_contain` asks for. The model is a
+regularised logistic regression (scikit-learn, a development dependency); the threshold is
+the confidence that gets the most questions right (answered correctly, or declined when the
+knowledge has no answer); below `tentative` answers say they may not be what was asked.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.core import Assistant, Context, retrieval_text
+from bot.evaluation import Item, contains_all
+from bot.ranking import MODEL_PATH, Model
+from bot.retrieval import Hit
+
+TENTATIVE_PRECISION = 0.8  # answers below `tentative` were right less often than this
+
+
+@dataclass
+class Example:
+    item: Item
+    hits: list[Hit]
+    labels: list[bool]
+
+
+def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
+    """The fact candidates of every question, labelled."""
+    retriever = assistant.retriever
+    found = []
+    for item in items:
+        question = retrieval_text(item.question)
+        lang = assistant.language(question, Context())
+        _, hits = retriever.candidates(question, retriever.embed(question), lang)
+        facts = [hit for hit in hits if hit.kind != "gap"]
+        labels = [
+            item.answerable and contains_all(retriever.body(hit.entry_id, item.lang) or hit.text, item)
+            for hit in facts
+        ]
+        found.append(Example(item, facts, labels))
+    return found
+
+
+def _logistic(rows: list[list[float]], labels: list[bool]) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = np.array(rows), np.array(labels, dtype=int)
+    scaler = StandardScaler().fit(x)
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
+    weights = fitted.coef_[0] / scaler.scale_
+    bias = float(fitted.intercept_[0] - np.sum(fitted.coef_[0] * scaler.mean_ / scaler.scale_))
+    return weights, bias
+
+
+def _best(model: Model, example: Example) -> tuple[float, bool]:
+    """The probability of the likeliest fact, and whether it holds the answer."""
+    if not example.hits:
+        return 0.0, False
+    scores = [model.confidence(hit.signals) for hit in example.hits]
+    top = int(np.argmax(scores))
+    return scores[top], example.labels[top]
+
+
+def _threshold(model: Model, found: list[Example]) -> float:
+    """The confidence line (in the unshifted model's probability) with the best balanced accuracy:
+    the share of answerable questions answered right plus the share of the others declined."""
+    best = [(_best(model, example), example.item.answerable) for example in found]
+    answerable = max(1, sum(a for _, a in best))
+    unanswerable = max(1, len(best) - answerable)
+    grid = np.linspace(0.05, 0.95, 91)
+
+    def right(line: float) -> float:
+        answered = sum(p >= line and ok for (p, ok), a in best if a)
+        declined = sum(p < line for (p, _), a in best if not a)
+        return answered / answerable + declined / unanswerable
+
+    scores = [right(line) for line in grid]
+    top = max(scores)
+    winners = [line for line, score in zip(grid, scores, strict=True) if score == top]
+    return float(np.median(winners))
+
+
+def _tentative(model: Model, found: list[Example]) -> float:
+    """The confidence under which answers were right less often than `TENTATIVE_PRECISION`."""
+    answered = sorted((p, ok) for p, ok in (_best(model, example) for example in found) if p >= 0.5)
+    for line in np.linspace(0.5, 0.95, 46):
+        below = [ok for p, ok in answered if p < line]
+        if below and sum(below) / len(below) >= TENTATIVE_PRECISION:
+            return float(line) - 0.01
+    return 0.5
+
+
+def fit(assistant: Assistant, items: Sequence[Item]) -> Model:
+    found = examples(assistant, items)
+    rows = [hit.signals.vector() for example in found for hit in example.hits]
+    labels = [label for example in found for label in example.labels]
+    weights, bias = _logistic(rows, labels)
+    raw = Model(tuple(float(w) for w in weights), bias, threshold=0.5, tentative=0.5)
+    threshold = _threshold(raw, found)
+    shifted = Model(raw.weights, raw.bias, threshold, tentative=0.5)
+    return Model(raw.weights, raw.bias, threshold, _tentative(shifted, found))
+
+
+def fit_command(assistant: Assistant, items: Sequence[Item], sources: Sequence[str]) -> Model:
+    model = fit(assistant, items)
+    model.save(MODEL_PATH, fitted_on=list(sources), questions=len(items))
+    return model

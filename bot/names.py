@@ -1,0 +1,122 @@
+"""Named entities (people, companies, places) and the other forms delegates type for them:
+Chinese characters, pinyin, transliterations, misspellings. From `knowledge/data/names.yaml`.
+
+A question's names are found exactly (Chinese forms, short Latin forms) or within a small
+edit distance (longer Latin forms: "Guadgno", "Collefero"), so retrieval can match the entity
+however it is written and tell when an entry is about someone else.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.normalise import fold
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
+FUZZY_CUTOFF = 85  # rapidfuzz ratio for a longer Latin form typed with a slip
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str
+    entry: str | None  # the entry that says who or what this is
+    forms: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The first Latin form (the name as the sources write it), else the first form."""
+        return next((form for form in self.forms if not _HAN.search(form)), self.forms[0])
+
+
+def _latin_key(form: str) -> str:
+    return " ".join(_LATIN_WORD.findall(fold(form)))
+
+
+class Names:
+    """Finds the entities a text names."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = {entity.id: entity for entity in entities}
+        self._han: list[tuple[str, str]] = []  # (form, entity id), longest first
+        self._latin: dict[str, str] = {}  # folded Latin form → entity id
+        for entity in self.entities.values():
+            for form in entity.forms:
+                if _HAN.search(form):
+                    self._han.append((form, entity.id))
+                key = _latin_key(form)
+                if key:
+                    self._latin[key] = entity.id
+                    self._latin.setdefault(key.replace(" ", ""), entity.id)  # "zhaixiaoli"
+                    surname = key.split()[-1]
+                    if entity.kind == "person" and len(surname) > EXACT_UP_TO:
+                        self._latin.setdefault(surname, entity.id)  # "Guadagno" alone
+        self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._fuzzy = [key for key in self._latin if len(key) > EXACT_UP_TO]
+        self._longest = max((key.count(" ") + 1 for key in self._latin), default=1)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None) -> "Names":
+        """From the parsed `names.yaml` (`{"entities": [...]}`); empty when there is none."""
+        rows = (data or {}).get("entities") or []
+        return cls(
+            Entity(str(row["id"]), str(row.get("kind", "")), row.get("entry"), tuple(map(str, row["forms"])))
+            for row in rows
+            if row.get("id") and row.get("forms")
+        )
+
+    def find(self, text: str) -> list[str]:
+        """The ids of the entities `text` names, in order of first mention, each once."""
+        folded = fold(text)
+        found: list[tuple[int, str]] = []
+        rest = folded
+        for form, entity_id in self._han:
+            at = rest.find(fold(form))
+            if at >= 0:
+                found.append((at, entity_id))
+                rest = rest.replace(fold(form), " " * len(form))  # 翟晓丽 is not also 晓丽
+        words = _LATIN_WORD.findall(rest)
+        offset = len(folded)  # Latin names after Chinese ones of the same position: order is enough
+        for position, entity_id in self._latin_matches(words):
+            found.append((offset + position, entity_id))
+        return list(dict.fromkeys(entity_id for _, entity_id in sorted(found)))
+
+    def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, str]]:
+        taken: set[int] = set()
+        for size in range(min(self._longest, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span & taken:
+                    continue
+                entity_id = self._match(" ".join(words[start : start + size]))
+                if entity_id:
+                    taken |= span
+                    yield start, entity_id
+
+    def _match(self, phrase: str) -> str | None:
+        exact = self._latin.get(phrase) or self._latin.get(phrase.replace(" ", ""))
+        if exact or len(phrase) <= EXACT_UP_TO:
+            return exact
+        best = process.extractOne(phrase, self._fuzzy, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return self._latin[best[0]] if best else None
+
+    def latin_words(self) -> frozenset[str]:
+        """Every word of the names' Latin forms ("zhai", "xiaoli", "lishui")."""
+        return frozenset(word for key in self._latin for word in key.split())
+
+    def label(self, entity_id: str) -> str:
+        return self.entities[entity_id].label
+
+    def forms_text(self, entity_ids: Iterable[str]) -> str:
+        """The entities' main forms in every script ("Avio 阿维奥"), to add to a question."""
+        forms = []
+        for entity_id in entity_ids:
+            entity = self.entities[entity_id]
+            han = next((form for form in entity.forms if _HAN.search(form)), "")
+            forms.append(f"{entity.label} {han}".strip())
+        return " ".join(forms)

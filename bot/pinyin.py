@@ -1,0 +1,71 @@
+"""Chinese typed as pinyin ("lishui you duoshao waiqi"): telling it apart from English and Italian,
+and reading it back into the Chinese words the knowledge uses, so it can be matched like Chinese."""
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable
+from functools import cache
+
+from pypinyin import Style, lazy_pinyin, pinyin_dict
+
+from bot.normalise import fold, strip_accents
+
+_WORD = re.compile(r"[a-z]+")
+_HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+MAX_SYLLABLES = 6  # the longest word looked up
+MIN_WORDS = 2  # pinyin words (besides names) needed to call a message Chinese
+MIN_SHARE = 0.6  # and their share of the message's other words
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (about 420), from pypinyin's dictionary."""
+    readings = (reading for value in pinyin_dict.pinyin_dict.values() for reading in value.split(","))
+    return frozenset(strip_accents(reading).replace("ü", "v") for reading in readings)
+
+
+def syllabify(word: str) -> list[str] | None:
+    """`word` split into pinyin syllables ("duijiehui" → dui jie hui), or None if it cannot be."""
+    known, best = _syllables(), {0: []}  # position → syllables so far (fewest syllables)
+    for start in range(len(word)):
+        if start not in best:
+            continue
+        for end in range(start + 1, min(len(word), start + 6) + 1):
+            if word[start:end] in known and end not in best:
+                best[end] = [*best[start], word[start:end]]
+    return best.get(len(word))
+
+
+def is_pinyin(text: str, names: Collection[str], function_words: Collection[str]) -> bool:
+    """Chinese written in pinyin: most words (other than the `names` of people and places, and
+    English or Italian `function_words`) are pinyin, and at least `MIN_WORDS` of them."""
+    words = [word for word in _WORD.findall(fold(text)) if word not in names]
+    if not words:
+        return False
+    pinyin = [word for word in words if word not in function_words and syllabify(word)]
+    return len(pinyin) >= MIN_WORDS and len(pinyin) / len(words) >= MIN_SHARE
+
+
+class Reader:
+    """Reads pinyin back into Chinese words of the knowledge ("duijiehui" → 对接会)."""
+
+    def __init__(self, chinese_words: Iterable[str]) -> None:
+        counts = Counter(word for word in chinese_words if _HAN_WORD.match(word))
+        self._words: dict[tuple[str, ...], str] = {}
+        for word, _ in counts.most_common():  # the most frequent word of a reading wins (溧水, not 丽水)
+            self._words.setdefault(tuple(lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)), word)
+
+    def chinese(self, text: str) -> str:
+        """The Chinese words the pinyin in `text` spells, longest first; the rest left out."""
+        syllables = [s for word in _WORD.findall(fold(text)) for s in syllabify(word) or []]
+        found, start = [], 0
+        while start < len(syllables):
+            for size in range(min(MAX_SYLLABLES, len(syllables) - start), 0, -1):
+                word = self._words.get(tuple(syllables[start : start + size]))
+                if word:
+                    found.append(word)
+                    start += size
+                    break
+            else:
+                start += 1
+        return "".join(found)
