@@ -5,7 +5,6 @@ import contextlib
 import json
 import logging
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from tqdm import tqdm
@@ -121,7 +120,7 @@ def fit_command(files: list[Path], settings: Settings) -> int:
         return 1
     items = [item for path in files for item in load_items(path)]
     model = fit(_assistant(settings), items, [path.as_posix() for path in files])
-    print(json.dumps(asdict(model), indent=1))
+    print(json.dumps({"threshold": model.threshold, "tentative": model.tentative}))
     return 0
 
 

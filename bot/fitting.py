@@ -1,15 +1,16 @@
 """Fitting the answer decision (`bot.ranking`) on development questions: `python -m bot fit FILE…`.
 
 Every fact entry retrieved for a question is one example: positive when its text in the
-question's language holds what the question's `must_contain` asks for. The model is a
-regularised logistic regression (scikit-learn, a development dependency); the threshold is
-the confidence that gets the most questions right (answered correctly, or declined when the
-knowledge has no answer); below `tentative` answers say they may not be what was asked.
+question's language holds what the question's `must_contain` asks for. The model is small,
+regularised gradient-boosted trees (LightGBM, deterministic); the threshold is the probability
+with the best balanced accuracy (answered correctly, or declined when the knowledge has no
+answer); below `tentative` answers say they may not be exactly what was asked.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import lightgbm
 import numpy as np
 
 from bot.core import Assistant, Context, retrieval_text
@@ -44,23 +45,29 @@ def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
     return found
 
 
-def _logistic(rows: list[list[float]], labels: list[bool]) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    x, y = np.array(rows), np.array(labels, dtype=int)
-    scaler = StandardScaler().fit(x)
-    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
-    weights = fitted.coef_[0] / scaler.scale_
-    bias = float(fitted.intercept_[0] - np.sum(fitted.coef_[0] * scaler.mean_ / scaler.scale_))
-    return weights, bias
+def _trees(rows: list[list[float]], labels: list[bool]) -> lightgbm.Booster:
+    classifier = lightgbm.LGBMClassifier(
+        n_estimators=300,
+        learning_rate=0.05,
+        num_leaves=8,
+        min_child_samples=40,
+        reg_lambda=1.0,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        random_state=0,
+        deterministic=True,
+        n_jobs=1,
+        verbose=-1,
+    )
+    return classifier.fit(np.array(rows), np.array(labels, dtype=int)).booster_
 
 
 def _best(model: Model, example: Example) -> tuple[float, bool]:
     """The probability of the likeliest fact, and whether it holds the answer."""
     if not example.hits:
         return 0.0, False
-    scores = [model.confidence(hit.signals) for hit in example.hits]
+    scores = model.confidences([hit.signals for hit in example.hits])
     top = int(np.argmax(scores))
     return scores[top], example.labels[top]
 
@@ -98,11 +105,9 @@ def fit(assistant: Assistant, items: Sequence[Item]) -> Model:
     found = examples(assistant, items)
     rows = [hit.signals.vector() for example in found for hit in example.hits]
     labels = [label for example in found for label in example.labels]
-    weights, bias = _logistic(rows, labels)
-    raw = Model(tuple(float(w) for w in weights), bias, threshold=0.5, tentative=0.5)
-    threshold = _threshold(raw, found)
-    shifted = Model(raw.weights, raw.bias, threshold, tentative=0.5)
-    return Model(raw.weights, raw.bias, threshold, _tentative(shifted, found))
+    booster = _trees(rows, labels)
+    threshold = _threshold(Model(booster), found)
+    return Model(booster, threshold, _tentative(Model(booster, threshold), found))
 
 
 def fit_command(assistant: Assistant, items: Sequence[Item], sources: Sequence[str]) -> Model:

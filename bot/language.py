@@ -58,9 +58,11 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     if not han or _KANA_HANGUL.search(text):
         return False
     latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
-    if han <= NAME_CHARS and _function_word_vote([w.lower() for w in latin_words]):
+    voted = _function_word_vote([w.lower() for w in latin_words])
+    if han <= NAME_CHARS and voted:
         return False
-    return han * 3 >= sum(len(word) for word in latin_words)
+    # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
+    return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
 
 
 def _function_word_vote(words: list[str]) -> str | None:

@@ -11,6 +11,7 @@ from pypinyin import Style, lazy_pinyin, pinyin_dict
 from bot.normalise import fold, strip_accents
 
 _WORD = re.compile(r"[a-z]+")
+_VOWEL = re.compile(r"[aeiouv]")
 _HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 MAX_SYLLABLES = 6  # the longest word looked up
 MIN_WORDS = 2  # pinyin words (besides names) needed to call a message Chinese
@@ -21,7 +22,8 @@ MIN_SHARE = 0.6  # and their share of the message's other words
 def _syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (about 420), from pypinyin's dictionary."""
     readings = (reading for value in pinyin_dict.pinyin_dict.values() for reading in value.split(","))
-    return frozenset(strip_accents(reading).replace("ü", "v") for reading in readings)
+    syllables = (strip_accents(reading).replace("ü", "v") for reading in readings)
+    return frozenset(s for s in syllables if _VOWEL.search(s))  # not the interjections "n", "hm", "ng"
 
 
 def syllabify(word: str) -> list[str] | None:
@@ -36,13 +38,17 @@ def syllabify(word: str) -> list[str] | None:
     return best.get(len(word))
 
 
-def is_pinyin(text: str, names: Collection[str], function_words: Collection[str]) -> bool:
-    """Chinese written in pinyin: most words (other than the `names` of people and places, and
-    English or Italian `function_words`) are pinyin, and at least `MIN_WORDS` of them."""
+def is_pinyin(
+    text: str, names: Collection[str], other_words: Collection[str], function_words: Collection[str]
+) -> bool:
+    """Chinese written in pinyin: most words (other than the `names` of people and places) are
+    pinyin, and at least `MIN_WORDS` of them; words in `other_words` (English and Italian words
+    the bot knows) never count as pinyin, and an English or Italian function word that is not
+    also a syllable ("quanti", "who"; not "you", "di") means it is not pinyin."""
     words = [word for word in _WORD.findall(fold(text)) if word not in names]
-    if not words:
+    if not words or any(word in function_words and word not in _syllables() for word in words):
         return False
-    pinyin = [word for word in words if word not in function_words and syllabify(word)]
+    pinyin = [word for word in words if word not in other_words and syllabify(word)]
     return len(pinyin) >= MIN_WORDS and len(pinyin) / len(words) >= MIN_SHARE
 
 

@@ -1,4 +1,4 @@
-"""The answer decision: a logistic model over a few signals of each candidate entry, fitted on
+"""The answer decision: gradient-boosted trees over a few signals of each candidate entry, fitted on
 development questions written the way delegates type (`python -m bot fit`), never on the public set.
 
 The model says how likely an entry holds the answer; a "not published" entry is never a
@@ -10,9 +10,13 @@ import json
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import lightgbm
+import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,8 @@ MODEL_PATH = Path(__file__).with_name("ranking_model.json")
 # Signals of one candidate entry for one question (see `Signals`), in the model's order.
 FEATURES = (
     "dense",  # the best cosine similarity of the question to one of the entry's chunks
+    "dense_question",  # to one of its sample questions (0 when it has none near)
+    "dense_body",  # to its text (0 when not among the nearest chunks)
     "dense_gap",  # how far that is below the best candidate's
     "lexical",  # BM25 of the entry's best chunk, scaled so the best entry has 1
     "coverage",  # IDF-weighted share of the question's words that occur in the entry
@@ -53,6 +59,8 @@ def has_time(text: str) -> bool:
 @dataclass
 class Signals:
     dense: float = 0.0
+    dense_question: float = 0.0
+    dense_body: float = 0.0
     dense_gap: float = 0.0
     lexical: float = 0.0
     coverage: float = 0.0
@@ -66,6 +74,8 @@ class Signals:
     def vector(self) -> list[float]:
         return [
             self.dense,
+            self.dense_question,
+            self.dense_body,
             self.dense_gap,
             self.lexical,
             self.coverage,
@@ -79,30 +89,37 @@ class Signals:
         ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
-    """Weights over `FEATURES`, and the probability above which an entry answers (`threshold`)."""
+    """Gradient-boosted trees (LightGBM) over `FEATURES`: the probability that an entry answers.
+    `threshold` is the fitted probability above which an entry answers; `tentative` the
+    confidence under which an answer says it may not be exactly what was asked."""
 
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    tentative: float  # answers below this confidence say they may not be exactly what was asked
+    booster: lightgbm.Booster | None  # None: a model that weighs nothing (0.5 everywhere)
+    threshold: float = 0.5
+    tentative: float = 0.5
 
-    def confidence(self, signals: Signals) -> float:
-        """0..1, with 0.5 at the fitted threshold: the setting MIN_CONFIDENCE moves the line."""
-        z = self.bias + sum(w * x for w, x in zip(self.weights, signals.vector(), strict=True))
-        shift = math.log(self.threshold / (1.0 - self.threshold))
-        return 1.0 / (1.0 + math.exp(-(z - shift)))
+    def confidences(self, signals: Sequence[Signals]) -> list[float]:
+        """0..1 per candidate, with 0.5 at the fitted threshold: MIN_CONFIDENCE moves the line."""
+        if not signals:
+            return []
+        if self.booster is None:
+            return [0.5] * len(signals)
+        rows = np.array([row.vector() for row in signals])
+        p = np.clip(self.booster.predict(rows, num_threads=1), 1e-6, 1 - 1e-6)
+        z = np.log(p / (1 - p)) - math.log(self.threshold / (1 - self.threshold))
+        return (1.0 / (1.0 + np.exp(-z))).tolist()
 
     def save(self, path: Path = MODEL_PATH, **about: object) -> None:
+        assert self.booster is not None
         data = {
             "features": FEATURES,
-            "weights": self.weights,
-            "bias": self.bias,
             "threshold": self.threshold,
             "tentative": self.tentative,
+            **about,
+            "booster": self.booster.model_to_string(),
         }
-        path.write_text(json.dumps(data | about, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @cache
@@ -112,5 +129,6 @@ def load_model(path: Path = MODEL_PATH) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         log.error("%s was fitted on other features: run `python -m bot fit`", path)
-        return Model((0.0,) * len(FEATURES), 0.0, threshold=0.5, tentative=0.5)
-    return Model(tuple(data["weights"]), data["bias"], data["threshold"], data["tentative"])
+        return Model(None)
+    booster = lightgbm.Booster(model_str=data["booster"])
+    return Model(booster, data["threshold"], data["tentative"])

@@ -222,15 +222,19 @@ class Retriever:
         )
         self._name_words = self.names.latin_words()
         self._function_words = frozenset().union(*FUNCTION_WORDS.values())
+        self._english_italian = (self._function_words | self._known_words) - self._name_words
 
     def is_pinyin(self, question: str) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
-        return is_pinyin(question, self._name_words, self._function_words)
+        return is_pinyin(question, self._name_words, self._english_italian, self._function_words)
 
     def readable(self, question: str) -> str:
-        """The question as searched: `clean`, and pinyin followed by the Chinese it spells."""
+        """The question as searched: `clean`; pinyin read as the Chinese it spells (names kept)."""
         question = clean(question)
-        return f"{question} {self._pinyin.chinese(question)}" if self.is_pinyin(question) else question
+        if not self.is_pinyin(question):
+            return question
+        names = [word for word in _LATIN.findall(fold(question)) if word in self._name_words]
+        return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Retriever":
@@ -328,6 +332,7 @@ class Retriever:
         if vector is None:
             vector = self.embed(query)
         hits: dict[str, Hit] = {}
+        by_role: dict[str, dict[str, float]] = {}
         for doc, similarity in self._dense(vector):
             meta = doc.metadata
             hit = hits.get(meta["entry_id"])
@@ -340,6 +345,9 @@ class Retriever:
                     text=self.body(meta["entry_id"], meta["lang"]),
                 )
             hit.dense = max(hit.dense, similarity)
+            role = "question" if meta["role"] == "question" else "body"
+            best_by_role = by_role.setdefault(meta["entry_id"], {"question": 0.0, "body": 0.0})
+            best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens)
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         unseen, wants_time = self._unseen(tokens), asks_time(query)
@@ -352,6 +360,8 @@ class Retriever:
             named = set(names) & self.entry_names(hit.entry_id)
             hit.signals = Signals(
                 dense=hit.dense,
+                dense_question=by_role[hit.entry_id]["question"],
+                dense_body=by_role[hit.entry_id]["body"],
                 dense_gap=hit.dense - top_dense,
                 lexical=lexical.get(hit.entry_id, 0.0),
                 coverage=hit.coverage,
@@ -362,7 +372,9 @@ class Retriever:
                 gap_dense=max(0.0, gap_dense - hit.dense),
                 gap_coverage=max(0.0, gap_coverage - hit.coverage),
             )
-            hit.score = self.model.confidence(hit.signals)
+        scores = self.model.confidences([hit.signals for hit in hits.values()])
+        for hit, score in zip(hits.values(), scores, strict=True):
+            hit.score = score
         return names, list(hits.values())
 
     def _decide(self, query: str, names: list[str], hits: list[Hit], k: int) -> Retrieval:

@@ -1,15 +1,14 @@
 """The pieces that read messy wording: folding, names in any script, pinyin, typos, and the guard's
 small talk and injection checks (no false refusals of on-topic questions)."""
 
-import math
-
+import numpy as np
 import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin, syllabify
-from bot.ranking import FEATURES, Model, Signals, asks_time, has_time, load_model
+from bot.ranking import Model, Signals, asks_time, has_time, load_model
 
 NAMES = Names.from_data(
     {
@@ -67,12 +66,15 @@ def test_names_give_their_forms_in_every_script():
         ("who is zhai xiaoli", False),  # English around a Chinese name
         ("zhai xiaoli?", False),  # a name alone says nothing about the language
         ("a che ora inizia", False),
+        ("lishui main industries?", False),  # known English words are not pinyin
+        ("quanti dipendenti ha Kaiwu?", False),
     ],
 )
 def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
-    names = {"lishui", "zhai", "xiaoli", "hans", "song"}
-    function_words = {"who", "is", "chi", "e", "a", "che"}
-    assert is_pinyin(text, names, function_words) is pinyin
+    names = {"lishui", "zhai", "xiaoli", "hans", "song", "kaiwu"}
+    function_words = {"who", "is", "chi", "e", "a", "che", "quanti", "you", "ha"}
+    english_italian = function_words | {"main", "industries"}
+    assert is_pinyin(text, names, english_italian, function_words) is pinyin
 
 
 def test_pinyin_is_read_back_into_the_knowledges_chinese_words():
@@ -125,15 +127,18 @@ def test_clock_times_asked_and_given():
 
 def test_the_shipped_model_is_fitted_on_todays_features():
     model = load_model()
-    assert len(model.weights) == len(FEATURES) and 0 < model.threshold < 1
-    strong = Signals(dense=0.95, coverage=1.0, lexical=1.0)
-    weak = Signals(dense=0.80, coverage=0.0, unseen=1.0)
-    assert model.confidence(strong) > 0.5 > model.confidence(weak)
+    assert model.booster is not None and 0 < model.threshold < 1
+    strong = Signals(dense=0.95, dense_question=0.95, dense_body=0.9, coverage=1.0, lexical=1.0)
+    weak = Signals(dense=0.80, dense_body=0.8, coverage=0.0, unseen=1.0)
+    high, low = model.confidences([strong, weak])
+    assert high > 0.5 > low
+
+
+class _FixedBooster:
+    def predict(self, rows, num_threads: int = 1):
+        return np.full(len(rows), 0.7)
 
 
 def test_confidence_is_one_half_at_the_fitted_threshold():
-    model = Model(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0, threshold=0.7, tentative=0.6)
-
-
-    at_threshold = Signals(dense=math.log(0.7 / 0.3))
-    assert model.confidence(at_threshold) == pytest.approx(0.5)
+    assert Model(_FixedBooster(), threshold=0.7).confidences([Signals()]) == [pytest.approx(0.5)]
+    assert Model(_FixedBooster(), threshold=0.5).confidences([Signals()])[0] == pytest.approx(0.7)
