@@ -105,6 +105,10 @@ class Names:
         best = process.extractOne(phrase, self._fuzzy, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self._latin[best[0]] if best else None
 
+    def han_forms(self) -> frozenset[str]:
+        """Every Chinese form of the names (阿维奥, 翟晓丽)."""
+        return frozenset(form for form, _ in self._han)
+
     def latin_words(self) -> frozenset[str]:
         """Every word of the names' Latin forms ("zhai", "xiaoli", "lishui")."""
         return frozenset(word for key in self._latin for word in key.split())

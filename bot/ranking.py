@@ -30,12 +30,14 @@ FEATURES = (
     "dense_gap",  # how far that is below the best candidate's
     "lexical",  # BM25 of the entry's best chunk, scaled so the best entry has 1
     "coverage",  # IDF-weighted share of the question's words that occur in the entry
+    "asked_coverage",  # the same for the words besides names: what is asked about them
     "unseen",  # IDF-weighted share of the question's words the knowledge never uses
     "names_hit",  # share of the names in the question that the entry mentions
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
+    "gap_asked",  # how many more of the words besides names (0 if fewer)
     "dense_x_coverage",
 )
 
@@ -64,12 +66,14 @@ class Signals:
     dense_gap: float = 0.0
     lexical: float = 0.0
     coverage: float = 0.0
+    asked_coverage: float = 0.0
     unseen: float = 0.0
     names_hit: float = 0.0
     names_miss: float = 0.0
     time_missing: float = 0.0
     gap_dense: float = 0.0
     gap_coverage: float = 0.0
+    gap_asked: float = 0.0
 
     def vector(self) -> list[float]:
         return [
@@ -79,12 +83,14 @@ class Signals:
             self.dense_gap,
             self.lexical,
             self.coverage,
+            self.asked_coverage,
             self.unseen,
             self.names_hit,
             self.names_miss,
             self.time_missing,
             self.gap_dense,
             self.gap_coverage,
+            self.gap_asked,
             self.dense * self.coverage,
         ]
 

@@ -221,6 +221,11 @@ class Retriever:
             for word in _cut_chinese(doc.metadata["embed"])
         )
         self._name_words = self.names.latin_words()
+        self._name_tokens = frozenset(
+            token
+            for text in (*self._name_words, *self.names.han_forms())
+            for token in [*index_tokens(text), *_cut_chinese(text)]
+        ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
         self._function_words = frozenset().union(*FUNCTION_WORDS.values())
         self._english_italian = (self._function_words | self._known_words) - self._name_words
 
@@ -351,11 +356,14 @@ class Retriever:
         lexical = self._lexical(tokens)
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         unseen, wants_time = self._unseen(tokens), asks_time(query)
+        asked_tokens = [token for token in tokens if token not in self._name_tokens]
+        asked = {hit.entry_id: self.coverage(asked_tokens, hit.entry_id) for hit in hits.values()}
         for hit in hits.values():
             hit.coverage = self.coverage(tokens, hit.entry_id)
         gaps = [hit for hit in hits.values() if hit.kind == "gap"]
         gap_dense = max((hit.dense for hit in gaps), default=0.0)
         gap_coverage = max((hit.coverage for hit in gaps), default=0.0)
+        gap_asked = max((asked[hit.entry_id] for hit in gaps), default=0.0)
         for hit in hits.values():
             named = set(names) & self.entry_names(hit.entry_id)
             hit.signals = Signals(
@@ -365,12 +373,14 @@ class Retriever:
                 dense_gap=hit.dense - top_dense,
                 lexical=lexical.get(hit.entry_id, 0.0),
                 coverage=hit.coverage,
+                asked_coverage=asked[hit.entry_id],
                 unseen=unseen,
                 names_hit=len(named) / len(names) if names else 0.0,
                 names_miss=float(bool(names) and not named),
                 time_missing=float(wants_time and hit.entry_id not in self._timed),
                 gap_dense=max(0.0, gap_dense - hit.dense),
                 gap_coverage=max(0.0, gap_coverage - hit.coverage),
+                gap_asked=max(0.0, gap_asked - asked[hit.entry_id]),
             )
         scores = self.model.confidences([hit.signals for hit in hits.values()])
         for hit, score in zip(hits.values(), scores, strict=True):
