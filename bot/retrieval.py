@@ -227,7 +227,13 @@ class Retriever:
             for token in [*index_tokens(text), *_cut_chinese(text)]
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
         self._function_words = frozenset().union(*FUNCTION_WORDS.values())
-        self._english_italian = (self._function_words | self._known_words) - self._name_words
+        english_italian = {
+            word
+            for doc in self.documents
+            if doc.metadata["lang"] != "zh" and doc.metadata["role"] == "body"
+            for word in _LATIN.findall(fold(doc.metadata["embed"]))
+        }  # from the texts only: sample questions may be pinyin themselves
+        self._english_italian = (self._function_words | english_italian) - self._name_words
 
     def is_pinyin(self, question: str) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
