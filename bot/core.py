@@ -106,10 +106,11 @@ class Assistant:
         explains the gap; else "I don't know" (both with what the sources say about a name asked)."""
         if retrieval.best is not None and retrieval.confidence >= self.settings.min_confidence:
             return self.chain.invoke({"question": question, "lang": lang, "retrieval": retrieval})
+        if is_foreign(question):  # a language the bot does not speak: say which ones it does
+            return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "dont_know_language")
         if retrieval.gap is not None:
             return abstention(retrieval, lang, Reason.GAP, self.retriever)
-        says = "dont_know_language" if is_foreign(question) else "dont_know"
-        return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, says)
+        return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever)
 
     async def ask_async(self, question: str, context: Context | None = None) -> Answer:
         """`ask` off the event loop: embedding and the LLM call block."""

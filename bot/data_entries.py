@@ -11,6 +11,7 @@ from bot.knowledge import Entry
 from bot.texts import text
 
 AGENDA_TIMES_ID = "agenda-times"
+SCHEDULE_GAP = "gap-schedule-times"  # "no clock times are published": the timed agenda fills it
 
 
 def _in(value: Any, lang: str) -> str:
@@ -45,6 +46,7 @@ def agenda_entries(data: dict[str, Any], root: Path) -> list[Entry]:
             updated=updated,
             body="\n".join(_agenda_line(item, lang) for item in timed),
             path=path,
+            replaces=(SCHEDULE_GAP,),
         )
         for lang in LANGUAGES
     ]

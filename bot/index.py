@@ -5,6 +5,7 @@ content hash is unchanged, then moves the "active" pointer to it in one atomic f
 replace, so a running bot keeps answering from the old index until the new one is complete.
 """
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -116,8 +117,27 @@ def entry_documents(entry: Entry, root: Path) -> list[tuple[str, Document]]:
 
 def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
     """Every chunk of the entries, and of the entries made from menu data (the timed agenda)."""
-    entries = [*kb.entries, *agenda_entries(kb.data, root)]
+    entries = _fill_gaps([*kb.entries, *agenda_entries(kb.data, root)])
     return {chunk_id: doc for entry in entries for chunk_id, doc in entry_documents(entry, root)}
+
+
+def _fill_gaps(entries: list[Entry]) -> list[Entry]:
+    """A fact that `replaces` a "not published" entry takes that entry's sample questions (in each
+    language; in the fact's own language where it lacks one) and the gap steps aside, so the
+    questions that used to find the gap find the fact."""
+    facts = {(e.id, e.lang): e for e in entries if e.kind != "gap"}
+    filled = {gap: fact for fact in facts.values() for gap in fact.replaces}
+    extra: dict[tuple[str, str], list[str]] = {}
+    for gap in entries:
+        fact = filled.get(gap.id) if gap.kind == "gap" else None
+        if fact is not None:
+            target = (fact.id, gap.lang) if (fact.id, gap.lang) in facts else fact.key
+            extra.setdefault(target, []).extend(gap.questions)
+    return [
+        dataclasses.replace(e, questions=(*e.questions, *extra.get(e.key, ())))
+        for e in entries
+        if not (e.kind == "gap" and e.id in filled)
+    ]
 
 
 def manifest_stamp(settings: Settings) -> int:

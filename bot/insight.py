@@ -107,10 +107,10 @@ def _groups(labels: list[str | None], vectors: np.ndarray) -> list[list[int]]:
 def gaps(store: Store, retriever: Retriever) -> list[Gap]:
     """The knowledge gaps, most frequent first."""
     asked = _gap_questions(store)
-    vectors = [retriever.embeddings.embed_query(question) for question, _, _ in asked]
+    vectors = [retriever.embed(question) for question, _, _ in asked]
     labels: list[str | None] = []
     for (question, lang, _), vector in zip(asked, vectors, strict=True):
-        best = retriever.search(question, k=1, vector=vector, lang=lang).best
+        best = retriever.search(question, k=1, vector=vector, lang=lang).nearest
         labels.append(best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None)
     found = []
     for members in _groups(labels, np.array(vectors)):

@@ -61,6 +61,7 @@ class Entry:
     path: Path
     questions: tuple[str, ...] = ()
     kind: str = "fact"
+    replaces: tuple[str, ...] = ()  # "not published" entries this fact fills: they step aside
 
     @property
     def key(self) -> tuple[str, str]:
@@ -145,7 +146,14 @@ def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
     questions = meta.get("questions", [])
     if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
         bad("questions", "questions must be a list of non-empty texts")
+    if not all(isinstance(gap, str) and _ID.match(gap) for gap in _replaced(meta)):
+        bad("replaces", "replaces must be the id of a 'not published' entry, or a list of such ids")
     return problems
+
+
+def _replaced(meta: dict[str, Any]) -> list[Any]:
+    replaces = meta.get("replaces") or []
+    return replaces if isinstance(replaces, list) else [replaces]
 
 
 def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
@@ -186,6 +194,7 @@ def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
         path=path,
         questions=tuple(meta.get("questions", [])),
         kind=meta.get("kind", "fact"),
+        replaces=tuple(_replaced(meta)),
     )
     return entry, []
 

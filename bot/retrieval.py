@@ -37,6 +37,7 @@ from bot.ranking import Model, Signals, asks_time, has_time, load_model
 jieba.setLogLevel(logging.WARNING)
 
 CANDIDATES = 40
+ANSWER_LINE = 0.5  # the fitted confidence at which an entry answers (the default MIN_CONFIDENCE)
 GAP_MIN_DENSE = 0.82  # a "not published" entry less similar than this does not explain a question
 GAP_COVERAGE_WEIGHT = 0.1  # among gaps, the one sharing most of the question's words leads
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -155,6 +156,14 @@ class Retrieval:
     @property
     def best(self) -> Hit | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def nearest(self) -> Hit | None:
+        """The entry the question is about: the best fact when it is likely to answer, else the
+        "not published" entry near it, else the best fact."""
+        if self.best is not None and self.confidence >= ANSWER_LINE:
+            return self.best
+        return self.gap or self.best
 
     @property
     def tentative(self) -> bool:
@@ -363,7 +372,10 @@ class Retriever:
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         unseen, wants_time = self._unseen(tokens), asks_time(query)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
-        asked = {hit.entry_id: self.coverage(asked_tokens, hit.entry_id) for hit in hits.values()}
+        asked = {  # a question that only names someone asks nothing the entry could lack
+            hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
+            for hit in hits.values()
+        }
         for hit in hits.values():
             hit.coverage = self.coverage(tokens, hit.entry_id)
         gaps = [hit for hit in hits.values() if hit.kind == "gap"]

@@ -45,6 +45,25 @@ def write_entry(root: Path, entry_id: str, lang: str, body: str, **kwargs: objec
     return path
 
 
+class FixedBooster:
+    """A stand-in for the fitted trees that gives every candidate entry the same probability."""
+
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def predict(self, rows, num_threads: int = 1):
+        import numpy as np
+
+        return np.full(len(rows), self.probability)
+
+
+def unsure_model():
+    """A decision model under which every entry answers, and every answer is tentative."""
+    from bot.ranking import Model
+
+    return Model(FixedBooster(0.55), threshold=0.5, tentative=0.9)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings with a copy of the real knowledge base and an empty data folder, offline."""

@@ -1,7 +1,6 @@
 """The pieces that read messy wording: folding, names in any script, pinyin, typos, and the guard's
 small talk and injection checks (no false refusals of on-topic questions)."""
 
-import numpy as np
 import pytest
 
 from bot.guard import is_injection, small_talk
@@ -9,6 +8,7 @@ from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, has_time, load_model
+from tests.conftest import FixedBooster
 
 NAMES = Names.from_data(
     {
@@ -134,11 +134,6 @@ def test_the_shipped_model_is_fitted_on_todays_features():
     assert high > 0.5 > low
 
 
-class _FixedBooster:
-    def predict(self, rows, num_threads: int = 1):
-        return np.full(len(rows), 0.7)
-
-
 def test_confidence_is_one_half_at_the_fitted_threshold():
-    assert Model(_FixedBooster(), threshold=0.7).confidences([Signals()]) == [pytest.approx(0.5)]
-    assert Model(_FixedBooster(), threshold=0.5).confidences([Signals()])[0] == pytest.approx(0.7)
+    assert Model(FixedBooster(0.7), threshold=0.7).confidences([Signals()]) == [pytest.approx(0.5)]
+    assert Model(FixedBooster(0.7), threshold=0.5).confidences([Signals()])[0] == pytest.approx(0.7)

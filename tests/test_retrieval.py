@@ -1,10 +1,10 @@
-"""Hybrid retrieval: tokenisation, the lead of "not published" entries, the confidence floor."""
+"""Hybrid retrieval: tokens, typo correction, names as tokens, "not published" entries as the fallback."""
 
 import pytest
 
 from bot.answer import Reason
 from bot.core import Assistant, Context
-from bot.retrieval import MIN_DENSE, Hit, _confidence, _prefer_gap, index_tokens, tokenize
+from bot.retrieval import index_tokens, tokenize
 
 
 def test_question_words_fold_into_one_kind_across_languages():
@@ -37,23 +37,23 @@ def test_knowledge_words_match_questions_in_either_latin_language():
     assert set(tokenize("Where is the cloakroom?", "en")) <= mixed | {"?where"}
 
 
-def _hit(entry_id: str, kind: str, dense: float, coverage: float) -> Hit:
-    return Hit(entry_id, kind, "en", entry_id, "", dense=dense, coverage=coverage)
+def test_slips_are_read_as_the_knowledges_words(assistant: Assistant):
+    correct = assistant.retriever.correct
+    assert tokenize("whre is the vneue", "en", correct) == ["?where", "venu"]
+    assert tokenize("incontor quando", "it", correct) == tokenize("incontro quando", "it")
+    assert correct("weather") == "weather"  # two slips from "whether": an unknown word stays
 
 
-def test_a_gap_leads_when_it_covers_the_question_clearly_better():
-    venue, rooms = _hit("event-venue", "fact", 0.886, 0.43), _hit("gap-rooms", "gap", 0.866, 1.0)
-    assert _prefer_gap([venue, rooms], {"hall"})[0] is rooms
-    assert _prefer_gap([venue, rooms], set())[0] is venue  # the question names nothing only gaps hold
-    far = _hit("gap-rooms", "gap", 0.80, 1.0)
-    assert _prefer_gap([venue, far], {"hall"})[0] is venue
-    close_but_no_better = _hit("gap-rooms", "gap", 0.88, 0.48)
-    assert _prefer_gap([venue, close_but_no_better], {"hall"})[0] is venue
+def test_names_are_tokens_in_any_script(assistant: Assistant):
+    retriever = assistant.retriever
+    assert retriever.names.find("阿维奥") == retriever.names.find("Avio") == ["avio"]
+    assert "avio" in retriever.entry_names("enterprises-avio")
 
 
-def test_no_confidence_below_the_similarity_floor_whatever_the_shared_words():
-    assert _confidence(MIN_DENSE - 0.01, 1.0) == 0.0
-    assert _confidence(0.93, 0.6) > 0.9
+def test_gaps_are_never_candidate_answers(assistant: Assistant):
+    retrieval = assistant.retriever.search("Is there Wi-Fi at the venue?", 3)
+    assert all(hit.kind != "gap" for hit in retrieval.hits)
+    assert retrieval.gap is not None and retrieval.gap.entry_id == "gap-wifi"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_colloquial_questions_find_their_entry(assistant: Assistant, question: s
 )
 def test_a_detail_the_sources_lack_is_answered_by_its_gap(assistant: Assistant, question: str, gap: str):
     answer = assistant.ask(question, Context())
-    assert answer.reason == Reason.GAP and answer.retrieved[0].entry_id == gap
+    assert answer.reason == Reason.GAP and answer.sources[0].entry_id == gap
 
 
 def test_an_off_topic_question_sharing_words_with_an_entry_abstains(assistant: Assistant):

@@ -1,0 +1,172 @@
+"""What delegates saw (issue: right answers to the questions delegates actually type): each example,
+as the delegate would expect it, through the core."""
+
+import pytest
+
+from bot.answer import Reason
+from bot.core import Assistant, Context
+from bot.index import ingest
+from bot.texts import text
+from tests.conftest import write_entry
+
+
+def _answered(assistant: Assistant, question: str, *expected: str, context: Context | None = None) -> str:
+    answer = assistant.ask(question, context or Context())
+    assert not answer.abstained, (question, answer.text)
+    for option in expected:
+        assert any(part.lower() in answer.text.lower() for part in option.split("|")), (question, answer.text)
+    return answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When is the meeting?", "30"),
+        ("Quando si tiene l'incontro?", "30"),
+        ("When is the conference?", "30"),
+        ("wheres the venue? which park", "Xingzhuang"),
+        ("wher is teh venue", "Xingzhuang"),
+        ("sorry what was the exact date of the meeting again", "30"),
+        ("the italian deputy mayor whats his name", "Guadagno"),
+        ("morning or afternoon?", "morning"),
+        ("any French firms in Lishui?", "Valeo"),
+        ("溧水的四个主导产业是哪四个", "新能源汽车"),
+        ("溧水有德国公司吗", "西门子|Siemens"),
+        ("斯图加特展览来的是谁", "Hans Song"),
+        ("阿维奥是哪里的企业", "Avio"),
+        ("科莱费罗获得过什么称号", "2021"),
+        ("翟小丽是谁", "翟晓丽"),
+        ("lishui you duoshao waiqi", "300"),
+        ("duijiehui shi na tian", "30"),
+    ],
+)
+def test_phone_wording_is_answered(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the investment environment like in Lishui?",
+        "Why should I invest in Lishui?",
+        "溧水的投资环境怎么样？",
+        "Com'è l'ambiente per gli investimenti a Lishui?",
+    ],
+)
+def test_the_investment_environment_is_answered_not_the_missing_amounts(assistant: Assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.sources[0].entry_id != "gap-investment-amounts"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Hans Song say in his talk?",
+        "How much revenue does Kaiwu make?",
+        "What is the population of Lishui?",
+        "Since when has Brembo been in Lishui?",
+    ],
+)
+def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+
+
+def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(assistant: Assistant):
+    answer = assistant.ask("What did Hans Song say in his talk?")
+    assert answer.abstained
+    assert "Guadagno" not in answer.text  # not Guadagno's speech
+    assert "Messe Stuttgart" in answer.text  # what the sources do say about him
+    assert text("en", "about_name", name="Hans Song") in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("溧水是不是浙江的那个丽水", "南京"),
+        ("is it the Lishui in Zhejiang province?", "Nanjing"),
+    ],
+)
+def test_the_other_lishui_is_explained(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+def test_a_question_with_the_other_lishuis_name_gets_a_note(assistant: Assistant):
+    answer = _answered(assistant, "丽水有多少外资企业", "300")
+    assert answer.startswith(text("zh", "which_lishui"))
+
+
+def test_an_unrelated_question_after_a_person_is_read_alone(assistant: Assistant):
+    first = assistant.ask("Chi è Hans Song?")
+    assert "Messe Stuttgart" in first.text
+    second = assistant.ask("C'è un guardaroba?", Context(history=["Chi è Hans Song?"]))
+    assert second.abstained and "Messe Stuttgart" not in second.text
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"), [("ok", "en"), ("好的", "zh"), ("va bene", "it"), ("grazie mille", "it")]
+)
+def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant, message, lang):
+    answer = assistant.ask(message, Context(preferred_language=lang, history=["Who is Hans Song?"]))
+    assert answer.reason is Reason.SMALL_TALK and answer.language == lang
+    assert "Messe Stuttgart" not in answer.text
+
+
+def test_european_representatives_and_what_he_said(assistant: Assistant):
+    _answered(assistant, "欧洲代表有哪些人？", "Guadagno|瓜达尼奥", "Hans Song")
+    said = assistant.ask("他说了什么", Context(history=["欧洲代表有哪些人？"]))
+    assert "刘佳（Liu Jia）在致辞" not in said.text  # not Liu Jia's speech: he is no European
+
+
+FILLS = {
+    "en": ("What's the wifi password?", "The Wi-Fi network at the venue is DockNet, password lishui2023."),
+    "zh": ("无线网密码是多少？", "会场无线网络（Wi-Fi）名称为 DockNet，密码是 lishui2023。"),
+    "it": ("Qual è la password del wifi?", "La rete Wi-Fi della sede è DockNet, password lishui2023."),
+}
+
+
+def test_a_published_fact_beats_the_gap_it_fills_in_every_language(ingested_settings):
+    before = Assistant(ingested_settings)
+    for question, _ in FILLS.values():
+        assert before.ask(question).reason is Reason.GAP
+    for lang, (question, body) in FILLS.items():
+        write_entry(
+            ingested_settings.knowledge_dir, "venue-wifi", lang, body, questions=(question,), title="Wi-Fi"
+        )
+    ingest(ingested_settings)
+    after = Assistant(ingested_settings)
+    for lang, (question, _) in FILLS.items():
+        answer = after.ask(question)
+        assert not answer.abstained and "lishui2023" in answer.text and answer.language == lang, answer.text
+
+
+def test_a_shuttle_entry_that_replaces_the_transport_gap_answers_how_to_get_there(ingested_settings):
+    path = write_entry(
+        ingested_settings.knowledge_dir,
+        "shuttle",
+        "en",
+        "A shuttle bus leaves Nanjing South Station for the venue at 8:15.",
+        questions=("Is there a shuttle bus?",),
+        title="Shuttle bus",
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("kind: fact", "replaces: gap-transport"), "utf-8"
+    )
+    ingest(ingested_settings)
+    assistant = Assistant(ingested_settings)
+    _answered(assistant, "How do I get to the venue?", "shuttle")
+    _answered(assistant, "Come arrivo alla sede dell'incontro?", "shuttle")  # the English entry, noted
+    assert not any(hit.entry_id == "gap-transport" for hit in assistant.ask("shuttle?").retrieved)
+
+
+def test_agenda_times_from_the_menu_data_are_answerable(ingested_settings):
+    agenda = ingested_settings.knowledge_dir / "data" / "agenda.yaml"
+    agenda.write_text(
+        agenda.read_text(encoding="utf-8").replace("    time: null", "    time: '09:00'", 1), encoding="utf-8"
+    )
+    ingest(ingested_settings)
+    assistant = Assistant(ingested_settings)
+    _answered(assistant, "What time does the first speech start?", "09:00")
+    _answered(assistant, "第一个致辞几点开始？", "09:00")
+    _answered(assistant, "A che ora inizia il primo discorso?", "09:00")
