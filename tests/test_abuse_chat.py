@@ -98,13 +98,15 @@ def p95(latencies):
 
 
 async def latencies(delegates, rounds):
-    """Each delegate asks `rounds` times in turn (all delegates at once); seconds per answer."""
+    """Each delegate asks `rounds` times in turn (all delegates at once); seconds from sending
+    the question to the emulator receiving the answer (its clock: the test's polling of the
+    chat history, which grows with the flood, is not counted)."""
     async def one(delegate):
         seen = []
         for _ in range(rounds):
-            started = time.monotonic()
+            started = time.time()
             answer = await delegate.ask(HANS, timeout=60)
-            seen.append(time.monotonic() - started)
+            seen.append(answer.sent_at - started)
             assert "Messe Stuttgart" in answer.text
         return seen
 
@@ -146,7 +148,11 @@ async def test_a_flooding_delegate_and_a_rush_of_tickets_do_not_slow_the_others(
         tickets = bot.application.bot_data["tickets"]
         assert len(tickets.active()) == 37  # every ticket opened
         (ticket,) = [t for t in tickets.active() if t.user_id == flooder.user_id]
-        relayed = [m.text for m in tickets.messages(ticket.id)]
+        for _ in range(200):  # the last updates of the flood may still be on their way
+            relayed = [m.text for m in tickets.messages(ticket.id)]
+            if len(relayed) >= 60:
+                break
+            await asyncio.sleep(0.05)
         assert relayed == [f"message {n} from the flood" for n in range(60)]  # nothing lost, in order
         assert bot.application.bot_data["staff_outbox"].pending > 0  # staff traffic still queued
 
