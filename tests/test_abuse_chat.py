@@ -22,48 +22,25 @@ from bot import menus
 from bot.core import Assistant
 from bot.insight import Gap, gaps_csv
 from bot.storage import Store
-from bot.telegram_app import build_application
 from bot.telegram_limits import MAX_MESSAGE, split_html, utf16_length
 from bot.texts import staff_text, text
+from tests import test_telegram_handoff as handoff_tests
 from tests.fake_openai import FakeOpenAI
 from tests.harness.fixtures import start_bot
 from tests.telegram_fakes import RecordingRequest, buttons, callback_update, message_update, user
+from tests.test_telegram_handoff import (  # the staff chat's fast helpers, shared
+    GIULIA,
+    ORGANISER,
+    STAFF,
+    STAFF_CHAT,
+    make_bot,
+    say,
+    settle,
+    staff_reply,
+)
 
-STAFF_CHAT = -1001
-STAFF = user(user_id=500, lang="en", name="Anna")
-ORGANISER = user(user_id=900, lang="en", name="Olga")
-GIULIA = user(user_id=7, lang="it", name="Giulia")
 ABSTAINS = "Qual è la password del Wi-Fi?"
-
-
-def make_bot(settings, assistant, store, request=None, **overrides):
-    settings = settings.model_copy(update={
-        "telegram_bot_token": "123:TEST", "staff_chat_id": STAFF_CHAT, "staff_ids": [500],
-        "admin_ids": [900], **overrides,
-    })
-    request = request or RecordingRequest()
-    app = build_application(
-        settings, assistant, store, request=request, get_updates_request=RecordingRequest()
-    )
-    app.request = request  # type: ignore[attr-defined]
-    return app
-
-
-@pytest.fixture
-async def bot(shared_settings, assistant, tmp_path):
-    app = make_bot(shared_settings, assistant, Store(tmp_path / "bot.sqlite3"))
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def settle(app):
-    await app.bot_data["staff_outbox"].drained()
-
-
-async def say(app, words, sender=GIULIA, **kwargs):
-    await app.process_update(message_update(app, words, sender=sender, **kwargs))
-    await settle(app)
+bot = handoff_tests.bot  # the fixture: a staffed bot on recorded Bot API calls
 
 
 async def press(app, data, sender=GIULIA, chat_id=None):
@@ -79,13 +56,6 @@ def errors_shown(app):
     """Apologies the error handler sent: each means an exception escaped a handler."""
     apologies = {text(lang, "error") for lang in ("zh", "en", "it")}
     return [p for p in app.request.sent() if p.get("text") in apologies]
-
-
-async def staff_reply(app, ticket, words):
-    await say(app, words, sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT,
-              message_thread_id=ticket.thread_id, is_topic_message=True,
-              reply_to_message={"message_id": ticket.thread_id, "date": 0,
-                                "chat": {"id": STAFF_CHAT, "type": "supergroup"}})
 
 
 # --- 1. one delegate must not stall everyone (measured, end to end) -------------------------------
