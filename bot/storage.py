@@ -77,6 +77,8 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL's own safe setting: no fsync per commit (the event loop writes), never corrupt
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)

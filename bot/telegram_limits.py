@@ -18,6 +18,7 @@ from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 MAX_MESSAGE = 4096  # UTF-16 code units of a message's text, after entity parsing
+PRIVATE_RESERVE = 10  # of Telegram's 30 messages a second, kept free for private chats
 SEPARATORS = ("\n\n", "\n", " ")
 
 Tag = tuple[str, str]  # (name, the start tag as written, attributes included)
@@ -127,8 +128,9 @@ def _seconds(exc: RetryAfter) -> float:
 
 class ChatRateLimiter(AIORateLimiter):
     """`AIORateLimiter`'s limits (30 messages a second, 20 a minute per group), but Telegram's
-    "retry after N seconds" pauses only the chat it was about; `AIORateLimiter` pauses every
-    request of the bot, so one flooded chat would stall all delegates."""
+    "retry after N seconds" pauses only the chat it was about (`AIORateLimiter` pauses every
+    request of the bot, so one flooded chat would stall all delegates), and groups (the staff
+    chat) send only from what private chats leave of the 30 a second: delegates' answers first."""
 
     def __init__(self, max_retries: int = 3) -> None:
         super().__init__(max_retries=max_retries)
@@ -150,6 +152,8 @@ class ChatRateLimiter(AIORateLimiter):
             pause = self._resume_at.get(chat_id, 0.0) - time.monotonic()
             if pause > 0:
                 await asyncio.sleep(pause)
+            while group and self._base_limiter and not self._base_limiter.has_capacity(PRIVATE_RESERVE):
+                await asyncio.sleep(0.05)
             try:
                 return await self._run_request(
                     chat=chat_id is not None,
