@@ -129,6 +129,8 @@ async def keep_pace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every delegate message (question, command, message for the staff) counts against
     `RATE_LIMIT_PER_MINUTE`; the first one over is told to slow down, the rest are ignored
     until the minute frees up."""
+    if update.effective_user is None:  # a channel post: nobody to pace
+        return
     pace = throttle_of(context).check(update.effective_user.id)
     if pace is Pace.OK:
         return

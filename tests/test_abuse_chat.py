@@ -17,6 +17,7 @@ import time
 from html.parser import HTMLParser
 
 import pytest
+from telegram import Update
 
 from bot import menus
 from bot.core import Assistant
@@ -371,6 +372,10 @@ async def test_huge_numbers_and_replies_to_channel_posts_are_handled(bot):
     channel_post = {"message_id": 3, "date": 0, "chat": {"id": -200, "type": "channel", "title": "News"},
                     "sender_chat": {"id": -200, "type": "channel", "title": "News"}, "text": "Agenda out"}
     await say(bot, "what time?", chat_type="supergroup", chat_id=-100, reply_to_message=channel_post)
+    entity = {"type": "bot_command", "offset": 0, "length": 6}
+    command = {**channel_post, "text": "/start", "entities": [entity]}
+    post = Update.de_json({"update_id": 10**6, "channel_post": command}, bot.bot)
+    await bot.process_update(post)  # a command posted in a channel: no user to pace or answer
     assert errors_shown(bot) == []
 
 
