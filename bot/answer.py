@@ -16,8 +16,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.config import Settings
-from bot.language import detect
-from bot.llm import LANGUAGE_NAMES, chat_model
+from bot.language import detect, is_foreign
+from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.retrieval import Hit, Retrieval, Retriever
 from bot.texts import LANGUAGE_LABELS, text
 
@@ -65,6 +65,10 @@ class Answer:
 
 class WrongLanguageError(ValueError):
     """The LLM answered in another language than the delegate's."""
+
+
+class EmptyAnswerError(ValueError):
+    """The LLM's reply has no text (only citations, or nothing)."""
 
 
 def _source(retriever: Retriever, hit: Hit, lang: str) -> Source:
@@ -161,8 +165,10 @@ def _context(retriever: Retriever, retrieval: Retrieval, lang: str) -> str:
 
 
 def llm_answer(settings: Settings, retriever: Retriever) -> Runnable:
-    """Grounded generation with an OpenAI-compatible chat model, checked before it is trusted."""
+    """Grounded generation with an OpenAI-compatible chat model, checked before it is trusted;
+    at most `LLM_CONCURRENCY` calls at once, each given up after `LLM_TIMEOUT`."""
     model = chat_model(settings)
+    gate = LLMGate.from_settings(settings)
 
     def prompt_inputs(inputs: dict[str, Any]) -> dict[str, str]:
         return {
@@ -175,13 +181,15 @@ def llm_answer(settings: Settings, retriever: Retriever) -> Runnable:
     generate = RunnableLambda(prompt_inputs) | _PROMPT | model | StrOutputParser()
 
     def check(inputs: dict[str, Any]) -> Answer:
-        reply = generate.invoke(inputs).strip()
+        reply = gate.call(lambda: generate.invoke(inputs)).strip()
         retrieval: Retrieval = inputs["retrieval"]
         lang: str = inputs["lang"]
         if NO_ANSWER in reply:
             return abstention(retrieval, lang, Reason.NO_MATCH, retriever)
         plain = _CITATION.sub("", reply)
-        if detect(plain, preferred=lang) != lang:
+        if not plain.strip():
+            raise EmptyAnswerError(f"no text in {reply!r}")
+        if detect(plain, preferred=lang) != lang or is_foreign(plain):
             raise WrongLanguageError(f"expected {lang}, got: {reply[:80]!r}")
         cited = {int(n) for n in _CITATION.findall(reply)}
         hits = [hit for n, hit in enumerate(retrieval.hits, 1) if n in cited] or retrieval.hits[:1]

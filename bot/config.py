@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
     llm_timeout: float = Field(20.0, gt=0)
+    llm_concurrency: int = Field(4, ge=1, le=64)
     max_question_chars: int = Field(1000, ge=10)
 
     # Telegram

@@ -293,11 +293,13 @@ class Tickets:
             (ticket_id, direction, author, message, translation, staff_message_id, time.time()),
         )
 
-    def delivered(self, message_id: int, staff_message_id: int | None = None) -> None:
+    def delivered(
+        self, message_id: int, staff_message_id: int | None = None, translation: str | None = None
+    ) -> None:
         self.store.execute(
-            "UPDATE ticket_messages SET delivered = 1, staff_message_id = COALESCE(?, staff_message_id) "
-            "WHERE id = ?",
-            (staff_message_id, message_id),
+            "UPDATE ticket_messages SET delivered = 1, staff_message_id = COALESCE(?, staff_message_id), "
+            "translation = COALESCE(?, translation) WHERE id = ?",
+            (staff_message_id, translation, message_id),
         )
 
     def failed(self, message_id: int, error: str) -> None:
@@ -316,8 +318,11 @@ class Tickets:
         return found[-1] if found else None
 
     def forget(self, user_id: int) -> None:
-        """Delete a delegate's tickets and their messages (with `/forget`)."""
-        self.store.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+        """Delete a delegate's tickets, their messages and the drafts made from them (`/forget`)."""
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM drafts WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)",
+                       (user_id,))
+            db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
 
     # --- knowledge drafts ------------------------------------------------------------------
 

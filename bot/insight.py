@@ -129,6 +129,17 @@ def gaps(store: Store, retriever: Retriever) -> list[Gap]:
     return sorted(found, key=lambda gap: gap.count, reverse=True)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A delegate's words as a spreadsheet cell that is never run as a formula (CSV injection):
+    a text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def gaps_csv(found: list[Gap]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -136,5 +147,6 @@ def gaps_csv(found: list[Gap]) -> str:
     writer.writerow(["count", "downvoted", "closest_entry", *example_columns, "all"])
     for gap in found:
         examples = [gap.examples.get(lang, "") for lang in LANGUAGES]
-        writer.writerow([gap.count, gap.downvoted, gap.topic, *examples, " | ".join(gap.questions)])
+        row = [gap.count, gap.downvoted, gap.topic, *examples, " | ".join(gap.questions)]
+        writer.writerow([_cell(value) for value in row])
     return out.getvalue()

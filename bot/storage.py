@@ -77,6 +77,9 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL's own safe setting: no fsync per commit (the event loop writes), never corrupt
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
 
@@ -87,7 +90,8 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite ends it by itself on some errors (a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -110,11 +114,13 @@ class Store:
     def remember_delegate(
         self, user_id: int, chat_id: int, name: str, client_language: str | None = None
     ) -> None:
-        """A delegate who started the bot (and the language their Telegram app uses)."""
+        """A delegate who started the bot (and the language their Telegram app uses). Only a
+        private chat (whose id is the user's) replaces the chat kept for announcements."""
         self.execute(
             "INSERT INTO delegates (user_id, chat_id, name, client_language, started_at) "
             "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name, "
+            "ON CONFLICT (user_id) DO UPDATE SET chat_id = CASE WHEN excluded.chat_id = delegates.user_id "
+            "THEN excluded.chat_id ELSE delegates.chat_id END, name = excluded.name, "
             "client_language = excluded.client_language, blocked = 0",
             (user_id, chat_id, name, client_language, time.time()),
         )
@@ -134,10 +140,11 @@ class Store:
         self.execute("UPDATE delegates SET blocked = 1 WHERE user_id = ?", (user_id,))
 
     def delegates(self) -> list[sqlite3.Row]:
-        """Everyone who started the bot; `language` is their choice, else their app's language."""
+        """Everyone who started the bot in a private chat (announcements go there, never to a
+        group); `language` is their choice, else their app's language."""
         return self.query(
             "SELECT user_id, chat_id, name, COALESCE(language, client_language) AS language, blocked "
-            "FROM delegates ORDER BY started_at"
+            "FROM delegates WHERE chat_id = user_id ORDER BY started_at"
         )
 
     # --- questions, history, votes ---------------------------------------------------------
@@ -199,7 +206,10 @@ class Store:
         )
 
     def forget(self, user_id: int) -> None:
-        """Delete everything stored about one delegate."""
+        """Delete everything stored about one delegate (other modules delete their tables first),
+        then move the write-ahead log into the database and empty it, so no copy stays behind."""
         with self.transaction() as db:
             for table in ("votes", "questions", "delegates"):
                 db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

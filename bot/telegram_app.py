@@ -7,8 +7,8 @@ SQLite store (languages, history, votes), never in globals.
 import asyncio
 import html
 import logging
-import time
-from collections import deque
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from telegram import (
@@ -22,9 +22,9 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -39,29 +39,19 @@ from bot.core import Assistant, Context
 from bot.language import normalise
 from bot.storage import Store
 from bot.telegram_admin import add_admin_handlers, publish_admin_commands
-from bot.telegram_common import assistant_of, settings_of, store_of, user_language, with_retries
+from bot.telegram_common import assistant_of, parse_id, settings_of, store_of, user_language, with_retries
 from bot.telegram_handoff import add_handoff_handlers, resume_tickets, tickets_of
+from bot.telegram_limits import ChatRateLimiter, Pace, Throttle, split_html
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE = 4096
 RATE_WINDOW = 60.0
+PACE = -2  # handler group of the delegates' pace check: before the staff relay and the answers
 COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "end", "forget")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def split_message(body: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split text into messages of at most `limit` characters, at paragraph, line or word ends."""
-    parts: list[str] = []
-    while len(body) > limit:
-        cut = max(body.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
-        cut = cut if cut > 0 else limit
-        parts.append(body[:cut].rstrip())
-        body = body[cut:].lstrip()
-    return [*parts, body] if body else parts
 
 
 def format_answer(answer: Answer) -> str:
@@ -74,10 +64,11 @@ def format_answer(answer: Answer) -> str:
     return body
 
 
-def answer_keyboard(answer: Answer, question_id: int) -> InlineKeyboardMarkup:
+def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup:
+    """Votes and "ask a staff member" (which need the saved question), and the agenda."""
     lang = answer.language
     agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
-    if answer.reason is Reason.SMALL_TALK:
+    if answer.reason is Reason.SMALL_TALK or question_id is None:
         return InlineKeyboardMarkup([agenda])
     staff = [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
     if answer.abstained:
@@ -96,8 +87,8 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 
 async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Reply with `body` (HTML), split into several messages if needed; buttons on the last."""
-    parts = split_message(body)
+    """Reply with `body` (HTML), split into messages within Telegram's limit; buttons on the last."""
+    parts = split_html(body)
     for number, part in enumerate(parts, start=1):
         await with_retries(
             lambda part=part, number=number: message.reply_html(
@@ -114,7 +105,8 @@ async def answer_with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE,
     store = store_of(context)
     history = store.history(update.effective_chat.id, settings_of(context).history_turns)
     ask = Context(preferred_language=user_language(update, context), history=history)
-    work = asyncio.ensure_future(assistant_of(context).ask_async(question, ask))
+    workers: ThreadPoolExecutor = context.bot_data["workers"]
+    work = asyncio.get_running_loop().run_in_executor(workers, assistant_of(context).ask, question, ask)
     done, _ = await asyncio.wait([work], timeout=settings_of(context).typing_after)
     if not done:
         await show_typing(update, context)
@@ -129,19 +121,22 @@ async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.debug("typing indicator failed: %s", exc)
 
 
-def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True when this delegate asked more than the allowed questions in the last minute."""
-    limit = settings_of(context).rate_limit_per_minute
-    recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(
-        update.effective_user.id, deque()
-    )
-    now = time.monotonic()
-    while recent and now - recent[0] > RATE_WINDOW:
-        recent.popleft()
-    if len(recent) >= limit:
-        return True
-    recent.append(now)
-    return False
+def throttle_of(context: ContextTypes.DEFAULT_TYPE) -> Throttle:
+    return context.bot_data["throttle"]
+
+
+async def keep_pace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every delegate message (question, command, message for the staff) counts against
+    `RATE_LIMIT_PER_MINUTE`; the first one over is told to slow down, the rest are ignored
+    until the minute frees up."""
+    if update.effective_user is None:  # a channel post: nobody to pace
+        return
+    pace = throttle_of(context).check(update.effective_user.id)
+    if pace is Pace.OK:
+        return
+    if pace is Pace.TELL:
+        await update.effective_message.reply_text(text(user_language(update, context), "rate_limited"))
+    raise ApplicationHandlerStop
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -149,7 +144,7 @@ def over_rate_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    store_of(context).remember_delegate(
+    store_of(context).remember_delegate(  # a group's /start never redirects announcements there
         user.id, update.effective_chat.id, user.full_name, normalise(user.language_code)
     )
     lang = user_language(update, context)
@@ -216,9 +211,9 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
-    store_of(context).forget(update.effective_user.id)
     tickets_of(context).forget(update.effective_user.id)
-    context.bot_data.get("recent", {}).pop(update.effective_user.id, None)
+    store_of(context).forget(update.effective_user.id)
+    throttle_of(context).forget(update.effective_user.id)
     await update.effective_message.reply_text(text(lang, "forget_done"))
 
 
@@ -234,38 +229,47 @@ async def answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """In groups, answer only when the bot is mentioned or replied to."""
     message = update.effective_message
     mention = f"@{context.bot.username}"
-    replied = message.reply_to_message and message.reply_to_message.from_user.id == context.bot.id
+    replied_to = message.reply_to_message.from_user if message.reply_to_message else None
+    replied = replied_to is not None and replied_to.id == context.bot.id  # a channel post has no sender
     if mention.lower() not in message.text.lower() and not replied:
         return
+    await keep_pace(update, context)
     question = message.text.replace(mention, " ").replace(mention.lower(), " ")
     await reply_with_answer(update, context, question)
 
 
 async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    store = store_of(context)
-    if over_rate_limit(update, context):
-        await message.reply_text(text(user_language(update, context), "rate_limited"))
-        return
+    message = update.effective_message
     answer = await answer_with_typing(update, context, question)
-    question_id = store.record_question(
-        user.id,
-        chat.id,
-        answer.language,
-        question.strip(),
-        answer.text,
-        str(answer.reason),
-        answer.confidence,
-        ",".join(source.entry_id for source in answer.sources),
-    )
+    question_id = record(update, context, question, answer)
     await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
+
+
+def record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer) -> int | None:
+    """Save the question and its answer; None when the database fails (e.g. the disk is full):
+    the delegate still gets the answer, only without the buttons that need the saved question."""
+    try:
+        return store_of(context).record_question(
+            update.effective_user.id,
+            update.effective_chat.id,
+            answer.language,
+            question.strip(),
+            answer.text,
+            str(answer.reason),
+            answer.confidence,
+            ",".join(source.entry_id for source in answer.sources),
+        )
+    except sqlite3.Error:
+        log.exception("could not save a question (the answer is sent anyway)")
+        return None
 
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    _, question_id, value = query.data.split(":")
+    _, number, value = query.data.split(":")
     lang = user_language(update, context)
-    if not store_of(context).vote(int(question_id), update.effective_user.id, int(value)):
+    question_id = parse_id(number)
+    if question_id is None or not store_of(context).vote(question_id, update.effective_user.id, int(value)):
         await query.answer(text(lang, "vote_not_yours"))
         return
     await query.answer(text(lang, "vote_thanks"))
@@ -332,8 +336,25 @@ async def on_startup(application: Application) -> None:
     await resume_tickets(application)
 
 
+async def on_stop(application: Application) -> None:
+    await application.bot_data["staff_outbox"].close()
+    application.bot_data["workers"].shutdown(wait=False, cancel_futures=True)
+
+
+def add_pace_check(application: Application) -> None:
+    """Delegates' private messages and commands anywhere count against their pace; the staff
+    chat, staff and organisers are not limited."""
+    settings: Settings = application.bot_data["settings"]
+    trusted = filters.User(user_id=[*settings.staff_ids, *settings.admin_ids])
+    counted = filters.ChatType.PRIVATE | filters.COMMAND
+    if settings.staff_chat_id is not None:
+        counted = counted & ~filters.Chat(settings.staff_chat_id)
+    application.add_handler(MessageHandler(counted & ~trusted, keep_pace), group=PACE)
+
+
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
+    add_pace_check(application)
     add_handoff_handlers(application)
     add_admin_handlers(application)
     application.add_handler(CommandHandler("start", start))
@@ -366,15 +387,20 @@ def build_application(
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
     builder = (
-        builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder.rate_limiter(ChatRateLimiter(max_retries=3))
         .concurrent_updates(settings.concurrent_updates)
         .post_init(on_startup)
+        .post_stop(on_stop)
     )
     for option, value in builder_options.items():
         builder = getattr(builder, option)(value)
     application = builder.build()
     application.bot_data.update(
-        settings=settings, assistant=assistant, store=store or Store(settings.database_path)
+        settings=settings,
+        assistant=assistant,
+        store=store or Store(settings.database_path),
+        throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW),
+        workers=ThreadPoolExecutor(settings.concurrent_updates, thread_name_prefix="answer"),
     )
     add_handlers(application)
     return application

@@ -8,18 +8,20 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot import index
 from bot.config import Settings
 from bot.core import Assistant
 from bot.language import normalise
+from bot.llm import LLMGate
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
+MAX_ID = 2**63 - 1  # the largest id SQLite (and Telegram) can hold
 T = TypeVar("T")
 
 
@@ -40,6 +42,23 @@ def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.bot_data["settings"]
 
 
+def llm_gate_of(context: ContextTypes.DEFAULT_TYPE) -> LLMGate:
+    """The bot's bound on LLM translations (made on first use)."""
+    gate = context.bot_data.get("llm_gate")
+    if gate is None:
+        gate = context.bot_data["llm_gate"] = LLMGate.from_settings(settings_of(context))
+    return gate
+
+
+def parse_id(value: str) -> int | None:
+    """A positive id from a button or a command argument, else None (never an exception)."""
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The delegate's chosen language, else their Telegram client's, else English."""
     user = update.effective_user
@@ -51,12 +70,13 @@ def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = SEND_ATTEMPTS) -> T:
     """Run a Bot API call again after a network error or a 5xx, so an answer is not lost.
 
-    (`AIORateLimiter` already retries flood-control `RetryAfter` errors.)
+    A 400 (`BadRequest`, which PTB counts as a `NetworkError`) is permanent: never retried.
+    (The rate limiter already retries flood-control `RetryAfter` errors.)
     """
     for attempt in range(1, attempts + 1):
         try:
             return await send()
-        except RetryAfter:
+        except (RetryAfter, BadRequest):
             raise
         except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
             if attempt == attempts:

@@ -5,12 +5,14 @@ answer can become knowledge after an organiser approves it.
 The ticket logic itself lives in `handoff.py`; this module only speaks Telegram.
 """
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -27,7 +29,18 @@ from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
-from bot.telegram_common import escape, reingest, settings_of, store_of, user_language, with_retries
+from bot.staff_outbox import Line, StaffOutbox
+from bot.telegram_common import (
+    escape,
+    llm_gate_of,
+    parse_id,
+    reingest,
+    settings_of,
+    store_of,
+    user_language,
+    with_retries,
+)
+from bot.telegram_limits import clip, split_html, split_text
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -35,11 +48,20 @@ log = logging.getLogger(__name__)
 STAFF_MEMBER = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 MEMBERSHIP_TTL = 300.0
 STAFF_RELAY = 1  # handler group: before the bot's own answers
-
+CARD_FIELD = 1500  # characters of the question (and its translation) shown on a ticket card
 
 
 def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
     return context.bot_data["tickets"]
+
+
+def outbox_of(context: ContextTypes.DEFAULT_TYPE) -> StaffOutbox:
+    return context.bot_data["staff_outbox"]
+
+
+def to_staff_chat(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], Awaitable[object]]) -> None:
+    """Staff-chat work goes to the outbox: the handler returns at once."""
+    outbox_of(context).post(work)
 
 
 def staff_name(update: Update) -> str:
@@ -131,13 +153,13 @@ def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
             number=ticket.id,
             status=escape(status),
             pseudonym=ticket.pseudonym,
-            name=escape(ticket.delegate),
+            name=escape(clip(ticket.delegate, 100)),
             language=language_name(staff_lang, ticket.language),
         ),
-        staff_text(staff_lang, "question", question=escape(ticket.question)),
+        staff_text(staff_lang, "question", question=escape(clip(ticket.question, CARD_FIELD))),
     ]
     if ticket.rendering:
-        lines.append(staff_text(staff_lang, "rendering", text=escape(ticket.rendering)))
+        lines.append(staff_text(staff_lang, "rendering", text=escape(clip(ticket.rendering, CARD_FIELD))))
     elif ticket.language != staff_lang and not llm:
         lines.append(staff_text(staff_lang, "no_llm"))
     if ticket.bot_answer:
@@ -150,7 +172,23 @@ def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
 async def for_staff(context: ContextTypes.DEFAULT_TYPE, message: str, lang: str) -> str | None:
     """A delegate's words (in `lang`) translated for the staff chat, when it speaks another language."""
     staff_lang = staff_language(context)
-    return None if lang == staff_lang else await translate(settings_of(context), message, staff_lang)
+    if lang == staff_lang:
+        return None
+    return await translate(settings_of(context), message, staff_lang, llm_gate_of(context))
+
+
+async def post_card(context: ContextTypes.DEFAULT_TYPE, ticket_id: int) -> None:
+    """(From the outbox) a new ticket's card in the staff chat; if the staff chat cannot be
+    reached, the ticket goes back to the bot and the delegate is told."""
+    ticket = tickets_of(context).get(ticket_id)
+    if not ticket.active or ticket.staff_message_id:
+        return
+    try:
+        await post_ticket(context, ticket)
+    except TelegramError:
+        log.exception("could not post ticket %s to the staff chat", ticket.id)
+        tickets_of(context).close(ticket.id, Status.RETURNED)
+        await tell_delegate(context, ticket, "handoff_unreachable")
 
 
 async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Ticket:
@@ -159,7 +197,7 @@ async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Tic
     chat_id = settings.staff_chat_id
     thread_id = None
     try:
-        topic = await context.bot.create_forum_topic(chat_id, f"#{ticket.id} {ticket.question[:100]}")
+        topic = await context.bot.create_forum_topic(chat_id, f"#{ticket.id} {clip(ticket.question, 100)}")
         thread_id = topic.message_thread_id
     except TelegramError as exc:  # not a forum: one message per ticket instead
         log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
@@ -194,16 +232,32 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> No
 
 
 async def tell_staff(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, body: str) -> Message:
-    """A message in the ticket's topic (or as a reply to its card)."""
-    return await with_retries(
-        lambda: context.bot.send_message(
-            settings_of(context).staff_chat_id,
-            body,
-            parse_mode=ParseMode.HTML,
-            message_thread_id=ticket.thread_id,
-            reply_to_message_id=None if ticket.thread_id else ticket.staff_message_id,
+    """A message (HTML, split if too long) in the ticket's topic (or as a reply to its card);
+    the last part sent."""
+    sent: list[Message] = []
+    for part in split_html(body):
+        sent.append(
+            await with_retries(
+                lambda part=part: context.bot.send_message(
+                    settings_of(context).staff_chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=ticket.thread_id,
+                    reply_to_message_id=None if ticket.thread_id else ticket.staff_message_id,
+                )
+            )
         )
-    )
+    return sent[-1]
+
+
+async def tell_staff_later(context: ContextTypes.DEFAULT_TYPE, ticket_id: int, key: str) -> None:
+    """(From the outbox) a notice such as "the delegate ended the conversation" on a ticket."""
+    ticket = tickets_of(context).get(ticket_id)
+    await refresh_card(context, ticket)
+    try:
+        await tell_staff(context, ticket, staff_text(staff_language(context), key, number=ticket.id))
+    except TelegramError as exc:
+        log.warning("could not tell staff about ticket %s: %s", ticket.id, exc)
 
 
 async def tell_delegate(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, key: str) -> None:
@@ -221,7 +275,8 @@ def question_to_escalate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     was under, or the delegate's last question."""
     store, user = store_of(context), update.effective_user
     if update.callback_query:
-        asked = store.question(int(update.callback_query.data.split(":")[1]))
+        question_id = parse_id(update.callback_query.data.split(":")[1])
+        asked = store.question(question_id) if question_id else None
         if asked and asked.user_id == user.id:
             return asked.question, asked.answer, asked.sources
     if context.args:
@@ -247,7 +302,7 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         ticket = tickets_of(context).open(
             user_id=user.id,
-            chat_id=update.effective_chat.id,
+            chat_id=user.id,  # staff answers go to the delegate privately, even from a group
             delegate=user.full_name,
             language=lang,
             question=question,
@@ -257,15 +312,11 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except TicketError as exc:
         await message.reply_text(text(lang, exc.key, **exc.values))
         return
-    try:
-        ticket = await post_ticket(context, ticket)
-    except TelegramError:
-        log.exception("could not post ticket %s to the staff chat", ticket.id)
-        tickets_of(context).close(ticket.id, Status.RETURNED)
-        await message.reply_text(text(lang, "handoff_unreachable"))
-        return
+    private = update.effective_chat.type == ChatType.PRIVATE
+    opened = "handoff_opened" if private else "handoff_opened_private"
+    await message.reply_text(text(lang, opened, number=ticket.id, bot=context.bot.username))
     schedule_busy_notice(context.application, ticket)
-    await message.reply_text(text(lang, "handoff_opened", number=ticket.id))
+    outbox_of(context).post(lambda: post_card(context, ticket.id), ticket.id)
 
 
 async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -274,26 +325,37 @@ async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if ticket is None:
         return
     body = update.effective_message.text
-    rendering = await for_staff(context, body, ticket.language)
-    relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body, rendering)
-    staff_lang = staff_language(context)
-    says = staff_text(staff_lang, "delegate_says", pseudonym=ticket.pseudonym, name=escape(ticket.delegate))
-    lines = [says, escape(body)]
-    if rendering:
-        lines.append(staff_text(staff_lang, "rendering", text=escape(rendering)))
-    try:
-        sent = await tell_staff(context, ticket, "\n".join(lines))
-        tickets_of(context).delivered(relay_id, sent.message_id)
-    except TelegramError as exc:
-        log.warning("could not relay a message of ticket %s to staff: %s", ticket.id, exc)
-        tickets_of(context).failed(relay_id, str(exc))
-        await update.effective_message.reply_text(text(ticket.language, "handoff_relay_failed"))
+    relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body)
+    outbox_of(context).relay(ticket.id, relay_id, body)
     raise ApplicationHandlerStop
+
+
+async def relay_lines(context: ContextTypes.DEFAULT_TYPE, ticket_id: int, lines: list[Line]) -> None:
+    """(From the outbox) a delegate's queued messages as one staff message, each with its
+    translation for the staff when it is in another language."""
+    tickets, staff_lang = tickets_of(context), staff_language(context)
+    ticket = tickets.get(ticket_id)
+    renderings = await asyncio.gather(*(for_staff(context, line.body, ticket.language) for line in lines))
+    name = escape(clip(ticket.delegate, 100))
+    body = [staff_text(staff_lang, "delegate_says", pseudonym=ticket.pseudonym, name=name)]
+    for line, rendering in zip(lines, renderings, strict=True):
+        body.append(escape(line.body))
+        if rendering:
+            body.append(staff_text(staff_lang, "rendering", text=escape(rendering)))
+    try:
+        sent = await tell_staff(context, ticket, "\n".join(body))
+    except TelegramError as exc:
+        log.warning("could not relay messages of ticket %s to staff: %s", ticket.id, exc)
+        for line in lines:
+            tickets.failed(line.relay_id, str(exc))
+        await tell_delegate(context, ticket, "handoff_relay_failed")
+        return
+    for line, rendering in zip(lines, renderings, strict=True):
+        tickets.delivered(line.relay_id, sent.message_id, rendering)
 
 
 async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/end`: the delegate closes their conversation with the staff."""
-    staff_lang = staff_language(context)
     lang = user_language(update, context)
     ticket = tickets_of(context).active_for(update.effective_user.id)
     if ticket is None:
@@ -301,11 +363,7 @@ async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     ticket = tickets_of(context).close(ticket.id, Status.ENDED)
     await update.effective_message.reply_text(text(lang, "handoff_ended", number=ticket.id))
-    await refresh_card(context, ticket)
-    try:
-        await tell_staff(context, ticket, staff_text(staff_lang, "ended", number=ticket.id))
-    except TelegramError as exc:
-        log.warning("could not tell staff that ticket %s ended: %s", ticket.id, exc)
+    outbox_of(context).post(lambda: tell_staff_later(context, ticket.id, "ended"), ticket.id)
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -334,8 +392,9 @@ async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         raise ApplicationHandlerStop
     if ticket.status is Status.OPEN:
-        ticket = tickets_of(context).claim(ticket.id, update.effective_user.id, staff_name(update))
-        await refresh_card(context, ticket)
+        claimed = tickets_of(context).claim(ticket.id, update.effective_user.id, staff_name(update))
+        to_staff_chat(context, lambda: refresh_card(context, claimed))
+        ticket = claimed
     await deliver_staff_reply(context, ticket, message, staff_name(update))
     raise ApplicationHandlerStop
 
@@ -346,7 +405,10 @@ async def deliver_staff_reply(
     staff_lang = staff_language(context)
     body = message.text
     same_language = detect(body, preferred=ticket.language) == ticket.language
-    translation = None if same_language else await translate(settings_of(context), body, ticket.language)
+    gate = llm_gate_of(context)
+    translation = (
+        None if same_language else await translate(settings_of(context), body, ticket.language, gate)
+    )
     tickets = tickets_of(context)
     relay_id = tickets.add_message(ticket.id, "staff", name, body, translation, message.message_id)
     lang = ticket.language
@@ -362,16 +424,17 @@ async def deliver_staff_reply(
         tickets.failed(relay_id, error)
         if isinstance(exc, Forbidden):
             store_of(context).mark_blocked(ticket.user_id)
-        await message.reply_text(
-            staff_text(staff_lang, "relay_failed", pseudonym=ticket.pseudonym, error=error, number=ticket.id)
+        failed = staff_text(
+            staff_lang, "relay_failed", pseudonym=ticket.pseudonym, error=error, number=ticket.id
         )
+        to_staff_chat(context, lambda: message.reply_text(failed))
         return
     tickets.delivered(relay_id)
     translated = (
         staff_text(staff_lang, "translated", language=language_name(staff_lang, lang)) if translation else ""
     )
     delivered = staff_text(staff_lang, "delivered", pseudonym=ticket.pseudonym, translated=translated)
-    await message.reply_text(delivered)
+    to_staff_chat(context, lambda: message.reply_text(delivered))
 
 
 async def act_on_ticket(
@@ -381,12 +444,12 @@ async def act_on_ticket(
     staff_lang = staff_language(context)
     tickets, name = tickets_of(context), staff_name(update)
     if action == "claim":
-        ticket = tickets.claim(ticket_id, update.effective_user.id, name)
-        await refresh_card(context, ticket)
+        claimed = tickets.claim(ticket_id, update.effective_user.id, name)
+        to_staff_chat(context, lambda: refresh_card(context, claimed))
         return staff_text(staff_lang, "claimed", number=ticket_id, name=name)
     status = Status.RESOLVED if action == "resolve" else Status.RETURNED
     ticket = tickets.close(ticket_id, status)
-    await refresh_card(context, ticket)
+    to_staff_chat(context, lambda: refresh_card(context, ticket))
     resolved = status is Status.RESOLVED
     await tell_delegate(context, ticket, "handoff_resolved" if resolved else "handoff_returned")
     return staff_text(staff_lang, "resolved" if resolved else "returned", number=ticket_id, name=name)
@@ -400,12 +463,15 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await refuse_staff_action(update, staff_language(context))
         return
     _, action, number = query.data.split(":")
+    ticket_id = parse_id(number)
     try:
+        if ticket_id is None:
+            raise TicketError("unknown", number=number)
         if action == "save":
             await query.answer()
-            await propose_draft(update, context, int(number))
+            await propose_draft(update, context, ticket_id)
             return
-        confirmation = await act_on_ticket(update, context, action, int(number))
+        confirmation = await act_on_ticket(update, context, action, ticket_id)
     except TicketError as exc:
         await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
@@ -422,11 +488,15 @@ async def ticket_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if len(context.args) != 1 or not context.args[0].lstrip("#").isdigit():
         await update.effective_message.reply_text(staff_text(staff_lang, "usage_number", command=command))
         return
+    ticket_id = parse_id(context.args[0].lstrip("#"))
     try:
-        reply = await act_on_ticket(update, context, command, int(context.args[0].lstrip("#")))
+        if ticket_id is None:
+            raise TicketError("unknown", number=context.args[0].lstrip("#"))
+        reply = await act_on_ticket(update, context, command, ticket_id)
     except TicketError as exc:
         reply = error_text(staff_lang, exc)
-    await update.effective_message.reply_text(reply)
+    message = update.effective_message
+    to_staff_chat(context, lambda: message.reply_text(reply))  # after the card's update, in order
 
 
 async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -445,11 +515,12 @@ async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             pseudonym=t.pseudonym,
             language=t.language,
             age=int((now - t.created_at) // 60),
-            question=t.question[:80],
+            question=clip(t.question, 80),
         )
         for t in tickets_of(context).active()
     ]
-    await update.effective_message.reply_text("\n".join(lines) or staff_text(staff_lang, "no_tickets"))
+    for part in split_text("\n".join(lines)) or [staff_text(staff_lang, "no_tickets")]:
+        await update.effective_message.reply_text(part)
 
 
 # --- unclaimed tickets ---------------------------------------------------------------------------
@@ -478,10 +549,14 @@ async def notify_unclaimed(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def resume_tickets(application: Application) -> None:
-    """After a restart: the busy notices of tickets still waiting are scheduled again."""
+    """After a restart: the busy notices of tickets still waiting are scheduled again, and cards
+    that were still queued for the staff chat are posted."""
+    context = application.context_types.context(application)
     for ticket in application.bot_data["tickets"].active():
         if ticket.status is Status.OPEN and not ticket.busy_notified:
             schedule_busy_notice(application, ticket)
+        if not ticket.staff_message_id:
+            outbox_of(context).post(lambda ticket_id=ticket.id: post_card(context, ticket_id), ticket.id)
 
 
 # --- knowledge from staff answers ----------------------------------------------------------------
@@ -493,9 +568,10 @@ async def draft_versions(context: ContextTypes.DEFAULT_TYPE, question: str, lang
     versions = {answer_lang: {"question": question, "answer": answer}}
     if not settings_of(context).llm_enabled:
         return versions
+    gate = llm_gate_of(context)
     for target in LANGUAGES:
-        q = question if target == lang else await translate(settings_of(context), question, target)
-        a = answer if target == answer_lang else await translate(settings_of(context), answer, target)
+        q = question if target == lang else await translate(settings_of(context), question, target, gate)
+        a = answer if target == answer_lang else await translate(settings_of(context), answer, target, gate)
         if q and a:
             versions[target] = {"question": q, "answer": a}
     return versions
@@ -569,7 +645,10 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     name = staff_name(update)
     try:
         status = "approved" if action == "approve" else "rejected"
-        draft = tickets_of(context).decide(int(number), status, name)
+        draft_id = parse_id(number)
+        if draft_id is None:
+            raise TicketError("draft_unknown", number=number)
+        draft = tickets_of(context).decide(draft_id, status, name)
     except TicketError as exc:
         await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
@@ -594,6 +673,10 @@ def add_handoff_handlers(application: Application) -> None:
     """Register the handoff handlers (they run before the bot's own answers)."""
     settings = application.bot_data["settings"]
     application.bot_data["tickets"] = Tickets(application.bot_data["store"])
+    context = application.context_types.context(application)
+    application.bot_data["staff_outbox"] = StaffOutbox(
+        lambda ticket_id, lines: relay_lines(context, ticket_id, lines)
+    )
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("human", ask_human, filters=private))
     application.add_handler(CommandHandler("end", end_ticket, filters=private))

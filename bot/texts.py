@@ -89,6 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_forget": "Delete my data",
         "handoff_opened": "I passed your question to the staff (ticket #{number}). A person will answer "
         "here; just keep writing. /end closes the conversation.",
+        "handoff_opened_private": "I passed your question to the staff (ticket #{number}). For your privacy "
+        "a person will answer you in a private chat with me, not in this group: open @{bot} and press Start "
+        "if you have not yet, and write there to add anything.",
         "handoff_need_question": "What should I ask the staff? Send /human followed by your question.",
         "handoff_already_open": "You already have an open conversation with the staff (ticket #{number}). "
         "Just write here; /end closes it.",
@@ -171,6 +174,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_human": "联系工作人员",
         "cmd_forget": "删除我的数据",
         "handoff_opened": "已将您的问题转给工作人员（工单 #{number}）。工作人员会在这里回复您，您可以继续留言。发送 /end 结束对话。",
+        "handoff_opened_private": "已将您的问题转给工作人员（工单 #{number}）。为保护您的隐私，工作人员会在与我的私聊中回复您，"
+        "而不是在本群：请打开 @{bot} 并点击“开始”（如尚未开始），如需补充请在私聊中留言。",
         "handoff_need_question": "请告诉我要问工作人员什么：发送 /human 加上您的问题。",
         "handoff_already_open": "您已有一个与工作人员的对话（工单 #{number}）。直接在这里留言即可；发送 /end 结束。",
         "handoff_unreachable": "抱歉，暂时无法联系到工作人员，请稍后再试。",
@@ -276,6 +281,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_forget": "Cancella i miei dati",
         "handoff_opened": "Ho passato la tua domanda allo staff (ticket #{number}). Una persona ti "
         "risponderà qui; puoi continuare a scrivere. /end chiude la conversazione.",
+        "handoff_opened_private": "Ho passato la tua domanda allo staff (ticket #{number}). Per la tua "
+        "privacy una persona ti risponderà in una chat privata con me, non in questo gruppo: apri @{bot} e "
+        "premi Avvia se non l'hai ancora fatto, e scrivi lì per aggiungere altro.",
         "handoff_need_question": "Cosa devo chiedere allo staff? Invia /human seguito dalla tua domanda.",
         "handoff_already_open": "Hai già una conversazione aperta con lo staff (ticket #{number}). "
         "Scrivi pure qui; /end la chiude.",

@@ -1,5 +1,6 @@
 """Fast Telegram tests: a Bot API request class that records calls, and real `Update` builders."""
 
+import asyncio
 import itertools
 import json
 import time
@@ -32,6 +33,8 @@ class RecordingRequest(BaseRequest):
     blocked: set[int] = field(default_factory=set)  # chats that blocked the bot (403)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for downloads
     files_sent: list[bytes] = field(default_factory=list)  # contents of files the bot sent
+    slow: dict[int, float] = field(default_factory=dict)  # chat id → seconds each send there takes
+    flood: dict[int, int] = field(default_factory=dict)  # chat id → a 429 "retry after N s", once
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -54,6 +57,13 @@ class RecordingRequest(BaseRequest):
         self.calls.append(Call(name, params))
         for upload in (request_data.multipart_data or {}).values() if request_data else ():
             self.files_sent.append(upload[1])
+        chat_id = params.get("chat_id")
+        if name == "sendMessage" and chat_id in self.flood:
+            retry = self.flood.pop(chat_id)
+            return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": retry},
+                                    "description": f"Too Many Requests: retry after {retry}"}).encode()
+        if chat_id in self.slow:
+            await asyncio.sleep(self.slow[chat_id])
         if self.fail.get(name):
             self.fail[name] -= 1
             return _error(self.fail_status, "Internal error" if self.fail_status >= 500 else "Bad Request")

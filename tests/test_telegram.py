@@ -1,13 +1,14 @@
 """The Telegram layer, fast: real `Update` objects through `Application.process_update`,
 with every outgoing Bot API call recorded."""
 
-import asyncio
 import html
+import time
 
 import pytest
 
 from bot.storage import Store
-from bot.telegram_app import build_application, publish_commands, split_message
+from bot.telegram_app import build_application, publish_commands
+from bot.telegram_limits import split_html
 from bot.texts import text
 from tests.conftest import unsure_model
 from tests.telegram_fakes import (
@@ -81,13 +82,13 @@ async def test_free_text_gets_an_answer_with_sources_and_votes(bot):
 
 
 async def test_a_slow_answer_shows_typing_while_it_works(bot, assistant, monkeypatch):
-    answer_now = assistant.ask_async
+    answer_now = assistant.ask
 
-    async def slow(question, context=None):
-        await asyncio.sleep(0.8)
-        return await answer_now(question, context)
+    def slow(question, context=None):
+        time.sleep(0.8)
+        return answer_now(question, context)
 
-    monkeypatch.setattr(assistant, "ask_async", slow)
+    monkeypatch.setattr(assistant, "ask", slow)
     sent = await send(bot, "Who is Hans Song?")
     assert "Messe Stuttgart" in sent["text"]
     assert bot.request.named("sendChatAction")[0].params["action"] == "typing"
@@ -129,17 +130,17 @@ async def test_a_greeting_is_returned_with_the_agenda_at_hand(bot):
 async def test_answer_html_is_escaped(bot, assistant, monkeypatch):
     from bot.answer import Answer, Reason
 
-    async def fake_ask(question, context=None):
+    def fake_ask(question, context=None):
         return Answer("a < b & <b>not bold</b>", "en", Reason.ANSWERED)
 
-    monkeypatch.setattr(assistant, "ask_async", fake_ask)
+    monkeypatch.setattr(assistant, "ask", fake_ask)
     sent = await send(bot, "anything")
     assert sent["text"] == "a &lt; b &amp; &lt;b&gt;not bold&lt;/b&gt;"
 
 
 def test_long_answers_are_split_cleanly():
     long = "\n\n".join(f"Paragraph {n} " + "word " * 300 for n in range(6))
-    parts = split_message(long)
+    parts = split_html(long)
     assert len(parts) > 1 and all(len(part) <= 4096 for part in parts)
     assert " ".join(" ".join(parts).split()) == " ".join(long.split())
 
@@ -212,10 +213,10 @@ async def test_a_failing_typing_indicator_does_not_lose_the_answer(bot):
 
 
 async def test_errors_are_reported_to_the_delegate_in_their_language(bot, assistant, monkeypatch):
-    async def broken(question, context=None):
+    def broken(question, context=None):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(assistant, "ask_async", broken)
+    monkeypatch.setattr(assistant, "ask", broken)
     sent = await send(bot, "Chi è Hans Song?", sender=user(lang="it"))
     assert sent["text"] == text("it", "error")
     assert "exploded" not in sent["text"]

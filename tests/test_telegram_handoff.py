@@ -39,8 +39,14 @@ async def bot(shared_settings, assistant, tmp_path):
     await app.shutdown()
 
 
+async def settle(app):
+    """Wait until the staff chat's outbox has sent what the last update queued."""
+    await app.bot_data["staff_outbox"].drained()
+
+
 async def say(app, words, sender=GIULIA, **kwargs):
     await app.process_update(message_update(app, words, sender=sender, **kwargs))
+    await settle(app)
 
 
 def last_to(app, chat_id):
@@ -57,6 +63,7 @@ async def staff_reply(app, ticket, words, sender=STAFF):
 
 async def press_staff(app, data, sender=STAFF):
     await app.process_update(callback_update(app, data, sender=sender, chat_id=STAFF_CHAT))
+    await settle(app)
 
 
 async def escalate_after_abstention(app):
@@ -64,6 +71,7 @@ async def escalate_after_abstention(app):
     answer = app.request.sent()[-1]
     human = next(data for _, data in buttons(answer) if data.startswith("human:"))
     await app.process_update(callback_update(app, human, sender=GIULIA))
+    await settle(app)
     return app.bot_data["tickets"].active_for(7)
 
 
