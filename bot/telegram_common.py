@@ -15,6 +15,7 @@ from bot import index
 from bot.config import Settings
 from bot.core import Assistant
 from bot.language import normalise
+from bot.publishing import Publisher
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ def assistant_of(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
 
 def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.bot_data["settings"]
+
+
+def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:
+    return context.bot_data.setdefault("publisher", Publisher(settings_of(context)))
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
