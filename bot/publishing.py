@@ -47,6 +47,7 @@ STAGED_FOR = 24 * 3600  # seconds an undecided upload is kept
 LOCK_WAIT = 30.0  # seconds a publish waits for another one to finish
 DIFF_LINES = 12  # menu data changes listed in a preview
 _SLUG = re.compile(r"[^a-z0-9]+")
+_ERRNO = re.compile(r"\[Errno \d+\] (?P<reason>[^:]+)")
 _UPLOADED_AS = re.compile(r"^uploaded document (?P<name>.+) \(")
 
 
@@ -323,8 +324,14 @@ def _disk_errors() -> Iterator[None]:
         yield
     except OSError as exc:
         log.exception("writing the knowledge failed")
-        reason = exc.strerror or "file system error"
+        reason = exc.strerror or _first_reason(exc)
         raise UploadError(f"the server could not write the files ({reason}); nothing was changed") from exc
+
+
+def _first_reason(exc: OSError) -> str:
+    """What went wrong first in a `shutil.Error` (a list of per-file errors), without the paths."""
+    found = _ERRNO.search(str(exc.args[0][0][2])) if isinstance(exc, shutil.Error) and exc.args[0] else None
+    return found["reason"] if found else "file system error"
 
 
 class Publisher:

@@ -579,4 +579,7 @@ def add_admin_handlers(application: Application) -> None:
         CallbackQueryHandler(admin_button(decide_announcement), pattern=r"^ann:(send|drop):[0-9a-f]+$")
     )
     if application.job_queue:
-        application.job_queue.run_once(catch_up, when=0, name="catch-up ingest")
+        # however long the start takes (no "misfire" skipping the job)
+        application.job_queue.run_once(
+            catch_up, when=0, name="catch-up ingest", job_kwargs={"misfire_grace_time": None}
+        )
