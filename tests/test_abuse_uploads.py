@@ -18,8 +18,8 @@ import textwrap
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
 import docx
@@ -142,19 +142,35 @@ def test_a_publish_while_another_process_holds_the_lock_says_try_again(settings,
     assert load(settings.knowledge_dir).get("closing-dinner", "en")
 
 
-async def test_two_organisers_press_publish_at_once_in_telegram(admin_bot):
+@asynccontextmanager
+async def organiser_bot(settings, database: Path, admins=(900,)) -> AsyncIterator:
+    """The bot started as in production (its start-up job included), with recorded Bot API calls."""
+    settings = settings.model_copy(update={"telegram_bot_token": "123:TEST", "admin_ids": list(admins)})
+    request = RecordingRequest()
+    app = build_application(settings, Assistant(settings), Store(database), request=request,
+                            get_updates_request=RecordingRequest())
+    app.request = request
+    await app.initialize()
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+        await app.shutdown()
+
+
+async def test_two_organisers_press_publish_at_once_in_telegram(ingested_settings, tmp_path):
     marco = {**ORGANISER, "id": 901, "first_name": "Marco"}
-    admin_bot.bot_data["settings"].admin_ids.append(901)
-    first = await upload(admin_bot, "dinner.md", entry_file())
-    second = await upload(admin_bot, "parking.md", entry("parking", "Park behind the hall."), sender=marco)
-    await asyncio.gather(
-        press(admin_bot, buttons(first)[0][1]), press(admin_bot, buttons(second)[0][1], sender=marco)
-    )
-    await settle(admin_bot, "✅ Published dinner.md")
-    await settle(admin_bot, "✅ Published parking.md")
-    live = load(admin_bot.bot_data["settings"].knowledge_dir)
+    async with organiser_bot(ingested_settings, tmp_path / "bot.sqlite3", admins=(900, 901)) as bot:
+        first = await upload(bot, "dinner.md", entry_file())
+        second = await upload(bot, "parking.md", entry("parking", "Park behind the hall."), sender=marco)
+        publish_first, publish_second = buttons(first)[0][1], buttons(second)[0][1]
+        await asyncio.gather(press(bot, publish_first), press(bot, publish_second, sender=marco))
+        await settle(bot, "✅ Published dinner.md")
+        await settle(bot, "✅ Published parking.md")
+        assert not any("no longer waiting" in p.get("text", "") for p in bot.request.sent())
+    live = load(ingested_settings.knowledge_dir)
     assert live.get("closing-dinner", "en") and live.get("parking", "en")
-    assert not any("no longer waiting" in p.get("text", "") for p in admin_bot.request.sent())
 
 
 # --- item 3: YAML alias bombs -------------------------------------------------------------------
@@ -513,23 +529,16 @@ async def test_the_outcome_is_sent_when_the_progress_message_cannot_be_edited(ad
 
 async def test_an_outcome_owed_when_the_bot_restarts_is_sent_by_the_new_process(admin_bot, tmp_path):
     settings = admin_bot.bot_data["settings"]
-    with held(settings.data_dir / "ingest.lock"):  # another process is ingesting: /reload waits
-        await say(admin_bot, "/reload")
-        await asyncio.sleep(0.5)
-        assert not any("✅" in p.get("text", "") for p in admin_bot.request.sent())
-        request = RecordingRequest()  # the bot starts again while the organiser is still waiting
-        restarted = build_application(settings, Assistant(settings), Store(tmp_path / "restart.sqlite3"),
-                                      request=request, get_updates_request=RecordingRequest())
-        restarted.request = request
-        await restarted.initialize()
-        await restarted.start()
-        await asyncio.sleep(0.5)
-    try:
+    async with AsyncExitStack() as stack:
+        with held(settings.data_dir / "ingest.lock"):  # another process is ingesting: /reload waits
+            await say(admin_bot, "/reload")
+            await asyncio.sleep(0.5)
+            assert not any("✅" in p.get("text", "") for p in admin_bot.request.sent())
+            # the bot starts again while the organiser is still waiting for the outcome
+            restarted = await stack.enter_async_context(organiser_bot(settings, tmp_path / "restart.sqlite3"))
+            await asyncio.sleep(0.5)
         told = await settle(restarted, staff_text("en", "reloaded"))
         assert told["chat_id"] == ORGANISER["id"] and told["text"].startswith("✅")
-    finally:
-        await restarted.stop()
-        await restarted.shutdown()
 
 
 def test_a_restart_answers_from_the_last_good_index_at_once(ingested_settings):
@@ -542,22 +551,14 @@ def test_a_restart_answers_from_the_last_good_index_at_once(ingested_settings):
 
 
 async def test_after_a_restart_changed_knowledge_is_ingested_in_the_background(ingested_settings, tmp_path):
-    settings = ingested_settings.model_copy(update={"telegram_bot_token": "123:TEST", "admin_ids": [900]})
+    settings = ingested_settings
     write_new_fact(settings.knowledge_dir)
     assert cli._ensure_index(settings, background=True)
-    assistant = Assistant(settings)
-    assert assistant.ask("Where is the closing dinner?").abstained  # answering from the last good index
-    bot = build_application(settings, assistant, Store(tmp_path / "bot.sqlite3"),
-                            request=RecordingRequest(), get_updates_request=RecordingRequest())
-    await bot.initialize()
-    await bot.start()
-    try:
+    assert Assistant(settings).ask("Where is the closing dinner?").abstained  # the last good index
+    async with organiser_bot(settings, tmp_path / "bot.sqlite3") as bot:
         for _ in range(1200):
             if not index.is_stale(settings):
                 break
             await asyncio.sleep(0.1)
-        answer = assistant.ask("Where is the closing dinner?")
-        assert not answer.abstained and "Lakeside" in answer.text
-    finally:
-        await bot.stop()
-        await bot.shutdown()
+        answer = bot.bot_data["assistant"].ask("Where is the closing dinner?")
+    assert not answer.abstained and "Lakeside" in answer.text
