@@ -144,8 +144,11 @@ def _owed(settings: Settings) -> list[dict]:
 def _save_owed(settings: Settings, owed: list[dict]) -> None:
     path = settings.data_dir / OWED
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(owed, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(owed, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # a full disk: the outcome is still shown, only not kept for a restart
+        log.warning("could not record the organisers waiting for an ingest: %s", exc)
 
 
 def _owe(settings: Settings, record: dict) -> dict:

@@ -35,7 +35,16 @@ from bot.telegram_app import build_application
 from bot.texts import staff_text
 from tests.conftest import ROOT, entry_text
 from tests.telegram_fakes import RecordingRequest, buttons
-from tests.test_telegram_admin import ORGANISER, admin_bot, entry_file, press, say, settle, upload
+from tests.test_telegram_admin import (
+    ORGANISER,
+    admin_bot,
+    entry_file,
+    pdf_file,
+    press,
+    say,
+    settle,
+    upload,
+)
 from tests.test_telegram_handoff import make_bot, press_staff, staff_reply
 
 __all__ = ["admin_bot"]  # the fixture, shared with the organiser tests
@@ -277,14 +286,7 @@ def many_page_pdf(pages: int) -> bytes:
         *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
           b"/Resources << /Font << /F1 4 0 R >> >> >>"] * pages,
     ]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return pdf_file(objects)
 
 
 def test_documents_with_too_many_pages_or_too_much_text_are_refused():
