@@ -12,6 +12,7 @@ from tqdm import tqdm
 from bot import index
 from bot.config import Settings
 from bot.knowledge import KnowledgeError
+from bot.publishing import recover
 
 log = logging.getLogger("bot")
 
@@ -60,13 +61,24 @@ def ingest_command(argv: list[str] | None = None, settings: Settings | None = No
     return 0
 
 
-def _ensure_index(settings: Settings) -> bool:
-    if not index.is_stale(settings):
+def _ensure_index(settings: Settings, background: bool = False) -> bool:
+    """Make sure there is an index to answer from. A usable index (even one older than the
+    knowledge, or the knowledge now invalid) is enough: the bot starts on it; with `background`
+    the caller re-ingests later, else it is done now. Without one, ingest first.
+
+    A folder swap interrupted by a crash is recovered first."""
+    recover(settings.knowledge_dir)
+    usable = index.usable(settings)
+    if usable and (background or not index.is_stale(settings)):
         return True
+    if not usable:
+        print("The index is missing or unusable: ingesting the knowledge base first.", file=sys.stderr)
     # Progress goes to stderr: stdout may be the evaluation's JSON.
-    print("The index is missing or out of date: ingesting the knowledge base first.", file=sys.stderr)
     with contextlib.redirect_stdout(sys.stderr):
-        return ingest_command(["--quiet"], settings) == 0
+        ingested = ingest_command(["--quiet"], settings) == 0
+    if not ingested and usable:
+        log.warning("the knowledge has problems (see above); answering from the last good index")
+    return ingested or usable
 
 
 def _assistant(settings: Settings):  # noqa: ANN202 - imported lazily, the model takes a moment
@@ -89,7 +101,7 @@ def run_command(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local console chat.")
         return chat_command(settings)
-    if not _ensure_index(settings):
+    if not _ensure_index(settings, background=True):  # the bot re-ingests once it runs
         return 1
     from bot.telegram_app import run_bot
 

@@ -350,7 +350,7 @@ class Tickets:
 
     def edit_draft(self, draft_id: int, answers: dict[str, str]) -> Draft:
         """Replace (or add) the answer of some languages of a pending draft."""
-        draft = self._pending(draft_id)
+        draft = self.pending_draft(draft_id)
         question = next(iter(draft.versions.values()))["question"]
         versions = dict(draft.versions)
         for lang, answer in answers.items():
@@ -362,7 +362,7 @@ class Tickets:
         return self.draft(draft_id)
 
     def decide(self, draft_id: int, status: str, by: str) -> Draft:
-        self._pending(draft_id)
+        self.pending_draft(draft_id)
         self.store.execute(
             "UPDATE drafts SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
             (status, by, time.time(), draft_id),
@@ -370,7 +370,7 @@ class Tickets:
         return self.draft(draft_id)
 
 
-    def _pending(self, draft_id: int) -> Draft:
+    def pending_draft(self, draft_id: int) -> Draft:
         draft = self.draft(draft_id)
         if draft.status != "pending":
             raise TicketError("draft_decided", number=draft_id, status=draft.status)
@@ -386,11 +386,9 @@ def draft_title(question: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def write_draft(draft: Draft, knowledge_dir: Path, approved_by: str) -> list[Path]:
-    """Write an approved draft as knowledge entries (one file per language it has)."""
-    folder = knowledge_dir / "entries"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def draft_files(draft: Draft, approved_by: str) -> dict[str, str]:
+    """An approved draft as knowledge entries (path in `knowledge/` → text, one per language)."""
+    files = {}
     for lang, version in draft.versions.items():
         if lang not in LANGUAGES:
             continue
@@ -403,7 +401,16 @@ def write_draft(draft: Draft, knowledge_dir: Path, approved_by: str) -> list[Pat
             "updated": dt.date.today(),
             "questions": [version["question"]],
         }
-        path = folder / f"{draft.entry_id}.{lang}.md"
-        path.write_text(entry_file(meta, version["answer"]), encoding="utf-8")
+        files[f"entries/{draft.entry_id}.{lang}.md"] = entry_file(meta, version["answer"])
+    return files
+
+
+def write_draft(draft: Draft, knowledge_dir: Path, approved_by: str) -> list[Path]:
+    """Write an approved draft as knowledge entries (one file per language it has)."""
+    written = []
+    for relative, content in draft_files(draft, approved_by).items():
+        path = knowledge_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
         written.append(path)
     return written

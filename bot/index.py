@@ -3,6 +3,9 @@
 Each ingest writes a fresh collection, re-using the stored embedding of every chunk whose
 content hash is unchanged, then moves the "active" pointer to it in one atomic file
 replace, so a running bot keeps answering from the old index until the new one is complete.
+One ingest runs at a time (a file lock, across processes). When the knowledge has problems,
+they are kept in `data/knowledge-problems.json` for organisers (`/kb`) and the last good index
+stays active.
 """
 
 import dataclasses
@@ -19,6 +22,7 @@ from typing import Any
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -30,6 +34,7 @@ from bot.embeddings import make_embeddings
 from bot.knowledge import Entry, KnowledgeBase
 
 MANIFEST = "index.json"
+PROBLEMS = "knowledge-problems.json"
 CHUNK_CHARS = 600
 EMBED_BATCH = 32
 PROGRESS_MIN_CHUNKS = 64
@@ -176,6 +181,37 @@ def is_stale(settings: Settings) -> bool:
     )
 
 
+def usable(settings: Settings) -> bool:
+    """True when the active index can answer: its manifest, built by this embedder, and its collection."""
+    manifest = read_manifest(settings)
+    if manifest is None or manifest.embedder != make_embeddings(settings)[1]:
+        return False
+    try:
+        chroma_client(settings).get_collection(manifest.collection)
+    except Exception:  # chromadb raises several types for a missing collection
+        return False
+    return True
+
+
+def recorded_problems(settings: Settings) -> list[str]:
+    """The `file:line: problem` lines of the last ingest that found the knowledge invalid."""
+    try:
+        return json.loads((settings.data_dir / PROBLEMS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+def _record_problems(settings: Settings, problems: list[str]) -> None:
+    path = settings.data_dir / PROBLEMS
+    if not problems:
+        path.unlink(missing_ok=True)
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(problems, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _stored(client: chromadb.ClientAPI, manifest: Manifest | None, embedder: str) -> dict[str, Any]:
     """Chunk id → (hash, embedding) of the active collection, if it was built by this embedder."""
     if manifest is None or manifest.embedder != embedder:
@@ -253,10 +289,39 @@ def ingest(
 ) -> IngestReport:
     """Validate `knowledge/`, then build the new index and make it active.
 
-    Raises `knowledge.KnowledgeError` before touching anything when a file is invalid.
+    Raises `knowledge.KnowledgeError` before touching the index when a file is invalid (the
+    problems are recorded for `/kb`).
     """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(settings.data_dir / "ingest.lock"):
+        fingerprint = knowledge.fingerprint(settings.knowledge_dir)  # before reading: a later edit re-ingests
+        try:
+            kb = knowledge.load(settings.knowledge_dir)
+        except knowledge.KnowledgeError as exc:
+            _record_problems(settings, [_relative(settings, problem) for problem in exc.problems])
+            raise
+        report = _build(settings, kb, fingerprint, progress, embeddings)
+        _record_problems(settings, [])
+    return report
+
+
+def _relative(settings: Settings, problem: knowledge.Problem) -> str:
+    """A problem as `entries/x.en.md:3: …`, relative to the knowledge folder (no server path)."""
+    if problem.path.is_relative_to(settings.knowledge_dir):
+        problem = knowledge.Problem(
+            problem.path.relative_to(settings.knowledge_dir), problem.line, problem.message
+        )
+    return str(problem)
+
+
+def _build(
+    settings: Settings,
+    kb: KnowledgeBase,
+    fingerprint: str,
+    progress: Callable[[int, int], None] | None,
+    embeddings: Embeddings | None,
+) -> IngestReport:
     started = time.perf_counter()
-    kb = knowledge.load(settings.knowledge_dir)
     default_embeddings, embedder_name = make_embeddings(settings)
     documents = build_documents(kb, settings.knowledge_dir)
     client = chroma_client(settings)
@@ -271,7 +336,7 @@ def ingest(
         Manifest(
             collection=name,
             embedder=embedder_name,
-            fingerprint=knowledge.fingerprint(settings.knowledge_dir),
+            fingerprint=fingerprint,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             chunks=len(documents),
             entries=dict(Counter(entry.lang for entry in kb.entries)),

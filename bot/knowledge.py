@@ -1,7 +1,9 @@
 """The organisers' knowledge base: load and validate `knowledge/` (Markdown entries + YAML data).
 
 Every problem is reported as `file:line: what is wrong`; nothing is returned unless every
-file is valid, so a malformed edit can never reach the index.
+file is valid, so a malformed edit can never reach the index. YAML is read by a loader that
+refuses anchors and aliases before anything is expanded, and files have a size cap, so no
+file can make loading take more than a moment.
 """
 
 import datetime as dt
@@ -16,12 +18,16 @@ import frontmatter
 import yaml
 
 from bot import LANGUAGES
+from bot.menu_schema import schema_problems
 
 ENTRY_GLOB = "entries/*.md"
 DATA_GLOB = "data/*.yaml"
 KINDS = ("fact", "gap")
 TOPICS = ("event", "people", "enterprises", "lishui", "faq")
 MAX_BODY_CHARS = 2000
+MAX_ENTRY_BYTES = 32_000
+MAX_DATA_BYTES = 500_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FILE_NAME = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 _REQUIRED = ("id", "lang", "topic", "title", "source", "updated")
@@ -102,6 +108,28 @@ class KnowledgeBase:
         }
 
 
+class StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors (`&a`) and aliases (`*a`) where it meets them,
+    before anything is expanded: a few hundred bytes of nested aliases cannot become gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=StrictLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text with `StrictLoader`; raises `yaml.YAMLError`."""
+    return yaml.load(text, Loader=StrictLoader)
+
+
 def _yaml_line(exc: yaml.YAMLError) -> int:
     """The 1-based file line of a YAML error: where the broken construct starts, if known.
 
@@ -111,37 +139,70 @@ def _yaml_line(exc: yaml.YAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    """What is wrong, in one line and without the parser's internals (no file names, no columns)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [part for part in (exc.context, exc.problem) if part]
+        return ": ".join(parts) or "cannot be parsed"
+    return "cannot be parsed"
+
+
+def _read(path: Path, limit: int) -> tuple[str | None, list[Problem]]:
+    """The file's text (a UTF-8 BOM is accepted; control characters are reported and blanked)."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return None, [Problem(path, 1, f"the file is {size} bytes; the limit is {limit}")]
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None, [Problem(path, 1, "cannot read the file as UTF-8 text")]
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if not any(p.line == line for p in problems):
+            problems.append(
+                Problem(path, line, f"control character {ord(match.group()):#04x} is not allowed in text")
+            )
+    return _CONTROL.sub(" ", text), problems
+
+
 def _line_of(text: str, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
-    problems = [
-        Problem(path, 1, f"front matter is missing '{key}'")
-        for key in _REQUIRED
-        if meta.get(key) in (None, "")
-    ]
-    if problems:
-        return problems
+    """Every problem of the front matter at once (missing fields, wrong types, wrong values)."""
+    present = {key for key in _REQUIRED if meta.get(key) not in (None, "")}
+    problems = [Problem(path, 1, f"front matter is missing '{key}'") for key in _REQUIRED
+                if key not in present]
 
     def bad(key: str, message: str) -> None:
         problems.append(Problem(path, _line_of(text, key), message))
 
     name = _FILE_NAME.match(path.name)
-    if not _ID.match(str(meta["id"])):
-        bad("id", f"id '{meta['id']}' must be lowercase letters, digits and dashes")
-    elif not name or name["id"] != meta["id"]:
-        bad("id", f"id '{meta['id']}' does not match the file name (expected {meta['id']}.<lang>.md)")
-    if meta["lang"] not in LANGUAGES:
-        bad("lang", f"lang '{meta['lang']}' must be one of {', '.join(LANGUAGES)}")
-    elif name and name["lang"] != meta["lang"]:
-        bad("lang", f"lang '{meta['lang']}' does not match the file name ('{name['lang']}')")
-    if meta["topic"] not in TOPICS:
+    if "id" in present:
+        if not isinstance(meta["id"], str) or not _ID.match(meta["id"]):
+            bad("id", f"id '{meta['id']}' must be a text of lowercase letters, digits and dashes")
+        elif not name or name["id"] != meta["id"]:
+            bad("id", f"id '{meta['id']}' does not match the file name (expected {meta['id']}.<lang>.md)")
+    if "lang" in present:
+        if meta["lang"] not in LANGUAGES:
+            bad("lang", f"lang '{meta['lang']}' must be one of {', '.join(LANGUAGES)}")
+        elif name and name["lang"] != meta["lang"]:
+            bad("lang", f"lang '{meta['lang']}' does not match the file name ('{name['lang']}')")
+    if "topic" in present and meta["topic"] not in TOPICS:
         bad("topic", f"topic '{meta['topic']}' must be one of {', '.join(TOPICS)}")
+    for key in ("title", "source"):
+        if key in present and not _is_text(meta[key]):
+            bad(key, f"{key} must be a text, not a list or a mapping")
     if meta.get("kind", "fact") not in KINDS:
         bad("kind", f"kind '{meta['kind']}' must be one of {', '.join(KINDS)}")
-    if not isinstance(meta["updated"], dt.date):
+    if "updated" in present and not isinstance(meta["updated"], dt.date):
         bad("updated", f"updated '{meta['updated']}' must be a date such as 2026-11-25")
     questions = meta.get("questions", [])
     if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
@@ -156,20 +217,37 @@ def _replaced(meta: dict[str, Any]) -> list[Any]:
     return replaces if isinstance(replaces, list) else [replaces]
 
 
-def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(path, 1, f"cannot read the file as UTF-8 text ({exc})")]
+def _front_matter(path: Path, text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """The front matter (parsed with `StrictLoader`) and the body of an entry file."""
     if not text.startswith("---"):
-        return None, [Problem(path, 1, "the file must start with a '---' front matter block")]
+        return None, "", [Problem(path, 1, "the file must start with a '---' front matter block")]
     try:
-        post = frontmatter.loads(text)
+        front, body = frontmatter.YAMLHandler().split(text)
+    except ValueError:
+        return None, "", [Problem(path, 1, "the front matter block is not closed by a '---' line")]
+    try:
+        meta = load_yaml(front)
     except yaml.YAMLError as exc:
-        return None, [Problem(path, _yaml_line(exc), f"front matter is not valid YAML: {exc}")]
-    meta = dict(post.metadata)
-    problems = _check_fields(path, text, meta)
-    body = post.content.strip()
+        message = f"front matter is not valid YAML: {_yaml_message(exc)}"
+        return None, "", [Problem(path, _yaml_line(exc), message)]
+    except RecursionError:
+        return None, "", [Problem(path, 1, "front matter is nested too deeply")]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, "", [Problem(path, 2, "front matter must be 'key: value' lines")]
+    return meta, body, []
+
+
+def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
+    text, problems = _read(path, MAX_ENTRY_BYTES)
+    if text is None:
+        return None, problems
+    meta, body, found = _front_matter(path, text)
+    if meta is None:
+        return None, problems + found
+    problems += _check_fields(path, text, meta)
+    body = body.strip()
     body_line = text.count("\n", 0, text.find("---", 3)) + 2
     if not body:
         problems.append(Problem(path, body_line, "the entry has no text below the front matter"))
@@ -214,17 +292,21 @@ def _check_lang_maps(path: Path, node: yaml.Node) -> Iterable[Problem]:
 
 
 def _parse_data(path: Path) -> tuple[Any, list[Problem]]:
+    text, problems = _read(path, MAX_DATA_BYTES)
+    if text is None:
+        return None, problems
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(path, 1, f"cannot read the file as UTF-8 text ({exc})")]
+        node = compose_yaml(text)
     except yaml.YAMLError as exc:
-        return None, [Problem(path, _yaml_line(exc), f"not valid YAML: {exc}")]
+        return None, [*problems, Problem(path, _yaml_line(exc), f"not valid YAML: {_yaml_message(exc)}")]
+    except RecursionError:
+        return None, [*problems, Problem(path, 1, "the data is nested too deeply")]
     if node is None:
-        return None, [Problem(path, 1, "the file is empty")]
-    problems = list(_check_lang_maps(path, node))
-    return (None if problems else yaml.safe_load(text)), problems
+        return None, [*problems, Problem(path, 1, "the file is empty")]
+    problems += _check_lang_maps(path, node)
+    value = load_yaml(text)
+    problems += schema_problems(path, node, value)
+    return (None if problems else value), problems
 
 
 def _duplicates(entries: list[Entry]) -> list[Problem]:

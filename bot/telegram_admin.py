@@ -1,12 +1,16 @@
 """Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge with a preview, reload,
 index status, versions and rollback, drafts, statistics, knowledge gaps and announcements.
 
-Every action is recorded (who, what, when); anyone else gets a polite refusal.
+Every action is recorded (who, what, when); anyone else gets a polite refusal. The outcome of
+an ingest reaches the organiser even when the progress message cannot be edited, or after a
+restart when the bot stopped half-way (it is owed in `data/ingest-owed.json`).
 """
 
 import asyncio
 import datetime as dt
+import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,25 +36,31 @@ from telegram.ext import (
 )
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES, index, insight
+from bot.config import Settings
 from bot.handoff import TicketError
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
-from bot.publishing import MAX_UPLOAD_BYTES, Preview, Publisher, UploadError
-from bot.telegram_common import assistant_of, escape, reingest, settings_of, store_of, user_language
+from bot.publishing import MAX_UPLOAD_BYTES, Preview, UploadError
+from bot.telegram_common import (
+    assistant_of,
+    escape,
+    publisher_of,
+    reingest,
+    settings_of,
+    store_of,
+    user_language,
+)
 from bot.telegram_handoff import draft_card, draft_keyboard, error_text, is_admin, tickets_of
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2.0  # seconds between progress edits
+OWED = "ingest-owed.json"  # organisers waiting for an ingest's outcome
 GAPS_SHOWN = 15
 _VERSION_MARK = ("zh:", "en:", "it:")
 
-
-
-def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:
-    return context.bot_data.setdefault("publisher", Publisher(settings_of(context)))
 
 
 def audit(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, detail: str = "") -> None:
@@ -82,27 +92,94 @@ def problems_text(exc: KnowledgeError) -> str:
 async def ingest_and_report(
     context: ContextTypes.DEFAULT_TYPE, message: Message, title: str, staff_lang: str
 ) -> bool:
-    """Re-ingest while showing progress in `message`; the outcome replaces it."""
+    """Re-ingest while showing progress in `message`; the outcome replaces it (or follows it)."""
+    settings = settings_of(context)
+    owed = _owe(settings, {"chat_id": message.chat_id, "title": title, "lang": staff_lang})
     state = {"done": 0, "total": 0}
     task = asyncio.create_task(reingest(context, lambda done, total: state.update(done=done, total=total)))
     while not task.done():
         await asyncio.wait([task], timeout=PROGRESS_EVERY)
         if not task.done() and state["total"]:
             await edit(message, staff_text(staff_lang, "ingest_progress", title=title, **state))
+    ok, outcome = _outcome(task, title, staff_lang)
+    await tell(message, outcome)
+    _settle(settings, owed)
+    return ok
+
+
+def _outcome(task: "asyncio.Task[index.IngestReport]", title: str, staff_lang: str) -> tuple[bool, str]:
     try:
         report = task.result()
     except KnowledgeError as exc:
-        await edit(message, staff_text(staff_lang, "ingest_failed", title=title, problems=problems_text(exc)))
-        return False
-    await edit(message, staff_text(staff_lang, "ingest_done", title=title, summary=escape(report.summary())))
-    return True
+        return False, staff_text(staff_lang, "ingest_failed", title=title, problems=problems_text(exc))
+    return True, staff_text(staff_lang, "ingest_done", title=title, summary=escape(report.summary()))
 
 
-async def edit(message: Message, body: str) -> None:
+async def edit(message: Message, body: str) -> bool:
     try:
         await message.edit_text(body, parse_mode=ParseMode.HTML)
     except TelegramError as exc:
         log.warning("could not update the progress message: %s", exc)
+        return False
+    return True
+
+
+async def tell(message: Message, body: str) -> None:
+    """An outcome in place of the progress message, or as a new message if that cannot be edited."""
+    if await edit(message, body):
+        return
+    try:
+        await message.get_bot().send_message(message.chat_id, body, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.error("could not tell the organiser the outcome: %s", exc)
+
+
+def _owed(settings: Settings) -> list[dict]:
+    try:
+        return json.loads((settings.data_dir / OWED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+def _save_owed(settings: Settings, owed: list[dict]) -> None:
+    path = settings.data_dir / OWED
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps(owed, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # a full disk: the outcome is still shown, only not kept for a restart
+        log.warning("could not record the organisers waiting for an ingest: %s", exc)
+
+
+def _owe(settings: Settings, record: dict) -> dict:
+    record = {**record, "id": secrets.token_hex(4)}
+    _save_owed(settings, [*_owed(settings), record])
+    return record
+
+
+def _settle(settings: Settings, record: dict) -> None:
+    _save_owed(settings, [owed for owed in _owed(settings) if owed.get("id") != record["id"]])
+
+
+async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start: the bot already answers from the last good index; re-ingest in the background if
+    the knowledge changed (or an ingest was cut short), then tell the organisers who were waiting."""
+    settings = settings_of(context)
+    owed = _owed(settings)
+    if not owed and not await asyncio.to_thread(index.is_stale, settings):
+        return
+    log.info("re-ingesting the knowledge in the background after the start")
+    task = asyncio.create_task(reingest(context))
+    await asyncio.wait([task])
+    for record in owed:
+        _, outcome = _outcome(task, record["title"], record["lang"])
+        try:
+            await context.bot.send_message(record["chat_id"], outcome, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.error("could not tell organiser chat %s the outcome: %s", record["chat_id"], exc)
+        _settle(settings, record)
+    if task.exception():
+        log.warning("the knowledge has problems; answering from the last good index:\n%s", task.exception())
 
 
 def in_background(context: ContextTypes.DEFAULT_TYPE, work: Awaitable[object]) -> None:
@@ -129,6 +206,8 @@ def preview_text(preview: Preview, staff_lang: str) -> str:
         lines.append(
             staff_text(staff_lang, "change_line", what=staff_text(staff_lang, "data_changed"), details=data)
         )
+        for name, changes in preview.data_diff.items():
+            lines.append(f"<pre>{escape(name)}\n{escape(chr(10).join(changes))}</pre>")
     return "\n".join(lines)
 
 
@@ -194,17 +273,33 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     staff_lang = user_language(update, context)
     query = update.callback_query
     publisher = publisher_of(context)
-    name = context.bot_data.setdefault("uploads", {}).pop(key, None)
+    uploads = context.bot_data.setdefault("uploads", {})
+    name = uploads.get(key)
     if name is None or not publisher.is_staged(key):
         await query.edit_message_text(staff_text(staff_lang, "upload_gone"))
         return
     audit(update, context, "publish" if action == "go" else "discard", name)
     if action == "drop":
+        uploads.pop(key, None)
         publisher.discard(key)
         await query.edit_message_text(staff_text(staff_lang, "upload_discarded", name=name))
         return
     by = update.effective_user.full_name
-    version = await asyncio.to_thread(publisher.publish, key, by, f"upload {name}")
+    try:
+        version = await asyncio.to_thread(publisher.publish, key, by, f"upload {name}")
+    except UploadError as exc:
+        await query.message.reply_html(
+            staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: {exc}"))
+        )
+        return
+    except KnowledgeError as exc:
+        await query.message.reply_html(
+            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
+        )
+        return
+    finally:
+        if not publisher.is_staged(key):
+            uploads.pop(key, None)
     title = staff_text(staff_lang, "published", name=escape(name), version=version.number)
     in_background(context, ingest_and_report(context, query.message, title, staff_lang))
 
@@ -245,6 +340,9 @@ async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     gaps = manifest.missing_translations.items()
     missing = "; ".join(f"{entry} ({', '.join(langs)})" for entry, langs in gaps)
+    problems = index.recorded_problems(settings_of(context))
+    shown = escape("\n".join(problems[:20]))
+    warning = staff_text(staff_lang, "kb_problems", count=len(problems), problems=shown) if problems else ""
     await update.effective_message.reply_html(
         staff_text(
             staff_lang,
@@ -257,6 +355,7 @@ async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             versions=len(publisher_of(context).versions()),
             drafts=len(tickets_of(context).drafts()),
         )
+        + (f"\n\n{warning}" if warning else "")
     )
 
 
@@ -482,3 +581,8 @@ def add_admin_handlers(application: Application) -> None:
     application.add_handler(
         CallbackQueryHandler(admin_button(decide_announcement), pattern=r"^ann:(send|drop):[0-9a-f]+$")
     )
+    if application.job_queue:
+        # however long the start takes (no "misfire" skipping the job)
+        application.job_queue.run_once(
+            catch_up, when=0, name="catch-up ingest", job_kwargs={"misfire_grace_time": None}
+        )

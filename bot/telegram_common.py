@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.core import Assistant
 from bot.language import normalise
 from bot.llm import LLMGate
+from bot.publishing import Publisher
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ def parse_id(value: str) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:
+    return context.bot_data.setdefault("publisher", Publisher(settings_of(context)))
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

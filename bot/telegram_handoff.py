@@ -25,15 +25,17 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, write_draft
+from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, draft_files
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
+from bot.publishing import UploadError
 from bot.staff_outbox import Line, StaffOutbox
 from bot.telegram_common import (
     escape,
     llm_gate_of,
     parse_id,
+    publisher_of,
     reingest,
     settings_of,
     store_of,
@@ -623,19 +625,17 @@ def draft_keyboard(draft: Draft, staff_lang: str) -> InlineKeyboardMarkup:
 
 
 async def publish_draft(context: ContextTypes.DEFAULT_TYPE, draft: Draft, by: str) -> str:
-    """Write the approved entry into `knowledge/`, re-ingest and reload; the summary to show."""
-    written = write_draft(draft, settings_of(context).knowledge_dir, approved_by=by)
-    try:
-        report = await reingest(context)
-    except KnowledgeError:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    """Add the approved entry to `knowledge/` as a new version (validated first: nothing is written
+    if it is not valid), re-ingest and reload; the summary to show."""
+    files = draft_files(draft, approved_by=by)
+    await asyncio.to_thread(publisher_of(context).add_files, files, by, f"draft #{draft.id}")
+    report = await reingest(context)
     return report.summary()
 
 
 async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Approve (publish) or reject a knowledge draft: organisers only."""
+    """Approve (publish) or reject a knowledge draft: organisers only. A draft that cannot be
+    published stays pending, with what to correct."""
     staff_lang = staff_language(context)
     query = update.callback_query
     if not is_admin(update, context):
@@ -643,24 +643,34 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     _, action, number = query.data.split(":")
     name = staff_name(update)
+    tickets = tickets_of(context)
     try:
-        status = "approved" if action == "approve" else "rejected"
         draft_id = parse_id(number)
         if draft_id is None:
             raise TicketError("draft_unknown", number=number)
-        draft = tickets_of(context).decide(draft_id, status, name)
+        draft = tickets.pending_draft(draft_id)
+        summary = await publish_draft(context, draft, name) if action == "approve" else ""
+        draft = tickets.decide(draft_id, "approved" if action == "approve" else "rejected", name)
     except TicketError as exc:
         await query.answer(error_text(staff_lang, exc), show_alert=True)
+        return
+    except (KnowledgeError, UploadError) as exc:
+        problems = exc.problems if isinstance(exc, KnowledgeError) else [exc]
+        kept = staff_text(
+            staff_lang, "draft_kept", draft=draft.id, problems=escape("\n".join(map(str, problems[:10])))
+        )
+        await query.answer()
+        await query.edit_message_text(
+            f"{draft_card(draft, staff_lang)}\n\n{kept}",
+            parse_mode=ParseMode.HTML,
+            reply_markup=draft_keyboard(draft, staff_lang),
+        )
         return
     await query.answer()
     if action == "reject":
         outcome = staff_text(staff_lang, "draft_rejected", draft=draft.id, name=name)
     else:
-        try:
-            summary = await publish_draft(context, draft, name)
-            outcome = staff_text(staff_lang, "draft_approved", draft=draft.id, name=name, summary=summary)
-        except KnowledgeError as exc:
-            outcome = staff_text(staff_lang, "draft_failed", draft=draft.id, error=escape(str(exc)))
+        outcome = staff_text(staff_lang, "draft_approved", draft=draft.id, name=name, summary=summary)
     await query.edit_message_text(
         f"{draft_card(draft, staff_lang)}\n\n{outcome}", parse_mode=ParseMode.HTML, reply_markup=None
     )

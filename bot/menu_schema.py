@@ -1,0 +1,142 @@
+"""The shape the menus (`bot/menus.py`) need from `knowledge/data/agenda.yaml`, `enterprises.yaml`
+and `invest.yaml`, as pydantic models; a file that does not fit is reported as `file:line` problems.
+
+Other data files (a future `data/names.yaml`) are not checked here: any valid YAML is accepted.
+"""
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    from bot.knowledge import Problem
+
+Scalar = str | int | float
+Text = Scalar | dict[str, Scalar | None]  # one text per language ({zh, en, it}) or a plain value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow")  # new fields do not break old menus
+
+
+class Event(_Model):
+    name: Text
+    date: Text | None = None
+    part_of_day: Text | None = None
+    venue: Text | None = None
+    part_of: Text | None = None
+
+
+class Speaker(_Model):
+    name: Text
+    role: Text | None = None
+
+
+class AgendaItem(_Model):
+    title: Text
+    id: str | None = None
+    time: Text | None = None
+    speakers: list[Speaker] = Field(default_factory=list)
+    details: Text | None = None
+
+
+class Agenda(_Model):
+    event: Event
+    items: list[AgendaItem] = Field(min_length=1)
+
+
+class Side(_Model):
+    id: str
+    name: Text
+    count: int | None = None
+    summary: Text | None = None
+    sectors: list[Text] = Field(default_factory=list)
+
+
+class Company(_Model):
+    id: str
+    name: Text
+    side: str | None = None
+    group: str | None = None
+    country: Text | None = None
+    sector: Text | None = None
+    note: Text | None = None
+
+
+class Enterprises(_Model):
+    sides: list[Side] = Field(min_length=1)
+    companies: list[Company] = Field(default_factory=list)
+
+
+class Section(_Model):
+    title: Text
+    id: str | None = None
+    text: Text | None = None
+    items: list[Text] = Field(default_factory=list)
+
+
+class Invest(_Model):
+    sections: list[Section] = Field(min_length=1)
+
+
+_TYPE_NAME = re.compile(r"^(str|int|float|bool|none|dict\[.*\]|list\[.*\]|function-.*)$")
+
+MENU_DATA: dict[str, type[BaseModel]] = {"agenda": Agenda, "enterprises": Enterprises, "invest": Invest}
+
+
+def _node_at(node: yaml.Node, location: tuple[int | str, ...]) -> yaml.Node:
+    """The deepest YAML node along a pydantic error location (for its line)."""
+    for step in location:
+        if isinstance(node, yaml.MappingNode):
+            found = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            found = node.value[step]
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return node
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    path = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in location)
+    return path.lstrip(".") or "the file"
+
+
+def schema_problems(path: Path, node: yaml.Node, value: Any) -> list["Problem"]:
+    """Problems of a menu data file against its model (none for files the menus do not use)."""
+    from bot.knowledge import Problem
+
+    model = MENU_DATA.get(path.stem)
+    if model is None:
+        return []
+    if not isinstance(value, dict):
+        return [Problem(path, 1, f"{path.name} must be 'key: value' lines ({', '.join(model.model_fields)})")]
+    try:
+        model.model_validate(value)
+    except ValidationError as exc:
+        return _problems(path, node, exc)
+    return []
+
+
+def _problems(path: Path, node: yaml.Node, exc: ValidationError) -> list["Problem"]:
+    """One problem per wrong place; a value that fits none of a union's types is said once."""
+    from bot.knowledge import Problem
+
+    messages: dict[tuple[int | str, ...], list[str]] = {}
+    for error in exc.errors():
+        # Union errors add the alternative tried ("str", "dict[str,...]") to the location: drop it.
+        location = tuple(
+            step for step in error["loc"] if isinstance(step, int) or not _TYPE_NAME.match(step)
+        )
+        messages.setdefault(location, []).append(error["msg"].lower())
+    problems = []
+    for location, found in messages.items():
+        message = found[0] if len(found) == 1 else "expected a text or a {zh, en, it} mapping of texts"
+        line = _node_at(node, location).start_mark.line + 1
+        problems.append(Problem(path, line, f"{_where(location)}: {message}"))
+    return problems
