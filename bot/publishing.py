@@ -64,6 +64,7 @@ class Preview:
     removed: dict[str, list[str]] = field(default_factory=dict)
     data: list[str] = field(default_factory=list)  # data files added or changed
     data_diff: dict[str, list[str]] = field(default_factory=dict)  # data file → readable changes
+    retired: list[str] = field(default_factory=list)  # gap entries a new fact `replaces`
 
     @property
     def empty(self) -> bool:
@@ -177,8 +178,12 @@ def document_entries(name: str, text: str, by: str) -> dict[str, str]:
         entry_id = f"doc-{stem}" + (f"-{number}" if len(parts) > 1 else "")
         title = Path(name).stem + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
         meta = {
-            "id": entry_id, "lang": lang, "topic": "faq", "title": title,
-            "source": f"uploaded document {name} ({by})", "updated": dt.date.today(),
+            "id": entry_id,
+            "lang": lang,
+            "topic": "faq",
+            "title": title,
+            "source": f"uploaded document {name} ({by})",
+            "updated": dt.date.today(),
         }
         files[f"entries/{entry_id}.{lang}.md"] = entry_file(meta, part)
     return files
@@ -295,7 +300,12 @@ def compare(before: KnowledgeBase, after: KnowledgeBase) -> Preview:
         removed=_group(set(old) - set(new)),
         data=data,
         data_diff={name: data_changes(before.data.get(name), after.data[name]) for name in data},
+        retired=sorted(_replaced(after) - _replaced(before)),
     )
+
+
+def _replaced(kb: KnowledgeBase) -> set[str]:
+    return {gap for entry in kb.entries for gap in entry.replaces}
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,6 @@ GAPS_SHOWN = 15
 _VERSION_MARK = ("zh:", "en:", "it:")
 
 
-
 def audit(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, detail: str = "") -> None:
     user = update.effective_user
     store_of(context).audit(user.id, user.full_name, action, detail)
@@ -208,6 +207,11 @@ def preview_text(preview: Preview, staff_lang: str) -> str:
         )
         for name, changes in preview.data_diff.items():
             lines.append(f"<pre>{escape(name)}\n{escape(chr(10).join(changes))}</pre>")
+    if preview.retired:
+        retired = escape(", ".join(preview.retired))
+        lines.append(
+            staff_text(staff_lang, "change_line", what=staff_text(staff_lang, "retired"), details=retired)
+        )
     return "\n".join(lines)
 
 

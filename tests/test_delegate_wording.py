@@ -7,7 +7,7 @@ from bot.answer import Reason
 from bot.core import Assistant, Context
 from bot.index import ingest
 from bot.texts import text
-from tests.conftest import write_entry
+from tests.conftest import entry_text, write_entry
 
 
 def _answered(assistant: Assistant, question: str, *expected: str, context: Context | None = None) -> str:
@@ -170,3 +170,13 @@ def test_agenda_times_from_the_menu_data_are_answerable(ingested_settings):
     _answered(assistant, "What time does the first speech start?", "09:00")
     _answered(assistant, "第一个致辞几点开始？", "09:00")
     _answered(assistant, "A che ora inizia il primo discorso?", "09:00")
+
+
+def test_the_upload_preview_says_which_gap_a_new_fact_replaces(ingested_settings):
+    from bot.publishing import Publisher
+
+    entry = entry_text(
+        "venue-wifi", "en", "The Wi-Fi network is DockNet, password lishui2023.", title="Wi-Fi"
+    ).replace("kind: fact", "replaces: gap-wifi")
+    staged = Publisher(ingested_settings).stage("venue-wifi.en.md", entry.encode(), "organiser")
+    assert staged.preview.retired == ["gap-wifi"]
