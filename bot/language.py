@@ -84,8 +84,18 @@ def _other_european(words: str) -> bool:
     return wide.language in _OTHER_EUROPEAN and wide.value >= _OTHER_CONFIDENCE
 
 
+# Scripts of languages the bot does not speak: Cyrillic, Greek, Arabic, Hebrew, Devanagari, Thai,
+# Japanese kana, Korean hangul.
+_OTHER_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\uac00-\ud7af]"
+)
+
+
 def is_foreign(text: str) -> bool:
-    """Clearly written in a European language the bot does not speak (French, Spanish, …)."""
+    """Clearly written in a language the bot does not speak: another script (Russian, Japanese,
+    Arabic…) or a European language (French, Spanish, …)."""
+    if _OTHER_SCRIPT.search(text):
+        return True
     words = _latin_words(text, frozenset())
     return bool(words) and not _mostly_chinese(text, frozenset()) and _other_european(" ".join(words))
 

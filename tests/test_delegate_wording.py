@@ -180,3 +180,16 @@ def test_the_upload_preview_says_which_gap_a_new_fact_replaces(ingested_settings
     ).replace("kind: fact", "replaces: gap-wifi")
     staged = Publisher(ingested_settings).stage("venue-wifi.en.md", entry.encode(), "organiser")
     assert staged.preview.retired == ["gap-wifi"]
+
+
+@pytest.mark.parametrize(
+    "question", ["Где проходит встреча?", "会議はどこで開かれますか？", "أين يعقد الاجتماع؟"]
+)
+def test_a_question_in_another_script_is_told_the_three_languages(assistant: Assistant, question):
+    answer = assistant.ask(question, Context(preferred_language="en"))
+    assert answer.abstained and answer.text == text("en", "dont_know_language")
+
+
+def test_invisible_characters_inside_words_do_not_defeat_retrieval(assistant: Assistant):
+    _answered(assistant, "Who is Hans\u200b Song\u200c?", "Messe Stuttgart")
+    _answered(assistant, "Where is the ven\u200bue?", "Xingzhuang")
