@@ -38,7 +38,7 @@ def staff_member(bot, user_id=STAFF_ID, name="Anna"):
 async def open_ticket(bot, delegate, staff):
     """The delegate asks what the bot cannot answer and presses "Ask a staff member"."""
     answer = await delegate.ask(QUESTION)
-    assert answer.text.startswith(text("it", "dont_know"))
+    assert "staff" in answer.text.lower()  # an abstention ("not published" or "I don't know") with staff
     mark = (await staff.replies())[-1].message_id if await staff.replies() else 0
     await delegate.press(text("it", "ask_staff"), answer)
     opened = await delegate.reply()
@@ -153,7 +153,7 @@ NEW_FACT = entry_text(
 async def test_an_organiser_publishes_a_file_and_rolls_it_back(staffed_bot):
     olga = staffed_bot.delegate(user_id=ORGANISER_ID, first_name="Olga", language_code="en")
     ada = staffed_bot.delegate(language_code="en")
-    assert (await ada.ask("Where is the closing dinner?")).text.startswith(text("en", "dont_know"))
+    assert "staff member can help" in (await ada.ask("Where is the closing dinner?")).text
 
     file_id = staffed_bot.harness.bridge.host_file(NEW_FACT)
     await olga.send_document(file_id, "dinner.md", len(NEW_FACT))
@@ -165,7 +165,7 @@ async def test_an_organiser_publishes_a_file_and_rolls_it_back(staffed_bot):
 
     await olga.command("/rollback")
     await olga.wait_for(lambda m: m.text.startswith("✅ Rolled back"), timeout=120)
-    assert (await ada.ask("Where is the closing dinner?")).text.startswith(text("en", "dont_know"))
+    assert "staff member can help" in (await ada.ask("Where is the closing dinner?")).text
 
 
 async def test_gaps_group_the_same_question_across_languages(staffed_bot):
