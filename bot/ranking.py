@@ -11,7 +11,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -76,23 +76,11 @@ class Signals:
     gap_asked: float = 0.0
 
     def vector(self) -> list[float]:
-        return [
-            self.dense,
-            self.dense_question,
-            self.dense_body,
-            self.dense_gap,
-            self.lexical,
-            self.coverage,
-            self.asked_coverage,
-            self.unseen,
-            self.names_hit,
-            self.names_miss,
-            self.time_missing,
-            self.gap_dense,
-            self.gap_coverage,
-            self.gap_asked,
-            self.dense * self.coverage,
-        ]
+        """The signals in `FEATURES` order: the fields as declared, then their one product."""
+        return [*astuple(self), self.dense * self.coverage]
+
+
+assert (*(f.name for f in fields(Signals)), "dense_x_coverage") == FEATURES, "Signals and FEATURES differ"
 
 
 @dataclass(frozen=True, eq=False)
