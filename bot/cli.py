@@ -103,7 +103,7 @@ def run_command(settings: Settings) -> int:
         return chat_command(settings)
     if not _ensure_index(settings, background=True):  # the bot re-ingests once it runs
         return 1
-    from bot.telegram_app import run_bot
+    from bot.telegram.app import run_bot
 
     run_bot(settings, _assistant(settings))
     return 0

@@ -1,6 +1,6 @@
 """Staff handoff: tickets a person takes over, the messages relayed on them, and knowledge
 drafts made from staff answers. Persisted in the bot's SQLite database; knows nothing
-about Telegram (the Telegram layer is `telegram_handoff.py`).
+about Telegram (the Telegram layer is `telegram/staff.py`).
 
 A ticket goes open → claimed → resolved, or is returned to the bot / ended by the
 delegate. A delegate has at most one active (open or claimed) ticket at a time.

@@ -23,7 +23,7 @@ from bot import menus
 from bot.core import Assistant
 from bot.insight import Gap, gaps_csv
 from bot.storage import Store
-from bot.telegram_limits import MAX_MESSAGE, split_html, utf16_length
+from bot.telegram.limits import MAX_MESSAGE, split_html, utf16_length
 from bot.texts import staff_text, text
 from tests import test_telegram_handoff as handoff_tests
 from tests.fake_openai import FakeOpenAI

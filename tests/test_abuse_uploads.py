@@ -31,7 +31,7 @@ from bot.handoff import Tickets, write_draft
 from bot.knowledge import KnowledgeError, load
 from bot.publishing import Publisher, UploadError
 from bot.storage import Store
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from bot.texts import staff_text
 from tests.conftest import ROOT, entry_text
 from tests.telegram_fakes import RecordingRequest, buttons

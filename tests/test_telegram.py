@@ -7,8 +7,8 @@ import time
 import pytest
 
 from bot.storage import Store
-from bot.telegram_app import build_application, publish_commands
-from bot.telegram_limits import split_html
+from bot.telegram.app import build_application, publish_commands
+from bot.telegram.limits import split_html
 from bot.texts import text
 from tests.conftest import unsure_model
 from tests.telegram_fakes import (
@@ -232,7 +232,7 @@ async def test_an_old_or_unknown_button_gets_a_notice_instead_of_a_spinner(bot):
 def test_run_bot_polls_or_listens_for_webhooks(shared_settings, assistant, monkeypatch, webhook):
     from telegram.ext import Application
 
-    from bot.telegram_app import run_bot
+    from bot.telegram.app import run_bot
 
     started = {}
     monkeypatch.setattr(Application, "run_polling", lambda self, **kw: started.update(mode="polling", **kw))

@@ -10,7 +10,7 @@ import pytest
 from bot import knowledge
 from bot.core import Assistant
 from bot.storage import Store
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from bot.texts import staff_text, text
 from tests.conftest import entry_text
 from tests.telegram_fakes import RecordingRequest, buttons, document_update, message_update, user
@@ -225,7 +225,7 @@ async def test_drafts_are_listed_and_corrected_before_approval(admin_bot):
 
 
 async def test_organisers_get_their_commands_in_their_own_menu(admin_bot):
-    from bot.telegram_app import on_startup
+    from bot.telegram.app import on_startup
 
     await on_startup(admin_bot)
     scoped = [c.params for c in admin_bot.request.named("setMyCommands") if c.params.get("scope")]

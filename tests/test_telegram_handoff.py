@@ -7,7 +7,7 @@ import pytest
 from bot.core import Assistant
 from bot.handoff import Status
 from bot.storage import Store
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from bot.texts import staff_text, text
 from tests.fake_openai import FakeOpenAI
 from tests.telegram_fakes import RecordingRequest, buttons, callback_update, message_update, user

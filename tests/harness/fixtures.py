@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.core import Assistant
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from tests.harness.bridge import Call, Fault
 from tests.harness.client import Delegate, Inbox
 from tests.harness.stack import Harness

@@ -1,7 +1,8 @@
-"""The Telegram front end: one `Application`, small handlers, all answers from the core.
+"""Delegates' side of the Telegram front end: questions answered by the core, menus, language,
+votes and their pace. Staff and organisers have their own modules; `app.py` puts them together.
 
 State lives in `context.bot_data` (the assistant, the store, the settings) and in the
-SQLite store (languages, history, votes), never in globals.
+store (languages, history, votes), never in globals.
 """
 
 import asyncio
@@ -9,7 +10,6 @@ import html
 import logging
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from telegram import (
     BotCommand,
@@ -20,10 +20,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -32,16 +31,21 @@ from telegram.ext import (
     filters,
 )
 
-from bot import DEFAULT_LANGUAGE, LANGUAGES, menus
+from bot import LANGUAGES, menus
 from bot.answer import Answer, Reason
 from bot.config import Settings
-from bot.core import Assistant, Context
+from bot.core import Context
 from bot.language import normalise
-from bot.storage import Store
-from bot.telegram_admin import add_admin_handlers, publish_admin_commands
-from bot.telegram_common import assistant_of, parse_id, settings_of, store_of, user_language, with_retries
-from bot.telegram_handoff import add_handoff_handlers, resume_tickets, tickets_of
-from bot.telegram_limits import ChatRateLimiter, Pace, Throttle, split_html
+from bot.telegram.common import (
+    assistant_of,
+    parse_id,
+    settings_of,
+    store_of,
+    tickets_of,
+    user_language,
+    with_retries,
+)
+from bot.telegram.limits import Pace, Throttle, split_html
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
@@ -289,25 +293,6 @@ async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     await update.effective_message.reply_text(text(user_language(update, context), "unsupported"))
 
 
-async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every failure with its update; tell the delegate, in their language, without a trace."""
-    log.error("error while handling %r", update, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if isinstance(context.error, Forbidden) and update.effective_user:
-        store_of(context).mark_blocked(update.effective_user.id)
-        return
-    try:
-        await context.bot.send_message(
-            update.effective_chat.id, text(user_language(update, context), "error")
-        )
-    except TelegramError:
-        log.exception("could not tell the delegate about the error")
-
-
-# --- the application ---------------------------------------------------------------------------
-
-
 def bot_commands(lang: str) -> list[BotCommand]:
     return [BotCommand(command, text(lang, f"cmd_{command}")) for command in COMMANDS]
 
@@ -318,27 +303,6 @@ async def set_chat_commands(context: ContextTypes.DEFAULT_TYPE, chat_id: int, la
         await context.bot.set_my_commands(bot_commands(lang), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not set the chat's command menu: %s", exc)
-
-
-async def publish_commands(application: Application) -> None:
-    """The command menu in every language (Telegram picks by the client's language)."""
-    for lang in LANGUAGES:
-        try:
-            language_code = None if lang == "en" else lang
-            await application.bot.set_my_commands(bot_commands(lang), language_code=language_code)
-        except TelegramError as exc:
-            log.warning("could not publish the %s command menu: %s", lang, exc)
-
-
-async def on_startup(application: Application) -> None:
-    await publish_commands(application)
-    await publish_admin_commands(application, bot_commands(DEFAULT_LANGUAGE))
-    await resume_tickets(application)
-
-
-async def on_stop(application: Application) -> None:
-    await application.bot_data["staff_outbox"].close()
-    application.bot_data["workers"].shutdown(wait=False, cancel_futures=True)
 
 
 def add_pace_check(application: Application) -> None:
@@ -352,11 +316,10 @@ def add_pace_check(application: Application) -> None:
     application.add_handler(MessageHandler(counted & ~trusted, keep_pace), group=PACE)
 
 
-def add_handlers(application: Application) -> None:
+def add_delegate_handlers(application: Application) -> None:
+    """Delegates' commands, buttons and questions; registered after staff and organisers so that
+    their handlers see their messages first, with the catch-alls last."""
     private = filters.ChatType.PRIVATE
-    add_pace_check(application)
-    add_handoff_handlers(application)
-    add_admin_handlers(application)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("lang", lang_command))
@@ -374,49 +337,3 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, unsupported_message))
     application.add_handler(CallbackQueryHandler(expired_button))
-    application.add_error_handler(handle_error)
-
-
-def build_application(
-    settings: Settings, assistant: Assistant, store: Store | None = None, **builder_options: Any
-) -> Application:
-    """The one place the `Application` is built. `builder_options` name builder methods
-    (e.g. `request=...`) for tests."""
-    builder = ApplicationBuilder().token(settings.telegram_bot_token or "")
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-    builder = (
-        builder.rate_limiter(ChatRateLimiter(max_retries=3))
-        .concurrent_updates(settings.concurrent_updates)
-        .post_init(on_startup)
-        .post_stop(on_stop)
-    )
-    for option, value in builder_options.items():
-        builder = getattr(builder, option)(value)
-    application = builder.build()
-    application.bot_data.update(
-        settings=settings,
-        assistant=assistant,
-        store=store or Store(settings.database_path),
-        throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW),
-        workers=ThreadPoolExecutor(settings.concurrent_updates, thread_name_prefix="answer"),
-    )
-    add_handlers(application)
-    return application
-
-
-def run_bot(settings: Settings, assistant: Assistant) -> None:
-    """Run until interrupted: a webhook when `WEBHOOK_URL` is set, else long polling."""
-    application = build_application(settings, assistant)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_url.rsplit("/", 1)[-1],
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -31,7 +31,7 @@ from bot.language import detect
 from bot.llm import translate
 from bot.publishing import UploadError
 from bot.staff_outbox import Line, StaffOutbox
-from bot.telegram_common import (
+from bot.telegram.common import (
     escape,
     llm_gate_of,
     parse_id,
@@ -39,10 +39,11 @@ from bot.telegram_common import (
     reingest,
     settings_of,
     store_of,
+    tickets_of,
     user_language,
     with_retries,
 )
-from bot.telegram_limits import clip, split_html, split_text
+from bot.telegram.limits import clip, split_html, split_text
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ STAFF_MEMBER = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMem
 MEMBERSHIP_TTL = 300.0
 STAFF_RELAY = 1  # handler group: before the bot's own answers
 CARD_FIELD = 1500  # characters of the question (and its translation) shown on a ticket card
-
-
-def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
-    return context.bot_data["tickets"]
 
 
 def outbox_of(context: ContextTypes.DEFAULT_TYPE) -> StaffOutbox:
@@ -679,7 +676,7 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # --- wiring ----------------------------------------------------------------------------------------
 
 
-def add_handoff_handlers(application: Application) -> None:
+def add_staff_handlers(application: Application) -> None:
     """Register the handoff handlers (they run before the bot's own answers)."""
     settings = application.bot_data["settings"]
     application.bot_data["tickets"] = Tickets(application.bot_data["store"])

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot import index
 from bot.config import Settings
 from bot.core import Assistant
+from bot.handoff import Tickets
 from bot.language import normalise
 from bot.llm import LLMGate
 from bot.publishing import Publisher
@@ -58,6 +59,10 @@ def parse_id(value: str) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def tickets_of(context: ContextTypes.DEFAULT_TYPE) -> Tickets:
+    return context.bot_data["tickets"]
 
 
 def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:

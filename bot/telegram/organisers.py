@@ -42,16 +42,17 @@ from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
 from bot.publishing import MAX_UPLOAD_BYTES, Preview, UploadError
-from bot.telegram_common import (
+from bot.telegram.common import (
     assistant_of,
     escape,
     publisher_of,
     reingest,
     settings_of,
     store_of,
+    tickets_of,
     user_language,
 )
-from bot.telegram_handoff import draft_card, draft_keyboard, error_text, is_admin, tickets_of
+from bot.telegram.staff import draft_card, draft_keyboard, error_text, is_admin
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -560,7 +561,7 @@ COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
 }
 
 
-async def publish_admin_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
+async def publish_organiser_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
     """Organisers see their commands in the menu of their own chat with the bot (best effort:
     Telegram refuses until the organiser has started the bot)."""
     for admin_id in application.bot_data["settings"].admin_ids:
@@ -572,7 +573,7 @@ async def publish_admin_commands(application: Application, delegate_commands: li
             log.info("no command menu for organiser %s yet: %s", admin_id, exc)
 
 
-def add_admin_handlers(application: Application) -> None:
+def add_organiser_handlers(application: Application) -> None:
     """Organisers' commands, uploads and buttons; a polite refusal for everyone else."""
     admins = filters.User(user_id=application.bot_data["settings"].admin_ids, allow_empty=False)
     for command, handler in COMMANDS.items():

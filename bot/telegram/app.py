@@ -1,0 +1,114 @@
+"""The one `Application`: built here from the three roles' handlers (delegates, staff,
+organisers), with the error handler, start-up and shutdown hooks, and polling or webhook.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot import DEFAULT_LANGUAGE, LANGUAGES
+from bot.config import Settings
+from bot.core import Assistant
+from bot.storage import Store
+from bot.telegram.common import store_of, user_language
+from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_check, bot_commands
+from bot.telegram.limits import ChatRateLimiter, Throttle
+from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
+from bot.telegram.staff import add_staff_handlers, resume_tickets
+from bot.texts import text
+
+log = logging.getLogger(__name__)
+
+
+async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every failure with its update; tell the delegate, in their language, without a trace."""
+    log.error("error while handling %r", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden) and update.effective_user:
+        store_of(context).mark_blocked(update.effective_user.id)
+        return
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, text(user_language(update, context), "error")
+        )
+    except TelegramError:
+        log.exception("could not tell the delegate about the error")
+
+
+async def publish_commands(application: Application) -> None:
+    """The command menu in every language (Telegram picks by the client's language)."""
+    for lang in LANGUAGES:
+        try:
+            language_code = None if lang == "en" else lang
+            await application.bot.set_my_commands(bot_commands(lang), language_code=language_code)
+        except TelegramError as exc:
+            log.warning("could not publish the %s command menu: %s", lang, exc)
+
+
+async def on_startup(application: Application) -> None:
+    await publish_commands(application)
+    await publish_organiser_commands(application, bot_commands(DEFAULT_LANGUAGE))
+    await resume_tickets(application)
+
+
+async def on_stop(application: Application) -> None:
+    await application.bot_data["staff_outbox"].close()
+    application.bot_data["workers"].shutdown(wait=False, cancel_futures=True)
+
+
+
+def add_handlers(application: Application) -> None:
+    add_pace_check(application)
+    add_staff_handlers(application)
+    add_organiser_handlers(application)
+    add_delegate_handlers(application)
+    application.add_error_handler(handle_error)
+
+def build_application(
+    settings: Settings, assistant: Assistant, store: Store | None = None, **builder_options: Any
+) -> Application:
+    """The one place the `Application` is built. `builder_options` name builder methods
+    (e.g. `request=...`) for tests."""
+    builder = ApplicationBuilder().token(settings.telegram_bot_token or "")
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    builder = (
+        builder.rate_limiter(ChatRateLimiter(max_retries=3))
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(on_startup)
+        .post_stop(on_stop)
+    )
+    for option, value in builder_options.items():
+        builder = getattr(builder, option)(value)
+    application = builder.build()
+    application.bot_data.update(
+        settings=settings,
+        assistant=assistant,
+        store=store or Store(settings.database_path),
+        throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW),
+        workers=ThreadPoolExecutor(settings.concurrent_updates, thread_name_prefix="answer"),
+    )
+    add_handlers(application)
+    return application
+
+
+def run_bot(settings: Settings, assistant: Assistant) -> None:
+    """Run until interrupted: a webhook when `WEBHOOK_URL` is set, else long polling."""
+    application = build_application(settings, assistant)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_url.rsplit("/", 1)[-1],
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
