@@ -31,7 +31,7 @@ from bot import knowledge
 from bot.config import Settings
 from bot.data_entries import agenda_entries
 from bot.embeddings import make_embeddings
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import Entry, KnowledgeBase, gaps_filled
 
 MANIFEST = "index.json"
 PROBLEMS = "knowledge-problems.json"
@@ -127,11 +127,11 @@ def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
 
 
 def _fill_gaps(entries: list[Entry]) -> list[Entry]:
-    """A fact that `replaces` a "not published" entry takes that entry's sample questions (in each
-    language; in the fact's own language where it lacks one) and the gap steps aside, so the
-    questions that used to find the gap find the fact."""
+    """A fact that fills a "not published" entry (`knowledge.gaps_filled`) takes that entry's sample
+    questions (in each language; in the fact's own language where it lacks one) and the gap steps
+    aside, so the questions that used to find the gap find the fact."""
     facts = {(e.id, e.lang): e for e in entries if e.kind != "gap"}
-    filled = {gap: fact for fact in facts.values() for gap in fact.replaces}
+    filled = gaps_filled(entries)
     extra: dict[tuple[str, str], list[str]] = {}
     for gap in entries:
         fact = filled.get(gap.id) if gap.kind == "gap" else None

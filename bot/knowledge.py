@@ -19,6 +19,7 @@ import yaml
 
 from bot import LANGUAGES
 from bot.menu_schema import schema_problems
+from bot.normalise import fold
 
 ENTRY_GLOB = "entries/*.md"
 DATA_GLOB = "data/*.yaml"
@@ -106,6 +107,42 @@ class KnowledgeBase:
             for entry_id, langs in sorted(have.items())
             if len(langs) < len(LANGUAGES)
         }
+
+
+# What a "not published" entry's title says about its state, not its topic.
+_GAP_STATE = re.compile(r"[(（][^)）]*[)）]|:.*$|：.*$")
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_TITLE_FILLER = frozenset(
+    "and the other details full about for with altri altre dettagli del della dei delle degli "
+    "per con".split()
+)
+
+
+def _title_topics(title: str) -> set[str]:
+    """The topic words of a title: "Wi-Fi (not published)" → {"wifi"}; Chinese as character pairs."""
+    folded = fold(_GAP_STATE.sub("", title)).replace("-", "")
+    words = {w for w in _TITLE_WORD.findall(_HAN_RUN.sub(" ", folded)) if w not in _TITLE_FILLER}
+    pairs = {run[i : i + 2] for run in _HAN_RUN.findall(folded) for i in range(max(1, len(run) - 1))}
+    return words | pairs
+
+
+def gaps_filled(entries: list[Entry]) -> dict[str, Entry]:
+    """"Not published" entry id → the fact that fills it: the fact `replaces` it, or the fact has no
+    sample questions of its own and its title names the gap's topic (a new "Wi-Fi" entry fills
+    "Wi-Fi (not published)"), so it inherits the questions that used to find the gap."""
+    gaps = [entry for entry in entries if entry.kind == "gap"]
+    filled: dict[str, Entry] = {}
+    for fact in (entry for entry in entries if entry.kind != "gap"):
+        for gap_id in fact.replaces:
+            filled[gap_id] = fact
+        if fact.questions or fact.replaces:
+            continue
+        topics = _title_topics(fact.title)
+        for gap in gaps:
+            if gap.id not in filled and topics & _title_topics(gap.title):
+                filled[gap.id] = fact
+    return filled
 
 
 class StrictLoader(yaml.SafeLoader):

@@ -17,7 +17,7 @@ FUNCTION_WORDS = {
     "en": frozenset(
         "who what when where which why how is are was were the an of in on at to do "
         "does did can could there this that and or for with about from i you me my please "
-        "hello hi thanks thank yes".split()
+        "hello hi thanks thank yes pls plz thx".split()
     ),
     "it": frozenset(
         "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
@@ -26,6 +26,11 @@ FUNCTION_WORDS = {
         "questa grazie ciao c ce l un' po qual".split()
     ),
 }
+# English words Italians use as they are: no evidence either way ("wifi password" is not Italian).
+LOANWORDS = frozenset(
+    "wifi wi fi password login email mail web app hotel taxi bus shuttle parking meeting business "
+    "manager partner network startup online smartphone pdf link ok badge check".split()
+)
 _OTHER_EUROPEAN = (Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.PORTUGUESE)
 _OTHER_CONFIDENCE = 0.6
 _PAIR_CONFIDENCE = 0.65
@@ -76,7 +81,9 @@ def _function_word_vote(words: list[str]) -> str | None:
 
 
 def _latin_words(text: str, neutral: frozenset[str]) -> list[str]:
-    return [w for w in _WORD.findall(text) if w.lower() not in neutral and not _HAN.search(w)]
+    return [
+        w for w in _WORD.findall(text) if w.lower() not in neutral | LOANWORDS and not _HAN.search(w)
+    ]
 
 
 def _other_european(words: str) -> bool:

@@ -305,7 +305,7 @@ def compare(before: KnowledgeBase, after: KnowledgeBase) -> Preview:
 
 
 def _replaced(kb: KnowledgeBase) -> set[str]:
-    return {gap for entry in kb.entries for gap in entry.replaces}
+    return set(knowledge.gaps_filled(kb.entries))
 
 
 @dataclass(frozen=True)

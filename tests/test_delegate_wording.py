@@ -141,6 +141,18 @@ def test_a_published_fact_beats_the_gap_it_fills_in_every_language(ingested_sett
         assert not answer.abstained and "lishui2023" in answer.text and answer.language == lang, answer.text
 
 
+def test_a_new_fact_without_sample_questions_fills_the_gap_its_title_names(ingested_settings):
+    """An organiser's plain "Wi-Fi" entry (no sample questions, no `replaces`) takes over the
+    questions of "Wi-Fi (not published)" in every language; the gap about parking stays."""
+    for lang, (_, body) in FILLS.items():
+        write_entry(ingested_settings.knowledge_dir, "venue-wifi", lang, body, title="Wi-Fi")
+    ingest(ingested_settings)
+    assistant = Assistant(ingested_settings)
+    for question in ("wifi password pls", "wifi密码多少", "qual e la pasword del wifi"):
+        _answered(assistant, question, "lishui2023")
+    assert assistant.ask("Is there parking at the venue?").reason is Reason.GAP
+
+
 def test_a_shuttle_entry_that_replaces_the_transport_gap_answers_how_to_get_there(ingested_settings):
     path = write_entry(
         ingested_settings.knowledge_dir,

@@ -36,6 +36,10 @@ def test_detects_the_language_of_short_and_mixed_questions(question, expected):
         ("¿Dónde es la reunión de las empresas?", "it", "it"),  # Spanish: the preference
         ("Où se trouve la réunion des entreprises ?", None, "en"),  # French, no preference: English
         ("これは何ですか", "it", "it"),  # Japanese is not Chinese
+        ("wifi password", "en", "en"),  # English words Italians use too: the delegate's language
+        ("wifi password", "it", "it"),
+        ("wifi password pls", "it", "en"),  # "pls" is English
+        ("password del wifi", "en", "it"),
     ],
 )
 def test_falls_back_to_the_preference_then_english(question, preferred, expected):
