@@ -35,6 +35,7 @@ FEATURES = (
     "names_hit",  # share of the names in the question that the entry mentions
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
+    "figure_missing",  # the question asks for a number (how many, since when, revenue) and the entry has none
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
     "gap_asked",  # how many more of the words besides names (0 if fewer)
@@ -48,6 +49,28 @@ _ASKS_TIME = re.compile(
     re.IGNORECASE,
 )
 _HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\d{1,2}点|\d{1,2}时", re.IGNORECASE)
+
+
+# "How many", "多少", "quanti", "since when", "revenue": a figure is wanted.
+_ASKS_FIGURE = re.compile(
+    r"\b(how many|how much|how big|how large|how old|what year|which year|since when|revenue|turnover|"
+    r"sales|employees|staff numbers|headcount|population|gdp|quant[io]|quant[ae]|in che anno|da quando|"
+    r"fatturato|dipendenti|popolazione|abitanti)\b|多少|几[个家位年人]|哪一?年|什么时候[来开成落]|营收|营业额|"
+    r"销售额|产值|员工|人口|成立",
+    re.IGNORECASE,
+)
+# Digits, or a Chinese number ("二十二家", "四大"); a lone 一 ("一家企业") is an article, not a figure.
+_HAN_DIGITS = "一二两三四五六七八九十百千万亿"
+_HAN_NUMBER = f"(?:[{_HAN_DIGITS[1:]}]|一[十百千万亿])[{_HAN_DIGITS}]*[个家位年名项大%]"
+_HAS_FIGURE = re.compile(rf"\d|{_HAN_NUMBER}|百分之")
+
+
+def asks_figure(question: str) -> bool:
+    return bool(_ASKS_FIGURE.search(question))
+
+
+def has_figure(text: str) -> bool:
+    return bool(_HAS_FIGURE.search(text))
 
 
 def asks_time(question: str) -> bool:
@@ -71,6 +94,7 @@ class Signals:
     names_hit: float = 0.0
     names_miss: float = 0.0
     time_missing: float = 0.0
+    figure_missing: float = 0.0
     gap_dense: float = 0.0
     gap_coverage: float = 0.0
     gap_asked: float = 0.0

@@ -32,7 +32,7 @@ from bot.language import FUNCTION_WORDS
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin
-from bot.ranking import Model, Signals, asks_time, has_time, load_model
+from bot.ranking import Model, Signals, asks_figure, asks_time, has_figure, has_time, load_model
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -212,12 +212,14 @@ class Retriever:
             if meta["role"] == "body":
                 self._bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
         self._idf = _idf(self._entry_tokens.values())
+        self._fact_words = set().union(*(t for e, t in self._entry_tokens.items() if self._kinds[e] != "gap"))
         self._unknown_idf = math.log((len(self._entry_tokens) + 1) / 1.5)  # as rare as the rarest word
         self._entry_names = {
             entry_id: {token[1:] for token in tokens if token.startswith("@")}
             for entry_id, tokens in self._entry_tokens.items()
         }
         self._timed = {entry_id for (entry_id, _), body in self._bodies.items() if has_time(body)}
+        self._figured = {entry_id for (entry_id, _), body in self._bodies.items() if has_figure(body)}
         self._vocabulary = sorted(
             {word for doc in self.documents for word in _LATIN.findall(fold(doc.metadata["embed"]))}
             | {word for word in QUESTION_KINDS if word.isascii()}
@@ -321,8 +323,10 @@ class Retriever:
         return sum(w for token, w in zip(tokens, weights, strict=True) if token in have) / total
 
     def _unseen(self, tokens: list[str]) -> float:
-        """The IDF-weighted share of the question's words that no entry uses (weather, restaurant…)."""
-        weights = [(self._idf.get(token, self._unknown_idf), token not in self._idf) for token in tokens]
+        """The IDF-weighted share of the question's words that no fact entry uses (weather, parking…:
+        at most a "not published" entry knows them)."""
+        known = self._fact_words
+        weights = [(self._idf.get(token, self._unknown_idf), token not in known) for token in tokens]
         total = sum(w for w, _ in weights)
         return sum(w for w, unseen in weights if unseen) / total if total else 0.0
 
@@ -370,7 +374,7 @@ class Retriever:
             best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens)
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
-        unseen, wants_time = self._unseen(tokens), asks_time(query)
+        unseen, wants_time, wants_figure = self._unseen(tokens), asks_time(query), asks_figure(query)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
@@ -396,6 +400,7 @@ class Retriever:
                 names_hit=len(named) / len(names) if names else 0.0,
                 names_miss=float(bool(names) and not named),
                 time_missing=float(wants_time and hit.entry_id not in self._timed),
+                figure_missing=float(wants_figure and hit.entry_id not in self._figured),
                 gap_dense=max(0.0, gap_dense - hit.dense),
                 gap_coverage=max(0.0, gap_coverage - hit.coverage),
                 gap_asked=max(0.0, gap_asked - asked[hit.entry_id]),

@@ -66,6 +66,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "How much revenue does Kaiwu make?",
         "What is the population of Lishui?",
         "Since when has Brembo been in Lishui?",
+        "开沃集团去年的营收是多少",  # the profile names Kaiwu but gives no figure
+        "Avio quanti dipendenti ha?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -143,14 +145,14 @@ def test_a_published_fact_beats_the_gap_it_fills_in_every_language(ingested_sett
 
 def test_a_new_fact_without_sample_questions_fills_the_gap_its_title_names(ingested_settings):
     """An organiser's plain "Wi-Fi" entry (no sample questions, no `replaces`) takes over the
-    questions of "Wi-Fi (not published)" in every language; the gap about parking stays."""
+    questions of "Wi-Fi (not published)" in every language; the gap about the dress code stays."""
     for lang, (_, body) in FILLS.items():
         write_entry(ingested_settings.knowledge_dir, "venue-wifi", lang, body, title="Wi-Fi")
     ingest(ingested_settings)
     assistant = Assistant(ingested_settings)
     for question in ("wifi password pls", "wifi密码多少", "qual e la pasword del wifi"):
         _answered(assistant, question, "lishui2023")
-    assert assistant.ask("Is there parking at the venue?").reason is Reason.GAP
+    assert assistant.ask("Is there a dress code?").reason is Reason.GAP
 
 
 def test_a_shuttle_entry_that_replaces_the_transport_gap_answers_how_to_get_there(ingested_settings):
