@@ -35,6 +35,7 @@ _OTHER_EUROPEAN = (Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.
 _OTHER_CONFIDENCE = 0.6
 _PAIR_CONFIDENCE = 0.65
 NAME_CHARS = 4  # a Chinese personal or company name is rarely longer
+_SENTENCES = re.compile(r"[?？!！。]+\s*|\.\s+")
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +117,29 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     clearly written in a language the bot does not speak. Words in `neutral` (names that
     read the same in every language, such as "Brembo") are not evidence either way.
     """
-    fallback = normalise(preferred) or DEFAULT_LANGUAGE
+    whole = _detect_one(text, normalise(preferred) or DEFAULT_LANGUAGE, neutral)
+    parts = _SENTENCES.split(text.strip(" ?？!！。."))
+    if len(parts) > 1 and _says_enough(parts[-1], neutral):
+        # "quante aziende europee? how many came": the part written last says how to answer
+        return _detect_one(parts[-1], whole, neutral)
+    return whole
+
+
+_COURTESY = frozenset(
+    "thanks thank you very much please pls grazie mille tante per favore prego ciao hi hello".split()
+)
+
+
+def _says_enough(part: str, neutral: frozenset[str]) -> bool:
+    """Enough of a sentence to tell its language: not a name or a "grazie mille" sign-off."""
+    words = [w for w in _latin_words(part, neutral) if w.lower() not in _COURTESY]
+    return len(_HAN.findall(_COURTESY_HAN.sub("", part))) >= 3 or len(words) >= 2
+
+
+_COURTESY_HAN = re.compile("谢谢|多谢|请问|你好|您好")
+
+
+def _detect_one(text: str, fallback: str, neutral: frozenset[str]) -> str:
     if _mostly_chinese(text, neutral):
         return "zh"
     words = _latin_words(text, neutral)

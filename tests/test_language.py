@@ -11,6 +11,21 @@ NAMES = frozenset({"brembo", "lishui", "hans", "song"})
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        ("quante aziende europee? how many came", "en"),  # the part written last says how to answer
+        ("Hans Song 是哪个公司的? which company", "en"),
+        ("le 4 industrie principali di lishui? in english pls", "en"),
+        ("Where is the venue? Grazie mille", "en"),  # a sign-off is not a request
+        ("Where is the venue? 谢谢", "en"),
+        ("Chi è Hans Song? E cosa ha detto?", "it"),
+    ],
+)
+def test_a_question_in_two_languages_is_answered_in_the_one_written_last(question, expected):
+    assert detect(question, preferred="zh", neutral=NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
         ("Who is Hans Song?", "en"),
         ("Chi è Hans Song?", "it"),
         ("Brembo è presente a Lishui?", "it"),
