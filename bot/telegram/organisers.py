@@ -45,6 +45,7 @@ from bot.publishing import MAX_UPLOAD_BYTES, Preview, UploadError
 from bot.telegram.common import (
     assistant_of,
     escape,
+    is_admin,
     publisher_of,
     reingest,
     settings_of,
@@ -52,7 +53,7 @@ from bot.telegram.common import (
     tickets_of,
     user_language,
 )
-from bot.telegram.staff import draft_card, draft_keyboard, error_text, is_admin
+from bot.telegram.drafts import draft_card, draft_keyboard, error_text
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)

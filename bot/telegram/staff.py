@@ -33,6 +33,7 @@ from bot.publishing import UploadError
 from bot.staff_outbox import Line, StaffOutbox
 from bot.telegram.common import (
     escape,
+    is_admin,
     llm_gate_of,
     parse_id,
     publisher_of,
@@ -43,6 +44,7 @@ from bot.telegram.common import (
     user_language,
     with_retries,
 )
+from bot.telegram.drafts import draft_card, draft_keyboard, error_text, status_text
 from bot.telegram.limits import clip, split_html, split_text
 from bot.texts import language_name, staff_text, text
 
@@ -94,11 +96,6 @@ async def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return allowed
 
 
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in settings_of(context).admin_ids
-
-
 def staff_language(context: ContextTypes.DEFAULT_TYPE) -> str:
     """The language of the staff chat (`STAFF_LANGUAGE`)."""
     return settings_of(context).staff_language
@@ -129,18 +126,6 @@ def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup | No
             for label, action in buttons
         ]
     )
-
-
-def status_text(staff_lang: str, status: str, name: str = "") -> str:
-    """A ticket's (or draft's) status in the staff's language."""
-    return staff_text(staff_lang, f"status_{status}", name=name)
-
-
-def error_text(staff_lang: str, exc: TicketError) -> str:
-    values = dict(exc.values)
-    if "status" in values:
-        values["status"] = status_text(staff_lang, str(values["status"]))
-    return staff_text(staff_lang, exc.key, **values)
 
 
 def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
@@ -590,34 +575,6 @@ async def propose_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, tick
     staff_lang = staff_language(context)
     await update.effective_message.reply_html(
         draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang)
-    )
-
-
-def draft_card(draft: Draft, staff_lang: str) -> str:
-    lines = [staff_text(staff_lang, "draft", draft=draft.id, number=draft.ticket_id, entry=draft.entry_id)]
-    lines += [
-        staff_text(
-            staff_lang,
-            "draft_version",
-            language=language_name(staff_lang, lang),
-            question=escape(version["question"]),
-            answer=escape(version["answer"]),
-        )
-        for lang, version in draft.versions.items()
-    ]
-    return "\n\n".join([*lines, staff_text(staff_lang, "draft_wait", draft=draft.id)])
-
-
-def draft_keyboard(draft: Draft, staff_lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    staff_text(staff_lang, action), callback_data=f"draft:{action}:{draft.id}"
-                )
-                for action in ("approve", "reject")
-            ]
-        ]
     )
 
 
