@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot import LANGUAGES
+from bot.guard import small_talk
 from bot.knowledge import entry_file
 from bot.storage import Store
 
@@ -353,7 +354,8 @@ class Tickets:
         return found[-1] if found else None
 
     def waiting(self, ticket: Ticket, tried: bool = True) -> list[tuple[str, float]]:
-        """What the delegate wrote since staff last wrote, with when: (words, time) oldest first.
+        """What the delegate wrote since staff last wrote and still needs an answer (not thanks or
+        greetings), with when: (words, time) oldest first.
         The question counts while staff have not written yet (unless `tried` is False and the
         bot already tried to answer it)."""
         counted = tried or not ticket.bot_answer
@@ -361,7 +363,7 @@ class Tickets:
         for relay in self.messages(ticket.id):
             if relay.direction == "staff":
                 waiting = []
-            else:
+            elif small_talk(relay.text) is None:  # "thanks!", "ok" need no answer
                 waiting.append((relay.text, relay.at))
         return waiting
 

@@ -15,6 +15,7 @@ STAFF_CHAT = -100_500
 STAFF_ID, ORGANISER_ID = 500, 900
 QUESTION = "C'è un guardaroba dove lasciare il cappotto?"
 STAFF_ANSWER = "Yes: the cloakroom is next to the entrance of the hall."  # test content
+STAFF_ANSWER_IT = "Sì: il guardaroba è accanto all'ingresso della sala."
 
 
 @pytest.fixture
@@ -78,13 +79,22 @@ async def test_a_ticket_from_question_to_knowledge(staffed_bot):
     await asyncio.sleep(0.3)
     refusals = [c for c in staffed_bot.calls("answerCallbackQuery") if c.params.get("show_alert")]
     assert refusals and refusals[-1].params["text"] == staff_text("en", "not_admin")
+    # an English answer to an Italian question: each language needs its own question and answer
+    assert "Not ready in: Chinese (question, answer); English (question); Italian (answer)" in draft.text
+    await anna.command(f"/editdraft {draft.text.split('#')[1].split()[0]}\n"
+                       "en?: Is there a cloakroom where I can leave my coat?\n"
+                       f"it: {STAFF_ANSWER_IT}")
+    completed = await anna.wait_for(lambda m: "Knowledge draft" in m.text and STAFF_ANSWER_IT in m.text)
+    assert "Not ready in: Chinese (question, answer)." in completed.text
     olga = staff_member(staffed_bot, ORGANISER_ID, "Olga")
-    await olga.press(staff_text("en", "approve"), draft)
-    await olga.wait_for_edit(draft, lambda m: "approved by Olga and published" in m.text, timeout=120)
+    await olga.press(staff_text("en", "approve"), completed)
+    await olga.wait_for_edit(completed, lambda m: "approved by Olga and published" in m.text, timeout=120)
 
     again = await giulia.ask(QUESTION)
-    assert "cloakroom is next to the entrance" in again.text
+    assert STAFF_ANSWER_IT in again.text
     assert [b.text for b in again.buttons] == ["👍", "👎"]
+    english = staffed_bot.delegate(language_code="en", first_name="Ed")
+    assert STAFF_ANSWER in (await english.ask("Is there a cloakroom where I can leave my coat?")).text
 
 
 async def test_handoff_answers_every_message_once_and_keeps_the_delegate_informed(staffed_bot):

@@ -111,6 +111,7 @@ async def test_after_return_to_bot_the_waiting_question_is_answered(bot):
 async def test_the_delegate_rates_the_help_and_staff_see_it(bot):
     ticket = await escalate_after_abstention(bot)
     await staff_reply(bot, ticket, "La password è al banco della registrazione.")
+    await say(bot, "Grazie mille!")  # thanks need no answer
     await press_staff(bot, f"tk:resolve:{ticket.id}")  # answered: no confirmation needed
     tickets = bot.bot_data["tickets"]
     assert tickets.get(ticket.id).status is Status.RESOLVED
