@@ -5,7 +5,6 @@ and staff answers that become knowledge in every language."""
 
 import asyncio
 
-from bot.core import Assistant
 from bot.handoff import Status
 from bot.storage import Store
 from bot.texts import staff_text, text
@@ -17,7 +16,9 @@ from tests.test_telegram_handoff import (  # the staff chat's fast helpers, shar
     ORGANISER,
     STAFF,
     STAFF_CHAT,
+    bot_with_own_knowledge,
     escalate_after_abstention,
+    human,
     last_to,
     make_bot,
     press_staff,
@@ -240,8 +241,7 @@ async def test_saved_replies_reach_the_delegate_in_their_language(bot):
 
 async def test_the_queue_shows_who_waits_longest(bot):
     first = await escalate_after_abstention(bot)
-    await say(bot, "/human 会场有翻译吗？", sender=WEI)
-    second = bot.bot_data["tickets"].active_for(8)
+    second = await human(bot, "会场有翻译吗？", sender=WEI)
     await staff_reply(bot, second, "有的。")
     await staff_command(bot, "/queue")
     queue = last_to(bot, STAFF_CHAT)["text"]
@@ -269,13 +269,10 @@ async def test_a_chinese_question_answered_in_english_becomes_knowledge_in_every
     ingested_settings, tmp_path
 ):
     settings = ingested_settings
-    assistant = Assistant(settings)
-    app = make_bot(settings, assistant, Store(tmp_path / "bot.sqlite3"))
-    await app.initialize()
+    app, assistant = await bot_with_own_knowledge(settings, tmp_path)
     question = "会场有寄存大衣的衣帽间吗？"
     assert assistant.ask(question).abstained
-    await say(app, f"/human {question}", sender=WEI)
-    ticket = app.bot_data["tickets"].active_for(8)
+    ticket = await human(app, question, sender=WEI)
     await staff_reply(app, ticket, "Yes, the cloakroom for coats is next to the park entrance.")
     await press_staff(app, f"tk:resolve:{ticket.id}")
     await press_staff(app, f"tk:save:{ticket.id}")
@@ -337,8 +334,7 @@ async def test_with_an_llm_a_draft_gets_a_question_and_answer_in_every_language(
         app = make_bot(shared_settings, assistant, Store(tmp_path / "bot.sqlite3"),
                        openai_api_key="sk-test", openai_base_url=llm.base_url, llm_timeout=2.0)
         await app.initialize()
-        await say(app, "/human 会场有翻译吗？", sender=WEI)
-        ticket = app.bot_data["tickets"].active_for(8)
+        ticket = await human(app, "会场有翻译吗？", sender=WEI)
         await staff_reply(app, ticket, ANSWER)
         await press_staff(app, f"tk:resolve:{ticket.id}")
         await press_staff(app, f"tk:save:{ticket.id}")

@@ -265,15 +265,26 @@ def bot_card(app):
     return next(p for p in app.request.sent() if p.get("chat_id") == STAFF_CHAT)["text"]
 
 
-async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, tmp_path):
-    settings = ingested_settings
+async def bot_with_own_knowledge(settings, tmp_path):
+    """A staffed bot and its assistant on an index of their own (approving drafts writes to it)."""
     assistant = Assistant(settings)
     app = make_bot(settings, assistant, Store(tmp_path / "bot.sqlite3"))
     await app.initialize()
+    return app, assistant
+
+
+async def human(app, question, sender=GIULIA):
+    """`/human <question>`: the delegate's new ticket."""
+    await say(app, f"/human {question}", sender=sender)
+    return app.bot_data["tickets"].active_for(sender["id"])
+
+
+async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, tmp_path):
+    settings = ingested_settings
+    app, assistant = await bot_with_own_knowledge(settings, tmp_path)
     question = "C'è un guardaroba per i cappotti?"
     assert assistant.ask(question).abstained
-    await say(app, f"/human {question}")
-    ticket = app.bot_data["tickets"].active_for(7)
+    ticket = await human(app, question)
     await staff_reply(app, ticket, "Sì, il guardaroba per i cappotti è accanto all'ingresso del parco.")
     await press_staff(app, f"tk:resolve:{ticket.id}", STAFF)
     await press_staff(app, f"tk:save:{ticket.id}", STAFF)

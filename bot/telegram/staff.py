@@ -571,10 +571,7 @@ async def act_on_ticket(
         return staff_text(staff_lang, "kept_open", number=ticket_id)
     waiting = tickets.waiting(ticket)
     if action == "resolve" and waiting:
-        confirm = staff_text(staff_lang, "resolve_unanswered", number=ticket_id,
-                             last=escape(clip(waiting[-1][0], 300)))
-        markup = buttons_for(ticket, staff_lang, [("resolve_anyway", "force"), ("keep_open", "keep")])
-        to_staff_chat(context, lambda: tell_staff(context, ticket, confirm, markup))
+        ask_to_confirm_resolve(context, ticket, waiting[-1][0])
         return None
     status = Status.RETURNED if action == "return" else Status.RESOLVED
     ticket = tickets.close(ticket_id, status)
@@ -585,6 +582,14 @@ async def act_on_ticket(
         return staff_text(staff_lang, "returned", number=ticket_id, name=name)
     await tell_delegate(context, ticket, "handoff_resolved", rate=True)
     return staff_text(staff_lang, "resolved", number=ticket_id, name=name)
+
+
+def ask_to_confirm_resolve(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, last: str) -> None:
+    """"Resolve it anyway?" in the ticket's topic, quoting the delegate's unanswered message."""
+    staff_lang = staff_language(context)
+    confirm = staff_text(staff_lang, "resolve_unanswered", number=ticket.id, last=escape(clip(last, 300)))
+    markup = buttons_for(ticket, staff_lang, [("resolve_anyway", "force"), ("keep_open", "keep")])
+    to_staff_chat(context, lambda: tell_staff(context, ticket, confirm, markup))
 
 
 async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
