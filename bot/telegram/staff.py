@@ -833,11 +833,11 @@ async def resume_tickets(application: Application) -> None:
 async def draft_versions(
     context: ContextTypes.DEFAULT_TYPE, question: str, lang: str, answer: str
 ) -> dict[str, dict[str, str]]:
-    """The question (asked in `lang`) and the staff answer per language: the answer is filed under
-    the language it is written in, the question under its own. With an LLM every language gets
+    """The question (asked by a delegate who speaks `lang`) and the staff answer per language: each
+    is filed under the language it is written in. With an LLM every language gets
     both (translated); without one, what is missing stays empty for `/editdraft` to fill."""
-    answer_lang = detect(answer, preferred=lang)
-    versions = {lang: {"question": question, "answer": ""}}
+    question_lang, answer_lang = detect(question, preferred=lang), detect(answer, preferred=lang)
+    versions = {question_lang: {"question": question, "answer": ""}}
     versions.setdefault(answer_lang, {"question": "", "answer": ""})["answer"] = answer
     if not settings_of(context).llm_enabled:
         return versions
