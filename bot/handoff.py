@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot import LANGUAGES
+from bot.guard import small_talk
 from bot.knowledge import entry_file
 from bot.storage import Store
 
@@ -67,6 +68,26 @@ CREATE TABLE IF NOT EXISTS drafts (
     created_at REAL NOT NULL,
     decided_by TEXT NOT NULL DEFAULT '',
     decided_at REAL
+);
+CREATE TABLE IF NOT EXISTS ticket_notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ticket_ratings (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS saved_replies (
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (name, language)
 );
 """
 
@@ -249,7 +270,7 @@ class Tickets:
         return self.get(ticket_id)
 
     def claim(self, ticket_id: int, staff_id: int, staff_name: str) -> Ticket:
-        ticket = self._active(ticket_id)
+        ticket = self.require_active(ticket_id)
         if ticket.status is Status.CLAIMED and ticket.staff_id != staff_id:
             raise TicketError("claimed_by", number=ticket_id, name=ticket.staff_name)
         self.store.execute(
@@ -261,16 +282,31 @@ class Tickets:
 
     def close(self, ticket_id: int, status: Status) -> Ticket:
         """Resolve, return to the bot or end an active ticket."""
-        self._active(ticket_id)
+        self.require_active(ticket_id)
         self.store.execute(
             "UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?", (status, time.time(), ticket_id)
+        )
+        return self.get(ticket_id)
+
+    def reopen(self, ticket_id: int, staff_id: int, staff_name: str) -> Ticket:
+        """A closed ticket taken up again by a staff member's follow-up (claimed by them); refused
+        while the delegate has another active ticket."""
+        ticket = self.get(ticket_id)
+        if ticket.active:
+            return ticket
+        current = self.active_for(ticket.user_id)
+        if current:
+            raise TicketError("other_open", number=ticket_id, other=current.id)
+        self.store.execute(
+            "UPDATE tickets SET status = ?, staff_id = ?, staff_name = ?, closed_at = NULL WHERE id = ?",
+            (Status.CLAIMED, staff_id, staff_name, ticket_id),
         )
         return self.get(ticket_id)
 
     def busy_notified(self, ticket_id: int) -> None:
         self.store.execute("UPDATE tickets SET busy_notified = 1 WHERE id = ?", (ticket_id,))
 
-    def _active(self, ticket_id: int) -> Ticket:
+    def require_active(self, ticket_id: int) -> Ticket:
         ticket = self.get(ticket_id)
         if not ticket.active:
             raise TicketError("closed", number=ticket_id, status=ticket.status)
@@ -317,6 +353,80 @@ class Tickets:
         found = [m for m in self.messages(ticket_id) if m.direction == "staff"]
         return found[-1] if found else None
 
+    def waiting(self, ticket: Ticket, tried: bool = True) -> list[tuple[str, float]]:
+        """What the delegate wrote since staff last wrote and still needs an answer (not thanks or
+        greetings), with when: (words, time) oldest first.
+        The question counts while staff have not written yet (unless `tried` is False and the
+        bot already tried to answer it)."""
+        counted = tried or not ticket.bot_answer
+        waiting = [(ticket.question, ticket.created_at)] if counted else []
+        for relay in self.messages(ticket.id):
+            if relay.direction == "staff":
+                waiting = []
+            elif small_talk(relay.text) is None:  # "thanks!", "ok" need no answer
+                waiting.append((relay.text, relay.at))
+        return waiting
+
+    # --- notes, ratings and saved replies ----------------------------------------------------
+
+    def add_note(self, ticket_id: int, author: str, note: str) -> int:
+        """An internal note on a ticket: for staff only, never sent to the delegate."""
+        self.get(ticket_id)
+        return self.store.execute(
+            "INSERT INTO ticket_notes (ticket_id, author, text, at) VALUES (?, ?, ?, ?)",
+            (ticket_id, author, note, time.time()),
+        )
+
+    def notes(self, ticket_id: int) -> list[tuple[str, str]]:
+        """(author, note) of a ticket's internal notes, oldest first."""
+        rows = self.store.query("SELECT author, text FROM ticket_notes WHERE ticket_id = ? ORDER BY id",
+                                (ticket_id,))
+        return [(row["author"], row["text"]) for row in rows]
+
+    def rate(self, ticket_id: int, user_id: int, rating: int) -> bool:
+        """The delegate's 👍 (1) / 👎 (-1) for the help on their closed ticket (a new rating
+        replaces the old one); False when the ticket is not theirs, still active or the value odd."""
+        rows = self.store.query("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        if not rows or rating not in (-1, 1):
+            return False
+        ticket = _ticket(rows[0])
+        if ticket.user_id != user_id or ticket.active:
+            return False
+        self.store.execute(
+            "INSERT INTO ticket_ratings (ticket_id, rating, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
+            (ticket_id, rating, time.time()),
+        )
+        return True
+
+    def rating(self, ticket_id: int) -> int | None:
+        rows = self.store.query("SELECT rating FROM ticket_ratings WHERE ticket_id = ?", (ticket_id,))
+        return rows[0]["rating"] if rows else None
+
+    def satisfaction(self) -> dict[str, int]:
+        """How delegates rated the staff's help: {"up": 👍 count, "down": 👎 count} (for /stats)."""
+        rows = self.store.query("SELECT rating, COUNT(*) AS n FROM ticket_ratings GROUP BY rating")
+        counts = {row["rating"]: row["n"] for row in rows}
+        return {"up": counts.get(1, 0), "down": counts.get(-1, 0)}
+
+    def save_reply(self, name: str, versions: dict[str, str], by: str) -> None:
+        """Define (or redefine the given languages of) a saved reply organisers prepared."""
+        with self.store.transaction() as db:
+            for lang, words in versions.items():
+                db.execute(
+                    "INSERT INTO saved_replies (name, language, text, updated_by, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, language) DO UPDATE SET text = excluded.text, "
+                    "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                    (name.lower(), lang, words, by, time.time()),
+                )
+
+    def saved_replies(self) -> dict[str, dict[str, str]]:
+        """name → {language → text}, by name."""
+        replies: dict[str, dict[str, str]] = {}
+        for row in self.store.query("SELECT * FROM saved_replies ORDER BY name, language"):
+            replies.setdefault(row["name"], {})[row["language"]] = row["text"]
+        return replies
+
     def forget(self, user_id: int) -> None:
         """Delete a delegate's tickets, their messages and the drafts made from them (`/forget`)."""
         with self.store.transaction() as db:
@@ -348,13 +458,14 @@ class Tickets:
         rows = self.store.query("SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,))
         return [_draft(row) for row in rows]
 
-    def edit_draft(self, draft_id: int, answers: dict[str, str]) -> Draft:
-        """Replace (or add) the answer of some languages of a pending draft."""
+    def edit_draft(self, draft_id: int, changes: dict[str, dict[str, str]]) -> Draft:
+        """Replace (or add) the question and/or answer of some languages of a pending draft
+        (`changes`: language → {"question": …, "answer": …}, either may be left out)."""
         draft = self.pending_draft(draft_id)
-        question = next(iter(draft.versions.values()))["question"]
-        versions = dict(draft.versions)
-        for lang, answer in answers.items():
-            versions[lang] = {"question": versions.get(lang, {}).get("question", question), "answer": answer}
+        versions = {lang: dict(version) for lang, version in draft.versions.items()}
+        for lang, fields in changes.items():
+            version = versions.setdefault(lang, {"question": "", "answer": ""})
+            version.update({name: value for name, value in fields.items() if value})
         self.store.execute(
             "UPDATE drafts SET versions = ? WHERE id = ?",
             (yaml.safe_dump(versions, allow_unicode=True), draft_id),
@@ -368,7 +479,6 @@ class Tickets:
             (status, by, time.time(), draft_id),
         )
         return self.draft(draft_id)
-
 
     def pending_draft(self, draft_id: int) -> Draft:
         draft = self.draft(draft_id)
@@ -386,12 +496,35 @@ def draft_title(question: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
+def complete(draft: Draft) -> dict[str, dict[str, str]]:
+    """The languages of a draft that have both a question and an answer (those get published)."""
+    return {
+        lang: version
+        for lang, version in draft.versions.items()
+        if lang in LANGUAGES and version.get("question", "").strip() and version.get("answer", "").strip()
+    }
+
+
+def missing(draft: Draft) -> dict[str, list[str]]:
+    """What each language still lacks before it can be published: language → ["question", "answer"]
+    (or one of them); languages that are complete are left out."""
+    lacking = {}
+    for lang in LANGUAGES:
+        version = draft.versions.get(lang, {})
+        fields = [name for name in ("question", "answer") if not version.get(name, "").strip()]
+        if fields:
+            lacking[lang] = fields
+    return lacking
+
+
 def draft_files(draft: Draft, approved_by: str) -> dict[str, str]:
-    """An approved draft as knowledge entries (path in `knowledge/` → text, one per language)."""
+    """An approved draft as knowledge entries (path in `knowledge/` → text), one per language that
+    has its own question and answer: the title and sample question are in that language."""
+    versions = complete(draft)
+    if not versions:
+        raise TicketError("draft_incomplete", draft=draft.id)
     files = {}
-    for lang, version in draft.versions.items():
-        if lang not in LANGUAGES:
-            continue
+    for lang, version in versions.items():
         meta = {
             "id": draft.entry_id,
             "lang": lang,

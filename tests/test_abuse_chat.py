@@ -100,6 +100,11 @@ async def test_a_flooding_delegate_and_a_rush_of_tickets_do_not_slow_the_others(
         flooder = bot.delegate(language_code="en", first_name="Flo")
         await flooder.command("/human Where can I park?")
         await flooder.reply()
+        anna = bot.delegate(user_id=500, first_name="Anna", language_code="en", chat_id=-100_500,
+                            chat_type="supergroup", chat_title="Staff")
+        card = await anna.wait_for(lambda m: "Ticket #" in m.text, since=0)
+        await anna.press(staff_text("en", "claim"), card)  # a person has it: every message is relayed
+        await flooder.wait_for(lambda m: "from the staff is looking" in m.text)
 
         async def flood():
             for n in range(60):

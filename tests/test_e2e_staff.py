@@ -15,6 +15,7 @@ STAFF_CHAT = -100_500
 STAFF_ID, ORGANISER_ID = 500, 900
 QUESTION = "C'è un guardaroba dove lasciare il cappotto?"
 STAFF_ANSWER = "Yes: the cloakroom is next to the entrance of the hall."  # test content
+STAFF_ANSWER_IT = "Sì: il guardaroba è accanto all'ingresso della sala."
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ async def test_a_ticket_from_question_to_knowledge(staffed_bot):
     assert "Grazie mille!" in (await anna.wait_for(lambda m: "Grazie mille!" in m.text)).text
 
     await anna.press(staff_text("en", "resolve"), claimed)
-    assert (await giulia.reply()).text == text("it", "handoff_resolved", number=number)
+    resolved_note = await giulia.wait_for(lambda m: "#" in m.text and "risolta" in m.text)
+    assert resolved_note.text.startswith(text("it", "handoff_resolved", number=number))
     resolved = await anna.wait_for_edit(claimed, lambda m: "resolved" in m.text)
     await anna.press(staff_text("en", "save"), resolved)
     draft = await anna.wait_for(lambda m: "Knowledge draft" in m.text)
@@ -77,13 +79,68 @@ async def test_a_ticket_from_question_to_knowledge(staffed_bot):
     await asyncio.sleep(0.3)
     refusals = [c for c in staffed_bot.calls("answerCallbackQuery") if c.params.get("show_alert")]
     assert refusals and refusals[-1].params["text"] == staff_text("en", "not_admin")
+    # an English answer to an Italian question: each language needs its own question and answer
+    assert "Not ready in: Chinese (question, answer); English (question); Italian (answer)" in draft.text
+    await anna.command(f"/editdraft {draft.text.split('#')[1].split()[0]}\n"
+                       "en?: Is there a cloakroom where I can leave my coat?\n"
+                       f"it: {STAFF_ANSWER_IT}")
+    completed = await anna.wait_for(lambda m: "Knowledge draft" in m.text and STAFF_ANSWER_IT in m.text)
+    assert "Not ready in: Chinese (question, answer)." in completed.text
     olga = staff_member(staffed_bot, ORGANISER_ID, "Olga")
-    await olga.press(staff_text("en", "approve"), draft)
-    await olga.wait_for_edit(draft, lambda m: "approved by Olga and published" in m.text, timeout=120)
+    await olga.press(staff_text("en", "approve"), completed)
+    await olga.wait_for_edit(completed, lambda m: "approved by Olga and published" in m.text, timeout=120)
 
     again = await giulia.ask(QUESTION)
-    assert "cloakroom is next to the entrance" in again.text
+    assert STAFF_ANSWER_IT in again.text
     assert [b.text for b in again.buttons] == ["👍", "👎"]
+    english = staffed_bot.delegate(language_code="en", first_name="Ed")
+    assert STAFF_ANSWER in (await english.ask("Is there a cloakroom where I can leave my coat?")).text
+
+
+async def test_handoff_answers_every_message_once_and_keeps_the_delegate_informed(staffed_bot):
+    """Issue 11, points 1-2: while the ticket waits the bot answers what it knows and relays the
+    rest, /human adds to the ticket, the delegate learns who took it, what was left waiting is
+    answered after Return to bot, the help is rated, and a follow-up reopens a resolved ticket."""
+    giulia = staffed_bot.delegate(language_code="it", first_name="Giulia")
+    anna = staff_member(staffed_bot)
+    _, card = await open_ticket(staffed_bot, giulia, anna)
+    number = int(card.text.split("#")[1].split()[0])
+
+    known = await giulia.ask("Chi è Hans Song?")  # waiting for staff: the bot answers what it knows
+    assert "Messe Stuttgart" in known.text
+    assert known.text.endswith(text("it", "handoff_still_open", number=number))
+    await giulia.command("/human Ho anche una domanda sul parcheggio")
+    assert (await giulia.reply()).text == text("it", "handoff_relayed", number=number)
+    await anna.wait_for(lambda m: "domanda sul parcheggio" in m.text)
+    staff_saw = [m.text for m in await anna.replies()]
+    assert not any("Chi è Hans Song?" in words for words in staff_saw)  # answered once, by the bot
+
+    await anna.press(staff_text("en", "claim"), card)
+    told = text("it", "handoff_claimed", number=number, name="Anna")
+    assert await giulia.wait_for(lambda m: m.text == told)
+    claimed = await anna.wait_for_edit(card, lambda m: "claimed by Anna" in m.text)
+    await giulia.send("Nel frattempo: chi è Hans Song?")  # a person has it now: relayed to Anna
+    await anna.wait_for(lambda m: "Nel frattempo" in m.text)
+    await anna.press(staff_text("en", "return"), claimed)
+    assert (await giulia.reply()).text == text("it", "handoff_returned")
+    pending = text("it", "handoff_pending", question="Nel frattempo: chi è Hans Song?")
+    waited = await giulia.wait_for(lambda m: m.text.startswith(pending), timeout=30)
+    assert "Messe Stuttgart" in waited.text
+
+    await giulia.command("/human Dove posso lasciare la valigia?")
+    second = await anna.wait_for(lambda m: "Ticket #" in m.text and "valigia" in m.text)
+    await anna.send("Al guardaroba accanto all'ingresso.", reply_to=second)
+    await giulia.wait_for(lambda m: "guardaroba accanto" in m.text)
+    await anna.command(f"/resolve {number + 1}")
+    resolved = await giulia.wait_for(lambda m: text("it", "handoff_rate") in m.text)
+    await giulia.press("👍", resolved)
+    await anna.wait_for(lambda m: m.text == staff_text("en", "rated", number=number + 1, rating="👍"))
+    assert staffed_bot.application.bot_data["tickets"].satisfaction() == {"up": 1, "down": 0}
+
+    await anna.send("Aggiornamento: il guardaroba chiude alle 18.", reply_to=second)
+    reopened = await giulia.wait_for(lambda m: m.text == text("it", "handoff_reopened", number=number + 1))
+    assert reopened
+    await giulia.wait_for(lambda m: "chiude alle 18" in m.text)
 
 
 async def test_tickets_survive_a_restart_and_strangers_cannot_touch_them(emulator, staff_settings):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from bot.handoff import Status, TicketError, Tickets, draft_title, write_draft
+from bot.handoff import Status, TicketError, Tickets, draft_files, draft_title, missing, write_draft
 from bot.knowledge import load
 from bot.storage import Store
 
@@ -125,3 +125,48 @@ def test_pseudonym_is_stable_and_hides_the_telegram_id(tickets):
     assert ticket.pseudonym.startswith("D-") and "123456789" not in ticket.pseudonym
     assert ticket.pseudonym != other.pseudonym
     assert tickets.get(ticket.id).pseudonym == ticket.pseudonym
+
+
+def test_waiting_is_what_staff_have_not_answered_yet(tickets):
+    ticket = tickets.open(user_id=7, chat_id=7, delegate="Giulia", language="it",
+                          question="Dov'è il guardaroba?", bot_answer="Non lo so.")
+    assert [words for words, _ in tickets.waiting(ticket)] == ["Dov'è il guardaroba?"]
+    assert tickets.waiting(ticket, tried=False) == []  # the bot already tried the question
+    tickets.add_message(ticket.id, "delegate", "Giulia", "E il parcheggio?")
+    assert [words for words, _ in tickets.waiting(ticket, tried=False)] == ["E il parcheggio?"]
+    tickets.add_message(ticket.id, "staff", "Anna", "All'ingresso; il parcheggio è dietro.")
+    tickets.add_message(ticket.id, "delegate", "Giulia", "Grazie mille!")
+    assert tickets.waiting(ticket) == []  # thanks need no answer
+
+
+def test_ratings_reopening_and_saved_replies(tickets):
+    ticket = open_ticket(tickets)
+    assert not tickets.rate(ticket.id, 7, 1)  # still active
+    tickets.close(ticket.id, Status.RESOLVED)
+    assert not tickets.rate(ticket.id, 8, 1) and not tickets.rate(ticket.id, 7, 5)
+    assert tickets.rate(ticket.id, 7, -1) and tickets.rate(ticket.id, 7, 1)  # a new rating replaces
+    assert tickets.satisfaction() == {"up": 1, "down": 0}
+    other = open_ticket(tickets)
+    with pytest.raises(TicketError) as error:
+        tickets.reopen(ticket.id, 100, "Anna")
+    assert error.value.key == "other_open" and error.value.values["other"] == other.id
+    tickets.close(other.id, Status.ENDED)
+    reopened = tickets.reopen(ticket.id, 100, "Anna")
+    assert reopened.status is Status.CLAIMED and reopened.staff_name == "Anna" and reopened.closed_at is None
+    tickets.save_reply("WiFi", {"en": "On your badge.", "it": "Sul badge."}, "Olga")
+    tickets.save_reply("wifi", {"it": "Sul Suo badge."}, "Olga")
+    assert tickets.saved_replies() == {"wifi": {"en": "On your badge.", "it": "Sul Suo badge."}}
+
+
+def test_a_draft_publishes_only_its_complete_languages(tickets):
+    ticket = open_ticket(tickets)
+    versions = {"zh": {"question": "有衣帽间吗？", "answer": ""},
+                "en": {"question": "", "answer": "Yes, at the entrance."}}
+    draft = tickets.add_draft(ticket.id, "有衣帽间吗？", versions, created_by="Anna")
+    assert missing(draft) == {"zh": ["answer"], "en": ["question"], "it": ["question", "answer"]}
+    with pytest.raises(TicketError) as error:
+        draft_files(draft, "Olga")
+    assert error.value.key == "draft_incomplete"
+    draft = tickets.edit_draft(draft.id, {"en": {"question": "Is there a cloakroom?"}})
+    assert draft.versions["en"] == {"question": "Is there a cloakroom?", "answer": "Yes, at the entrance."}
+    assert list(draft_files(draft, "Olga")) == [f"entries/staff-{ticket.id}.en.md"]

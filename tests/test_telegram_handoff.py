@@ -108,11 +108,19 @@ async def test_staff_reply_reaches_the_delegate_and_the_conversation_continues(b
     assert [m.direction for m in tickets.messages(ticket.id)] == ["staff", "delegate"]
 
 
-async def test_resolve_tells_the_delegate_and_the_bot_answers_again(bot):
+async def test_resolve_asks_first_while_the_delegate_waits_then_the_bot_answers_again(bot):
     ticket = await escalate_after_abstention(bot)
     await press_staff(bot, f"tk:resolve:{ticket.id}", STAFF)
+    assert bot.bot_data["tickets"].get(ticket.id).status is Status.OPEN  # not yet: nobody answered
+    confirm = last_to(bot, STAFF_CHAT)
+    assert confirm["text"] == staff_text("en", "resolve_unanswered", number=ticket.id, last=ticket.question)
+    assert [data for _, data in buttons(confirm)] == [f"tk:force:{ticket.id}", f"tk:keep:{ticket.id}"]
+    await press_staff(bot, f"tk:force:{ticket.id}", STAFF)
     assert bot.bot_data["tickets"].get(ticket.id).status is Status.RESOLVED
-    assert last_to(bot, 7)["text"] == text("it", "handoff_resolved", number=ticket.id)
+    resolved = last_to(bot, 7)
+    rate = text("it", "handoff_rate")
+    assert resolved["text"] == text("it", "handoff_resolved", number=ticket.id) + "\n" + rate
+    assert [data for _, data in buttons(resolved)] == [f"rate:{ticket.id}:1", f"rate:{ticket.id}:-1"]
     card = bot.request.named("editMessageText")[-1].params
     assert [data for _, data in buttons(card)] == [f"tk:save:{ticket.id}"]
     await say(bot, "Chi è Hans Song?")
@@ -156,7 +164,7 @@ async def test_human_command_with_a_question_and_staff_commands(bot):
     await say(bot, "/human 会场有翻译吗？", sender=user(user_id=8, lang="zh"))
     ticket = bot.bot_data["tickets"].active_for(8)
     assert ticket.question == "会场有翻译吗？" and ticket.language == "zh"
-    await say(bot, "/human 另一个问题", sender=user(user_id=8, lang="zh"))
+    await say(bot, "/human", sender=user(user_id=8, lang="zh"))
     assert last_to(bot, 8)["text"] == text("zh", "handoff_already_open", number=ticket.id)
     await say(bot, "/tickets", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
     assert f"#{ticket.id} · open" in last_to(bot, STAFF_CHAT)["text"]
@@ -164,8 +172,10 @@ async def test_human_command_with_a_question_and_staff_commands(bot):
     assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "usage_number", command="claim")
     await say(bot, f"/claim {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
     assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "claimed", number=ticket.id, name="Anna")
+    assert last_to(bot, 8)["text"] == text("zh", "handoff_claimed", number=ticket.id, name="Anna")
+    await staff_reply(bot, ticket, "有的，现场提供中意同传。")
     await say(bot, f"/resolve {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
-    assert last_to(bot, 8)["text"] == text("zh", "handoff_resolved", number=ticket.id)
+    assert last_to(bot, 8)["text"].startswith(text("zh", "handoff_resolved", number=ticket.id))
     await say(bot, f"/resolve {ticket.id}", sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT)
     assert last_to(bot, STAFF_CHAT)["text"] == staff_text("en", "closed", number=ticket.id, status="resolved")
 
@@ -255,15 +265,26 @@ def bot_card(app):
     return next(p for p in app.request.sent() if p.get("chat_id") == STAFF_CHAT)["text"]
 
 
-async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, tmp_path):
-    settings = ingested_settings
+async def bot_with_own_knowledge(settings, tmp_path):
+    """A staffed bot and its assistant on an index of their own (approving drafts writes to it)."""
     assistant = Assistant(settings)
     app = make_bot(settings, assistant, Store(tmp_path / "bot.sqlite3"))
     await app.initialize()
+    return app, assistant
+
+
+async def human(app, question, sender=GIULIA):
+    """`/human <question>`: the delegate's new ticket."""
+    await say(app, f"/human {question}", sender=sender)
+    return app.bot_data["tickets"].active_for(sender["id"])
+
+
+async def test_saved_answer_becomes_knowledge_after_approval(ingested_settings, tmp_path):
+    settings = ingested_settings
+    app, assistant = await bot_with_own_knowledge(settings, tmp_path)
     question = "C'è un guardaroba per i cappotti?"
     assert assistant.ask(question).abstained
-    await say(app, f"/human {question}")
-    ticket = app.bot_data["tickets"].active_for(7)
+    ticket = await human(app, question)
     await staff_reply(app, ticket, "Sì, il guardaroba per i cappotti è accanto all'ingresso del parco.")
     await press_staff(app, f"tk:resolve:{ticket.id}", STAFF)
     await press_staff(app, f"tk:save:{ticket.id}", STAFF)

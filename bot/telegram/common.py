@@ -69,6 +69,12 @@ def publisher_of(context: ContextTypes.DEFAULT_TYPE) -> Publisher:
     return context.bot_data.setdefault("publisher", Publisher(settings_of(context)))
 
 
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """An organiser (`ADMIN_IDS`)."""
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admin_ids
+
+
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The delegate's chosen language, else their Telegram client's, else English."""
     user = update.effective_user

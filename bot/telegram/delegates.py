@@ -5,21 +5,16 @@ State lives in `context.bot_data` (the assistant, the store, the settings) and i
 store (languages, history, votes), never in globals.
 """
 
-import asyncio
-import html
 import logging
-import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -32,20 +27,24 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES, menus
-from bot.answer import Answer, Reason
 from bot.config import Settings
-from bot.core import Context
 from bot.language import normalise
+from bot.telegram.answers import (
+    answer_keyboard,
+    ask_core,
+    format_answer,
+    record,
+    send_long,
+    staff_button,
+)
 from bot.telegram.common import (
     assistant_of,
     parse_id,
-    settings_of,
     store_of,
     tickets_of,
     user_language,
-    with_retries,
 )
-from bot.telegram.limits import Pace, Throttle, split_html
+from bot.telegram.limits import Pace, Throttle
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
@@ -58,71 +57,10 @@ COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human",
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def format_answer(answer: Answer) -> str:
-    """The answer as Telegram HTML: escaped text and a short sources footer."""
-    body = html.escape(answer.text)
-    if answer.sources:
-        label = text(answer.language, "source" if len(answer.sources) == 1 else "sources")
-        titles = html.escape(", ".join(source.title for source in answer.sources))
-        body += f"\n\n<i>📄 {label}: {titles}</i>"
-    return body
-
-
-def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup:
-    """Votes and "ask a staff member" (which need the saved question), and the agenda."""
-    lang = answer.language
-    agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
-    if answer.reason is Reason.SMALL_TALK or question_id is None:
-        return InlineKeyboardMarkup([agenda])
-    staff = [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
-    if answer.abstained:
-        return InlineKeyboardMarkup([staff, agenda])
-    votes = [
-        InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
-        InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
-    ]
-    return InlineKeyboardMarkup([votes, staff] if answer.tentative else [votes])
-
-
 def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(LANGUAGE_LABELS[lang], callback_data=f"lang:{lang}") for lang in LANGUAGES]]
     )
-
-
-async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Reply with `body` (HTML), split into messages within Telegram's limit; buttons on the last."""
-    parts = split_html(body)
-    for number, part in enumerate(parts, start=1):
-        await with_retries(
-            lambda part=part, number=number: message.reply_html(
-                part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
-            )
-        )
-
-
-async def answer_with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
-    """The core's answer; a typing indicator shows if it takes noticeably long (an LLM, a busy bot).
-
-    Instant answers skip it: every Bot API call counts against Telegram's rate limit.
-    """
-    store = store_of(context)
-    history = store.history(update.effective_chat.id, settings_of(context).history_turns)
-    ask = Context(preferred_language=user_language(update, context), history=history)
-    workers: ThreadPoolExecutor = context.bot_data["workers"]
-    work = asyncio.get_running_loop().run_in_executor(workers, assistant_of(context).ask, question, ask)
-    done, _ = await asyncio.wait([work], timeout=settings_of(context).typing_after)
-    if not done:
-        await show_typing(update, context)
-    return await work
-
-
-async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A typing indicator; a failure here must never cost the delegate the answer."""
-    try:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    except TelegramError as exc:
-        log.debug("typing indicator failed: %s", exc)
 
 
 def throttle_of(context: ContextTypes.DEFAULT_TYPE) -> Throttle:
@@ -243,29 +181,10 @@ async def answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    message = update.effective_message
-    answer = await answer_with_typing(update, context, question)
-    question_id = record(update, context, question, answer)
+    message, chat_id = update.effective_message, update.effective_chat.id
+    answer = await ask_core(context, chat_id, user_language(update, context), question)
+    question_id = record(context, update.effective_user.id, chat_id, question, answer)
     await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
-
-
-def record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer) -> int | None:
-    """Save the question and its answer; None when the database fails (e.g. the disk is full):
-    the delegate still gets the answer, only without the buttons that need the saved question."""
-    try:
-        return store_of(context).record_question(
-            update.effective_user.id,
-            update.effective_chat.id,
-            answer.language,
-            question.strip(),
-            answer.text,
-            str(answer.reason),
-            answer.confidence,
-            ",".join(source.entry_id for source in answer.sources),
-        )
-    except sqlite3.Error:
-        log.exception("could not save a question (the answer is sent anyway)")
-        return None
 
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -277,7 +196,13 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(text(lang, "vote_not_yours"))
         return
     await query.answer(text(lang, "vote_thanks"))
-    await query.edit_message_reply_markup(reply_markup=None)
+    if int(value) > 0:
+        await query.edit_message_reply_markup(reply_markup=None)
+        return
+    # 👎: the "ask a staff member" button stays, and is offered in words
+    staff = InlineKeyboardMarkup([staff_button(lang, question_id)])
+    await query.edit_message_reply_markup(reply_markup=staff)
+    await query.message.reply_text(text(lang, "vote_sorry"), reply_markup=staff)
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

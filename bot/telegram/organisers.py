@@ -37,7 +37,6 @@ from telegram.ext import (
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES, index, insight
 from bot.config import Settings
-from bot.handoff import TicketError
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
@@ -45,6 +44,7 @@ from bot.publishing import MAX_UPLOAD_BYTES, Preview, UploadError
 from bot.telegram.common import (
     assistant_of,
     escape,
+    is_admin,
     publisher_of,
     reingest,
     settings_of,
@@ -52,7 +52,7 @@ from bot.telegram.common import (
     tickets_of,
     user_language,
 )
-from bot.telegram.staff import draft_card, draft_keyboard, error_text, is_admin
+from bot.telegram.drafts import draft_card, draft_keyboard, edit_draft
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -375,23 +375,6 @@ async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await update.effective_message.reply_html(
             draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang)
         )
-
-
-async def edit_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/editdraft N` with `zh: …` / `en: …` / `it: …` lines: correct a draft's answers before approving."""
-    staff_lang = user_language(update, context)
-    message = update.effective_message
-    number, _, body = message.text.partition(" ")[2].strip().partition("\n")
-    if not number.lstrip("#").isdigit() or not body.strip():
-        await message.reply_text(staff_text(staff_lang, "editdraft_usage"))
-        return
-    audit(update, context, "editdraft", number)
-    try:
-        draft = tickets_of(context).edit_draft(int(number.lstrip("#")), parse_versions(body))
-    except TicketError as exc:
-        await message.reply_text(error_text(staff_lang, exc))
-        return
-    await message.reply_html(draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang))
 
 
 def _counts(values: dict) -> str:

@@ -25,14 +25,24 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
+from bot.answer import Answer, Reason
 from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, draft_files
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
 from bot.publishing import UploadError
 from bot.staff_outbox import Line, StaffOutbox
+from bot.telegram.answers import (
+    answer_keyboard,
+    ask_core,
+    format_answer,
+    record,
+    send_long,
+    send_long_to,
+)
 from bot.telegram.common import (
     escape,
+    is_admin,
     llm_gate_of,
     parse_id,
     publisher_of,
@@ -43,7 +53,17 @@ from bot.telegram.common import (
     user_language,
     with_retries,
 )
-from bot.telegram.limits import clip, split_html, split_text
+from bot.telegram.drafts import (
+    ANSWER_MARKS,
+    draft_card,
+    draft_keyboard,
+    edit_draft,
+    error_text,
+    parse_marked,
+    screen_language,
+    status_text,
+)
+from bot.telegram.limits import clip, split_html
 from bot.texts import language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -51,6 +71,7 @@ log = logging.getLogger(__name__)
 STAFF_MEMBER = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 MEMBERSHIP_TTL = 300.0
 STAFF_RELAY = 1  # handler group: before the bot's own answers
+RATINGS = (("👍", 1), ("👎", -1))
 CARD_FIELD = 1500  # characters of the question (and its translation) shown on a ticket card
 
 
@@ -94,11 +115,6 @@ async def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return allowed
 
 
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in settings_of(context).admin_ids
-
-
 def staff_language(context: ContextTypes.DEFAULT_TYPE) -> str:
     """The language of the staff chat (`STAFF_LANGUAGE`)."""
     return settings_of(context).staff_language
@@ -114,33 +130,26 @@ async def refuse_staff_action(update: Update, staff_lang: str, key: str = "not_s
 # --- the ticket card in the staff chat ---------------------------------------------------------
 
 
-def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup | None:
+def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup:
+    """Claim / Resolve / Return while the ticket is active; Save as knowledge once it is closed
+    (resolved, ended by the delegate or returned to the bot)."""
     if ticket.active:
         buttons = [("claim", "claim"), ("resolve", "resolve"), ("return", "return")]
         if ticket.status is Status.CLAIMED:
             buttons = buttons[1:]
-    elif ticket.status is Status.RESOLVED:
-        buttons = [("save", "save")]
     else:
-        return None
+        buttons = [("save", "save")]
+    return buttons_for(ticket, staff_lang, buttons)
+
+
+def buttons_for(ticket: Ticket, staff_lang: str, buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button a row: (label key, action) → `tk:<action>:<ticket>`."""
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"tk:{action}:{ticket.id}")]
             for label, action in buttons
         ]
     )
-
-
-def status_text(staff_lang: str, status: str, name: str = "") -> str:
-    """A ticket's (or draft's) status in the staff's language."""
-    return staff_text(staff_lang, f"status_{status}", name=name)
-
-
-def error_text(staff_lang: str, exc: TicketError) -> str:
-    values = dict(exc.values)
-    if "status" in values:
-        values["status"] = status_text(staff_lang, str(values["status"]))
-    return staff_text(staff_lang, exc.key, **values)
 
 
 def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
@@ -230,40 +239,64 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> No
         log.warning("could not update the card of ticket %s: %s", ticket.id, exc)
 
 
-async def tell_staff(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, body: str) -> Message:
-    """A message (HTML, split if too long) in the ticket's topic (or as a reply to its card);
-    the last part sent."""
+async def tell_staff(
+    context: ContextTypes.DEFAULT_TYPE,
+    ticket: Ticket,
+    body: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """A message (HTML, split if too long; buttons on the last part) in the ticket's topic (or as
+    a reply to its card); the last part sent."""
     sent: list[Message] = []
-    for part in split_html(body):
+    parts = split_html(body)
+    for number, part in enumerate(parts, start=1):
         sent.append(
             await with_retries(
-                lambda part=part: context.bot.send_message(
+                lambda part=part, number=number: context.bot.send_message(
                     settings_of(context).staff_chat_id,
                     part,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=ticket.thread_id,
                     reply_to_message_id=None if ticket.thread_id else ticket.staff_message_id,
+                    reply_markup=markup if number == len(parts) else None,
                 )
             )
         )
     return sent[-1]
 
 
-async def tell_staff_later(context: ContextTypes.DEFAULT_TYPE, ticket_id: int, key: str) -> None:
+async def tell_staff_later(
+    context: ContextTypes.DEFAULT_TYPE, ticket_id: int, key: str, **values: object
+) -> None:
     """(From the outbox) a notice such as "the delegate ended the conversation" on a ticket."""
     ticket = tickets_of(context).get(ticket_id)
     await refresh_card(context, ticket)
     try:
-        await tell_staff(context, ticket, staff_text(staff_language(context), key, number=ticket.id))
+        notice = staff_text(staff_language(context), key, number=ticket.id, **values)
+        await tell_staff(context, ticket, notice)
     except TelegramError as exc:
         log.warning("could not tell staff about ticket %s: %s", ticket.id, exc)
 
 
-async def tell_delegate(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, key: str) -> None:
+async def tell_delegate(
+    context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, key: str, rate: bool = False, **values: object
+) -> None:
+    """A notice to the delegate about their ticket; `rate` asks them to rate the help (👍 / 👎)."""
+    words = text(ticket.language, key, number=ticket.id, **values)
+    if rate:
+        words += "\n" + text(ticket.language, "handoff_rate")
     try:
-        await context.bot.send_message(ticket.chat_id, text(ticket.language, key, number=ticket.id))
+        markup = rating_keyboard(ticket) if rate else None
+        await context.bot.send_message(ticket.chat_id, words, reply_markup=markup)
     except TelegramError as exc:
         log.warning("could not tell the delegate of ticket %s: %s", ticket.id, exc)
+
+
+def rating_keyboard(ticket: Ticket) -> InlineKeyboardMarkup:
+    """👍 / 👎 for the help the delegate got on a closed ticket."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(mark, callback_data=f"rate:{ticket.id}:{value}") for mark, value in RATINGS]]
+    )
 
 
 # --- delegates ---------------------------------------------------------------------------------
@@ -295,6 +328,14 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(text(lang, "contact_organisers", contact=f"\n{contact}" if contact else ""))
         return
     question, answer, sources = question_to_escalate(update, context)
+    current = tickets_of(context).active_for(user.id)
+    if current and (context.args or update.callback_query) and question:
+        add_to_ticket(context, current, question)  # a further question for the same staff
+        await message.reply_text(text(lang, "handoff_relayed", number=current.id))
+        return
+    if current:
+        await message.reply_text(text(lang, "handoff_already_open", number=current.id))
+        return
     if not question:
         await message.reply_text(text(lang, "handoff_need_question"))
         return
@@ -319,14 +360,68 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """While a delegate has an active ticket, their messages go to the staff, not to the bot."""
+    """A delegate's message while they have an active ticket gets exactly one outcome:
+
+    - ticket claimed (a person is talking with them): relayed to that person;
+    - ticket still waiting for a person: the bot answers it when it knows the answer (saying
+      the staff will follow up on the ticket), else it is relayed and the delegate told so.
+    """
     ticket = tickets_of(context).active_for(update.effective_user.id)
     if ticket is None:
         return
-    body = update.effective_message.text
+    message = update.effective_message
+    if ticket.status is Status.OPEN:
+        answer = await ask_core(context, update.effective_chat.id, ticket.language, message.text)
+        if answer.reason is Reason.ANSWERED and not answer.tentative:
+            await send_bot_answer(context, ticket, message.text, answer, message)
+            raise ApplicationHandlerStop
+        told = "handoff_relayed" if answer.reason is Reason.SMALL_TALK else "handoff_added"
+        add_to_ticket(context, ticket, message.text)
+        await message.reply_text(text(ticket.language, told, number=ticket.id))
+        raise ApplicationHandlerStop
+    add_to_ticket(context, ticket, message.text)
+    raise ApplicationHandlerStop
+
+
+def add_to_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, body: str) -> None:
+    """A delegate's message for the staff: kept on the ticket and queued for the staff chat."""
     relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body)
     outbox_of(context).relay(ticket.id, relay_id, body)
-    raise ApplicationHandlerStop
+
+
+async def send_bot_answer(
+    context: ContextTypes.DEFAULT_TYPE,
+    ticket: Ticket,
+    question: str,
+    answer: Answer,
+    reply_to: Message | None = None,
+    preface: str = "",
+) -> None:
+    """The bot's own answer to a delegate who has (or had) a ticket, recorded like any answer;
+    while the ticket waits for staff, it says the staff will follow up on the rest."""
+    question_id = record(context, ticket.user_id, ticket.chat_id, question, answer)
+    body = format_answer(answer)
+    if preface:
+        body = f"{escape(preface)}\n\n{body}"
+    if tickets_of(context).get(ticket.id).active:
+        body += "\n\n" + escape(text(ticket.language, "handoff_still_open", number=ticket.id))
+    keyboard = answer_keyboard(answer, question_id)
+    if reply_to is not None:
+        await send_long(reply_to, body, keyboard)
+    else:
+        await send_long_to(context, ticket.chat_id, body, keyboard)
+
+
+async def answer_waiting(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> None:
+    """(After *Return to bot*) the bot answers what the delegate asked that staff left unanswered
+    (a question the bot already tried is not asked again)."""
+    for question, _ in tickets_of(context).waiting(ticket, tried=False):
+        try:
+            answer = await ask_core(context, ticket.chat_id, ticket.language, question)
+            preface = text(ticket.language, "handoff_pending", question=clip(question, 200))
+            await send_bot_answer(context, ticket, question, answer, preface=preface)
+        except TelegramError as exc:
+            log.warning("could not answer a waiting question of ticket %s: %s", ticket.id, exc)
 
 
 async def relay_lines(context: ContextTypes.DEFAULT_TYPE, ticket_id: int, lines: list[Line]) -> None:
@@ -361,7 +456,12 @@ async def end_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text(text(lang, "handoff_none"))
         return
     ticket = tickets_of(context).close(ticket.id, Status.ENDED)
-    await update.effective_message.reply_text(text(lang, "handoff_ended", number=ticket.id))
+    helped = tickets_of(context).staff_answer(ticket.id) is not None
+    ended = text(lang, "handoff_ended", number=ticket.id)
+    if helped:
+        ended += "\n" + text(lang, "handoff_rate")
+    markup = rating_keyboard(ticket) if helped else None
+    await update.effective_message.reply_text(ended, reply_markup=markup)
     outbox_of(context).post(lambda: tell_staff_later(context, ticket.id, "ended"), ticket.id)
 
 
@@ -377,32 +477,48 @@ def ticket_of_staff_message(context: ContextTypes.DEFAULT_TYPE, message: Message
 
 async def relay_to_delegate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A staff reply on a ticket (in its topic or replying to it) goes to the delegate."""
-    staff_lang = staff_language(context)
     message = update.effective_message
     ticket = ticket_of_staff_message(context, message)
     if ticket is None:
         raise ApplicationHandlerStop  # ordinary talk in the staff chat: not for the bot
-    if not await is_staff(update, context):
-        await refuse_staff_action(update, staff_lang)
-        raise ApplicationHandlerStop
-    if not ticket.active:
-        await message.reply_text(
-            staff_text(staff_lang, "closed", number=ticket.id, status=status_text(staff_lang, ticket.status))
-        )
-        raise ApplicationHandlerStop
-    if ticket.status is Status.OPEN:
-        claimed = tickets_of(context).claim(ticket.id, update.effective_user.id, staff_name(update))
-        to_staff_chat(context, lambda: refresh_card(context, claimed))
-        ticket = claimed
-    await deliver_staff_reply(context, ticket, message, staff_name(update))
+    ticket = await take_up(update, context, ticket)
+    if ticket is not None:
+        await deliver_staff_reply(context, ticket, message, staff_name(update))
     raise ApplicationHandlerStop
 
 
+async def take_up(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Ticket | None:
+    """A staff member about to write to the delegate: an open ticket becomes theirs, a closed one
+    reopens as a follow-up (the delegate is told). None (and staff told why) when they may not."""
+    staff_lang, message = staff_language(context), update.effective_message
+    if not await is_staff(update, context):
+        await refuse_staff_action(update, staff_lang)
+        return None
+    tickets, name = tickets_of(context), staff_name(update)
+    if not ticket.active:
+        try:
+            ticket = tickets.reopen(ticket.id, update.effective_user.id, name)
+        except TicketError as exc:
+            await message.reply_text(error_text(staff_lang, exc))
+            return None
+        await tell_delegate(context, ticket, "handoff_reopened")
+        reopened = staff_text(staff_lang, "reopened", number=ticket.id, name=name)
+        to_staff_chat(context, lambda: refresh_card(context, ticket))
+        to_staff_chat(context, lambda: message.reply_text(reopened))
+        return ticket
+    if ticket.status is Status.OPEN:
+        ticket = tickets.claim(ticket.id, update.effective_user.id, name)
+        to_staff_chat(context, lambda: refresh_card(context, ticket))
+    return ticket
+
+
 async def deliver_staff_reply(
-    context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, message: Message, name: str
+    context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, message: Message, name: str, body: str | None = None
 ) -> None:
+    """Staff words (`body`, else the message's text) to the delegate, translated when they are in
+    another language; the staff chat is told whether they arrived."""
     staff_lang = staff_language(context)
-    body = message.text
+    body = body if body is not None else message.text
     same_language = detect(body, preferred=ticket.language) == ticket.language
     gate = llm_gate_of(context)
     translation = (
@@ -438,24 +554,47 @@ async def deliver_staff_reply(
 
 async def act_on_ticket(
     update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, ticket_id: int
-) -> str:
-    """Claim, resolve or return a ticket; the confirmation for the staff chat."""
+) -> str | None:
+    """Claim, resolve (`force`: resolve even though the delegate waits for an answer), keep open or
+    return a ticket; the confirmation for the staff chat (None when a question was posted instead:
+    resolve while the delegate's last message has no answer)."""
     staff_lang = staff_language(context)
     tickets, name = tickets_of(context), staff_name(update)
+    ticket = tickets.require_active(ticket_id)
     if action == "claim":
         claimed = tickets.claim(ticket_id, update.effective_user.id, name)
         to_staff_chat(context, lambda: refresh_card(context, claimed))
+        if ticket.status is Status.OPEN:
+            await tell_delegate(context, claimed, "handoff_claimed", name=name)
         return staff_text(staff_lang, "claimed", number=ticket_id, name=name)
-    status = Status.RESOLVED if action == "resolve" else Status.RETURNED
+    if action == "keep":
+        return staff_text(staff_lang, "kept_open", number=ticket_id)
+    waiting = tickets.waiting(ticket)
+    if action == "resolve" and waiting:
+        ask_to_confirm_resolve(context, ticket, waiting[-1][0])
+        return None
+    status = Status.RETURNED if action == "return" else Status.RESOLVED
     ticket = tickets.close(ticket_id, status)
     to_staff_chat(context, lambda: refresh_card(context, ticket))
-    resolved = status is Status.RESOLVED
-    await tell_delegate(context, ticket, "handoff_resolved" if resolved else "handoff_returned")
-    return staff_text(staff_lang, "resolved" if resolved else "returned", number=ticket_id, name=name)
+    if status is Status.RETURNED:
+        await tell_delegate(context, ticket, "handoff_returned")
+        context.application.create_task(answer_waiting(context, ticket), update=update)
+        return staff_text(staff_lang, "returned", number=ticket_id, name=name)
+    await tell_delegate(context, ticket, "handoff_resolved", rate=True)
+    return staff_text(staff_lang, "resolved", number=ticket_id, name=name)
+
+
+def ask_to_confirm_resolve(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, last: str) -> None:
+    """"Resolve it anyway?" in the ticket's topic, quoting the delegate's unanswered message."""
+    staff_lang = staff_language(context)
+    confirm = staff_text(staff_lang, "resolve_unanswered", number=ticket.id, last=escape(clip(last, 300)))
+    markup = buttons_for(ticket, staff_lang, [("resolve_anyway", "force"), ("keep_open", "keep")])
+    to_staff_chat(context, lambda: tell_staff(context, ticket, confirm, markup))
 
 
 async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Claim / Resolve / Return / Save as knowledge, pressed on a ticket card."""
+    """Claim / Resolve / Return / Save as knowledge, pressed on a ticket card (and Resolve anyway /
+    Keep open under a confirmation)."""
     staff_lang = staff_language(context)
     query = update.callback_query
     if not await is_staff(update, context):
@@ -474,7 +613,9 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except TicketError as exc:
         await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
-    await query.answer(confirmation)
+    await query.answer(confirmation or None)
+    if action in ("force", "keep"):  # the confirmation's buttons have done their job
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def ticket_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -495,31 +636,159 @@ async def ticket_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except TicketError as exc:
         reply = error_text(staff_lang, exc)
     message = update.effective_message
-    to_staff_chat(context, lambda: message.reply_text(reply))  # after the card's update, in order
+    if reply:
+        to_staff_chat(context, lambda: message.reply_text(reply))  # after the card's update, in order
 
 
 async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/tickets`: open and claimed tickets, oldest first."""
+    """`/queue` (or `/tickets`): open and claimed tickets, the delegate waiting longest first,
+    each with how long they have waited for staff (or that staff wrote last)."""
     staff_lang = staff_language(context)
     if not await is_staff(update, context):
         await refuse_staff_action(update, staff_language(context))
         return
-    now = time.time()
+    now, tickets = time.time(), tickets_of(context)
+    queue = [(ticket, tickets.waiting(ticket)) for ticket in tickets.active()]
+    queue.sort(key=lambda item: item[1][0][1] if item[1] else now)
     lines = [
         staff_text(
             staff_lang,
             "tickets_line",
-            number=t.id,
-            status=status_text(staff_lang, t.status, t.staff_name),
-            pseudonym=t.pseudonym,
-            language=t.language,
-            age=int((now - t.created_at) // 60),
-            question=clip(t.question, 80),
+            number=ticket.id,
+            status=status_text(staff_lang, ticket.status, ticket.staff_name),
+            pseudonym=ticket.pseudonym,
+            language=ticket.language,
+            waiting=staff_text(staff_lang, "waiting", minutes=int((now - waiting[0][1]) // 60))
+            if waiting
+            else staff_text(staff_lang, "answered_last"),
+            question=escape(clip(ticket.question, 80)),
         )
-        for t in tickets_of(context).active()
+        for ticket, waiting in queue
     ]
-    for part in split_text("\n".join(lines)) or [staff_text(staff_lang, "no_tickets")]:
-        await update.effective_message.reply_text(part)
+    if not lines:
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_tickets"))
+        return
+    for part in split_html("\n".join([staff_text(staff_lang, "queue_title"), *lines])):
+        await update.effective_message.reply_html(part)
+
+
+# --- staff tools: notes, saved replies, ratings, help ----------------------------------------------
+
+
+async def ticket_in_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> Ticket | None:
+    """The ticket a staff command is about (sent in its topic or as a reply to it); None, and the
+    sender told why, when they are not staff or no ticket is meant."""
+    staff_lang = staff_language(context)
+    if not await is_staff(update, context):
+        await refuse_staff_action(update, staff_lang)
+        return None
+    ticket = ticket_of_staff_message(context, update.effective_message)
+    if ticket is None:
+        await update.effective_message.reply_text(staff_text(staff_lang, "not_on_ticket", command=command))
+    return ticket
+
+
+async def note_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/note <text>` on a ticket: an internal note for staff, never sent to the delegate."""
+    staff_lang, message = staff_language(context), update.effective_message
+    ticket = await ticket_in_reply(update, context, "note")
+    if ticket is None:
+        return
+    note = message.text.partition(" ")[2].strip()
+    if not note:
+        await message.reply_text(staff_text(staff_lang, "note_usage"))
+        return
+    tickets_of(context).add_note(ticket.id, staff_name(update), note)
+    await message.reply_text(staff_text(staff_lang, "note_saved", number=ticket.id))
+
+
+def reply_names(context: ContextTypes.DEFAULT_TYPE, staff_lang: str) -> str:
+    names = sorted(tickets_of(context).saved_replies())
+    return ", ".join(names) if names else staff_text(staff_lang, "no_replies")
+
+
+async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/reply <name>` on a ticket: a saved reply, in the delegate's language, sent as this staff
+    member's answer (claiming the ticket, or reopening it, like any staff reply)."""
+    staff_lang, message = staff_language(context), update.effective_message
+    ticket = await ticket_in_reply(update, context, "reply")
+    if ticket is None:
+        return
+    if len(context.args) != 1:
+        names = reply_names(context, staff_lang)
+        await message.reply_text(staff_text(staff_lang, "reply_usage", names=names))
+        return
+    name = context.args[0].lower()
+    versions = tickets_of(context).saved_replies().get(name)
+    if versions is None:
+        names = reply_names(context, staff_lang)
+        await message.reply_text(staff_text(staff_lang, "reply_unknown", name=name, names=names))
+        return
+    if ticket.language not in versions:
+        language = language_name(staff_lang, ticket.language)
+        untranslated = staff_text(staff_lang, "reply_untranslated", name=name, language=language,
+                                  lang=ticket.language)
+        await message.reply_text(untranslated)
+        return
+    ticket = await take_up(update, context, ticket)
+    if ticket is not None:
+        await deliver_staff_reply(context, ticket, message, staff_name(update), versions[ticket.language])
+
+
+async def save_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/savereply <name>` with `zh:` / `en:` / `it:` lines (organisers): a reply staff send with
+    `/reply <name>`; languages left out keep their earlier text."""
+    staff_lang, message = screen_language(update, context), update.effective_message
+    if not is_admin(update, context):
+        await refuse_staff_action(update, staff_lang, "not_admin")
+        return
+    head, _, body = message.text.partition("\n")
+    words = head.split()
+    versions = {lang: value for (lang, _), value in parse_marked(body, ANSWER_MARKS).items()}
+    if len(words) != 2 or not versions:
+        await message.reply_text(staff_text(staff_lang, "savereply_usage"))
+        return
+    name = words[1].lower()
+    tickets_of(context).save_reply(name, versions, staff_name(update))
+    store_of(context).audit(update.effective_user.id, staff_name(update), "savereply", name)
+    languages = ", ".join(language_name(staff_lang, lang) for lang in versions)
+    await message.reply_text(staff_text(staff_lang, "reply_saved", name=name, languages=languages))
+
+
+async def rate_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The delegate's 👍 / 👎 for the staff's help on a closed ticket; staff see it on the ticket."""
+    query = update.callback_query
+    lang = user_language(update, context)
+    _, number, value = query.data.split(":")
+    ticket_id = parse_id(number)
+    if ticket_id is None or not tickets_of(context).rate(ticket_id, update.effective_user.id, int(value)):
+        await query.answer(text(lang, "vote_not_yours"))
+        return
+    await query.answer(text(lang, "handoff_rated"))
+    await query.edit_message_reply_markup(reply_markup=None)
+    mark = dict((v, m) for m, v in RATINGS)[int(value)]
+    outbox_of(context).post(lambda: tell_staff_later(context, ticket_id, "rated", rating=mark), ticket_id)
+
+
+async def staff_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/help` from organisers (their commands and the staff's) and staff (how to answer, their
+    commands); anyone else gets the delegates' help, further on."""
+    message = update.effective_message
+    if is_admin(update, context):
+        lang = screen_language(update, context)
+        await message.reply_html(f"{staff_text(lang, 'organiser_help')}\n\n{staff_text(lang, 'staff_help')}")
+        raise ApplicationHandlerStop
+    if await is_staff(update, context) or update.effective_chat.id == settings_of(context).staff_chat_id:
+        await message.reply_html(staff_text(staff_language(context), "staff_help"))
+        raise ApplicationHandlerStop
+
+
+async def staff_edit_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/editdraft` for staff who are not organisers (organisers' own handler serves them)."""
+    if is_admin(update, context) or not await is_staff(update, context):
+        return
+    await edit_draft(update, context)
+    raise ApplicationHandlerStop
 
 
 # --- unclaimed tickets ---------------------------------------------------------------------------
@@ -561,18 +830,24 @@ async def resume_tickets(application: Application) -> None:
 # --- knowledge from staff answers ----------------------------------------------------------------
 
 
-async def draft_versions(context: ContextTypes.DEFAULT_TYPE, question: str, lang: str, answer: str) -> dict:
-    """The question and answer in every language the LLM can give (else in the staff's language)."""
-    answer_lang = detect(answer, preferred=lang)
-    versions = {answer_lang: {"question": question, "answer": answer}}
+async def draft_versions(
+    context: ContextTypes.DEFAULT_TYPE, question: str, lang: str, answer: str
+) -> dict[str, dict[str, str]]:
+    """The question (asked by a delegate who speaks `lang`) and the staff answer per language: each
+    is filed under the language it is written in. With an LLM every language gets
+    both (translated); without one, what is missing stays empty for `/editdraft` to fill."""
+    question_lang, answer_lang = detect(question, preferred=lang), detect(answer, preferred=lang)
+    versions = {question_lang: {"question": question, "answer": ""}}
+    versions.setdefault(answer_lang, {"question": "", "answer": ""})["answer"] = answer
     if not settings_of(context).llm_enabled:
         return versions
-    gate = llm_gate_of(context)
+    gate, settings = llm_gate_of(context), settings_of(context)
     for target in LANGUAGES:
-        q = question if target == lang else await translate(settings_of(context), question, target, gate)
-        a = answer if target == answer_lang else await translate(settings_of(context), answer, target, gate)
-        if q and a:
-            versions[target] = {"question": q, "answer": a}
+        version = versions.setdefault(target, {"question": "", "answer": ""})
+        if not version["question"]:
+            version["question"] = await translate(settings, question, target, gate) or ""
+        if not version["answer"]:
+            version["answer"] = await translate(settings, answer, target, gate) or ""
     return versions
 
 
@@ -590,34 +865,6 @@ async def propose_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, tick
     staff_lang = staff_language(context)
     await update.effective_message.reply_html(
         draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang)
-    )
-
-
-def draft_card(draft: Draft, staff_lang: str) -> str:
-    lines = [staff_text(staff_lang, "draft", draft=draft.id, number=draft.ticket_id, entry=draft.entry_id)]
-    lines += [
-        staff_text(
-            staff_lang,
-            "draft_version",
-            language=language_name(staff_lang, lang),
-            question=escape(version["question"]),
-            answer=escape(version["answer"]),
-        )
-        for lang, version in draft.versions.items()
-    ]
-    return "\n\n".join([*lines, staff_text(staff_lang, "draft_wait", draft=draft.id)])
-
-
-def draft_keyboard(draft: Draft, staff_lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    staff_text(staff_lang, action), callback_data=f"draft:{action}:{draft.id}"
-                )
-                for action in ("approve", "reject")
-            ]
-        ]
     )
 
 
@@ -689,10 +936,16 @@ def add_staff_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("end", end_ticket, filters=private))
     application.add_handler(CallbackQueryHandler(ask_human, pattern=r"^human:\d+$"))
     application.add_handler(
-        CallbackQueryHandler(ticket_button, pattern=r"^tk:(claim|resolve|return|save):\d+$")
+        CallbackQueryHandler(ticket_button, pattern=r"^tk:(claim|resolve|force|keep|return|save):\d+$")
     )
     application.add_handler(CallbackQueryHandler(decide_draft, pattern=r"^draft:(approve|reject):\d+$"))
-    application.add_handler(CommandHandler("tickets", list_tickets))
+    application.add_handler(CommandHandler(["queue", "tickets"], list_tickets))
+    application.add_handler(CommandHandler("note", note_command))
+    application.add_handler(CommandHandler("reply", reply_command))
+    application.add_handler(CommandHandler("savereply", save_reply_command))
+    application.add_handler(CallbackQueryHandler(rate_help, pattern=r"^rate:\d+:-?1$"))
+    application.add_handler(CommandHandler("help", staff_help), group=-STAFF_RELAY)
+    application.add_handler(CommandHandler("editdraft", staff_edit_draft), group=-STAFF_RELAY)
     application.add_handler(CommandHandler(["claim", "resolve"], ticket_command))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, relay_to_staff), group=-STAFF_RELAY
