@@ -217,7 +217,10 @@ async def test_drafts_are_listed_and_corrected_before_approval(admin_bot):
     corrections = "it: Accanto all'ingresso.\nen: Next to the entrance."
     edited = await say(admin_bot, f"/editdraft {draft.id}\n{corrections}")
     assert "Accanto all'ingresso." in edited["text"] and "Next to the entrance." in edited["text"]
-    assert tickets.draft(draft.id).versions["en"] == {"question": "Dov'è il guardaroba?",
+    assert "English (question)" in edited["text"]  # an English entry needs an English question
+    edited = await say(admin_bot, f"/editdraft {draft.id}\nen?: Where is the cloakroom?")
+    assert "English (question)" not in edited["text"]
+    assert tickets.draft(draft.id).versions["en"] == {"question": "Where is the cloakroom?",
                                                      "answer": "Next to the entrance."}
     assert (await say(admin_bot, "/editdraft")).get("text") == staff_text("en", "editdraft_usage")
     tickets.decide(draft.id, "rejected", "Olga")
