@@ -19,7 +19,7 @@ from bot.storage import Store
 
 SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from this cosine on
 NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
-SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk")  # not knowledge gaps
+SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk", "meeting")  # not knowledge gaps
 
 
 @dataclass
