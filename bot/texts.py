@@ -561,8 +561,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_approved": "approved",
         "status_rejected": "rejected",
         # --- matchmaking and QR codes ---
-        "meeting_card": "🤝 <b>Meeting request</b> with: {target}\nSector: {sector} · side: {side}\nDelegate's company: {company}\nLooking for: {looking}\nPreferred time: {slot}",
-        "meeting_confirm": "✅ Confirm ({slot})",
+        "meeting_card": "🤝 Meeting request with: {target}\nSector: {sector} · side: {side}\nDelegate's company: {company}\nLooking for: {looking}\nPreferred time: {slot}",
+        "meeting_confirm": "✅ Confirm the preferred time",
         "meeting_propose": "🕐 Propose a time",
         "meeting_decline": "✖ Decline",
         "meeting_pick_time": "Pick the time to propose for meeting request #{number}:",
@@ -687,8 +687,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_approved": "已批准",
         "status_rejected": "已拒绝",
         # --- matchmaking and QR codes ---
-        "meeting_card": "🤝 <b>会面申请</b>，对象：{target}\n领域：{sector} · 方：{side}\n代表所在公司：{company}\n寻找：{looking}\n希望时间：{slot}",
-        "meeting_confirm": "✅ 确认（{slot}）",
+        "meeting_card": "🤝 会面申请，对象：{target}\n领域：{sector} · 方：{side}\n代表所在公司：{company}\n寻找：{looking}\n希望时间：{slot}",
+        "meeting_confirm": "✅ 确认希望的时间",
         "meeting_propose": "🕐 建议时间",
         "meeting_decline": "✖ 拒绝",
         "meeting_pick_time": "请选择为会面申请 #{number} 建议的时间：",
@@ -813,8 +813,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_approved": "approvata",
         "status_rejected": "rifiutata",
         # --- matchmaking and QR codes ---
-        "meeting_card": "🤝 <b>Richiesta d'incontro</b> con: {target}\nSettore: {sector} · parte: {side}\nAzienda del delegato: {company}\nCerca: {looking}\nOrario preferito: {slot}",
-        "meeting_confirm": "✅ Conferma ({slot})",
+        "meeting_card": "🤝 Richiesta d'incontro con: {target}\nSettore: {sector} · parte: {side}\nAzienda del delegato: {company}\nCerca: {looking}\nOrario preferito: {slot}",
+        "meeting_confirm": "✅ Conferma l'orario preferito",
         "meeting_propose": "🕐 Proponi un orario",
         "meeting_decline": "✖ Rifiuta",
         "meeting_pick_time": "Scelga l'orario da proporre per la richiesta d'incontro #{number}:",

@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import LANGUAGES, menus
+from bot import LANGUAGES, deeplinks, menus
 from bot.answer import Answer, Reason
 from bot.config import Settings
 from bot.core import Context
@@ -46,13 +46,14 @@ from bot.telegram.common import (
     with_retries,
 )
 from bot.telegram.limits import Pace, Throttle, split_html
+from bot.telegram.meetings import begin, matchmaker_of, meeting_keyboard, meetings_of, my_meetings
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = 60.0
 PACE = -2  # handler group of the delegates' pace check: before the staff relay and the answers
-COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "end", "forget")
+COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "meetings", "lang", "human", "end", "forget")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMa
     """Votes and "ask a staff member" (which need the saved question), and the agenda."""
     lang = answer.language
     agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
-    if answer.reason is Reason.SMALL_TALK or question_id is None:
+    if answer.reason in (Reason.SMALL_TALK, Reason.MEETING) or question_id is None:
         return InlineKeyboardMarkup([agenda])
     staff = [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
     if answer.abstained:
@@ -147,16 +148,37 @@ async def keep_pace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
+    """The welcome; a deep link (`?start=it`, `?start=agenda`, `?start=zh-meet_avio`) also sets
+    the language and opens a screen."""
+    user, chat = update.effective_user, update.effective_chat
     store_of(context).remember_delegate(  # a group's /start never redirects announcements there
-        user.id, update.effective_chat.id, user.full_name, normalise(user.language_code)
+        user.id, chat.id, user.full_name, normalise(user.language_code)
     )
+    link = deeplinks.parse(context.args[0]) if context.args else deeplinks.Start()
+    if link.language:
+        store_of(context).set_language(user.id, chat.id, link.language)
+        await set_chat_commands(context, chat.id, link.language)
     lang = user_language(update, context)
     name = f", {user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
         f"{text(lang, 'welcome', name=name)}\n\n{text(lang, 'privacy')}\n\n{text(lang, 'choose_language')}",
         reply_markup=language_keyboard(),
     )
+    await open_screen(update, context, link)
+
+
+async def open_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, link: deeplinks.Start) -> None:
+    """The screen a deep link names, after the welcome."""
+    screens = {
+        "agenda": agenda_command,
+        "enterprises": enterprises_command,
+        "invest": invest_command,
+        "meetings": my_meetings,
+    }
+    if link.company in matchmaker_of(context).companies:  # a stale link: the welcome only
+        await begin(update, context, "co", link.company)
+    elif link.screen in screens:
+        await screens[link.screen](update, context)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,6 +238,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
     tickets_of(context).forget(update.effective_user.id)
+    meetings_of(context).forget(update.effective_user.id)
     store_of(context).forget(update.effective_user.id)
     throttle_of(context).forget(update.effective_user.id)
     await update.effective_message.reply_text(text(lang, "forget_done"))
@@ -246,7 +269,11 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     message = update.effective_message
     answer = await answer_with_typing(update, context, question)
     question_id = record(update, context, question, answer)
-    await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
+    markup = answer_keyboard(answer, question_id)
+    if answer.meeting is not None:  # "🤝 Request a meeting" (per enterprise) above the usual buttons
+        rows = meeting_keyboard(answer, matchmaker_of(context))
+        markup = InlineKeyboardMarkup([*rows, *markup.inline_keyboard])
+    await send_long(message, format_answer(answer), markup)
 
 
 def record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer) -> int | None:

@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, draft_files
+from bot.handoff import MEETING, QUESTION, Draft, Status, Ticket, TicketError, Tickets, draft_files
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
@@ -114,19 +114,25 @@ async def refuse_staff_action(update: Update, staff_lang: str, key: str = "not_s
 # --- the ticket card in the staff chat ---------------------------------------------------------
 
 
+MEETING_BUTTONS = [("meeting_confirm", "mt:confirm"), ("meeting_propose", "mt:propose"),
+                   ("meeting_decline", "mt:decline")]  # handled in telegram/meetings.py
+
+
 def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup | None:
     if ticket.active:
-        buttons = [("claim", "claim"), ("resolve", "resolve"), ("return", "return")]
+        buttons = [("claim", "tk:claim"), ("resolve", "tk:resolve"), ("return", "tk:return")]
+        if ticket.kind == MEETING:
+            buttons = [*MEETING_BUTTONS, buttons[0]]
         if ticket.status is Status.CLAIMED:
-            buttons = buttons[1:]
-    elif ticket.status is Status.RESOLVED:
-        buttons = [("save", "save")]
+            buttons = [button for button in buttons if button[1] != "tk:claim"]
+    elif ticket.status is Status.RESOLVED and ticket.kind == QUESTION:
+        buttons = [("save", "tk:save")]
     else:
         return None
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"tk:{action}:{ticket.id}")]
-            for label, action in buttons
+            [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"{data}:{ticket.id}")]
+            for label, data in buttons
         ]
     )
 
@@ -155,11 +161,13 @@ def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
             name=escape(clip(ticket.delegate, 100)),
             language=language_name(staff_lang, ticket.language),
         ),
-        staff_text(staff_lang, "question", question=escape(clip(ticket.question, CARD_FIELD))),
+        staff_text(staff_lang, "question", question=escape(clip(ticket.question, CARD_FIELD)))
+        if ticket.kind == QUESTION
+        else escape(ticket.question),  # a meeting request, already in the staff's language
     ]
     if ticket.rendering:
         lines.append(staff_text(staff_lang, "rendering", text=escape(clip(ticket.rendering, CARD_FIELD))))
-    elif ticket.language != staff_lang and not llm:
+    elif ticket.language != staff_lang and not llm and ticket.kind == QUESTION:
         lines.append(staff_text(staff_lang, "no_llm"))
     if ticket.bot_answer:
         lines.append(staff_text(staff_lang, "bot_tried", answer=escape(ticket.bot_answer[:300])))
@@ -200,7 +208,8 @@ async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Tic
         thread_id = topic.message_thread_id
     except TelegramError as exc:  # not a forum: one message per ticket instead
         log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
-    rendering = await for_staff(context, ticket.question, ticket.language) or ""
+    question = ticket.kind == QUESTION
+    rendering = (await for_staff(context, ticket.question, ticket.language) if question else None) or ""
     staff_lang = staff_language(context)
     card = await with_retries(
         lambda: context.bot.send_message(
@@ -552,7 +561,7 @@ async def resume_tickets(application: Application) -> None:
     that were still queued for the staff chat are posted."""
     context = application.context_types.context(application)
     for ticket in application.bot_data["tickets"].active():
-        if ticket.status is Status.OPEN and not ticket.busy_notified:
+        if ticket.status is Status.OPEN and not ticket.busy_notified and ticket.kind == QUESTION:
             schedule_busy_notice(application, ticket)
         if not ticket.staff_message_id:
             outbox_of(context).post(lambda ticket_id=ticket.id: post_card(context, ticket_id), ticket.id)
