@@ -256,3 +256,12 @@ async def test_qr_explains_its_screens_and_refuses_delegates(bot):
     await say(bot, "/qr")
     assert last_to(bot, 7)["text"] == text("it", "admin_only")
     assert not bot.request.named("sendDocument")
+
+
+async def test_a_request_started_in_a_group_continues_in_the_private_chat(bot):
+    await say(bot, "@delegate_bot vorrei incontrare Avio", chat_type="group", chat_id=-55)
+    answer = last_to(bot, -55)
+    await press(bot, data_of(answer, text("it", "meet_button")), chat_id=-55)
+    assert last_to(bot, 7)["text"] == text("it", "meet_ask_company", target="Avio")
+    meeting = await fill_in(bot, GIULIA, "it")
+    assert meeting.status is MeetingStatus.REQUESTED and meeting.chat_id == 7

@@ -161,11 +161,12 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, k
     meeting = meetings_of(context).start(
         user_id=user.id, chat_id=user.id, delegate=user.full_name, language=lang, **chosen
     )
-    await ask_next(message, context, meeting)
+    await ask_next(context, meeting)
 
 
-async def ask_next(message: Message, context: ContextTypes.DEFAULT_TYPE, meeting: Meeting) -> None:
-    """The question of the draft's current step, with its buttons."""
+async def ask_next(context: ContextTypes.DEFAULT_TYPE, meeting: Meeting) -> None:
+    """The question of the draft's current step, with its buttons, in the delegate's private chat
+    (also when the request started under an answer in a group)."""
     lang, number = meeting.language, meeting.id
     cancel = [(text(lang, "meet_cancel"), f"mf:{number}:stop")]
     step = Step(meeting.step)
@@ -187,7 +188,7 @@ async def ask_next(message: Message, context: ContextTypes.DEFAULT_TYPE, meeting
     else:
         body = summary(meeting, matchmaker_of(context))
         markup = keyboard([(text(lang, "meet_send"), f"mf:{number}:send")], cancel)
-    await message.reply_text(body, reply_markup=markup)
+    await context.bot.send_message(meeting.chat_id, body, reply_markup=markup)
 
 
 def summary(meeting: Meeting, matchmaker: Matchmaker) -> str:
@@ -231,7 +232,7 @@ async def step_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await ask_next(query.message, context, meeting)
+    await ask_next(context, meeting)
 
 
 async def stop_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, meeting: Meeting) -> None:
@@ -251,7 +252,7 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if meeting is None or meeting.step not in TYPED:
         return
     meeting = meetings_of(context).answer(meeting.id, Step(meeting.step), update.effective_message.text)
-    await ask_next(update.effective_message, context, meeting)
+    await ask_next(context, meeting)
     raise ApplicationHandlerStop
 
 
