@@ -2,13 +2,11 @@
 group, deep links that start the bot in a language or on a screen, and organisers' QR codes.
 Same emulator and bridge as tests/test_e2e.py (the bridge keeps the files the bot sends)."""
 
-import numpy
-import png
 import pytest
-import zxingcpp
 
 from bot.core import Assistant
 from bot.texts import staff_text, text
+from tests.conftest import decode_qr
 from tests.harness.fixtures import start_bot
 
 STAFF_CHAT = -100_700
@@ -118,13 +116,6 @@ async def test_deep_links_start_in_a_language_and_on_a_screen(running_bot, paylo
         assert text(lang, screen) in shown.text
     await delegate.command("/help")
     assert (await delegate.reply()).text == text(lang, "help")
-
-
-def decode_qr(content: bytes) -> str:
-    _, _, rows, info = png.Reader(bytes=content).asDirect()
-    pixels = numpy.array([numpy.array(row, dtype=numpy.uint8) for row in rows])
-    pixels = pixels * (255 // (2 ** info["bitdepth"] - 1))
-    return zxingcpp.read_barcode(pixels.astype(numpy.uint8)).text
 
 
 async def test_qr_codes_for_posters_open_the_bot_in_each_language(staffed_bot):

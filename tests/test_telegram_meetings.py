@@ -4,27 +4,21 @@ recorded Bot API calls)."""
 import csv
 import io
 
-import numpy
-import png
 import pytest
-import zxingcpp
 
 from bot.handoff import MEETING, Status
 from bot.meetings import MeetingStatus
 from bot.storage import Store
 from bot.texts import staff_text, text
+from tests import test_telegram_handoff as handoff_tests
+from tests.conftest import decode_qr
 from tests.telegram_fakes import BOT_USER, buttons, callback_update, message_update, user
 from tests.test_telegram_handoff import GIULIA, ORGANISER, STAFF, STAFF_CHAT, last_to, make_bot, say, settle
 
 LI = user(user_id=8, lang="zh", name="小李")
 
 
-@pytest.fixture
-async def bot(shared_settings, assistant, tmp_path):
-    app = make_bot(shared_settings, assistant, Store(tmp_path / "bot.sqlite3"))
-    await app.initialize()
-    yield app
-    await app.shutdown()
+bot = handoff_tests.bot  # the same bot, with a staff chat, staff and an organiser
 
 
 async def press(app, data, sender=GIULIA, **kwargs):
@@ -225,13 +219,6 @@ async def test_a_stale_or_mistyped_deep_link_still_starts_the_bot(bot, payload):
     await say(bot, f"/start {payload}")
     assert last_to(bot, 7)["text"].startswith(text("it", "welcome", name=", Giulia"))
     assert bot.bot_data["store"].language(7) is None
-
-
-def decode_qr(content: bytes) -> str:
-    _, _, rows, info = png.Reader(bytes=content).asDirect()
-    pixels = numpy.array([numpy.array(row, dtype=numpy.uint8) for row in rows])
-    pixels = pixels * (255 // (2 ** info["bitdepth"] - 1))
-    return zxingcpp.read_barcode(pixels.astype(numpy.uint8)).text
 
 
 async def test_qr_gives_organisers_a_png_per_language_with_the_bots_username(bot):
