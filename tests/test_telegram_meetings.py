@@ -252,3 +252,13 @@ async def test_a_request_started_in_a_group_continues_in_the_private_chat(bot):
     assert last_to(bot, 7)["text"] == text("it", "meet_ask_company", target="Avio")
     meeting = await fill_in(bot, GIULIA, "it")
     assert meeting.status is MeetingStatus.REQUESTED and meeting.chat_id == 7
+
+
+async def test_staff_reply_in_the_requests_topic_reaches_the_delegate(bot):
+    meeting = await request_avio(bot)
+    ticket = bot.bot_data["tickets"].get(meeting.ticket_id)
+    await handoff_tests.staff_reply(bot, ticket, "Avio will be at stand 12 all morning.")
+    relayed = last_to(bot, 7)
+    assert relayed["text"].startswith(text("it", "handoff_staff_says", name="Anna"))
+    assert "Avio will be at stand 12 all morning." in relayed["text"]
+    assert bot.bot_data["tickets"].get(ticket.id).status is Status.CLAIMED  # replying claims it
