@@ -18,6 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from bot.config import Settings
 from bot.language import detect, is_foreign
 from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
+from bot.matchmaking import Intent
 from bot.retrieval import Hit, Retrieval, Retriever
 from bot.texts import LANGUAGE_LABELS, text
 
@@ -37,6 +38,7 @@ class Reason(StrEnum):
     NO_TEXT = "no_text"  # emoji or symbols only
     TOO_LONG = "too_long"
     SMALL_TALK = "small_talk"  # a greeting or thanks, returned in kind
+    MEETING = "meeting"  # a wish to meet an enterprise (or the delegate's sector): matchmaking
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,11 @@ class Answer:
     retrieved: list[Hit] = field(default_factory=list)
     generated_by: str = "extractive"
     tentative: bool = False  # answered from an entry that may not be exactly what was asked
+    meeting: Intent | None = None  # whom the delegate wants to meet (Reason.MEETING)
 
     @property
     def abstained(self) -> bool:
-        return self.reason not in (Reason.ANSWERED, Reason.SMALL_TALK)
+        return self.reason not in (Reason.ANSWERED, Reason.SMALL_TALK, Reason.MEETING)
 
 
 class WrongLanguageError(ValueError):

@@ -1,5 +1,6 @@
 """Settings: one typed place for every option, read from the environment and `.env`."""
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     staff_language: str = Field("en", pattern="^(zh|en|it)$")
     handoff_timeout_minutes: float = Field(10.0, gt=0)
     organiser_contact: str = ""
+    # Times staff can propose for a meeting request (buttons), e.g. "09:30,10:30,14:00"
+    meeting_times: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["09:30", "10:30", "11:30", "14:00", "15:00", "16:00"]
+    )
 
     @field_validator("staff_ids", "admin_ids", mode="before")
     @classmethod
@@ -66,6 +71,17 @@ class Settings(BaseSettings):
             return [int(part) for part in parts if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("meeting_times", mode="before")
+    @classmethod
+    def _split_times(cls, value: object) -> object:
+        """"09:30,10:30" (or with semicolons); each an HH:MM clock time."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        for item in value if isinstance(value, list) else []:
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(item)):
+                raise ValueError(f"MEETING_TIMES: {item!r} is not a clock time such as 09:30")
         return value
 
     @field_validator(

@@ -14,6 +14,7 @@ from bot.answer import Answer, Reason, abstention, answer_chain
 from bot.config import Settings
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import detect, is_foreign, refers_back
+from bot.matchmaking import Matchmaker
 from bot.normalise import clean
 from bot.retrieval import Retrieval, Retriever
 from bot.texts import text
@@ -44,6 +45,7 @@ class Assistant:
         self._manifest_stamp = 0
         self.retriever: Retriever
         self.chain: Runnable
+        self.matchmaker: Matchmaker
         self._neutral: frozenset[str] = frozenset()
         self.reload()
         self._warm_up()
@@ -58,8 +60,9 @@ class Assistant:
         stamp = index.manifest_stamp(self.settings)
         retriever = Retriever.from_settings(self.settings)
         chain = answer_chain(self.settings, retriever)
+        matchmaker = Matchmaker(retriever.manifest.data, retriever.names)
         with self._lock:
-            self.retriever, self.chain = retriever, chain
+            self.retriever, self.chain, self.matchmaker = retriever, chain, matchmaker
             self._neutral = _neutral_words(retriever)
             self._loaded_collection = retriever.manifest.collection
             self._manifest_stamp = stamp
@@ -94,6 +97,9 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
+        meeting = self.matchmaker.intent(question)
+        if meeting:
+            return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
         retrieval = self._retrieve(retrieval_text(question), lang, context)
         answer = self._answer(question, lang, retrieval)
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)

@@ -92,6 +92,11 @@ CREATE TABLE IF NOT EXISTS saved_replies (
 """
 
 
+QUESTION, MEETING = "question", "meeting"  # kinds of ticket: a question, or a meeting request
+# Added to databases made before meeting requests existed (an additive column).
+KIND_COLUMN = "ALTER TABLE tickets ADD COLUMN kind TEXT NOT NULL DEFAULT 'question'"
+
+
 class Status(StrEnum):
     OPEN = "open"
     CLAIMED = "claimed"
@@ -133,6 +138,7 @@ class Ticket:
     busy_notified: int
     last_error: str
     rendering: str  # the question translated for the staff chat ("" when not needed or no LLM)
+    kind: str = QUESTION  # QUESTION, or MEETING (a meeting request, see `bot.meetings`)
 
     @property
     def active(self) -> bool:
@@ -194,6 +200,9 @@ class Tickets:
     def __init__(self, store: Store) -> None:
         self.store = store
         store.executescript(SCHEMA)
+        columns = {row["name"] for row in store.query("PRAGMA table_info(tickets)")}
+        if "kind" not in columns:
+            store.executescript(KIND_COLUMN)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -203,10 +212,12 @@ class Tickets:
             raise TicketError("unknown", number=ticket_id)
         return _ticket(rows[0])
 
-    def active_for(self, user_id: int) -> Ticket | None:
+    def active_for(self, user_id: int, kind: str = QUESTION) -> Ticket | None:
+        """The delegate's active ticket of `kind` (their messages are relayed on a question's)."""
         rows = self.store.query(
-            "SELECT * FROM tickets WHERE user_id = ? AND status IN (?, ?) ORDER BY id DESC LIMIT 1",
-            (user_id, *ACTIVE),
+            "SELECT * FROM tickets WHERE user_id = ? AND status IN (?, ?) AND kind = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (user_id, *ACTIVE, kind),
         )
         return _ticket(rows[0]) if rows else None
 
@@ -249,15 +260,18 @@ class Tickets:
         question: str,
         bot_answer: str = "",
         sources: str = "",
+        kind: str = QUESTION,
     ) -> Ticket:
-        """A new ticket; a delegate with an active ticket gets `TicketError("handoff_already_open")`."""
-        current = self.active_for(user_id)
+        """A new ticket; a delegate with an active question ticket gets
+        `TicketError("handoff_already_open")` for another one (meeting requests may be several)."""
+        current = self.active_for(user_id) if kind == QUESTION else None
         if current:
             raise TicketError("handoff_already_open", number=current.id)
         ticket_id = self.store.execute(
             "INSERT INTO tickets (user_id, chat_id, delegate, language, question, bot_answer, sources, "
-            "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, chat_id, delegate, language, question, bot_answer, sources, Status.OPEN, time.time()),
+            "status, created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, chat_id, delegate, language, question, bot_answer, sources, Status.OPEN, time.time(),
+             kind),
         )
         return self.get(ticket_id)
 

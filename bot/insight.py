@@ -19,7 +19,7 @@ from bot.storage import Store
 
 SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from this cosine on
 NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
-SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk")  # not knowledge gaps
+SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk", "meeting")  # not knowledge gaps
 
 
 @dataclass
@@ -44,8 +44,8 @@ def stats(store: Store) -> dict:
         )
     }
     answered, abstained = one(
-        "SELECT COALESCE(SUM(reason IN ('answered', 'small_talk')), 0), "
-        "COALESCE(SUM(reason NOT IN ('answered', 'small_talk')), 0) FROM questions"
+        "SELECT COALESCE(SUM(reason IN ('answered', 'small_talk', 'meeting')), 0), "
+        "COALESCE(SUM(reason NOT IN ('answered', 'small_talk', 'meeting')), 0) FROM questions"
     )[0]
     up, down = one("SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM votes")[0]
     tickets = {row[0]: row[1] for row in one("SELECT status, COUNT(*) FROM tickets GROUP BY 1")}
@@ -132,7 +132,7 @@ def gaps(store: Store, retriever: Retriever) -> list[Gap]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """A delegate's words as a spreadsheet cell that is never run as a formula (CSV injection):
     a text starting like a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
@@ -148,5 +148,5 @@ def gaps_csv(found: list[Gap]) -> str:
     for gap in found:
         examples = [gap.examples.get(lang, "") for lang in LANGUAGES]
         row = [gap.count, gap.downvoted, gap.topic, *examples, " | ".join(gap.questions)]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()

@@ -132,4 +132,6 @@ def _company_screen(
     if company.get("note"):
         lines += ["", tr(company["note"], lang)]
     back = f"group:{company['group']}" if company.get("group") in GROUPS else "root"
-    return "\n".join(lines), _keyboard([[(text(lang, "back"), back)]])
+    meet = InlineKeyboardButton(text(lang, "meet_button"), callback_data=f"meet:co:{company['id']}")
+    rows = _keyboard([[(text(lang, "back"), back)]]).inline_keyboard
+    return "\n".join(lines), InlineKeyboardMarkup([[meet], *rows])

@@ -38,6 +38,18 @@ def entry_text(
     return "\n".join([*lines, "---", body, ""])
 
 
+def decode_qr(content: bytes) -> str:
+    """The text of the QR code in a PNG (read with zxing-cpp, as a phone camera would)."""
+    import numpy
+    import png
+    import zxingcpp
+
+    _, _, rows, info = png.Reader(bytes=content).asDirect()
+    pixels = numpy.array([numpy.array(row, dtype=numpy.uint8) for row in rows])
+    pixels = pixels * (255 // (2 ** info["bitdepth"] - 1))
+    return zxingcpp.read_barcode(pixels.astype(numpy.uint8)).text
+
+
 def write_entry(root: Path, entry_id: str, lang: str, body: str, **kwargs: object) -> Path:
     path = root / "entries" / f"{entry_id}.{lang}.md"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -76,7 +76,7 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT_USER
-        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}:
             message = {
                 "message_id": params.get("message_id") or next(self._ids), "date": int(time.time()),
                 "chat": {"id": params.get("chat_id", 1), "type": "private"}, "from": BOT_USER,

@@ -40,7 +40,7 @@ def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMa
     """Votes and "ask a staff member" (which need the saved question), and the agenda."""
     lang = answer.language
     agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
-    if answer.reason is Reason.SMALL_TALK or question_id is None:
+    if answer.reason in (Reason.SMALL_TALK, Reason.MEETING) or question_id is None:
         return InlineKeyboardMarkup([agenda])
     staff = staff_button(lang, question_id)
     if answer.abstained:

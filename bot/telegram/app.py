@@ -17,6 +17,7 @@ from bot.storage import Store
 from bot.telegram.common import store_of, user_language
 from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_check, bot_commands
 from bot.telegram.limits import ChatRateLimiter, Throttle
+from bot.telegram.meetings import add_meeting_handlers
 from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
 from bot.telegram.staff import add_staff_handlers, resume_tickets
 from bot.texts import text
@@ -64,6 +65,7 @@ async def on_stop(application: Application) -> None:
 
 def add_handlers(application: Application) -> None:
     add_pace_check(application)
+    add_meeting_handlers(application)  # first: typed answers of a request before the staff relay
     add_staff_handlers(application)
     add_organiser_handlers(application)
     add_delegate_handlers(application)

@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import LANGUAGES, menus
+from bot import LANGUAGES, deeplinks, menus
 from bot.config import Settings
 from bot.language import normalise
 from bot.telegram.answers import (
@@ -45,13 +45,14 @@ from bot.telegram.common import (
     user_language,
 )
 from bot.telegram.limits import Pace, Throttle
+from bot.telegram.meetings import begin, matchmaker_of, meeting_keyboard, meetings_of, my_meetings
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = 60.0
 PACE = -2  # handler group of the delegates' pace check: before the staff relay and the answers
-COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "lang", "human", "end", "forget")
+COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "meetings", "lang", "human", "end", "forget")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -85,16 +86,37 @@ async def keep_pace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
+    """The welcome; a deep link (`?start=it`, `?start=agenda`, `?start=zh-meet_avio`) also sets
+    the language and opens a screen."""
+    user, chat = update.effective_user, update.effective_chat
     store_of(context).remember_delegate(  # a group's /start never redirects announcements there
-        user.id, update.effective_chat.id, user.full_name, normalise(user.language_code)
+        user.id, chat.id, user.full_name, normalise(user.language_code)
     )
+    link = deeplinks.parse(context.args[0]) if context.args else deeplinks.Start()
+    if link.language:
+        store_of(context).set_language(user.id, chat.id, link.language)
+        await set_chat_commands(context, chat.id, link.language)
     lang = user_language(update, context)
     name = f", {user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
         f"{text(lang, 'welcome', name=name)}\n\n{text(lang, 'privacy')}\n\n{text(lang, 'choose_language')}",
         reply_markup=language_keyboard(),
     )
+    await open_screen(update, context, link)
+
+
+async def open_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, link: deeplinks.Start) -> None:
+    """The screen a deep link names, after the welcome."""
+    screens = {
+        "agenda": agenda_command,
+        "enterprises": enterprises_command,
+        "invest": invest_command,
+        "meetings": my_meetings,
+    }
+    if link.company in matchmaker_of(context).companies:  # a stale link: the welcome only
+        await begin(update, context, "co", link.company)
+    elif link.screen in screens:
+        await screens[link.screen](update, context)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,6 +176,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_language(update, context)
     tickets_of(context).forget(update.effective_user.id)
+    meetings_of(context).forget(update.effective_user.id)
     store_of(context).forget(update.effective_user.id)
     throttle_of(context).forget(update.effective_user.id)
     await update.effective_message.reply_text(text(lang, "forget_done"))
@@ -184,7 +207,11 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     message, chat_id = update.effective_message, update.effective_chat.id
     answer = await ask_core(context, chat_id, user_language(update, context), question)
     question_id = record(context, update.effective_user.id, chat_id, question, answer)
-    await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
+    markup = answer_keyboard(answer, question_id)
+    if answer.meeting is not None:  # "🤝 Request a meeting" (per enterprise) above the usual buttons
+        rows = meeting_keyboard(answer, matchmaker_of(context))
+        markup = InlineKeyboardMarkup([*rows, *markup.inline_keyboard])
+    await send_long(message, format_answer(answer), markup)
 
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -34,8 +34,9 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.helpers import create_deep_linked_url
 
-from bot import DEFAULT_LANGUAGE, LANGUAGES, index, insight
+from bot import DEFAULT_LANGUAGE, LANGUAGES, deeplinks, index, insight
 from bot.config import Settings
 from bot.knowledge import KnowledgeError
 from bot.language import detect
@@ -413,6 +414,38 @@ async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_html("\n".join(lines))
 
 
+# --- QR codes ------------------------------------------------------------------------------------
+
+
+def qr_screens(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    """The screens a code may open: the menus, and a meeting request with each enterprise."""
+    companies = (assistant_of(context).menu_data.get("enterprises") or {}).get("companies") or []
+    return [*deeplinks.SCREENS, *(f"{deeplinks.MEET_PREFIX}{c['id']}" for c in companies)]
+
+
+async def qr_codes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/qr [screen]`: one PNG QR code per language (for posters and badges) that opens the bot in
+    that language (and on that screen), with the bot's username from Telegram (`getMe`)."""
+    staff_lang = user_language(update, context)
+    message = update.effective_message
+    screen = context.args[0].lower() if context.args else None
+    audit(update, context, "qr", screen or "")
+    if screen is not None and (len(context.args) > 1 or screen not in qr_screens(context)):
+        topics = ", ".join(qr_screens(context))
+        await message.reply_text(staff_text(staff_lang, "qr_usage", topics=topics))
+        return
+    me = await context.bot.get_me()
+    if not me.username:
+        await message.reply_text(staff_text(staff_lang, "qr_no_username"))
+        return
+    for lang in LANGUAGES:
+        start = deeplinks.payload(lang, screen)
+        url = create_deep_linked_url(me.username, start)
+        caption = staff_text(staff_lang, "qr_caption", language=language_name(staff_lang, lang), link=url)
+        png = await asyncio.to_thread(deeplinks.qr_png, url)
+        await message.reply_document(InputFile(png, filename=f"qr-{start}.png"), caption=caption)
+
+
 # --- announcements -------------------------------------------------------------------------------
 
 
@@ -541,6 +574,7 @@ COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
     "stats": show_stats,
     "gaps": show_gaps,
     "announce": announce,
+    "qr": qr_codes,
 }
 
 

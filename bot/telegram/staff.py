@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot import LANGUAGES
 from bot.answer import Answer, Reason
-from bot.handoff import Draft, Status, Ticket, TicketError, Tickets, draft_files
+from bot.handoff import MEETING, QUESTION, Draft, Status, Ticket, TicketError, Tickets, draft_files
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
@@ -130,24 +130,33 @@ async def refuse_staff_action(update: Update, staff_lang: str, key: str = "not_s
 # --- the ticket card in the staff chat ---------------------------------------------------------
 
 
-def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup:
-    """Claim / Resolve / Return while the ticket is active; Save as knowledge once it is closed
-    (resolved, ended by the delegate or returned to the bot)."""
+MEETING_BUTTONS = [("meeting_confirm", "mt:confirm"), ("meeting_propose", "mt:propose"),
+                   ("meeting_decline", "mt:decline")]  # handled in telegram/meetings.py
+
+
+def staff_keyboard(ticket: Ticket, staff_lang: str) -> InlineKeyboardMarkup | None:
+    """Claim / Resolve / Return while the ticket is active (a meeting request: Confirm / Propose /
+    Decline too); Save as knowledge once a question's ticket is closed (resolved, ended by the
+    delegate or returned to the bot)."""
     if ticket.active:
-        buttons = [("claim", "claim"), ("resolve", "resolve"), ("return", "return")]
+        buttons = [("claim", "tk:claim"), ("resolve", "tk:resolve"), ("return", "tk:return")]
+        if ticket.kind == MEETING:
+            buttons = [*MEETING_BUTTONS, buttons[0]]
         if ticket.status is Status.CLAIMED:
-            buttons = buttons[1:]
+            buttons = [button for button in buttons if button[1] != "tk:claim"]
+    elif ticket.kind == QUESTION:
+        buttons = [("save", "tk:save")]
     else:
-        buttons = [("save", "save")]
+        return None
     return buttons_for(ticket, staff_lang, buttons)
 
 
 def buttons_for(ticket: Ticket, staff_lang: str, buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """One button a row: (label key, action) → `tk:<action>:<ticket>`."""
+    """One button a row: (label key, callback prefix) → `<prefix>:<ticket>`."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"tk:{action}:{ticket.id}")]
-            for label, action in buttons
+            [InlineKeyboardButton(staff_text(staff_lang, label), callback_data=f"{data}:{ticket.id}")]
+            for label, data in buttons
         ]
     )
 
@@ -164,11 +173,13 @@ def ticket_card(ticket: Ticket, llm: bool, staff_lang: str) -> str:
             name=escape(clip(ticket.delegate, 100)),
             language=language_name(staff_lang, ticket.language),
         ),
-        staff_text(staff_lang, "question", question=escape(clip(ticket.question, CARD_FIELD))),
+        staff_text(staff_lang, "question", question=escape(clip(ticket.question, CARD_FIELD)))
+        if ticket.kind == QUESTION
+        else escape(ticket.question),  # a meeting request, already in the staff's language
     ]
     if ticket.rendering:
         lines.append(staff_text(staff_lang, "rendering", text=escape(clip(ticket.rendering, CARD_FIELD))))
-    elif ticket.language != staff_lang and not llm:
+    elif ticket.language != staff_lang and not llm and ticket.kind == QUESTION:
         lines.append(staff_text(staff_lang, "no_llm"))
     if ticket.bot_answer:
         lines.append(staff_text(staff_lang, "bot_tried", answer=escape(ticket.bot_answer[:300])))
@@ -209,7 +220,8 @@ async def post_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> Tic
         thread_id = topic.message_thread_id
     except TelegramError as exc:  # not a forum: one message per ticket instead
         log.info("no forum topic for ticket %s (%s)", ticket.id, exc)
-    rendering = await for_staff(context, ticket.question, ticket.language) or ""
+    question = ticket.kind == QUESTION
+    rendering = (await for_staff(context, ticket.question, ticket.language) if question else None) or ""
     staff_lang = staff_language(context)
     card = await with_retries(
         lambda: context.bot.send_message(
@@ -588,7 +600,7 @@ def ask_to_confirm_resolve(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, l
     """"Resolve it anyway?" in the ticket's topic, quoting the delegate's unanswered message."""
     staff_lang = staff_language(context)
     confirm = staff_text(staff_lang, "resolve_unanswered", number=ticket.id, last=escape(clip(last, 300)))
-    markup = buttons_for(ticket, staff_lang, [("resolve_anyway", "force"), ("keep_open", "keep")])
+    markup = buttons_for(ticket, staff_lang, [("resolve_anyway", "tk:force"), ("keep_open", "tk:keep")])
     to_staff_chat(context, lambda: tell_staff(context, ticket, confirm, markup))
 
 
@@ -821,7 +833,7 @@ async def resume_tickets(application: Application) -> None:
     that were still queued for the staff chat are posted."""
     context = application.context_types.context(application)
     for ticket in application.bot_data["tickets"].active():
-        if ticket.status is Status.OPEN and not ticket.busy_notified:
+        if ticket.status is Status.OPEN and not ticket.busy_notified and ticket.kind == QUESTION:
             schedule_busy_notice(application, ticket)
         if not ticket.staff_message_id:
             outbox_of(context).post(lambda ticket_id=ticket.id: post_card(context, ticket_id), ticket.id)

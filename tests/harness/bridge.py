@@ -15,7 +15,9 @@ ways python-telegram-bot notices. The bridge closes those gaps:
   inline keyboard, as on Telegram;
 * `ok: false` answers come with HTTP 200: the HTTP status is set to `error_code`;
 * methods the emulator does not know (`sendChatAction`, `setMyCommands`, `getMyCommands`,
-  `deleteMyCommands`, `setChatMenuButton`, forum topics, …) are answered by the bridge.
+  `deleteMyCommands`, `setChatMenuButton`, forum topics, …) are answered by the bridge;
+* files the bot sends (`sendDocument`, `sendPhoto`) are kept by the bridge (`Bridge.files_sent`)
+  and reach the chat's history as a message with their caption, so users "see" them.
 
 Every call is recorded (`Bridge.calls`, `GET /_bridge/calls`) and methods can be made to fail
 on purpose (`Bridge.fail`, `POST /_bridge/fail`) to prove the product copes with Telegram errors.
@@ -117,6 +119,18 @@ class UpstreamError(Exception):
         self.description = description
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file the bot sent (the emulator cannot hold files): who got it, its name and bytes."""
+
+    token: str
+    chat_id: int
+    method: str
+    filename: str
+    content: bytes
+    caption: str
+
+
 @dataclass
 class _BotState:
     """What the bridge remembers per bot token."""
@@ -153,6 +167,7 @@ class Bridge:
         self._chats: dict[int, dict[str, Any]] = {}
         self._thread_ids = itertools.count(1000)
         self._files: dict[str, bytes] = {}  # file_id → content (the emulator has no files)
+        self._sent_files: list[SentFile] = []
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._session: ClientSession | None = None
@@ -227,6 +242,11 @@ class Bridge:
             self._faults.append(fault)
         return fault
 
+    def files_sent(self, token: str | None = None) -> list[SentFile]:
+        """Files the bot sent (documents, photos), oldest first, optionally of one bot."""
+        with self._guard:
+            return [sent for sent in self._sent_files if token is None or sent.token == token]
+
     def clear_faults(self) -> None:
         with self._guard:
             self._faults.clear()
@@ -291,13 +311,13 @@ class Bridge:
     async def _bot_api(self, request: web.Request) -> web.Response:
         token, method = request.match_info["token"], request.match_info["method"]
         started = time.time()
-        params = await read_params(request)
+        params, uploads = await read_params(request)
         fault = self._take_fault(method)
         if fault is not None:
             self._record(method, params, fault.status, started, token)
             return web.json_response(fault.body(), status=fault.status)
         try:
-            result = await self._dispatch(token, method, params)
+            result = await self._dispatch(token, method, params, uploads)
             status, body = 200, {"ok": True, "result": result}
         except UpstreamError as exc:
             status = exc.status
@@ -321,11 +341,15 @@ class Bridge:
     def _bot(self, token: str) -> _BotState:
         return self._bots.setdefault(token, _BotState())
 
-    async def _dispatch(self, token: str, method: str, params: dict[str, Any]) -> Any:
+    async def _dispatch(
+        self, token: str, method: str, params: dict[str, Any], uploads: dict[str, tuple[str, bytes]]
+    ) -> Any:
         name = method.lower()
         bot = self._bot(token)
         if name == "getupdates":
             return await self._get_updates(token, bot, params)
+        if name in _FILE_METHODS:
+            return await self._send_file(token, bot, name, params, uploads)
         local = self._local(bot, name, params)
         if local is not _NOT_LOCAL:
             return local
@@ -485,6 +509,35 @@ class Bridge:
             }
         return _NOT_LOCAL
 
+    async def _send_file(
+        self, token: str, bot: _BotState, name: str, params: dict[str, Any],
+        uploads: dict[str, tuple[str, bytes]],
+    ) -> dict[str, Any]:
+        """A document or photo: kept here, shown in the chat's history as its caption."""
+        field_name = _FILE_METHODS[name]
+        value = params.get(field_name)
+        attached_as = value.removeprefix("attach://") if isinstance(value, str) else field_name
+        filename, content = uploads.get(attached_as) or uploads.get(field_name) or (str(value or ""), b"")
+        caption = str(params.get("caption") or f"[{filename}]")
+        chat_id = _int(params.get("chat_id"))
+        with self._guard:
+            self._sent_files.append(SentFile(token, chat_id, name, filename, content, caption))
+        shown = {"chat_id": chat_id, "text": caption}
+        if params.get("reply_markup"):
+            shown["reply_markup"] = params["reply_markup"]
+        result = await self._forward(token, "sendMessage", shown)
+        message = self._message(bot, chat_id, result["message_id"], {})
+        file_id = f"sent-{uuid.uuid4().hex[:12]}"
+        attached = {"file_id": file_id, "file_unique_id": file_id, "file_name": filename,
+                    "file_size": len(content)}
+        message.pop("text")
+        message["caption"] = caption
+        if field_name == "photo":
+            message["photo"] = [{**attached, "width": 512, "height": 512}]
+        else:
+            message["document"] = attached
+        return message
+
     # --- the emulator --------------------------------------------------------------------------
 
     async def _forward(self, token: str, method: str, params: dict[str, Any]) -> Any:
@@ -510,6 +563,7 @@ class Bridge:
 
 
 _NOT_LOCAL = object()
+_FILE_METHODS = {"senddocument": "document", "sendphoto": "photo"}  # method → the file's field
 _JSON = {"Content-Type": "application/json"}
 
 
@@ -560,9 +614,11 @@ def decode(key: str, value: Any) -> Any:
     return value
 
 
-async def read_params(request: web.Request) -> dict[str, Any]:
-    """The call's parameters from the query string and a JSON, form or multipart body."""
+async def read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """The call's parameters from the query string and a JSON, form or multipart body, and the
+    files uploaded with it (field → file name and content)."""
     params: dict[str, Any] = dict(request.query)
+    uploads: dict[str, tuple[str, bytes]] = {}
     if request.body_exists:
         if request.content_type == "application/json":
             data = await request.json()
@@ -572,7 +628,9 @@ async def read_params(request: web.Request) -> dict[str, Any]:
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    params[key] = {"file": value.filename, "size": len(value.file.read())}
+                    content = value.file.read()
+                    uploads[key] = (value.filename, content)
+                    params[key] = {"file": value.filename, "size": len(content)}
                 else:
                     params[key] = value
-    return {key: decode(key, value) for key, value in params.items()}
+    return {key: decode(key, value) for key, value in params.items()}, uploads

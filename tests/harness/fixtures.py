@@ -23,7 +23,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.core import Assistant
 from bot.telegram.app import build_application
-from tests.harness.bridge import Call, Fault
+from tests.harness.bridge import Call, Fault, SentFile
 from tests.harness.client import Delegate, Inbox
 from tests.harness.stack import Harness
 
@@ -56,6 +56,11 @@ class RunningBot:
     def calls(self, method: str | None = None) -> list[Call]:
         """Bot API calls this bot made, oldest first."""
         return self.harness.calls(method, self.token)
+
+    def files_sent(self) -> list[SentFile]:
+        """Documents and photos this bot sent, oldest first (kept by the bridge)."""
+        assert self.harness.bridge is not None
+        return self.harness.bridge.files_sent(self.token)
 
     def fail(self, method: str, times: int = 1, status: int = 500, retry_after: int | None = None) -> Fault:
         return self.harness.fail(method, times, status, retry_after)

@@ -1,0 +1,104 @@
+"""Matchmaking in the core: a wish to meet an enterprise or a sector (zh/en/it) becomes an Answer
+with a `meeting` intent; near misses ("when is the meeting?") stay ordinary questions."""
+
+import pytest
+import yaml
+
+from bot.answer import Reason
+from bot.core import Context
+from bot.matchmaking import Kind, Matchmaker
+from bot.names import Names
+from tests.conftest import KNOWLEDGE
+
+MEET = [
+    ("I'd like to meet a Lishui company in new-energy vehicles", "en", (), "new-energy-vehicles"),
+    ("vorrei incontrare Avio", "it", ("avio",), None),
+    ("我想见一下西门子", "zh", ("siemens",), None),
+    ("How can I meet Kaiwu?", "en", ("kaiwu",), None),
+    ("Vorrei conoscere un'impresa europea del settore aerospaziale", "it", (), "aerospace"),
+    ("I’d love to arrange a meeting with Brembo", "en", ("brembo",), None),
+    ("我想约见一家新能源汽车企业", "zh", (), "new-energy-vehicles"),
+]
+
+NOT_MEET = [
+    "When is the meeting?",
+    "Where is the docking meeting held?",
+    "What is the meeting about?",
+    "Who did Avio meet at the meeting?",
+    "Can I meet the organisers at the entrance?",
+    "What does Avio do?",
+    "quando inizia l'incontro?",
+    "Chi ha incontrato Avio?",
+    "对接会在哪里举行？",
+    "我想知道对接会在哪里",
+    "会议什么时候开始？",
+    "我想对西门子提个意见",
+    "Which companies make batteries?",
+]
+
+
+@pytest.mark.parametrize(("question", "lang", "companies", "sector"), MEET)
+def test_a_wish_to_meet_is_a_meeting_answer_in_the_delegates_language(
+    assistant, question, lang, companies, sector
+):
+    answer = assistant.ask(question, Context())
+    assert answer.reason is Reason.MEETING and not answer.abstained
+    assert answer.language == lang
+    assert answer.meeting is not None and answer.meeting.kind is Kind.MEET
+    assert answer.meeting.companies == companies
+    assert answer.meeting.sector == sector
+
+
+@pytest.mark.parametrize("question", NOT_MEET)
+def test_near_misses_are_ordinary_questions(assistant, question):
+    answer = assistant.ask(question, Context())
+    assert answer.reason is not Reason.MEETING and answer.meeting is None
+
+
+def test_a_sector_request_lists_the_matching_enterprise_by_side(assistant):
+    answer = assistant.ask("I'd like to meet a Lishui company in new-energy vehicles", Context())
+    assert answer.meeting.side == "lishui"
+    assert answer.meeting.suggestions == {"lishui": ("kaiwu",)}
+    assert "Kaiwu New Energy Automobile Group" in answer.text
+    assert "36 took part" in answer.text  # the side lists the sector: said, with its count
+
+
+def test_the_delegates_own_sector_lists_matches_on_both_sides(assistant):
+    answer = assistant.ask("我们公司做新能源汽车", Context())
+    assert answer.meeting.kind is Kind.SECTOR
+    assert answer.meeting.sector == "new-energy-vehicles"  # 新能源汽车, not only 汽车
+    assert answer.meeting.suggestions == {"europe": (), "lishui": ("kaiwu",)}
+    assert "开沃新能源汽车集团" in answer.text and "资料中没有点名的企业" in answer.text
+
+
+def knowledge_with_sectors() -> dict:
+    """The real enterprises, plus one company per side whose sector the data states."""
+    data = yaml.safe_load((KNOWLEDGE / "data" / "enterprises.yaml").read_text(encoding="utf-8"))
+    battery = {"zh": "电池", "en": "Batteries", "it": "Batterie"}
+    data["companies"] += [
+        {"id": "volta", "name": {"en": "Volta Cells"}, "side": "europe", "group": None, "sector": battery},
+        {"id": "dianchi", "name": {"zh": "溧水电池", "en": "Lishui Battery Co"}, "side": "lishui",
+         "group": None, "sector": battery},
+    ]
+    return {"enterprises": data}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("I work in batteries", "en"), ("Lavoriamo nel settore delle batterie", "it"), ("我们是做电池的", "zh")],
+)
+def test_sector_suggestions_come_from_the_data_on_both_sides(question, lang):
+    names = Names.from_data(yaml.safe_load((KNOWLEDGE / "data" / "names.yaml").read_text(encoding="utf-8")))
+    matchmaker = Matchmaker(knowledge_with_sectors(), names)
+    intent = matchmaker.intent(question)
+    assert intent is not None and intent.kind is Kind.SECTOR and intent.sector == "batteries"
+    assert intent.suggestions == {"europe": ("volta",), "lishui": ("dianchi",)}
+    described = matchmaker.describe(intent, lang)
+    assert "Volta Cells" in described
+    assert ("溧水电池" if lang == "zh" else "Lishui Battery Co") in described
+
+
+def test_without_a_wish_or_a_sector_nothing_is_looked_up():
+    matchmaker = Matchmaker(knowledge_with_sectors(), Names.from_data(None))
+    assert matchmaker.intent("Who spoke about batteries?") is None
+    assert matchmaker.intent("We need a taxi") is None  # describes the delegate, names no sector
