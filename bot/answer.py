@@ -20,6 +20,7 @@ from bot.language import detect, is_foreign
 from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.retrieval import Hit, Retrieval, Retriever
 from bot.texts import LANGUAGE_LABELS, text
+from bot.venue import Pin
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class Answer:
     retrieved: list[Hit] = field(default_factory=list)
     generated_by: str = "extractive"
     tentative: bool = False  # answered from an entry that may not be exactly what was asked
+    venue: Pin | None = None  # the venue on a map, when the answer says where it is and the data has it
 
     @property
     def abstained(self) -> bool:

@@ -18,7 +18,9 @@ from bot.telegram.common import store_of, user_language
 from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_check, bot_commands
 from bot.telegram.limits import ChatRateLimiter, Throttle
 from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
+from bot.telegram.reminders import add_reminder_handlers, resume_reminders
 from bot.telegram.staff import add_staff_handlers, resume_tickets
+from bot.telegram.voice import add_voice_handlers, close_transcriber
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -54,10 +56,12 @@ async def on_startup(application: Application) -> None:
     await publish_commands(application)
     await publish_organiser_commands(application, bot_commands(DEFAULT_LANGUAGE))
     await resume_tickets(application)
+    await resume_reminders(application)
 
 
 async def on_stop(application: Application) -> None:
     await application.bot_data["staff_outbox"].close()
+    await close_transcriber(application)
     application.bot_data["workers"].shutdown(wait=False, cancel_futures=True)
 
 
@@ -66,6 +70,8 @@ def add_handlers(application: Application) -> None:
     add_pace_check(application)
     add_staff_handlers(application)
     add_organiser_handlers(application)
+    add_reminder_handlers(application)
+    add_voice_handlers(application)
     add_delegate_handlers(application)
     application.add_error_handler(handle_error)
 

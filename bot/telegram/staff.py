@@ -320,13 +320,18 @@ async def ask_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """While a delegate has an active ticket, their messages go to the staff, not to the bot."""
-    ticket = tickets_of(context).active_for(update.effective_user.id)
+    if relay_to_ticket(context, update.effective_user.id, update.effective_message.text):
+        raise ApplicationHandlerStop
+
+
+def relay_to_ticket(context: ContextTypes.DEFAULT_TYPE, user_id: int, body: str) -> bool:
+    """`body` queued for the staff of the delegate's active ticket; False when there is none."""
+    ticket = tickets_of(context).active_for(user_id)
     if ticket is None:
-        return
-    body = update.effective_message.text
+        return False
     relay_id = tickets_of(context).add_message(ticket.id, "delegate", ticket.delegate, body)
     outbox_of(context).relay(ticket.id, relay_id, body)
-    raise ApplicationHandlerStop
+    return True
 
 
 async def relay_lines(context: ContextTypes.DEFAULT_TYPE, ticket_id: int, lines: list[Line]) -> None:
@@ -402,8 +407,9 @@ async def deliver_staff_reply(
     context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, message: Message, name: str
 ) -> None:
     staff_lang = staff_language(context)
-    body = message.text
-    same_language = detect(body, preferred=ticket.language) == ticket.language
+    voice = message.voice  # relayed as voice, with who speaks as its caption
+    body = message.text or "🎤"
+    same_language = voice is not None or detect(body, preferred=ticket.language) == ticket.language
     gate = llm_gate_of(context)
     translation = (
         None if same_language else await translate(settings_of(context), body, ticket.language, gate)
@@ -416,8 +422,12 @@ async def deliver_staff_reply(
         parts.append(f"\n— {text(lang, 'handoff_original')}: {body}")
     elif not same_language:
         parts.append(text(lang, "handoff_untranslated"))
+    said = "\n".join(parts)
     try:
-        await with_retries(lambda: context.bot.send_message(ticket.chat_id, "\n".join(parts)))
+        if voice is not None:
+            await with_retries(lambda: context.bot.send_voice(ticket.chat_id, voice, caption=said))
+        else:
+            await with_retries(lambda: context.bot.send_message(ticket.chat_id, said))
     except TelegramError as exc:
         error = staff_text(staff_lang, "delegate_blocked") if isinstance(exc, Forbidden) else str(exc)
         tickets.failed(relay_id, error)
@@ -700,7 +710,8 @@ def add_staff_handlers(application: Application) -> None:
     if settings.staff_chat_id is not None:
         application.add_handler(
             MessageHandler(
-                filters.Chat(settings.staff_chat_id) & filters.TEXT & ~filters.COMMAND, relay_to_delegate
+                filters.Chat(settings.staff_chat_id) & (filters.TEXT | filters.VOICE) & ~filters.COMMAND,
+                relay_to_delegate,
             ),
             group=-STAFF_RELAY,
         )
