@@ -63,3 +63,15 @@ def timed_knowledge(
         write_venue(settings.knowledge_dir)
     ingest(settings)
     return settings
+
+
+def times_around(now: dt.datetime) -> tuple[dt.date, dict[str, str]]:
+    """The agenda around `now` in Shanghai: the first item started an hour ago (and runs 20 more
+    minutes), the others start 20, 40, 60 and 80 minutes from now; the day is today there."""
+    import pytest
+
+    base = now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+    moments = [base + dt.timedelta(minutes=offset) for offset in (-60, 20, 40, 60, 80)]
+    if moments[0].date() != moments[-1].date():
+        pytest.skip("a test agenda around now would cross midnight in Shanghai")
+    return base.date(), {key: moment.strftime("%H:%M") for key, moment in zip(TIMES, moments, strict=True)}
