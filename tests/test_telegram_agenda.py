@@ -2,8 +2,8 @@
 recorded Bot API calls), on test knowledge whose agenda has times around the real clock."""
 
 import asyncio
-import html
 import datetime as dt
+import html
 import time
 
 import pytest
