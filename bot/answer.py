@@ -21,6 +21,7 @@ from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.matchmaking import Intent
 from bot.retrieval import Hit, Retrieval, Retriever
 from bot.texts import LANGUAGE_LABELS, text
+from bot.venue import Pin
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Answer:
     generated_by: str = "extractive"
     tentative: bool = False  # answered from an entry that may not be exactly what was asked
     meeting: Intent | None = None  # whom the delegate wants to meet (Reason.MEETING)
+    venue: Pin | None = None  # the venue on a map, when the answer says where it is and the data has it
 
     @property
     def abstained(self) -> bool:

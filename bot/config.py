@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(4, ge=1, le=64)
     max_question_chars: int = Field(1000, ge=10)
 
+    # Voice questions (OpenAI transcription, on when OPENAI_API_KEY is set)
+    openai_transcription_model: str = "gpt-4o-mini-transcribe"
+    transcription_timeout: float = Field(30.0, gt=0)
+    max_voice_seconds: int = Field(120, ge=1)
+
+    # Reminders of timed agenda items
+    reminder_minutes: float = Field(10.0, gt=0)
+
     # Telegram
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
@@ -103,6 +111,10 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
+        return bool(self.openai_api_key)
+
+    @property
+    def transcription_enabled(self) -> bool:
         return bool(self.openai_api_key)
 
     @cached_property

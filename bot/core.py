@@ -1,6 +1,7 @@
 """The core: (question, delegate context) → `Answer`. Knows nothing about Telegram or consoles."""
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import threading
@@ -10,14 +11,17 @@ from dataclasses import dataclass, field
 from langchain_core.runnables import Runnable
 
 from bot import index
-from bot.answer import Answer, Reason, abstention, answer_chain
+from bot.answer import Answer, Reason, Source, abstention, answer_chain
 from bot.config import Settings
+from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import detect, is_foreign, refers_back
 from bot.matchmaking import Matchmaker
 from bot.normalise import clean
 from bot.retrieval import Retrieval, Retriever
+from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
+from bot.venue import VENUE_ENTRY, venue_pin
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ class Context:
 
     preferred_language: str | None = None  # chosen in the bot, or the client's language code
     history: Sequence[str] = field(default_factory=tuple)  # earlier questions, oldest first
+    now: dt.datetime | None = None  # the moment "what's on now?" is asked about (default: the clock)
 
 
 class Assistant:
@@ -100,8 +105,14 @@ class Assistant:
         meeting = self.matchmaker.intent(question)
         if meeting:
             return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
+        asked = schedule_question(question)
+        scheduled = self._schedule(asked, lang, context) if asked else None
+        if scheduled:
+            return scheduled
         retrieval = self._retrieve(retrieval_text(question), lang, context)
         answer = self._answer(question, lang, retrieval)
+        if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
+            answer.venue = venue_pin(self.retriever.manifest.data, lang)
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
             answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"
@@ -117,6 +128,36 @@ class Assistant:
         if retrieval.gap is not None:
             return abstention(retrieval, lang, Reason.GAP, self.retriever)
         return abstention(retrieval, lang, Reason.NO_MATCH, self.retriever)
+
+    def _schedule(self, asked: Ask, lang: str, context: Context) -> Answer | None:
+        """ "What's on now / next?" from the agenda's clock times on the event's day; the timed
+        programme when the day is not given; the "times not published" entry when no item has a
+        time (None if that entry is gone: the question is then searched like any other)."""
+        data = self.retriever.manifest.data
+        if slots(data):
+            now = context.now or dt.datetime.now(dt.UTC)
+            return self.entry_answer(AGENDA_TIMES_ID, lang, now_and_next(data, asked, now, lang))
+        if has_times(data):
+            return self.entry_answer(AGENDA_TIMES_ID, lang)
+        return self.entry_answer(SCHEDULE_GAP, lang, reason=Reason.GAP)
+
+    def venue(self, lang: str) -> Answer | None:
+        """Where the venue is (`/venue`): its entry, with the map pin when the data has one."""
+        self._reload_if_reingested()
+        answer = self.entry_answer(VENUE_ENTRY, lang)
+        if answer is not None:
+            answer.venue = venue_pin(self.retriever.manifest.data, lang)
+        return answer
+
+    def entry_answer(
+        self, entry_id: str, lang: str, said: str | None = None, reason: Reason = Reason.ANSWERED
+    ) -> Answer | None:
+        """An answer from one known entry (`said`, else its text in `lang`); None without it."""
+        body = self.retriever.body(entry_id, lang)
+        if not body:
+            return None
+        source = Source(entry_id, self.retriever.title(entry_id, lang))
+        return Answer(said or body, lang, reason, 1.0, [source], generated_by="entry")
 
     async def ask_async(self, question: str, context: Context | None = None) -> Answer:
         """`ask` off the event loop: embedding and the LLM call block."""

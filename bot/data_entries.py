@@ -8,17 +8,11 @@ from typing import Any
 
 from bot import LANGUAGES
 from bot.knowledge import Entry
+from bot.schedule import in_language as _in
 from bot.texts import text
 
 AGENDA_TIMES_ID = "agenda-times"
 SCHEDULE_GAP = "gap-schedule-times"  # "no clock times are published": the timed agenda fills it
-
-
-def _in(value: Any, lang: str) -> str:
-    """A {zh, en, it} mapping in `lang` (English, then any, when it lacks one); plain values as text."""
-    if isinstance(value, dict):
-        value = value.get(lang) or value.get("en") or next(iter(value.values()), "")
-    return "" if value is None else str(value)
 
 
 def _agenda_line(item: dict[str, Any], lang: str) -> str:

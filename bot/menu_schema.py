@@ -1,9 +1,11 @@
-"""The shape the menus (`bot/menus.py`) need from `knowledge/data/agenda.yaml`, `enterprises.yaml`
-and `invest.yaml`, as pydantic models; a file that does not fit is reported as `file:line` problems.
+"""The shape the menus (`bot/menus.py`) need from `knowledge/data/agenda.yaml`, `enterprises.yaml`,
+`invest.yaml` and the optional `venue.yaml` (the map pin), as pydantic models; a file that does not
+fit is reported as `file:line` problems.
 
 Other data files (a future `data/names.yaml`) are not checked here: any valid YAML is accepted.
 """
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,8 @@ class _Model(BaseModel):
 class Event(_Model):
     name: Text
     date: Text | None = None
+    day: dt.date | None = None  # the date as YYYY-MM-DD: agenda times become moments (reminders, "now")
+    time_zone: str | None = None  # e.g. Asia/Shanghai (the default)
     part_of_day: Text | None = None
     venue: Text | None = None
     part_of: Text | None = None
@@ -82,9 +86,23 @@ class Invest(_Model):
     sections: list[Section] = Field(min_length=1)
 
 
+class Venue(_Model):
+    """`data/venue.yaml`: the venue as a map pin (optional; without it the venue is told in text)."""
+
+    name: Text
+    address: Text
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
 _TYPE_NAME = re.compile(r"^(str|int|float|bool|none|dict\[.*\]|list\[.*\]|function-.*)$")
 
-MENU_DATA: dict[str, type[BaseModel]] = {"agenda": Agenda, "enterprises": Enterprises, "invest": Invest}
+MENU_DATA: dict[str, type[BaseModel]] = {
+    "agenda": Agenda,
+    "enterprises": Enterprises,
+    "invest": Invest,
+    "venue": Venue,
+}
 
 
 def _node_at(node: yaml.Node, location: tuple[int | str, ...]) -> yaml.Node:

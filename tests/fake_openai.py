@@ -1,5 +1,8 @@
-"""A small OpenAI-compatible chat-completions server on 127.0.0.1 for testing the LLM path over HTTP."""
+"""A small OpenAI-compatible server on 127.0.0.1 for testing the LLM path over HTTP: chat
+completions, and audio transcriptions (multipart uploads, as the `openai` package sends them)."""
 
+import email.parser
+import email.policy
 import json
 import threading
 import time
@@ -17,6 +20,21 @@ class Behaviour:
     status: int = 200
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
+    transcript: str = "What is on now?"  # what /audio/transcriptions hears
+
+
+def _form(content_type: str, data: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as {name: text, or bytes for a file}."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + data
+    )
+    form: dict[str, Any] = {}
+    for part in message.iter_parts():
+        content = part.get_payload(decode=True) or b""
+        form[part.get_param("name", header="content-disposition")] = (
+            content if part.get_filename() else content.decode()
+        )
+    return form
 
 
 def _content(behaviour: Behaviour, body: dict[str, Any]) -> str:
@@ -34,12 +52,18 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                content_type = self.headers.get("Content-Type", "")
+                multipart = content_type.startswith("multipart/form-data")
+                body = _form(content_type, raw) if multipart else json.loads(raw or b"{}")
                 behaviour.requests.append({"path": self.path, "body": body})
                 if behaviour.delay:
                     time.sleep(behaviour.delay)
                 if behaviour.status != 200:
                     self._send(behaviour.status, {"error": {"message": "boom", "type": "server_error"}})
+                    return
+                if self.path.endswith("/audio/transcriptions"):
+                    self._send(200, {"text": behaviour.transcript})
                     return
                 self._send(
                     200,

@@ -76,7 +76,8 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT_USER
-        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}:
+        sent = {"sendMessage", "sendDocument", "sendVoice", "sendVenue"}
+        if name in sent | {"editMessageText", "editMessageReplyMarkup"}:
             message = {
                 "message_id": params.get("message_id") or next(self._ids), "date": int(time.time()),
                 "chat": {"id": params.get("chat_id", 1), "type": "private"}, "from": BOT_USER,
@@ -166,6 +167,16 @@ def document_update(app: Application, request: RecordingRequest, name: str, cont
     request.files[file_id] = content
     document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
     return message_update(app, None, sender=sender, document=document)
+
+
+def voice_update(app: Application, request: RecordingRequest, content: bytes = b"OggS voice", *,
+                 duration: int = 3, sender: dict | None = None, **extra: Any) -> Update:
+    """A voice note (OGG); its content is served by `request` on download."""
+    file_id = f"voice{next(_message_ids)}"
+    request.files[file_id] = content
+    voice = {"file_id": file_id, "file_unique_id": file_id, "duration": duration, "mime_type": "audio/ogg",
+             "file_size": len(content)}
+    return message_update(app, None, sender=sender, voice=voice, **extra)
 
 
 def buttons(params: dict[str, Any]) -> list[tuple[str, str]]:

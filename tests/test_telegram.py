@@ -8,6 +8,7 @@ import pytest
 
 from bot.storage import Store
 from bot.telegram.app import build_application, publish_commands
+from bot.telegram.delegates import COMMANDS
 from bot.telegram.limits import split_html
 from bot.texts import text
 from tests.conftest import unsure_model
@@ -69,7 +70,7 @@ async def test_command_menu_is_published_in_three_languages(bot):
     await publish_commands(bot)
     calls = bot.request.named("setMyCommands")
     assert {call.params.get("language_code") for call in calls} == {None, "zh", "it"}
-    assert all(len(call.params["commands"]) == 10 for call in calls)
+    assert all(len(call.params["commands"]) == len(COMMANDS) for call in calls)
 
 
 async def test_free_text_gets_an_answer_with_sources_and_votes(bot):

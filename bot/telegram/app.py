@@ -19,7 +19,9 @@ from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_
 from bot.telegram.limits import ChatRateLimiter, Throttle
 from bot.telegram.meetings import add_meeting_handlers
 from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
+from bot.telegram.reminders import add_reminder_handlers, resume_reminders
 from bot.telegram.staff import add_staff_handlers, resume_tickets
+from bot.telegram.voice import add_voice_handlers, close_transcriber
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,12 @@ async def on_startup(application: Application) -> None:
     await publish_commands(application)
     await publish_organiser_commands(application, bot_commands(DEFAULT_LANGUAGE))
     await resume_tickets(application)
+    await resume_reminders(application)
 
 
 async def on_stop(application: Application) -> None:
     await application.bot_data["staff_outbox"].close()
+    await close_transcriber(application)
     application.bot_data["workers"].shutdown(wait=False, cancel_futures=True)
 
 
@@ -68,6 +72,8 @@ def add_handlers(application: Application) -> None:
     add_meeting_handlers(application)  # first: typed answers of a request before the staff relay
     add_staff_handlers(application)
     add_organiser_handlers(application)
+    add_reminder_handlers(application)
+    add_voice_handlers(application)
     add_delegate_handlers(application)
     application.add_error_handler(handle_error)
 

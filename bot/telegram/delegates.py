@@ -5,6 +5,7 @@ State lives in `context.bot_data` (the assistant, the store, the settings) and i
 store (languages, history, votes), never in globals.
 """
 
+import datetime as dt
 import logging
 
 from telegram import (
@@ -12,6 +13,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -40,19 +42,25 @@ from bot.telegram.answers import (
 from bot.telegram.common import (
     assistant_of,
     parse_id,
+    settings_of,
     store_of,
     tickets_of,
     user_language,
+    with_retries,
 )
 from bot.telegram.limits import Pace, Throttle
 from bot.telegram.meetings import begin, matchmaker_of, meeting_keyboard, meetings_of, my_meetings
+from bot.telegram.reminders import minutes_label, reminder_keyboard, reminders_of
 from bot.texts import LANGUAGE_LABELS, text
+from bot.venue import Pin
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = 60.0
 PACE = -2  # handler group of the delegates' pace check: before the staff relay and the answers
-COMMANDS = ("start", "help", "agenda", "enterprises", "invest", "meetings", "lang", "human", "end", "forget")
+COMMANDS = (
+    "start", "help", "agenda", "enterprises", "invest", "venue", "meetings", "lang", "human", "end", "forget"
+)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -141,9 +149,36 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The programme; "⏰ Remind me" buttons for the timed items still ahead."""
     lang = user_language(update, context)
-    body = menus.agenda(assistant_of(context).menu_data, lang)
-    await send_long(update.effective_message, body, None)
+    data = assistant_of(context).menu_data
+    body = menus.agenda(data, lang)
+    keyboard = reminder_keyboard(data, lang, dt.datetime.now(dt.UTC))
+    if keyboard:
+        minutes = minutes_label(settings_of(context).reminder_minutes)
+        body += "\n\n" + text(lang, "remind_hint", minutes=minutes)
+    await send_long(update.effective_message, body, keyboard)
+
+
+async def venue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The venue as a map pin when the data has its coordinates, else where it is in words."""
+    lang = user_language(update, context)
+    answer = assistant_of(context).venue(lang)
+    if answer is None:  # no venue entry in the knowledge
+        await update.effective_message.reply_text(text(lang, "dont_know"))
+    elif answer.venue is not None:
+        await send_pin(update.effective_message, answer.venue)
+    else:
+        await send_long(update.effective_message, format_answer(answer), None)
+
+
+async def send_pin(message: Message, pin: Pin) -> None:
+    """A Telegram venue message: the pin on a map, with its name and address."""
+    await with_retries(
+        lambda: message.reply_venue(
+            latitude=pin.latitude, longitude=pin.longitude, title=pin.name, address=pin.address
+        )
+    )
 
 
 async def invest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,6 +212,7 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = user_language(update, context)
     tickets_of(context).forget(update.effective_user.id)
     meetings_of(context).forget(update.effective_user.id)
+    reminders_of(context).forget(update.effective_user.id)
     store_of(context).forget(update.effective_user.id)
     throttle_of(context).forget(update.effective_user.id)
     await update.effective_message.reply_text(text(lang, "forget_done"))
@@ -212,6 +248,8 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         rows = meeting_keyboard(answer, matchmaker_of(context))
         markup = InlineKeyboardMarkup([*rows, *markup.inline_keyboard])
     await send_long(message, format_answer(answer), markup)
+    if answer.venue is not None:
+        await send_pin(message, answer.venue)
 
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -278,6 +316,7 @@ def add_delegate_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("agenda", agenda_command))
     application.add_handler(CommandHandler("enterprises", enterprises_command))
     application.add_handler(CommandHandler("invest", invest_command))
+    application.add_handler(CommandHandler("venue", venue_command))
     application.add_handler(CommandHandler("forget", forget_command))
     application.add_handler(CallbackQueryHandler(choose_language, pattern=r"^lang:"))
     application.add_handler(CallbackQueryHandler(browse_enterprises, pattern=r"^ent:"))

@@ -378,21 +378,28 @@ async def relay_to_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     - ticket still waiting for a person: the bot answers it when it knows the answer (saying
       the staff will follow up on the ticket), else it is relayed and the delegate told so.
     """
+    if await handle_for_ticket(update, context, update.effective_message.text):
+        raise ApplicationHandlerStop
+
+
+async def handle_for_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, body: str) -> bool:
+    """`body` (typed, or heard in a voice note) by the rule of `relay_to_staff`; False when the
+    delegate has no active ticket."""
     ticket = tickets_of(context).active_for(update.effective_user.id)
     if ticket is None:
-        return
+        return False
     message = update.effective_message
     if ticket.status is Status.OPEN:
-        answer = await ask_core(context, update.effective_chat.id, ticket.language, message.text)
+        answer = await ask_core(context, update.effective_chat.id, ticket.language, body)
         if answer.reason is Reason.ANSWERED and not answer.tentative:
-            await send_bot_answer(context, ticket, message.text, answer, message)
-            raise ApplicationHandlerStop
+            await send_bot_answer(context, ticket, body, answer, message)
+            return True
         told = "handoff_relayed" if answer.reason is Reason.SMALL_TALK else "handoff_added"
-        add_to_ticket(context, ticket, message.text)
+        add_to_ticket(context, ticket, body)
         await message.reply_text(text(ticket.language, told, number=ticket.id))
-        raise ApplicationHandlerStop
-    add_to_ticket(context, ticket, message.text)
-    raise ApplicationHandlerStop
+        return True
+    add_to_ticket(context, ticket, body)
+    return True
 
 
 def add_to_ticket(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket, body: str) -> None:
@@ -530,8 +537,9 @@ async def deliver_staff_reply(
     """Staff words (`body`, else the message's text) to the delegate, translated when they are in
     another language; the staff chat is told whether they arrived."""
     staff_lang = staff_language(context)
-    body = body if body is not None else message.text
-    same_language = detect(body, preferred=ticket.language) == ticket.language
+    voice = message.voice  # relayed as voice, with who speaks as its caption
+    body = body if body is not None else message.text or "🎤"
+    same_language = voice is not None or detect(body, preferred=ticket.language) == ticket.language
     gate = llm_gate_of(context)
     translation = (
         None if same_language else await translate(settings_of(context), body, ticket.language, gate)
@@ -544,8 +552,12 @@ async def deliver_staff_reply(
         parts.append(f"\n— {text(lang, 'handoff_original')}: {body}")
     elif not same_language:
         parts.append(text(lang, "handoff_untranslated"))
+    said = "\n".join(parts)
     try:
-        await with_retries(lambda: context.bot.send_message(ticket.chat_id, "\n".join(parts)))
+        if voice is not None:
+            await with_retries(lambda: context.bot.send_voice(ticket.chat_id, voice, caption=said))
+        else:
+            await with_retries(lambda: context.bot.send_message(ticket.chat_id, said))
     except TelegramError as exc:
         error = staff_text(staff_lang, "delegate_blocked") if isinstance(exc, Forbidden) else str(exc)
         tickets.failed(relay_id, error)
@@ -965,7 +977,8 @@ def add_staff_handlers(application: Application) -> None:
     if settings.staff_chat_id is not None:
         application.add_handler(
             MessageHandler(
-                filters.Chat(settings.staff_chat_id) & filters.TEXT & ~filters.COMMAND, relay_to_delegate
+                filters.Chat(settings.staff_chat_id) & (filters.TEXT | filters.VOICE) & ~filters.COMMAND,
+                relay_to_delegate,
             ),
             group=-STAFF_RELAY,
         )

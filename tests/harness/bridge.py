@@ -18,6 +18,9 @@ ways python-telegram-bot notices. The bridge closes those gaps:
   `deleteMyCommands`, `setChatMenuButton`, forum topics, …) are answered by the bridge;
 * files the bot sends (`sendDocument`, `sendPhoto`) are kept by the bridge (`Bridge.files_sent`)
   and reach the chat's history as a message with their caption, so users "see" them.
+* the emulator has no media: voice notes a user sends are files the bridge hosts (`host_file`,
+  served by `getFile` and a download), and the bot's `sendVoice` and `sendVenue` are answered by
+  the bridge with the message Telegram would return (tests read them from `calls`).
 
 Every call is recorded (`Bridge.calls`, `GET /_bridge/calls`) and methods can be made to fail
 on purpose (`Bridge.fail`, `POST /_bridge/fail`) to prove the product copes with Telegram errors.
@@ -166,6 +169,7 @@ class Bridge:
         self._bots: dict[str, _BotState] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._thread_ids = itertools.count(1000)
+        self._media_ids = itertools.count(10**9)  # ids of media messages the bridge answers itself
         self._files: dict[str, bytes] = {}  # file_id → content (the emulator has no files)
         self._sent_files: list[SentFile] = []
         self._closing = False
@@ -408,6 +412,23 @@ class Bridge:
         bot.messages[(chat_id, int(message_id))] = message
         return message
 
+    def _media_message(self, bot: _BotState, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The message a `sendVoice` or `sendVenue` makes on Telegram."""
+        message = self._message(bot, _int(params.get("chat_id")), next(self._media_ids), {})
+        message.pop("text")
+        if name == "sendvoice":
+            voice = params.get("voice")
+            file_id = voice if isinstance(voice, str) else f"uploaded-{uuid.uuid4().hex[:8]}"
+            message["voice"] = {"file_id": file_id, "file_unique_id": file_id, "duration": 1}
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+        else:
+            location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+            message["venue"] = {"location": location, "title": params.get("title", ""),
+                                "address": params.get("address", "")}
+            message["location"] = location
+        return message
+
     def _chat(self, chat_id: int) -> dict[str, Any]:
         if chat_id in self._chats:
             return self._chats[chat_id]
@@ -501,6 +522,8 @@ class Bridge:
             file_id = params["file_id"]
             return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self._files[file_id]),
                     "file_path": f"documents/{file_id}"}
+        if name in {"sendvoice", "sendvenue"}:
+            return self._media_message(bot, name, params)
         if name == "createforumtopic":
             return {
                 "message_thread_id": next(self._thread_ids),

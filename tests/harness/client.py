@@ -254,6 +254,15 @@ class Delegate:
         message = {"from": self.user, "chat": self.chat, "date": int(time.time()), "document": document}
         return await self._post("sendMessage", message)
 
+    async def send_voice(self, file_id: str, duration: int, *, reply_to: BotMessage | None = None) -> int:
+        """Send a voice note (its OGG hosted by the bridge, see `Bridge.host_file`) to the chat."""
+        voice = {"file_id": file_id, "file_unique_id": file_id, "duration": duration,
+                 "mime_type": "audio/ogg"}
+        message = {"from": self.user, "chat": self.chat, "date": int(time.time()), "voice": voice}
+        if reply_to is not None:
+            message["reply_to_message"] = self._as_update_message(reply_to)
+        return await self._post("sendMessage", message)
+
     async def command(self, command: str) -> int:
         """Send a command such as "/start" (with its `bot_command` entity)."""
         name = command.split()[0]
