@@ -61,7 +61,8 @@ def stats(store: Store) -> dict:
         row[0]: (row[1], row[2])
         for row in one(
             "SELECT date(asked_at, 'unixepoch'), COUNT(*), "
-            "COALESCE(SUM(reason IN ('answered', 'small_talk')), 0) FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
+            "COALESCE(SUM(reason IN ('answered', 'small_talk')), 0) "
+            "FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
         )
     }
     return {
@@ -101,7 +102,7 @@ def _top_questions(store: Store) -> dict[str, list[tuple[str, int]]]:
 def stats_chart(numbers: dict) -> bytes:
     """A PNG of `stats(...)`: questions per day (all, and answered) with the answer rate in %,
     and how long delegates waited for a first staff reply. Labelled with symbols and numbers
-    only (Σ, ✓, %, ⏱ min), so it reads the same in every language and needs no CJK font."""
+    only (Σ, ✓, %, Δt min), so it reads the same in every language and needs no CJK font."""
     from matplotlib.figure import Figure  # the object API draws with Agg, without pyplot's state
 
     figure = Figure(figsize=(8, 6), dpi=100)
@@ -119,7 +120,7 @@ def stats_chart(numbers: dict) -> bytes:
     days.legend(loc="upper left")
     waits = [wait / 60 for wait in numbers["staff_response_s"]]
     waits_axis.hist(waits or [0], bins=min(10, max(1, len(waits))), color="#10ac84")
-    waits_axis.set_xlabel("⏱ min")
+    waits_axis.set_xlabel("Δt (min)")
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

@@ -67,7 +67,7 @@ class Entry:
     path: Path
     questions: tuple[str, ...] = ()
     kind: str = "fact"
-    replaces: tuple[str, ...] = ()  # "not published" entries this fact fills: they step aside
+    replaces: tuple[str, ...] = ()  # "not published" (or outdated) entries this fact fills: they step aside
 
     @property
     def key(self) -> tuple[str, str]:
@@ -208,7 +208,7 @@ def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
     if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
         bad("questions", "questions must be a list of non-empty texts")
     if not all(isinstance(gap, str) and _ID.match(gap) for gap in _replaced(meta)):
-        bad("replaces", "replaces must be the id of a 'not published' entry, or a list of such ids")
+        bad("replaces", "replaces must be the id of an entry it replaces, or a list of such ids")
     return problems
 
 

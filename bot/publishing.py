@@ -413,6 +413,52 @@ def _uploaded_as(path: Path) -> str:
     return slug(Path(found["name"]).stem) if found else ""
 
 
+def headline(text: str, limit: int = 60) -> str:
+    """The first line of a text, cut at a word within `limit` characters."""
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
+def announcement_files(
+    versions: dict[str, str], entry_id: str, replaces: list[str], by: str
+) -> dict[str, str]:
+    """An announcement (language → text) as a knowledge entry in each of its languages; it
+    `replaces` the entries it corrects, so the bot answers the announced fact."""
+    files = {}
+    for lang, body in versions.items():
+        meta = {
+            "id": entry_id,
+            "lang": lang,
+            "topic": "event",
+            "title": headline(body),
+            "source": f"announcement ({by}, {dt.date.today().isoformat()})",
+            "updated": dt.date.today(),
+        }
+        if replaces:
+            meta["replaces"] = replaces
+        files[f"entries/{entry_id}.{lang}.md"] = entry_file(meta, body)
+    return files
+
+
+def news(files: dict[str, str], limit: int = 3000) -> dict[str, str]:
+    """What a publish's entries say, per language ("title: text" each), to announce it."""
+    said: dict[str, list[str]] = {}
+    for path, text in sorted(files.items()):
+        if not path.startswith("entries/"):
+            continue
+        try:
+            entry = frontmatter.loads(text)
+        except (ValueError, yaml.YAMLError):
+            continue
+        lang = str(entry.get("lang", ""))
+        if entry.get("kind", "fact") == "fact" and entry.content.strip() and lang:
+            said.setdefault(lang, []).append(f"{entry.get('title', '')}: {entry.content.strip()}")
+    return {lang: "\n\n".join(parts)[:limit] for lang, parts in said.items()}
+
+
 # --- staging, preview, publishing ---------------------------------------------------------------
 
 
@@ -580,6 +626,13 @@ class Publisher:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
         return Staged(key, preview)
+
+    def staged_files(self, key: str) -> dict[str, str]:
+        """The knowledge files a staged upload writes ({} when it is no longer staged)."""
+        try:
+            return json.loads((self.staging / key / "upload.json").read_text(encoding="utf-8"))["write"]
+        except (OSError, ValueError, KeyError):
+            return {}
 
     def is_staged(self, key: str) -> bool:
         return key.isdigit() and (self.staging / key / "upload.json").is_file()

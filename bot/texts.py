@@ -112,6 +112,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "only_in": "(This information is only available in {language} for now.)",
         "admin_only": "Sorry, only the organisers can use that command.",
         "announcement": "📢 {text}",
+        # --- organisers' tools (issue 11) ---
+        "name_comma": ", ",
+        "forget_confirm": "Delete your language choice, your questions, your votes and your conversations "
+        "with the staff? This cannot be undone.",
+        "forget_yes": "🗑 Delete my data",
+        "forget_no": "Keep it",
+        "forget_kept": "OK, nothing was deleted.",
+        "browse_enterprises": "🏢 Browse the enterprises",
+        "browse_invest": "🏭 Investing in Lishui",
     },
     "zh": {
         "dont_know": "抱歉，我不知道：我掌握的对接会资料中没有这条信息。工作人员可以为您解答。",
@@ -194,6 +203,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "only_in": "（此信息目前只有{language}版本。）",
         "admin_only": "抱歉，只有主办方可以使用这个命令。",
         "announcement": "📢 {text}",
+        # --- organisers' tools (issue 11) ---
+        "name_comma": "，",
+        "forget_confirm": "要删除您的语言设置、提问、评价以及与工作人员的对话吗？删除后无法恢复。",
+        "forget_yes": "🗑 删除我的数据",
+        "forget_no": "保留",
+        "forget_kept": "好的，未删除任何内容。",
+        "browse_enterprises": "🏢 浏览参会企业",
+        "browse_invest": "🏭 溧水投资环境",
     },
     "it": {
         "dont_know": (
@@ -230,7 +247,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources": "Fonti",
         "unavailable": "Mi dispiace, ora non riesco a rispondere. Riprova tra un momento.",
         "welcome": (
-            "Benvenuto{name}! Rispondo alle domande sull'incontro tra le imprese europee e "
+            "Benvenuto/a{name}! Rispondo alle domande sull'incontro tra le imprese europee e "
             "Lishui (Nanchino) in 中文, English e Italiano: il programma, i relatori, le "
             "imprese e l'ambiente per gli investimenti di Lishui. Chiedi pure, oppure usa il "
             "menu qui sotto."
@@ -271,7 +288,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Mi dispiace, qualcosa è andato storto da parte mia. Riprova tra un momento.",
         "forget_done": "Fatto: ho cancellato la tua lingua, le tue domande, i tuoi voti e le "
         "conversazioni con lo staff.",
-        "cmd_start": "Benvenuto e lingua",
+        "cmd_start": "Benvenuto/a e lingua",
         "cmd_help": "Cosa so fare",
         "cmd_agenda": "Il programma",
         "cmd_enterprises": "Imprese partecipanti",
@@ -304,6 +321,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "only_in": "(Per ora questa informazione è disponibile solo in {language}.)",
         "admin_only": "Mi dispiace, solo gli organizzatori possono usare questo comando.",
         "announcement": "📢 {text}",
+        # --- organisers' tools (issue 11) ---
+        "name_comma": ", ",
+        "forget_confirm": "Vuole cancellare la lingua scelta, le Sue domande, i Suoi voti e le conversazioni "
+        "con lo staff? L'operazione non si può annullare.",
+        "forget_yes": "🗑 Cancella i miei dati",
+        "forget_no": "Non cancellare",
+        "forget_kept": "D'accordo, non ho cancellato nulla.",
+        "browse_enterprises": "🏢 Sfoglia le imprese",
+        "browse_invest": "🏭 Investire a Lishui",
     },
 }
 
@@ -407,6 +433,26 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_ended": "ended by the delegate",
         "status_approved": "approved",
         "status_rejected": "rejected",
+        # --- organisers' tools (issue 11) ---
+        "missing_translations": "translations still missing",
+        "album_name": "{count} files",
+        "none": "none",
+        "no_close_entry": "(not filed under an entry)",
+        "response_time": "{minutes} min {seconds} s",
+        "ingest_summary": "{added} chunks added, {updated} updated, {removed} removed, {unchanged} unchanged in {seconds} s ({embedder})",
+        "announce_save": "📤 Announce + save as knowledge",
+        "announce_replaces": "Saved as knowledge, it replaces: {titles}",
+        "announce_news": "📢 Announce this change",
+        "announce_nothing": "This publish has no entry text to announce.",
+        "announcement_saved": "Announcement saved as knowledge",
+        "rollback_confirm": "↩️ Roll back publish {version} ({what}, by {by}, {at})? The knowledge returns to how it was before it; you can redo it afterwards.",
+        "rollback_yes": "↩️ Roll back",
+        "rollback_cancelled": "Rollback cancelled; nothing was changed.",
+        "rollback_stale": "The last publish changed meanwhile; send /rollback again to see it.",
+        "redo": "↪️ Redo it",
+        "redone": "Redone: publish {version} ({what}) is live again",
+        "stats_text": "📊 <b>Questions</b>: {questions} · answer rate {rate}\nPer language: {per_language}\nPer day (asked/answered): {trend}\n<b>Most asked</b>:{top}\n👍 {thumbs_up} · 👎 {thumbs_down}\nTickets: {tickets_opened} opened, {tickets_resolved} resolved · staff first reply: median {median}, slowest {slowest} ({replies} tickets)\nDelegates who started the bot: {delegates}",
+        "stats_chart": "📊 Questions per day (Σ asked, ✓ answered, answer rate in %) and minutes until the staff's first reply",
     },
     "zh": {
         "ticket": "🎫 <b>工单 #{number}</b> · {status}\n参会代表 {pseudonym}（{name}）· 语言：{language}",
@@ -438,10 +484,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "no_staff_answer": "工单 #{number} 还没有可保存的工作人员答复。",
         "draft": "📝 来自工单 #{number} 的<b>知识库草稿 #{draft}</b>（条目 <code>{entry}</code>）：",
         "draft_version": "<b>{language}</b> · 问：{question}\n答：{answer}",
-        "draft_wait": "草稿须经主办方（ADMIN_IDS）批准后机器人才会使用；如需先修改，请发送 /editdraft {draft}。",
+        "draft_wait": "草稿须经主办方批准后机器人才会使用；如需先修改，请发送 /editdraft {draft}。",
         "approve": "👍 批准并发布",
         "reject": "🗑 驳回",
-        "not_admin": "只有主办方（ADMIN_IDS）可以批准或驳回草稿。",
+        "not_admin": "只有主办方可以批准或驳回草稿。",
         "draft_approved": "草稿 #{draft} 已由 {name} 批准并发布：机器人今后会自行回答此类问题（{summary}）。",
         "draft_rejected": "草稿 #{draft} 已被 {name} 驳回。",
         "draft_decided": "草稿 #{number} 已处于{status}状态。",
@@ -505,6 +551,26 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_ended": "参会代表已结束",
         "status_approved": "已批准",
         "status_rejected": "已拒绝",
+        # --- organisers' tools (issue 11) ---
+        "missing_translations": "尚缺的翻译",
+        "album_name": "{count} 个文件",
+        "none": "无",
+        "no_close_entry": "（未归入任何条目）",
+        "response_time": "{minutes} 分 {seconds} 秒",
+        "ingest_summary": "新增 {added} 个文本块，更新 {updated} 个，删除 {removed} 个，{unchanged} 个未变，用时 {seconds} 秒（{embedder}）",
+        "announce_save": "📤 发送并存入知识库",
+        "announce_replaces": "存入知识库后，它将取代：{titles}",
+        "announce_news": "📢 通知此次更改",
+        "announce_nothing": "此次发布没有可通知的条目内容。",
+        "announcement_saved": "通知已存入知识库",
+        "rollback_confirm": "↩️ 要撤销第 {version} 次发布（{what}，{by}，{at}）吗？知识库将恢复到该次发布之前的状态；之后仍可重做。",
+        "rollback_yes": "↩️ 撤销",
+        "rollback_cancelled": "已取消撤销，未做任何更改。",
+        "rollback_stale": "最近一次发布已有变化；请重新发送 /rollback 查看。",
+        "redo": "↪️ 重做",
+        "redone": "已重做：第 {version} 次发布（{what}）重新生效",
+        "stats_text": "📊 <b>提问</b>：{questions} · 回答率 {rate}\n按语言：{per_language}\n按日期（提问/已回答）：{trend}\n<b>最常见的问题</b>：{top}\n👍 {thumbs_up} · 👎 {thumbs_down}\n工单：新建 {tickets_opened}，已解决 {tickets_resolved} · 工作人员首次回复：中位数 {median}，最慢 {slowest}（{replies} 个工单）\n启动过机器人的参会代表：{delegates}",
+        "stats_chart": "📊 每日提问（Σ 提问，✓ 已回答，回答率 %）以及工作人员首次回复所用的分钟数",
     },
     "it": {
         "ticket": "🎫 <b>Ticket #{number}</b> · {status}\nDelegato {pseudonym} ({name}) · lingua: {language}",
@@ -536,10 +602,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "no_staff_answer": "Il ticket #{number} non ha ancora una risposta dello staff da salvare.",
         "draft": "📝 <b>Bozza di conoscenza #{draft}</b> dal ticket #{number} (voce <code>{entry}</code>):",
         "draft_version": "<b>{language}</b> · D: {question}\nR: {answer}",
-        "draft_wait": "Un organizzatore (ADMIN_IDS) deve approvarla prima che il bot la usi; con /editdraft {draft} puoi prima correggerla.",
+        "draft_wait": "Un organizzatore deve approvarla prima che il bot la usi; con /editdraft {draft} puoi prima correggerla.",
         "approve": "👍 Approva e pubblica",
         "reject": "🗑 Rifiuta",
-        "not_admin": "Solo gli organizzatori (ADMIN_IDS) possono approvare o rifiutare le bozze.",
+        "not_admin": "Solo gli organizzatori possono approvare o rifiutare le bozze.",
         "draft_approved": "Bozza #{draft} approvata da {name} e pubblicata: ora il bot risponde da solo ({summary}).",
         "draft_rejected": "Bozza #{draft} rifiutata da {name}.",
         "draft_decided": "La bozza #{number} è già nello stato {status}.",
@@ -603,6 +669,26 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_ended": "chiuso dal delegato",
         "status_approved": "approvata",
         "status_rejected": "rifiutata",
+        # --- organisers' tools (issue 11) ---
+        "missing_translations": "traduzioni ancora mancanti",
+        "album_name": "{count} file",
+        "none": "nessuna",
+        "no_close_entry": "(non associata a una voce)",
+        "response_time": "{minutes} min e {seconds} sec",
+        "ingest_summary": "blocchi: {added} aggiunti, {updated} aggiornati, {removed} rimossi, {unchanged} invariati in {seconds} sec ({embedder})",
+        "announce_save": "📤 Annuncia e salva nella conoscenza",
+        "announce_replaces": "Salvato nella conoscenza, sostituisce: {titles}",
+        "announce_news": "📢 Annuncia questa modifica",
+        "announce_nothing": "Questa pubblicazione non ha testi di voci da annunciare.",
+        "announcement_saved": "Annuncio salvato nella conoscenza",
+        "rollback_confirm": "↩️ Annullare la pubblicazione {version} ({what}, di {by}, {at})? La conoscenza torna com'era prima; potrà ripeterla in seguito.",
+        "rollback_yes": "↩️ Annulla la pubblicazione",
+        "rollback_cancelled": "Ripristino annullato; non è stato modificato nulla.",
+        "rollback_stale": "L'ultima pubblicazione è cambiata nel frattempo; invii di nuovo /rollback per vederla.",
+        "redo": "↪️ Ripeti",
+        "redone": "Ripetuta: la pubblicazione {version} ({what}) è di nuovo attiva",
+        "stats_text": "📊 <b>Domande</b>: {questions} · tasso di risposta {rate}\nPer lingua: {per_language}\nPer giorno (poste/con risposta): {trend}\n<b>Le più frequenti</b>:{top}\n👍 {thumbs_up} · 👎 {thumbs_down}\nTicket: {tickets_opened} aperti, {tickets_resolved} risolti · prima risposta dello staff: mediana {median}, la più lenta {slowest} ({replies} ticket)\nDelegati che hanno avviato il bot: {delegates}",
+        "stats_chart": "📊 Domande al giorno (Σ poste, ✓ con risposta, tasso di risposta in %) e minuti fino alla prima risposta dello staff",
     },
 }
 

@@ -274,6 +274,8 @@ async def test_forget_deletes_the_question_everywhere_including_drafts_and_the_w
     assert app.bot_data["tickets"].drafts()  # a draft holds the question
 
     await say(app, "/forget")
+    assert to_chat(app, 7)[-1]["text"] == text("it", "forget_confirm")
+    await press(app, "forget:yes")
     assert to_chat(app, 7)[-1]["text"] == text("it", "forget_done")
     assert app.bot_data["tickets"].drafts() == []
     for file in (path, path.with_name(path.name + "-wal")):

@@ -68,15 +68,20 @@ def format_answer(answer: Answer) -> str:
     return body
 
 
-def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup:
-    """Votes and "ask a staff member" (which need the saved question), and the agenda."""
+def answer_keyboard(
+    answer: Answer, question_id: int | None, menu: str | None = "agenda"
+) -> InlineKeyboardMarkup:
+    """Votes and "ask a staff member" (which need the saved question), and the menu that fits the
+    question (`menu`: for a "not published" answer the one of its topic, or none)."""
     lang = answer.language
-    agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
+    browse = []
+    if menu:
+        browse = [InlineKeyboardButton(text(lang, f"browse_{menu}"), callback_data=f"menu:{menu}")]
     if answer.reason is Reason.SMALL_TALK or question_id is None:
-        return InlineKeyboardMarkup([agenda])
+        return InlineKeyboardMarkup([browse] if browse else [])
     staff = [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
     if answer.abstained:
-        return InlineKeyboardMarkup([staff, agenda])
+        return InlineKeyboardMarkup([staff, browse] if browse else [staff])
     votes = [
         InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
         InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
@@ -152,7 +157,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user.id, update.effective_chat.id, user.full_name, normalise(user.language_code)
     )
     lang = user_language(update, context)
-    name = f", {user.first_name}" if user.first_name else ""
+    name = f"{text(lang, 'name_comma')}{user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
         f"{text(lang, 'welcome', name=name)}\n\n{text(lang, 'privacy')}\n\n{text(lang, 'choose_language')}",
         reply_markup=language_keyboard(),
@@ -210,15 +215,35 @@ async def browse_enterprises(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A menu button under an answer (e.g. "Browse the agenda")."""
     await update.callback_query.answer()
-    await agenda_command(update, context)
+    menu = update.callback_query.data.partition(":")[2]
+    shown = {"enterprises": enterprises_command, "invest": invest_command}.get(menu, agenda_command)
+    await shown(update, context)
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/forget`: asks first (deleting cannot be undone)."""
     lang = user_language(update, context)
+    keyboard = InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(text(lang, "forget_yes"), callback_data="forget:yes"),
+            InlineKeyboardButton(text(lang, "forget_no"), callback_data="forget:no"),
+        ]]
+    )
+    await update.effective_message.reply_text(text(lang, "forget_confirm"), reply_markup=keyboard)
+
+
+async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Delete my data" or "Keep it" under the /forget question."""
+    query = update.callback_query
+    lang = user_language(update, context)
+    await query.answer()
+    if query.data != "forget:yes":
+        await query.edit_message_text(text(lang, "forget_kept"))
+        return
     tickets_of(context).forget(update.effective_user.id)
     store_of(context).forget(update.effective_user.id)
     throttle_of(context).forget(update.effective_user.id)
-    await update.effective_message.reply_text(text(lang, "forget_done"))
+    await query.edit_message_text(text(lang, "forget_done"))
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -246,7 +271,16 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     message = update.effective_message
     answer = await answer_with_typing(update, context, question)
     question_id = record(update, context, question, answer)
-    await send_long(message, format_answer(answer), answer_keyboard(answer, question_id))
+    keyboard = answer_keyboard(answer, question_id, fitting_menu(context, answer))
+    await send_long(message, format_answer(answer), keyboard)
+
+
+def fitting_menu(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str | None:
+    """The menu to offer under an answer: for a "not published" entry, the one of its topic (a
+    missing time → the agenda, a hotel → none: staff help there); else the agenda."""
+    if answer.reason is not Reason.GAP or not answer.sources:
+        return "agenda"
+    return menus.related_menu(assistant_of(context).retriever.topic(answer.sources[0].entry_id))
 
 
 def record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer) -> int | None:
@@ -331,6 +365,7 @@ def add_delegate_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(browse_enterprises, pattern=r"^ent:"))
     application.add_handler(CallbackQueryHandler(vote, pattern=r"^vote:\d+:-?1$"))
     application.add_handler(CallbackQueryHandler(show_menu, pattern=r"^menu:"))
+    application.add_handler(CallbackQueryHandler(confirm_forget, pattern=r"^forget:(yes|no)$"))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_question))
     application.add_handler(
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, answer_in_group)
