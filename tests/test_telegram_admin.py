@@ -85,7 +85,7 @@ async def test_upload_preview_publish_then_the_bot_answers_and_rollback_restores
     await press(admin_bot, publish)  # pressing twice publishes nothing more
     assert admin_bot.request.sent()[-1]["text"] == staff_text("en", "upload_gone")
     confirm = await say(admin_bot, "/rollback")
-    assert "Roll back publish 1 (upload dinner.md, by Olga" in confirm["text"]
+    assert "Roll back publish 1 (dinner.md, by Olga" in confirm["text"]
     assert [data for _, data in buttons(confirm)] == ["rb:go:1", "rb:drop:1"]
     await press(admin_bot, "rb:go:1")
     await settle(admin_bot, "✅ Rolled back")

@@ -47,8 +47,10 @@ from bot.publishing import (
     Preview,
     UploadError,
     announcement_files,
+    headline,
     news,
 )
+from bot.retrieval import GAP_MIN_DENSE
 from bot.telegram.common import (
     assistant_of,
     escape,
@@ -392,7 +394,7 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     by = update.effective_user.full_name
     said = news(publisher.staged_files(key))
     try:
-        version = await asyncio.to_thread(publisher.publish, key, by, f"upload {name}")
+        version = await asyncio.to_thread(publisher.publish, key, by, name)
     except UploadError as exc:
         await query.message.reply_html(
             staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: {exc}"))
@@ -564,7 +566,13 @@ def stats_text(numbers: dict, staff_lang: str) -> str:
     the staff's first-reply times."""
     waits = numbers["staff_response_s"]
     top = "".join(
-        f"\n   {language_name(staff_lang, lang)}: " + "; ".join(f"{escape(q)} ({n}×)" for q, n in asked)
+        "\n   "
+        + staff_text(
+            staff_lang,
+            "change_line",
+            what=language_name(staff_lang, lang),
+            details="; ".join(f"{escape(q)} ({n}×)" for q, n in asked),
+        )
         for lang, asked in sorted(numbers["top_questions"].items())
     )
     rate = "–" if numbers["answer_rate"] is None else f"{numbers['answer_rate']}%"
@@ -669,16 +677,24 @@ async def prepare_announcement(context: ContextTypes.DEFAULT_TYPE, versions: dic
 
 
 def corrected_entries(context: ContextTypes.DEFAULT_TYPE, versions: dict[str, str]) -> list[str]:
-    """The entries an announcement corrects: the "not published" entry the bot would explain
-    its subject with, and a fact saying nearly the same (e.g. the shuttle's old time)."""
+    """The entries an announcement corrects, if saved as knowledge: the fact saying nearly the
+    same (e.g. the shuttle's old time) and the "not published" entry nearest its subject, each
+    sharing a word with it (similarity alone also links unrelated texts of this small corpus)
+    and nearest over all its language versions together."""
     retriever = assistant_of(context).retriever
-    found: list[str] = []
+    scores: dict[tuple[bool, str], float] = {}
     for lang, body in versions.items():
-        retrieval = retriever.search(body, k=3, lang=lang)
-        near = [hit for hit in retrieval.hits if hit.dense >= REPLACES_MIN_DENSE][:1]
-        for hit in [*near, *([retrieval.gap] if retrieval.gap else [])]:
-            if hit.entry_id not in found and not hit.entry_id.startswith("announcement-"):
-                found.append(hit.entry_id)
+        _, hits = retriever.candidates(body, retriever.embed(body), lang)
+        for hit in hits:
+            gap = hit.kind == "gap"
+            near = hit.dense >= (GAP_MIN_DENSE if gap else REPLACES_MIN_DENSE)
+            if near and hit.coverage > 0 and not hit.entry_id.startswith("announcement-"):
+                scores[(gap, hit.entry_id)] = scores.get((gap, hit.entry_id), 0.0) + hit.dense
+    found = []
+    for gap in (False, True):
+        best = max((key for key in scores if key[0] is gap), key=scores.__getitem__, default=None)
+        if best is not None:
+            found.append(best[1])
     return found
 
 
@@ -784,7 +800,8 @@ async def save_announcement(
     files = announcement_files(announcement.versions, entry_id, announcement.replaces, by)
     message = update.callback_query.message
     try:
-        version = await asyncio.to_thread(publisher_of(context).add_files, files, by, f"announcement {key}")
+        what = f"📢 {headline(next(iter(announcement.versions.values())))}"  # no words in one language
+        version = await asyncio.to_thread(publisher_of(context).add_files, files, by, what)
     except UploadError as exc:
         await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
         return False
