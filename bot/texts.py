@@ -435,6 +435,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_rejected": "rejected",
         # --- organisers' tools (issue 11) ---
         "missing_translations": "translations still missing",
+        "list_sep": ", ",
+        "no_versions": "⚠️ There is no earlier version to roll back to.",
+        "no_redo": "⚠️ There is no rollback to redo (or something was published since).",
         "album_name": "{count} files",
         "none": "none",
         "no_close_entry": "(not filed under an entry)",
@@ -553,6 +556,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_rejected": "已拒绝",
         # --- organisers' tools (issue 11) ---
         "missing_translations": "尚缺的翻译",
+        "list_sep": "、",
+        "no_versions": "⚠️ 没有可以回滚到的更早版本。",
+        "no_redo": "⚠️ 没有可以重做的回滚（或之后又有新的发布）。",
         "album_name": "{count} 个文件",
         "none": "无",
         "no_close_entry": "（未归入任何条目）",
@@ -671,6 +677,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "status_rejected": "rifiutata",
         # --- organisers' tools (issue 11) ---
         "missing_translations": "traduzioni ancora mancanti",
+        "list_sep": ", ",
+        "no_versions": "⚠️ Non c'è una versione precedente a cui tornare.",
+        "no_redo": "⚠️ Non c'è un ripristino da ripetere (o nel frattempo è stato pubblicato altro).",
         "album_name": "{count} file",
         "none": "nessuna",
         "no_close_entry": "(non associata a una voce)",

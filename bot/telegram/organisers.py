@@ -433,8 +433,7 @@ async def rollback_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE)
     staff_lang = user_language(update, context)
     versions = publisher_of(context).versions()
     if not versions:
-        error = "there is no earlier version to roll back to"
-        await update.effective_message.reply_text(staff_text(staff_lang, "no_rollback", error=error))
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_versions"))
         return
     last = versions[-1]
     await update.effective_message.reply_text(
@@ -478,10 +477,11 @@ async def redo_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     query = update.callback_query
     publisher = publisher_of(context)
     audit(update, context, "redo", key)
+    redoable = publisher.redoable()
+    if redoable is None or str(redoable.number) != key:
+        await query.message.reply_text(staff_text(staff_lang, "no_redo"))
+        return
     try:
-        redoable = publisher.redoable()
-        if redoable is None or str(redoable.number) != key:
-            raise UploadError("there is no rollback to redo (or something was published since)")
         version = await asyncio.to_thread(publisher.redo, update.effective_user.full_name)
     except UploadError as exc:
         await query.message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
@@ -551,8 +551,8 @@ async def edit_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await message.reply_html(draft_card(draft, staff_lang), reply_markup=draft_keyboard(draft, staff_lang))
 
 
-def _counts(values: dict) -> str:
-    return ", ".join(f"{key} {value}" for key, value in values.items()) or "–"
+def _counts(values: dict, staff_lang: str) -> str:
+    return staff_text(staff_lang, "list_sep").join(f"{key} {value}" for key, value in values.items()) or "–"
 
 
 def _duration(staff_lang: str, seconds: int | None) -> str:
@@ -581,8 +581,10 @@ def stats_text(numbers: dict, staff_lang: str) -> str:
         "stats_text",
         questions=numbers["questions"],
         rate=rate,
-        per_language=_counts({language_name(staff_lang, k): v for k, v in numbers["per_language"].items()}),
-        trend=", ".join(
+        per_language=_counts(
+            {language_name(staff_lang, k): v for k, v in numbers["per_language"].items()}, staff_lang
+        ),
+        trend=staff_text(staff_lang, "list_sep").join(
             f"{day[5:]} {asked}/{answered}" for day, (asked, answered) in numbers["trend"].items()
         )
         or "–",
