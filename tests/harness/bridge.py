@@ -152,6 +152,7 @@ class Bridge:
         self._bots: dict[str, _BotState] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._thread_ids = itertools.count(1000)
+        self._media_ids = itertools.count(900_000)  # photos and files the bot sends (kept by the bridge)
         self._files: dict[str, bytes] = {}  # file_id → content (the emulator has no files)
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -477,6 +478,11 @@ class Bridge:
             file_id = params["file_id"]
             return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self._files[file_id]),
                     "file_path": f"documents/{file_id}"}
+        if name in {"sendphoto", "senddocument"}:  # the emulator has no files: a message with a caption
+            message = self._message(bot, _int(params.get("chat_id")), next(self._media_ids), {})
+            message.pop("text")
+            message["caption"] = params.get("caption", "")
+            return message
         if name == "createforumtopic":
             return {
                 "message_thread_id": next(self._thread_ids),
@@ -572,7 +578,8 @@ async def read_params(request: web.Request) -> dict[str, Any]:
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    params[key] = {"file": value.filename, "size": len(value.file.read())}
+                    content = value.file.read()
+                    params[key] = {"file": value.filename, "size": len(content), "head": content[:8].hex()}
                 else:
                     params[key] = value
     return {key: decode(key, value) for key, value in params.items()}
