@@ -190,3 +190,17 @@ def test_a_rollback_can_be_redone_until_something_new_is_published(settings):
     publisher.publish(publisher.stage("t.md", entry_text("tea", "en", "Tea.").encode(), "O").key, "O", "tea")
     with pytest.raises(UploadError, match="no rollback to redo"):
         publisher.redo("O")
+
+
+def test_every_problem_of_every_file_in_a_zip_is_listed_with_its_line(settings):
+    bad_topic = entry_text("a", "en", "x").replace("topic: event", "topic: sports")
+    no_id = entry_text("b", "it", "y").replace("id: b\n", "")
+    archive = zip_of({"a.md": bad_topic.encode(), "b.md": no_id.encode(),
+                      "menu.yaml": b"event:\n  name: {en: Only English}\n"})
+    with pytest.raises(KnowledgeError) as error:
+        Publisher(settings).stage("pack.zip", archive, "Olga")
+    assert sorted(str(p) for p in error.value.problems) == [
+        "pack.zip/a.md:4: topic 'sports' must be one of event, people, enterprises, lishui, faq",
+        "pack.zip/b.md:1: front matter is missing 'id'",
+        "pack.zip/menu.yaml:2: text is missing language(s): zh, it",
+    ]
