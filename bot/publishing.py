@@ -1,5 +1,7 @@
-"""Changing the knowledge base without a terminal: stage an uploaded file, preview what it
-changes, publish it as a new version (then re-ingest), and roll back to the previous one.
+"""Changing the knowledge base without a terminal: stage uploaded files (one, an album, or a
+.zip unpacked within limits), preview what they change, publish them as one new version (then
+re-ingest), roll back to the previous one and redo a rollback. Documents become one entry per
+heading; an announcement can become an entry that replaces what it corrects.
 
 A staged upload keeps only its own files (and the document parts it replaces); publishing
 applies them onto the *current* knowledge folder, validated by the same loader as `ingest.py`,

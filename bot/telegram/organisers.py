@@ -1,5 +1,7 @@
-"""Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge with a preview, reload,
-index status, versions and rollback, drafts, statistics, knowledge gaps and announcements.
+"""Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge (one file, an album or a .zip
+as one publish) with a preview, reload, index status, versions with a confirmed rollback and a
+redo, drafts, statistics (text and a PNG chart), knowledge gaps and announcements (which can be
+saved as knowledge, and a publish can be announced).
 
 Every action is recorded (who, what, when); anyone else gets a polite refusal. The outcome of
 an ingest reaches the organiser even when the progress message cannot be edited, or after a
