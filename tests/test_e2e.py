@@ -41,7 +41,7 @@ async def test_start_welcomes_in_the_client_language_with_a_language_picker(runn
     await delegate.command("/start")
     welcome = await delegate.reply()
 
-    assert text(lang, "welcome", name=f", {name}") in welcome.text
+    assert text(lang, "welcome", name=f"{text(lang, 'name_comma')}{name}") in welcome.text
     assert text(lang, "choose_language") in welcome.text
     assert [(b.text, b.callback_data) for b in welcome.buttons] == [
         (LANGUAGE_LABELS[code], f"lang:{code}") for code in ("zh", "en", "it")
