@@ -127,21 +127,22 @@ def build_documents(kb: KnowledgeBase, root: Path) -> dict[str, Document]:
 
 
 def _fill_gaps(entries: list[Entry]) -> list[Entry]:
-    """A fact that fills a "not published" entry (`knowledge.gaps_filled`) takes that entry's sample
-    questions (in each language; in the fact's own language where it lacks one) and the gap steps
-    aside, so the questions that used to find the gap find the fact."""
+    """A fact that fills a "not published" entry or `replaces` an older fact it corrects (e.g. an
+    announcement saved as knowledge; `knowledge.gaps_filled`) takes that entry's sample questions (in
+    each language; in the fact's own language where it lacks one) and the replaced entry steps
+    aside, so the questions that used to find it find the fact."""
     facts = {(e.id, e.lang): e for e in entries if e.kind != "gap"}
     filled = gaps_filled(entries)
     extra: dict[tuple[str, str], list[str]] = {}
     for gap in entries:
-        fact = filled.get(gap.id) if gap.kind == "gap" else None
+        fact = filled.get(gap.id)
         if fact is not None:
             target = (fact.id, gap.lang) if (fact.id, gap.lang) in facts else fact.key
             extra.setdefault(target, []).extend(gap.questions)
     return [
         dataclasses.replace(e, questions=(*e.questions, *extra.get(e.key, ())))
         for e in entries
-        if not (e.kind == "gap" and e.id in filled)
+        if e.id not in filled
     ]
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot import LANGUAGES
-from bot.retrieval import Retriever
+from bot.retrieval import Retrieval, Retriever
 from bot.storage import Store
 
 SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from this cosine on
 NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
 SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk", "meeting")  # not knowledge gaps
+TOP_QUESTIONS = 3  # per language, in /stats
 
 
 @dataclass
@@ -56,7 +57,19 @@ def stats(store: Store) -> dict:
             "WHERE m.direction = 'staff' GROUP BY t.id"
         )
     ]
+    trend = {
+        row[0]: (row[1], row[2])
+        for row in one(
+            "SELECT date(asked_at, 'unixepoch'), COUNT(*), "
+            "COALESCE(SUM(reason IN ('answered', 'small_talk')), 0) "
+            "FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
+        )
+    }
     return {
+        "answer_rate": round(100 * answered / (answered + abstained)) if answered + abstained else None,
+        "trend": dict(sorted(trend.items())),  # day → (asked, answered), oldest first
+        "top_questions": _top_questions(store),
+        "staff_response_s": sorted(round(wait) for wait in waits),
         "questions": answered + abstained,
         "answered": answered,
         "abstained": abstained,
@@ -69,6 +82,49 @@ def stats(store: Store) -> dict:
         "median_staff_response_s": round(statistics.median(waits)) if waits else None,
         "delegates": one("SELECT COUNT(*) FROM delegates")[0][0],
     }
+
+
+def _top_questions(store: Store) -> dict[str, list[tuple[str, int]]]:
+    """Per language, the questions asked most often (same words, ignoring case), most first."""
+    rows = store.query(
+        "SELECT language, MIN(question), COUNT(*) FROM questions "
+        f"WHERE reason NOT IN ({', '.join('?' * len(SILENT_REASONS))}) "
+        "GROUP BY language, lower(trim(question)) ORDER BY 3 DESC, 2",
+        SILENT_REASONS,
+    )
+    top: dict[str, list[tuple[str, int]]] = {}
+    for lang, question, count in rows:
+        if len(top.setdefault(lang, [])) < TOP_QUESTIONS:
+            top[lang].append((question, count))
+    return top
+
+
+def stats_chart(numbers: dict) -> bytes:
+    """A PNG of `stats(...)`: questions per day (all, and answered) with the answer rate in %,
+    and how long delegates waited for a first staff reply. Labelled with symbols and numbers
+    only (Σ, ✓, %, Δt min), so it reads the same in every language and needs no CJK font."""
+    from matplotlib.figure import Figure  # the object API draws with Agg, without pyplot's state
+
+    figure = Figure(figsize=(8, 6), dpi=100)
+    days, waits_axis = figure.add_subplot(2, 1, 1), figure.add_subplot(2, 1, 2)
+    dates = [day[5:] for day in numbers["trend"]] or ["–"]
+    asked = [count for count, _ in numbers["trend"].values()] or [0]
+    answered = [count for _, count in numbers["trend"].values()] or [0]
+    days.bar(dates, asked, color="#c8d6e5", label="Σ")
+    days.bar(dates, answered, color="#2e86de", label="✓")
+    rate = days.twinx()
+    rate.plot(dates, [100 * a / q if q else 0 for q, a in zip(asked, answered, strict=True)], "o-",
+              color="#ee5253", label="✓ %")
+    rate.set_ylim(0, 105)
+    rate.set_ylabel("✓ %")
+    days.legend(loc="upper left")
+    waits = [wait / 60 for wait in numbers["staff_response_s"]]
+    waits_axis.hist(waits or [0], bins=min(10, max(1, len(waits))), color="#10ac84")
+    waits_axis.set_xlabel("Δt (min)")
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
 
 
 def _gap_questions(store: Store) -> list[tuple[str, str, bool]]:
@@ -104,14 +160,27 @@ def _groups(labels: list[str | None], vectors: np.ndarray) -> list[list[int]]:
     return list(groups.values())
 
 
-def gaps(store: Store, retriever: Retriever) -> list[Gap]:
-    """The knowledge gaps, most frequent first."""
-    asked = _gap_questions(store)
-    vectors = [retriever.embed(question) for question, _, _ in asked]
-    labels: list[str | None] = []
-    for (question, lang, _), vector in zip(asked, vectors, strict=True):
-        best = retriever.search(question, k=1, vector=vector, lang=lang).nearest
-        labels.append(best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None)
+def _label(retrieval: Retrieval, downvoted: bool) -> str | None:
+    """The entry a question is filed under: the fact a 👎 answer quoted, or the "not published"
+    entry the bot explains it with; nothing else (no unrelated gap takes it in)."""
+    if downvoted:
+        best = retrieval.best
+        return best.entry_id if best and best.dense >= SAME_ENTRY_MIN_DENSE else None
+    return retrieval.gap.entry_id if retrieval.gap else None
+
+
+def gaps(store: Store, retriever: Retriever, answered_from: float = 1.0) -> list[Gap]:
+    """The knowledge gaps, most frequent first. A question the knowledge now answers (its likeliest
+    entry is as sure as `answered_from`, the core's threshold) is no longer a gap."""
+    asked, vectors, labels = [], [], []
+    for question, lang, down in _gap_questions(store):
+        vector = retriever.embed(question)
+        retrieval = retriever.search(question, k=3, vector=vector, lang=lang)
+        if not down and retrieval.best is not None and retrieval.confidence >= answered_from:
+            continue  # published since: answered now
+        asked.append((question, lang, down))
+        vectors.append(vector)
+        labels.append(_label(retrieval, down))
     found = []
     for members in _groups(labels, np.array(vectors)):
         examples: dict[str, str] = {}

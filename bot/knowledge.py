@@ -68,7 +68,7 @@ class Entry:
     path: Path
     questions: tuple[str, ...] = ()
     kind: str = "fact"
-    replaces: tuple[str, ...] = ()  # "not published" entries this fact fills: they step aside
+    replaces: tuple[str, ...] = ()  # "not published" (or outdated) entries this fact fills: they step aside
 
     @property
     def key(self) -> tuple[str, str]:
@@ -128,14 +128,16 @@ def _title_topics(title: str) -> set[str]:
 
 
 def gaps_filled(entries: list[Entry]) -> dict[str, Entry]:
-    """"Not published" entry id → the fact that fills it: the fact `replaces` it, or the fact has no
+    """Replaced entry id → the fact that replaces it: a "not published" entry or an older fact the
+    fact `replaces` (never itself), or a "not published" entry when the fact has no
     sample questions of its own and its title names the gap's topic (a new "Wi-Fi" entry fills
     "Wi-Fi (not published)"), so it inherits the questions that used to find the gap."""
     gaps = [entry for entry in entries if entry.kind == "gap"]
     filled: dict[str, Entry] = {}
     for fact in (entry for entry in entries if entry.kind != "gap"):
-        for gap_id in fact.replaces:
-            filled[gap_id] = fact
+        for replaced in fact.replaces:
+            if replaced != fact.id:
+                filled[replaced] = fact
         if fact.questions or fact.replaces:
             continue
         topics = _title_topics(fact.title)
@@ -245,7 +247,7 @@ def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
     if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
         bad("questions", "questions must be a list of non-empty texts")
     if not all(isinstance(gap, str) and _ID.match(gap) for gap in _replaced(meta)):
-        bad("replaces", "replaces must be the id of a 'not published' entry, or a list of such ids")
+        bad("replaces", "replaces must be the id of an entry it replaces, or a list of such ids")
     return problems
 
 

@@ -11,6 +11,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.texts import text
 
 GROUPS = ("presented", "foreign_invested", "exports_to_europe")
+MENU_OF_TOPIC = {"event": "agenda", "people": "agenda", "enterprises": "enterprises", "lishui": "invest"}
+MENUS = ("agenda", "enterprises", "invest")
+
+
+def related_menu(topic: str) -> str | None:
+    """The menu that shows more about an entry's topic (None for general questions)."""
+    return MENU_OF_TOPIC.get(topic)
 
 
 def tr(value: Any, lang: str) -> str:
@@ -72,12 +79,13 @@ def enterprises(data: dict[str, Any], lang: str, path: str) -> tuple[str, Inline
     sides = {side["id"]: side for side in ent.get("sides") or []}
     companies = {company["id"]: company for company in ent.get("companies") or []}
     kind, _, key = path.partition(":")
+    key, _, came_from = key.partition("@")  # a company remembers the list it was opened from
     if kind == "side" and key in sides:
         return _side_screen(sides[key], companies, lang)
     if kind == "group" and key in GROUPS:
         return _group_screen(key, companies, lang)
     if kind == "co" and key in companies:
-        return _company_screen(companies[key], sides, lang)
+        return _company_screen(companies[key], sides, lang, came_from)
     return _root_screen(sides, companies, lang)
 
 
@@ -106,7 +114,7 @@ def _side_screen(
         lines += ["", f"<b>{text(lang, 'sectors')}</b>"]
         lines += [f"• {tr(sector, lang)}" for sector in side["sectors"]]
     named = [(cid, c) for cid, c in companies.items() if c.get("side") == side["id"]]
-    rows = [[(tr(c.get("name"), lang), f"co:{cid}")] for cid, c in named]
+    rows = [[(tr(c.get("name"), lang), f"co:{cid}@side:{side['id']}")] for cid, c in named]
     return "\n".join(lines), _keyboard([*rows, [(text(lang, "back"), "root")]])
 
 
@@ -114,12 +122,12 @@ def _group_screen(group: str, companies: dict[str, Any], lang: str) -> tuple[str
     members = [(cid, c) for cid, c in companies.items() if c.get("group") == group]
     lines = [f"<b>{text(lang, f'group_{group}')}</b>"]
     lines += [f"• {tr(c.get('name'), lang)}" for _, c in members]
-    rows = [[(tr(c.get("name"), lang), f"co:{cid}")] for cid, c in members]
+    rows = [[(tr(c.get("name"), lang), f"co:{cid}@group:{group}")] for cid, c in members]
     return "\n".join(lines), _keyboard([*rows, [(text(lang, "back"), "root")]])
 
 
 def _company_screen(
-    company: dict[str, Any], sides: dict[str, Any], lang: str
+    company: dict[str, Any], sides: dict[str, Any], lang: str, came_from: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [f"<b>{tr(company.get('name'), lang)}</b>"]
     side = sides.get(company.get("side"))
@@ -131,7 +139,9 @@ def _company_screen(
         lines.append(f"{text(lang, 'sector')}: {tr(company['sector'], lang)}")
     if company.get("note"):
         lines += ["", tr(company["note"], lang)]
-    back = f"group:{company['group']}" if company.get("group") in GROUPS else "root"
+    kind, _, key = came_from.partition(":")
+    known = (kind == "side" and key in sides) or (kind == "group" and key in GROUPS)
+    back = came_from if known else "root"
     meet = InlineKeyboardButton(text(lang, "meet_button"), callback_data=f"meet:co:{company['id']}")
     rows = _keyboard([[(text(lang, "back"), back)]]).inline_keyboard
     return "\n".join(lines), InlineKeyboardMarkup([[meet], *rows])

@@ -1,5 +1,7 @@
-"""Changing the knowledge base without a terminal: stage an uploaded file, preview what it
-changes, publish it as a new version (then re-ingest), and roll back to the previous one.
+"""Changing the knowledge base without a terminal: stage uploaded files (one, an album, or a
+.zip unpacked within limits), preview what they change, publish them as one new version (then
+re-ingest), roll back to the previous one and redo a rollback. Documents become one entry per
+heading; an announcement can become an entry that replaces what it corrects.
 
 A staged upload keeps only its own files (and the document parts it replaces); publishing
 applies them onto the *current* knowledge folder, validated by the same loader as `ingest.py`,
@@ -23,14 +25,14 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import frontmatter
 import yaml
 from filelock import FileLock, Timeout
 
-from bot import LANGUAGES, knowledge
+from bot import knowledge
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, entry_file
 from bot.language import detect
@@ -38,6 +40,7 @@ from bot.language import detect
 log = logging.getLogger(__name__)
 
 DOCUMENT_TYPES = (".md", ".markdown", ".txt", ".yaml", ".yml", ".pdf", ".docx")
+UPLOAD_TYPES = (*DOCUMENT_TYPES, ".zip")  # a .zip of documents is published as one version
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_UNPACKED_BYTES = 30_000_000  # a .docx whose parts declare more is refused before reading
 MAX_DOCUMENT_CHARS = 100_000  # text taken from one document
@@ -46,6 +49,13 @@ PART_CHARS = 1500
 STAGED_FOR = 24 * 3600  # seconds an undecided upload is kept
 LOCK_WAIT = 30.0  # seconds a publish waits for another one to finish
 DIFF_LINES = 12  # menu data changes listed in a preview
+MAX_ARCHIVE_FILES = 50  # files in one .zip or album
+MAX_RATIO = 100  # a zip member unpacking to more than this many times its packed size is a bomb
+HEADING_CHARS = 80  # a line this short without closing punctuation, followed by text, is a heading
+_HEADING_END = tuple(".!?;:,。！？；：，、…)")
+_SENTENCE_END = tuple(".!?。！？")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)\s*#*$")
+REDOABLE = "redoable.json"  # in an undone snapshot: the version a rollback undid, until redone
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ERRNO = re.compile(r"\[Errno \d+\] (?P<reason>[^:]+)")
 _UPLOADED_AS = re.compile(r"^uploaded document (?P<name>.+) \(")
@@ -65,6 +75,8 @@ class Preview:
     data: list[str] = field(default_factory=list)  # data files added or changed
     data_diff: dict[str, list[str]] = field(default_factory=dict)  # data file → readable changes
     retired: list[str] = field(default_factory=list)  # gap entries a new fact `replaces`
+    missing: dict[str, list[str]] = field(default_factory=dict)  # new or changed entry → languages it lacks
+    titles: dict[str, str] = field(default_factory=dict)  # entry id → its title (English if it has one)
 
     @property
     def empty(self) -> bool:
@@ -108,7 +120,9 @@ def _docx_text(name: str, content: bytes) -> str:
     paragraphs, size = [], 0
     for paragraph in Document(io.BytesIO(content)).paragraphs:
         if paragraph.text.strip():
-            paragraphs.append(paragraph.text)
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            heading = style.startswith(("Heading", "Title"))
+            paragraphs.append(f"# {paragraph.text.strip()}" if heading else paragraph.text)
             size += len(paragraph.text)
             _check_length(name, size)
     return "\n\n".join(paragraphs)
@@ -166,22 +180,68 @@ def _parts(text: str) -> list[str]:
     return [*parts, current] if current else parts
 
 
+def _heading(lines: list[str], number: int, loose: bool) -> str | None:
+    """The title when line `number` is a heading: a Markdown `# Title` (as .docx headings are
+    written), or a short line without closing punctuation that starts a block followed by longer
+    text (`loose`, for PDF text without blank lines: a line after a finished sentence starts one)."""
+    line = lines[number].strip()
+    marked = _MARKDOWN_HEADING.match(line)
+    if marked:
+        return marked["title"].strip()
+    previous = lines[number - 1].strip() if number else ""
+    starts_block = not previous or (loose and previous.endswith(_SENTENCE_END))
+    following = next((later.strip() for later in lines[number + 1 :] if later.strip()), "")
+    plain = 0 < len(line) <= HEADING_CHARS and not line.endswith(_HEADING_END) and not line[0].islower()
+    return line if plain and starts_block and len(following) > len(line) else None
+
+
+def sections(text: str, loose: bool = False) -> list[tuple[str | None, str]]:
+    """(heading or None, text) for each section of a plain document, in order; text before the
+    first heading is a section without a heading."""
+    lines = text.splitlines()
+    found: list[tuple[str | None, list[str]]] = [(None, [])]
+    for number, line in enumerate(lines):
+        title = _heading(lines, number, loose)
+        if title is not None:
+            found.append((title, []))
+        else:
+            found[-1][1].append(line)
+    return [(title, "\n".join(body).strip()) for title, body in found if "\n".join(body).strip()]
+
+
+def _section_id(stem: str, title: str | None, number: int, used: set[str]) -> str:
+    named = slug(title or "")
+    entry_id = f"doc-{stem}-{named}" if title and named != "document" else f"doc-{stem}-{number}"
+    while entry_id in used:
+        entry_id = f"{entry_id}-{number}"
+    used.add(entry_id)
+    return entry_id
+
+
 def document_entries(name: str, text: str, by: str) -> dict[str, str]:
-    """A plain document as entries (one per part), in the language it is written in."""
+    """A plain document as entries in the language it is written in: one per heading (titled from
+    it), a long section split into parts; a document without headings is titled after the file."""
     if not text:
         raise UploadError(f"{name}: the document has no text")
     lang = detect(text[:2000])
-    stem = slug(Path(name).stem)
-    parts = _parts(text)
-    files = {}
-    for number, part in enumerate(parts, start=1):
-        entry_id = f"doc-{stem}" + (f"-{number}" if len(parts) > 1 else "")
-        title = Path(name).stem + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+    stem, label = slug(Path(name).stem), Path(name).stem
+    pieces = [
+        (title, part, number, len(parts))
+        for title, body in sections(text, loose=Path(name).suffix.lower() == ".pdf")
+        for parts in [_parts(body)]
+        for number, part in enumerate(parts, start=1)
+    ]
+    files, used = {}, set()
+    for count, (title, part, number, total) in enumerate(pieces, start=1):
+        if len(pieces) == 1 and title is None:
+            entry_id = f"doc-{stem}"
+        else:
+            entry_id = _section_id(stem, title, count, used)
         meta = {
             "id": entry_id,
             "lang": lang,
             "topic": "faq",
-            "title": title,
+            "title": (title or label) + (f" ({number}/{total})" if total > 1 else ""),
             "source": f"uploaded document {name} ({by})",
             "updated": dt.date.today(),
         }
@@ -193,7 +253,7 @@ def upload_files(name: str, content: bytes, by: str) -> dict[str, str]:
     """Knowledge files (path relative to `knowledge/` → text) made from one uploaded file."""
     suffix = Path(name).suffix.lower()
     if suffix not in DOCUMENT_TYPES:
-        raise UploadError(f"{name}: send a {', '.join(DOCUMENT_TYPES)} file")
+        raise UploadError(f"{name}: send a {', '.join(UPLOAD_TYPES)} file")
     if len(content) > MAX_UPLOAD_BYTES:
         raise UploadError(f"{name}: the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
     if suffix in (".yaml", ".yml"):
@@ -208,20 +268,126 @@ def upload_files(name: str, content: bytes, by: str) -> dict[str, str]:
     return document_entries(name, text, by)
 
 
+def _unsafe(member: str) -> bool:
+    path = PurePosixPath(member.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or ":" in member
+
+
+def _skipped(member: str) -> bool:
+    """Folders and what file managers add to archives (`__MACOSX/`, `.DS_Store`)."""
+    parts = PurePosixPath(member).parts
+    hidden = [part for part in parts if part != ".." and part.startswith((".", "__MACOSX"))]
+    return member.endswith("/") or bool(hidden)
+
+
+def _member_problem(name: str, info: zipfile.ZipInfo) -> str | None:
+    if _unsafe(info.filename):
+        return f"{name}: {info.filename} points outside the archive; refused"
+    if Path(info.filename).suffix.lower() == ".zip":
+        return f"{name}: {info.filename} is an archive inside the archive; send its files instead"
+    if info.file_size > MAX_UPLOAD_BYTES:
+        return f"{name}: {info.filename} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"
+    if info.file_size and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return f"{name}: {info.filename} unpacks to more than {MAX_RATIO} times its size (a zip bomb?)"
+    return None
+
+
+def archive_members(name: str, content: bytes) -> list[tuple[str, bytes]]:
+    """The files of an uploaded .zip as `("<zip>/<member>", content)`, after checking the count,
+    the declared sizes and ratios and the paths; a member is read no further than it declares."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UploadError(f"{name}: not a readable .zip archive") from exc
+    members = [info for info in archive.infolist() if not _skipped(info.filename)]
+    if not members:
+        raise UploadError(f"{name}: the archive has no files")
+    if len(members) > MAX_ARCHIVE_FILES:
+        raise UploadError(f"{name}: the archive has {len(members)} files; the limit is {MAX_ARCHIVE_FILES}")
+    unpacked = sum(info.file_size for info in members)
+    problems = [problem for info in members if (problem := _member_problem(name, info))]
+    if unpacked > MAX_UNPACKED_BYTES:
+        problems.append(
+            f"{name}: the archive unpacks to {unpacked // 1_000_000} MB; "
+            f"the limit is {MAX_UNPACKED_BYTES // 1_000_000} MB"
+        )
+    if problems:
+        raise UploadError("\n".join(problems))
+    found = []
+    for info in members:
+        try:
+            with archive.open(info) as member:
+                data = member.read(info.file_size + 1)
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError) as exc:
+            raise UploadError(f"{name}: cannot unpack {info.filename} ({type(exc).__name__})") from exc
+        if len(data) > info.file_size:
+            raise UploadError(f"{name}: {info.filename} is larger than the archive declares; refused")
+        found.append((f"{name}/{info.filename}", data))
+    return found
+
+
+@dataclass
+class Batch:
+    """The knowledge files made from one publish's uploaded files (an album, a .zip, one file)."""
+
+    files: dict[str, str]  # path relative to `knowledge/` → text
+    origin: dict[str, str]  # path → the uploaded file it came from
+
+    def documents(self) -> dict[str, dict[str, str]]:
+        """Uploaded file → the files made from it."""
+        grouped: dict[str, dict[str, str]] = {}
+        for path, name in self.origin.items():
+            grouped.setdefault(name, {})[path] = self.files[path]
+        return grouped
+
+
+def _expanded(uploads: list[tuple[str, bytes]], errors: list[str]) -> list[tuple[str, bytes]]:
+    expanded = []
+    for name, content in uploads:
+        try:
+            is_zip = Path(name).suffix.lower() == ".zip"
+            expanded += archive_members(name, content) if is_zip else [(name, content)]
+        except UploadError as exc:
+            errors.append(str(exc))
+    if len(expanded) > MAX_ARCHIVE_FILES:
+        errors.append(f"{len(expanded)} files in one publish; the limit is {MAX_ARCHIVE_FILES}")
+    return expanded
+
+
+def batch_files(uploads: list[tuple[str, bytes]], by: str) -> Batch:
+    """Knowledge files from several uploaded files (a .zip counts as its files); `UploadError`
+    listing every file that cannot become knowledge, all at once."""
+    errors: list[str] = []
+    batch = Batch({}, {})
+    for name, content in _expanded(uploads, errors):
+        try:
+            made = upload_files(name, content, by)
+        except UploadError as exc:
+            errors.append(str(exc))
+            continue
+        clashes = [path for path in made if path in batch.files]
+        errors += [f"{name}: {path} is also made from {batch.origin[path]}" for path in clashes]
+        batch.files.update(made)
+        batch.origin.update(dict.fromkeys(made, name))
+    if errors:
+        raise UploadError("\n".join(errors))
+    return batch
+
+
 def _entry_path(name: str, text: str) -> str:
     """Where an uploaded entry goes: named by its own front matter (`<id>.<lang>.md`).
 
-    A front matter that cannot be read is not refused here: the file is staged under its own
-    name and the validator reports every problem with its line."""
+    A front matter that cannot be read, or lacks a valid `id` or `lang`, is not refused here: the
+    file is staged under a name made from what it has, and the validator reports every problem
+    with its line at once."""
     try:
         meta = knowledge.load_yaml(frontmatter.YAMLHandler().split(text)[0])
     except (ValueError, yaml.YAMLError, RecursionError):
         return f"entries/{slug(Path(name).stem)}.md"
     meta = meta if isinstance(meta, dict) else {}
-    entry_id, lang = meta.get("id"), str(meta.get("lang", ""))
-    if not entry_id or lang not in LANGUAGES:
-        raise UploadError(f"{name}: the front matter needs an 'id' and a 'lang' ({', '.join(LANGUAGES)})")
-    return f"entries/{slug(str(entry_id))}.{lang}.md"
+    entry_id = slug(str(meta.get("id") or Path(name).stem))
+    lang = str(meta.get("lang", ""))
+    return f"entries/{entry_id}.{lang if re.fullmatch('[a-z]{2}', lang) else 'xx'}.md"
 
 
 def replaced_parts(name: str, files: dict[str, str], folder: Path) -> list[str]:
@@ -231,7 +397,7 @@ def replaced_parts(name: str, files: dict[str, str], folder: Path) -> list[str]:
     if not files or not all(path.startswith(f"entries/doc-{stem}") for path in files):
         return []  # an entry or data file, not a document
     langs = "|".join(sorted({path.rsplit(".", 2)[-2] for path in files}))
-    pattern = re.compile(rf"^doc-{re.escape(stem)}(?:-\d+)?\.(?:{langs})\.md$")
+    pattern = re.compile(rf"^doc-{re.escape(stem)}(?:-[a-z0-9-]+)?\.(?:{langs})\.md$")
     return sorted(
         f"entries/{path.name}"
         for path in folder.glob("entries/doc-*.md")
@@ -247,6 +413,52 @@ def _uploaded_as(path: Path) -> str:
     except (OSError, ValueError, UnicodeDecodeError, AttributeError, yaml.YAMLError):
         return ""
     return slug(Path(found["name"]).stem) if found else ""
+
+
+def headline(text: str, limit: int = 60) -> str:
+    """The first line of a text, cut at a word within `limit` characters."""
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
+def announcement_files(
+    versions: dict[str, str], entry_id: str, replaces: list[str], by: str
+) -> dict[str, str]:
+    """An announcement (language → text) as a knowledge entry in each of its languages; it
+    `replaces` the entries it corrects, so the bot answers the announced fact."""
+    files = {}
+    for lang, body in versions.items():
+        meta = {
+            "id": entry_id,
+            "lang": lang,
+            "topic": "event",
+            "title": headline(body),
+            "source": f"announcement ({by}, {dt.date.today().isoformat()})",
+            "updated": dt.date.today(),
+        }
+        if replaces:
+            meta["replaces"] = replaces
+        files[f"entries/{entry_id}.{lang}.md"] = entry_file(meta, body)
+    return files
+
+
+def news(files: dict[str, str], limit: int = 3000) -> dict[str, str]:
+    """What a publish's entries say, per language ("title: text" each), to announce it."""
+    said: dict[str, list[str]] = {}
+    for path, text in sorted(files.items()):
+        if not path.startswith("entries/"):
+            continue
+        try:
+            entry = frontmatter.loads(text)
+        except (ValueError, yaml.YAMLError):
+            continue
+        lang = str(entry.get("lang", ""))
+        if entry.get("kind", "fact") == "fact" and entry.content.strip() and lang:
+            said.setdefault(lang, []).append(f"{entry.get('title', '')}: {entry.content.strip()}")
+    return {lang: "\n\n".join(parts)[:limit] for lang, parts in said.items()}
 
 
 # --- staging, preview, publishing ---------------------------------------------------------------
@@ -293,15 +505,26 @@ def data_changes(before: Any, after: Any) -> list[str]:
 
 def compare(before: KnowledgeBase, after: KnowledgeBase) -> Preview:
     old, new = _snapshot(before), _snapshot(after)
+    changed = {key for key in set(old) & set(new) if old[key] != new[key]}
+    touched = {entry_id for entry_id, _ in (set(new) - set(old)) | changed}
     data = sorted(name for name, value in after.data.items() if before.data.get(name) != value)
+    retired = sorted(_replaced(after) - _replaced(before))
+    named = {entry_id for entry_id, _ in set(old) ^ set(new)} | touched | set(retired)
     return Preview(
         added=_group(set(new) - set(old)),
-        changed=_group({key for key in set(old) & set(new) if old[key] != new[key]}),
+        changed=_group(changed),
         removed=_group(set(old) - set(new)),
         data=data,
         data_diff={name: data_changes(before.data.get(name), after.data[name]) for name in data},
-        retired=sorted(_replaced(after) - _replaced(before)),
+        retired=retired,
+        missing={key: langs for key, langs in after.missing_translations().items() if key in touched},
+        titles={entry_id: _title(before, after, entry_id) for entry_id in named},
     )
+
+
+def _title(before: KnowledgeBase, after: KnowledgeBase, entry_id: str) -> str:
+    entry = after.get(entry_id, "en") or before.get(entry_id, "en")
+    return entry.title if entry else entry_id
 
 
 def _replaced(kb: KnowledgeBase) -> set[str]:
@@ -314,10 +537,21 @@ class Change:
 
     write: dict[str, str]
     remove: tuple[str, ...] = ()
+    origin: dict[str, str] = field(default_factory=dict)  # written path → the uploaded file
 
     @property
     def paths(self) -> list[str]:
         return sorted({*self.write, *self.remove})
+
+
+def _change(batch: Batch, folder: Path) -> Change:
+    """The batch's files, and the parts of earlier uploads of its documents they replace."""
+    remove = {
+        path
+        for name, files in batch.documents().items()
+        for path in replaced_parts(name, files, folder)
+    }
+    return Change(batch.files, tuple(sorted(remove)), batch.origin)
 
 
 def _digest(path: Path) -> str | None:
@@ -368,9 +602,15 @@ class Publisher:
             lock.release()
 
     def stage(self, name: str, content: bytes, by: str) -> Staged:
-        """Keep an upload's files waiting for "Publish" and preview them on the current knowledge;
-        `KnowledgeError` (with `file:line` problems, named after the uploaded file) if not valid."""
-        files = upload_files(name, content, by)
+        """One uploaded file (or .zip) waiting for "Publish"; see `stage_many`."""
+        return self.stage_many([(name, content)], by)
+
+    def stage_many(self, uploads: list[tuple[str, bytes]], by: str) -> Staged:
+        """Keep uploaded files waiting for "Publish" as one change and preview them on the current
+        knowledge; `KnowledgeError` (with `file:line` problems, named after the uploaded files) if
+        not valid, `UploadError` listing every file that cannot become knowledge."""
+        batch = batch_files(uploads, by)
+        label = ", ".join(name for name, _ in uploads)
         with self._locked(), _disk_errors():
             self._sweep()
             key = str(time.time_ns() // 1000)
@@ -378,15 +618,23 @@ class Publisher:
                 key = str(int(key) + 1)
             folder = self.staging / key
             try:
-                change = Change(files, tuple(replaced_parts(name, files, self.settings.knowledge_dir)))
-                preview = self._preview(change, name)
+                change = _change(batch, self.settings.knowledge_dir)
+                preview = self._preview(change)
                 base = {path: _digest(self.settings.knowledge_dir / path) for path in change.paths}
                 folder.mkdir(parents=True)
-                _write_json(folder / "upload.json", {"name": name, "write": files, "base": base})
+                record = {"name": label, "write": batch.files, "origin": batch.origin, "base": base}
+                _write_json(folder / "upload.json", record)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
         return Staged(key, preview)
+
+    def staged_files(self, key: str) -> dict[str, str]:
+        """The knowledge files a staged upload writes ({} when it is no longer staged)."""
+        try:
+            return json.loads((self.staging / key / "upload.json").read_text(encoding="utf-8"))["write"]
+        except (OSError, ValueError, KeyError):
+            return {}
 
     def is_staged(self, key: str) -> bool:
         return key.isdigit() and (self.staging / key / "upload.json").is_file()
@@ -402,12 +650,12 @@ class Publisher:
         if key.isdigit():
             shutil.rmtree(self.staging / key, ignore_errors=True)
 
-    def _preview(self, change: Change, name: str) -> Preview:
-        with self._applied(change, name) as after:
+    def _preview(self, change: Change) -> Preview:
+        with self._applied(change) as after:
             return compare(knowledge.load(self.settings.knowledge_dir), after[1])
 
     @contextmanager
-    def _applied(self, change: Change, name: str) -> Iterator[tuple[Path, KnowledgeBase]]:
+    def _applied(self, change: Change) -> Iterator[tuple[Path, KnowledgeBase]]:
         """The current knowledge with `change` applied, in a scratch folder, validated."""
         folder = self.staging / f".work-{uuid.uuid4().hex}"
         try:
@@ -420,7 +668,7 @@ class Publisher:
             try:
                 after = knowledge.load(folder)
             except KnowledgeError as exc:
-                problems = [_renamed(p, folder, change.write, name) for p in exc.problems]
+                problems = [_renamed(p, folder, change.origin) for p in exc.problems]
                 raise KnowledgeError(problems) from None
             yield folder, after
         finally:
@@ -429,7 +677,7 @@ class Publisher:
     def check(self, files: dict[str, str], name: str) -> None:
         """Raise `KnowledgeError` (paths relative to the knowledge folder) if adding `files` to the
         current knowledge would not be valid."""
-        with self._locked(), _disk_errors(), self._applied(Change(files), name):
+        with self._locked(), _disk_errors(), self._applied(Change(files, origin=dict.fromkeys(files, name))):
             pass
 
     def publish(self, key: str, by: str, what: str) -> Version:
@@ -449,37 +697,63 @@ class Publisher:
                     f"{', '.join(stale)} changed since this upload was previewed (another publish); "
                     f"send {upload['name']} again to see what it changes now"
                 )
-            files = upload["write"]
-            change = Change(files, tuple(replaced_parts(upload["name"], files, live)))
-            version = self._apply(change, upload["name"], by, what)
+            origin = upload.get("origin") or dict.fromkeys(upload["write"], upload["name"])
+            batch = Batch(upload["write"], origin)
+            version = self._apply(_change(batch, live), by, what)
             self.discard(key)
         return version
 
     def add_files(self, files: dict[str, str], by: str, what: str) -> Version:
         """Add (or replace) knowledge files, e.g. an approved draft, as a new version."""
         with self._locked(), _disk_errors():
-            return self._apply(Change(files), what, by, what)
+            return self._apply(Change(files, origin=dict.fromkeys(files, what)), by, what)
 
-    def _apply(self, change: Change, name: str, by: str, what: str) -> Version:
-        with self._applied(change, name) as (folder, _):
+    def _apply(self, change: Change, by: str, what: str) -> Version:
+        with self._applied(change) as (folder, _):
             version = self._save_version(by, what)
             _replace(self.settings.knowledge_dir, folder)
+        for marker in (self.root / "undone").glob(f"*/{REDOABLE}"):  # a new publish: no redo
+            marker.unlink()
         return version
 
     def rollback(self, by: str) -> Version:
         """Undo the last publish: restore the knowledge as it was before it. Each rollback goes one
-        publish further back; the replaced knowledge is kept under `versions/undone/`."""
+        publish further back; the replaced knowledge is kept under `versions/undone/`, from where
+        `redo` brings it back until something new is published."""
         with self._locked(), _disk_errors():
             versions = self.versions()
             if not versions:
                 raise UploadError("there is no earlier version to roll back to")
             last = versions[-1]
-            undone = self.root / "undone" / f"{last.number}-{int(time.time())}"
+            undone = self.root / "undone" / f"{last.number}-{time.time_ns()}"
             shutil.copytree(self.settings.knowledge_dir, undone / "knowledge")
             (undone / "rolled-back-by.txt").write_text(by, encoding="utf-8")
+            _write_json(undone / REDOABLE, last.__dict__)
             _replace(self.settings.knowledge_dir, self.root / str(last.number) / "knowledge")
             shutil.rmtree(self.root / str(last.number))
         return last
+
+    def redoable(self) -> Version | None:
+        """The publish the last rollback undid, while it can still be redone."""
+        found = self._undone()
+        return Version(**json.loads((found / REDOABLE).read_text(encoding="utf-8"))) if found else None
+
+    def _undone(self) -> Path | None:
+        marked = [path.parent for path in (self.root / "undone").glob(f"*/{REDOABLE}")]
+        return max(marked, key=lambda folder: int(folder.name.rpartition("-")[2]), default=None)
+
+    def redo(self, by: str) -> Version:
+        """Roll forward: publish again what the last rollback undid (as the version it was)."""
+        with self._locked(), _disk_errors():
+            folder = self._undone()
+            if folder is None:
+                raise UploadError("there is no rollback to redo (or something was published since)")
+            undone = Version(**json.loads((folder / REDOABLE).read_text(encoding="utf-8")))
+            version = self._save_version(undone.by, undone.what)
+            _replace(self.settings.knowledge_dir, folder / "knowledge")
+            (folder / REDOABLE).unlink()
+            (folder / "redone-by.txt").write_text(by, encoding="utf-8")
+        return version
 
     def versions(self) -> list[Version]:
         found = []
@@ -517,14 +791,14 @@ def _write_json(path: Path, value: Any) -> None:
     os.replace(tmp, path)
 
 
-def _renamed(problem: Problem, folder: Path, files: dict[str, str], upload: str) -> Problem:
+def _renamed(problem: Problem, folder: Path, origin: dict[str, str]) -> Problem:
     """Report a problem in the scratch copy against the uploaded file (or the live file it clashes
     with, relative to the knowledge folder: no server path)."""
     try:
         relative = problem.path.relative_to(folder).as_posix()
     except ValueError:
         return Problem(Path(problem.path.name), problem.line, problem.message)
-    return Problem(Path(upload if relative in files else relative), problem.line, problem.message)
+    return Problem(Path(origin.get(relative, relative)), problem.line, problem.message)
 
 
 def recover(target: Path) -> None:

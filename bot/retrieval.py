@@ -204,11 +204,13 @@ class Retriever:
         self._bodies: dict[tuple[str, str], str] = {}
         self._titles: dict[tuple[str, str], str] = {}
         self._kinds: dict[str, str] = {}
+        self._topics: dict[str, str] = {}
         for doc, tokens in zip(self.documents, self._tokens, strict=True):
             meta = doc.metadata
             self._entry_tokens.setdefault(meta["entry_id"], set()).update(tokens)
             self._titles[(meta["entry_id"], meta["lang"])] = meta["title"]
             self._kinds[meta["entry_id"]] = meta["kind"]
+            self._topics[meta["entry_id"]] = meta.get("topic", "")
             if meta["role"] == "body":
                 self._bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
         self._idf = _idf(self._entry_tokens.values())
@@ -287,6 +289,9 @@ class Retriever:
 
     def kind(self, entry_id: str) -> str:
         return self._kinds.get(entry_id, "")
+
+    def topic(self, entry_id: str) -> str:
+        return self._topics.get(entry_id, "")
 
     def entry_names(self, entry_id: str) -> set[str]:
         """The entities an entry mentions, in any of its languages."""

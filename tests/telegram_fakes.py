@@ -76,7 +76,7 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT_USER
-        sent = {"sendMessage", "sendDocument", "sendVoice", "sendVenue"}
+        sent = {"sendMessage", "sendDocument", "sendPhoto", "sendVoice", "sendVenue"}
         if name in sent | {"editMessageText", "editMessageReplyMarkup"}:
             message = {
                 "message_id": params.get("message_id") or next(self._ids), "date": int(time.time()),
@@ -161,12 +161,13 @@ def callback_update(app: Application, data: str, *, sender: dict | None = None,
 
 
 def document_update(app: Application, request: RecordingRequest, name: str, content: bytes, *,
-                    sender: dict | None = None) -> Update:
-    """A private message carrying a file; its content is served by `request` on download."""
+                    sender: dict | None = None, **extra: Any) -> Update:
+    """A private message carrying a file (`media_group_id=` for an album's files); its content is
+    served by `request` on download."""
     file_id = f"file{next(_message_ids)}"
     request.files[file_id] = content
     document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
-    return message_update(app, None, sender=sender, document=document)
+    return message_update(app, None, sender=sender, document=document, **extra)
 
 
 def voice_update(app: Application, request: RecordingRequest, content: bytes = b"OggS voice", *,

@@ -227,7 +227,7 @@ async def test_start_in_a_group_does_not_redirect_announcements(shared_settings,
     await say(app, "/announce The agenda has changed.", sender=ORGANISER)
     preview = app.request.sent()[-1]
     assert "1 delegate(s)" in preview["text"]
-    send, _ = [data for _, data in buttons(preview)]
+    send = next(data for _, data in buttons(preview) if data.startswith("ann:send:"))
     await press(app, send, sender=ORGANISER)
     for _ in range(100):
         if any("Announcement sent" in p.get("text", "") for p in app.request.sent()):
@@ -279,6 +279,8 @@ async def test_forget_deletes_the_question_everywhere_including_drafts_and_the_w
     assert app.bot_data["tickets"].drafts()  # a draft holds the question
 
     await say(app, "/forget")
+    assert to_chat(app, 7)[-1]["text"] == text("it", "forget_confirm")
+    await press(app, "forget:yes")
     assert to_chat(app, 7)[-1]["text"] == text("it", "forget_done")
     assert app.bot_data["tickets"].drafts() == []
     for file in (path, path.with_name(path.name + "-wal")):

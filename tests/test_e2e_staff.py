@@ -3,6 +3,8 @@ in the staff group, saved as knowledge and approved; restarts, strangers, timeou
 and an announcement to many delegates. Same emulator and bridge as tests/test_e2e.py."""
 
 import asyncio
+import io
+import zipfile
 
 import pytest
 
@@ -215,13 +217,15 @@ async def test_an_organiser_publishes_a_file_and_rolls_it_back(staffed_bot):
     file_id = staffed_bot.harness.bridge.host_file(NEW_FACT)
     await olga.send_document(file_id, "dinner.md", len(NEW_FACT))
     preview = await olga.wait_for(lambda m: "would change the knowledge base" in m.text)
-    assert "added: en 1 (closing-dinner)" in preview.text
+    assert "added: English 1 (Closing dinner)" in preview.text
     await olga.press(staff_text("en", "publish"), preview)
     await olga.wait_for_edit(preview, lambda m: m.text.startswith("✅ Published dinner.md"), timeout=120)
     assert "Lakeside Hall" in (await ada.ask("Where is the closing dinner?")).text
 
     await olga.command("/rollback")
-    await olga.wait_for(lambda m: m.text.startswith("✅ Rolled back"), timeout=120)
+    confirm = await olga.wait_for(lambda m: m.text.startswith("↩️ Roll back publish"))
+    await olga.press(staff_text("en", "rollback_yes"), confirm)
+    await olga.wait_for_edit(confirm, lambda m: m.text.startswith("✅ Rolled back"), timeout=120)
     assert "staff member can help" in (await ada.ask("Where is the closing dinner?")).text
 
 
@@ -234,5 +238,51 @@ async def test_gaps_group_the_same_question_across_languages(staffed_bot):
     await olga.command("/gaps")
     gaps = await olga.wait_for(lambda m: "Knowledge gaps" in m.text)
     lines = gaps.text.splitlines()
-    assert lines[1] == "3× gap-parking" and lines[5].startswith("1× gap-dress-code")
+    assert lines[1] == "3× Parking (not published)" and lines[5].startswith("1× Dress code (not published)")
     assert sorted(line.split(":")[0].strip() for line in lines[2:5]) == ["en", "it", "zh"]
+
+
+def shuttle(lang: str, body: str) -> bytes:
+    return entry_text("shuttle", lang, body, questions=("When does the shuttle bus leave the hotel?",),
+                      title="Shuttle").encode()
+
+
+async def test_an_album_and_a_zip_each_publish_as_one_version_and_stats_come_as_a_png(staffed_bot):
+    olga = staffed_bot.delegate(user_id=ORGANISER_ID, first_name="Olga", language_code="en")
+    ada = staffed_bot.delegate(language_code="en")
+    bridge = staffed_bot.harness.bridge
+    album = {"shuttle.en.md": shuttle("en", "The shuttle bus leaves the hotel at 8:15."),  # test content
+             "shuttle.it.md": shuttle("it", "La navetta parte dall'hotel alle 8:15.")}
+    for name, content in album.items():
+        await olga.send_document(bridge.host_file(content), name, len(content), album="shuttle-album")
+    preview = await olga.wait_for(lambda m: "would change the knowledge base" in m.text)
+    assert preview.text.startswith("📥 2 files")
+    assert "added: English 1 (Shuttle); Italian 1 (Shuttle)" in preview.text
+    await olga.press(staff_text("en", "publish"), preview)
+    published = await olga.wait_for_edit(preview, lambda m: m.text.startswith("✅ Published"), timeout=120)
+    assert "version 1" in published.text and published.buttons[0].text == staff_text("en", "announce_news")
+    assert "8:15" in (await ada.ask("When does the shuttle bus leave the hotel?")).text
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("guide/Parking.txt", "Parking\n\nDelegates park for free behind the Xingzhuang hall.")
+        packed.writestr("guide/dinner.md", NEW_FACT)
+    content = archive.getvalue()
+    await olga.send_document(bridge.host_file(content), "guide.zip", len(content))
+    preview = await olga.wait_for(lambda m: "guide.zip" in m.text and "would change" in m.text)
+    assert "added: English 2 (Closing dinner, Parking)" in preview.text
+    await olga.press(staff_text("en", "publish"), preview)
+    done = await olga.wait_for_edit(preview, lambda m: "✅ Published guide.zip" in m.text, timeout=120)
+    assert "version 2" in done.text  # one version per publish
+    assert "Lakeside Hall" in (await ada.ask("Where is the closing dinner?")).text
+
+    await olga.command("/stats")
+    stats = await olga.wait_for(lambda m: "answer rate" in m.text)
+    assert "Questions: 2 · answer rate 100%" in stats.text
+    for _ in range(100):
+        photos = staffed_bot.calls("sendPhoto")
+        if photos:
+            break
+        await asyncio.sleep(0.1)
+    assert photos[-1].params["photo"]["head"] == b"\x89PNG\r\n\x1a\n".hex()
+    assert photos[-1].params["caption"] == staff_text("en", "stats_chart")

@@ -49,7 +49,9 @@ async def press(app, data, **kwargs):
 
 async def test_start_welcomes_in_the_client_language_with_a_picker(bot):
     sent = await send(bot, "/start", sender=user(lang="it-IT", name="Giulia"))
-    assert sent["text"].startswith("Benvenuto, Giulia!")
+    assert sent["text"].startswith("Benvenuto/a, Giulia!")  # no gender assumed
+    chinese = await send(bot, "/start", sender=user(user_id=2, lang="zh", name="王伟"))
+    assert chinese["text"].startswith("欢迎，王伟！")
     assert text("it", "privacy") in sent["text"]
     assert [data for _, data in buttons(sent)] == ["lang:zh", "lang:en", "lang:it"]
 
@@ -106,12 +108,18 @@ async def test_votes_are_stored_and_only_for_the_own_answer(bot):
     assert store.query("SELECT value, user_id FROM votes")[0][:] == (1, 1)
 
 
-async def test_abstention_offers_staff_and_agenda(bot):
-    sent = await send(bot, "Qual è la password del Wi-Fi?", sender=user(lang="it"))
-    assert "staff" in sent["text"].lower()
-    assert [data.split(":")[0] for _, data in buttons(sent)] == ["human", "menu"]
-    await press(bot, buttons(sent)[1][1], sender=user(lang="it"))
-    assert text("it", "agenda_title") in bot.request.sent()[-1]["text"]
+async def test_a_gap_answer_offers_staff_and_the_menu_that_fits_it(bot):
+    wifi = await send(bot, "Qual è la password del Wi-Fi?", sender=user(lang="it"))
+    assert "staff" in wifi["text"].lower()
+    assert [data.split(":")[0] for _, data in buttons(wifi)] == ["human"]  # no menu says more
+    room = await send(bot, "Which room is the meeting in?")
+    assert [data for _, data in buttons(room)][1:] == ["menu:agenda"]
+    money = await send(bot, "How much money have European companies invested in Lishui?")
+    assert [label for label, _ in buttons(money)][1:] == [text("en", "browse_invest")]
+    await press(bot, "menu:invest")
+    assert text("en", "invest_title") in bot.request.sent()[-1]["text"]
+    unknown = await send(bot, "Who won the 2022 World Cup?")
+    assert [data.split(":")[0] for _, data in buttons(unknown)] == ["human", "menu"]
 
 
 async def test_a_tentative_answer_also_offers_a_staff_member(bot, assistant, monkeypatch):
@@ -157,9 +165,13 @@ async def test_agenda_and_invest_and_enterprise_browser(bot):
     await press(bot, "ent:side:europe")
     europe = bot.request.named("editMessageText")[-1].params
     assert "22" in europe["text"] and ("ent:root") in [d for _, d in buttons(europe)]
-    await press(bot, "ent:co:avio")
+    assert "ent:co:avio@side:europe" in [d for _, d in buttons(europe)]
+    await press(bot, "ent:co:avio@side:europe")
     avio = bot.request.named("editMessageText")[-1].params
     assert "Avio" in avio["text"]
+    assert [d for _, d in buttons(avio)] == ["ent:side:europe"]  # « Back: to the list it came from
+    await press(bot, "ent:co:avio@group:presented")
+    assert [d for _, d in buttons(bot.request.named("editMessageText")[-1].params)] == ["ent:group:presented"]
 
 
 async def test_non_text_messages_get_an_explanation(bot):
@@ -195,7 +207,12 @@ async def test_forget_deletes_everything(bot):
     store = bot.bot_data["store"]
     assert store.language(1) == "it" and store.history(1, 5)
     sent = await send(bot, "/forget")
-    assert sent["text"] == text("it", "forget_done")
+    assert sent["text"] == text("it", "forget_confirm")
+    assert [data for _, data in buttons(sent)] == ["forget:yes", "forget:no"]
+    await press(bot, "forget:no")
+    assert bot.request.sent()[-1]["text"] == text("it", "forget_kept") and store.language(1) == "it"
+    await press(bot, "forget:yes")
+    assert bot.request.sent()[-1]["text"] == text("it", "forget_done")
     assert store.language(1) is None and store.history(1, 5) == []
     assert store.query("SELECT COUNT(*) FROM votes")[0][0] == 0
 

@@ -22,6 +22,12 @@ QUESTION = "Where is the closing dinner of the delegation?"
 
 @pytest.fixture
 async def admin_bot(ingested_settings, tmp_path):
+    async for app in running_admin_bot(ingested_settings, tmp_path):
+        yield app
+
+
+async def running_admin_bot(ingested_settings, tmp_path):
+    """The whole application with organiser 900, started (background work runs), recording calls."""
     settings = ingested_settings.model_copy(update={"telegram_bot_token": "123:TEST", "admin_ids": [900]})
     request = RecordingRequest()
     app = build_application(
@@ -69,7 +75,7 @@ async def test_upload_preview_publish_then_the_bot_answers_and_rollback_restores
     assistant = admin_bot.bot_data["assistant"]
     assert assistant.ask(QUESTION).abstained
     preview = await upload(admin_bot, "dinner.md", entry_file())
-    assert "dinner.md" in preview["text"] and "added: en 1 (closing-dinner)" in preview["text"]
+    assert "dinner.md" in preview["text"] and "added: English 1 (Closing dinner)" in preview["text"]
     publish, _ = [data for _, data in buttons(preview)]
     assert not (admin_bot.bot_data["settings"].knowledge_dir / "entries" / "closing-dinner.en.md").exists()
     await press(admin_bot, publish)
@@ -78,7 +84,10 @@ async def test_upload_preview_publish_then_the_bot_answers_and_rollback_restores
     assert not answer.abstained and "Lakeside Hall" in answer.text
     await press(admin_bot, publish)  # pressing twice publishes nothing more
     assert admin_bot.request.sent()[-1]["text"] == staff_text("en", "upload_gone")
-    await say(admin_bot, "/rollback")
+    confirm = await say(admin_bot, "/rollback")
+    assert "Roll back publish 1 (dinner.md, by Olga" in confirm["text"]
+    assert [data for _, data in buttons(confirm)] == ["rb:go:1", "rb:drop:1"]
+    await press(admin_bot, "rb:go:1")
     await settle(admin_bot, "✅ Rolled back")
     assert assistant.ask(QUESTION).abstained
     log = admin_bot.bot_data["store"].query("SELECT action, name FROM admin_log ORDER BY id")
@@ -90,7 +99,7 @@ async def test_a_malformed_upload_is_reported_precisely_and_changes_nothing(admi
     before = sorted(p.name for p in knowledge.rglob("*"))
     broken = entry_file().decode().replace("lang: en", "lang: de").encode()
     sent = await upload(admin_bot, "broken.md", broken)
-    assert "front matter needs an 'id' and a 'lang'" in sent["text"]
+    assert "broken.md:3: lang 'de' must be one of zh, en, it" in sent["text"]
     bad_topic = entry_file().decode().replace("topic: event", "topic: sports").encode()
     sent = await upload(admin_bot, "topic.md", bad_topic)
     assert "topic.md:4: topic 'sports' must be one of" in sent["text"]
@@ -108,11 +117,11 @@ async def test_documents_become_entries_in_their_language(admin_bot):
     data = io.BytesIO()
     document.save(data)
     preview = await upload(admin_bot, "Pranzo delegazioni.docx", data.getvalue())
-    assert "added: it 1 (doc-pranzo-delegazioni)" in preview["text"]
+    assert "added: Italian 1 (Pranzo delegazioni)" in preview["text"]
     plain = await upload(admin_bot, "notes.txt", "茶歇在二楼。".encode())
-    assert "added: zh 1 (doc-notes)" in plain["text"]
+    assert "added: Chinese 1 (notes)" in plain["text"]
     pdf = await upload(admin_bot, "Shuttle.pdf", tiny_pdf("The shuttle for the delegations leaves at noon."))
-    assert "added: en 1 (doc-shuttle)" in pdf["text"]
+    assert "added: English 1 (Shuttle)" in pdf["text"]
     broken = await upload(admin_bot, "broken.pdf", b"%PDF-1.4 not really")
     assert "broken.pdf: cannot read the document" in broken["text"]
 
@@ -173,10 +182,11 @@ async def test_stats_and_gaps_grouped_across_languages(admin_bot):
     for number, (lang, question) in enumerate(asked):
         await say(admin_bot, question, sender=user(user_id=30 + number, lang=lang))
     stats = await say(admin_bot, "/stats")
-    assert "<b>Questions</b>: 5 (1 answered, 4 abstained)" in stats["text"]
+    assert "<b>Questions</b>: 5 · answer rate 20%" in stats["text"]
+    assert admin_bot.request.files_sent[-1].startswith(b"\x89PNG")  # the chart, as a photo
     gaps = await say(admin_bot, "/gaps")
     lines = gaps["text"].splitlines()
-    assert lines[1].startswith("3× <code>gap-parking</code>")
+    assert lines[1].startswith("3× <b>Parking (not published)</b>")
     assert {line.strip()[:3] for line in lines[2:5]} == {"en:", "it:", "zh:"}
     assert "Hans Song" not in gaps["text"]
     await say(admin_bot, "/gaps csv")
@@ -195,7 +205,7 @@ async def test_announce_reaches_every_delegate_in_their_language(admin_bot):
     versions = "zh: 议程有变化。\nen: The agenda has changed.\nit: Il programma è cambiato."
     preview = await say(admin_bot, f"/announce {versions}")
     assert "4 delegate(s)" in preview["text"]
-    send, _ = [data for _, data in buttons(preview)]
+    send, _, _ = [data for _, data in buttons(preview)]
     await press(admin_bot, send)
     report = await settle(admin_bot, "Announcement sent")
     assert report["text"] == staff_text("en", "announce_done", delivered=3, blocked=1, failed=0)

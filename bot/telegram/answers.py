@@ -36,15 +36,20 @@ def staff_button(lang: str, question_id: int) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text(lang, "ask_staff"), callback_data=f"human:{question_id}")]
 
 
-def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup:
-    """Votes and "ask a staff member" (which need the saved question), and the agenda."""
+def answer_keyboard(
+    answer: Answer, question_id: int | None, menu: str | None = "agenda"
+) -> InlineKeyboardMarkup:
+    """Votes and "ask a staff member" (which need the saved question), and the menu that fits the
+    question (`menu`: for a "not published" answer the one of its topic, or none)."""
     lang = answer.language
-    agenda = [InlineKeyboardButton(text(lang, "browse_agenda"), callback_data="menu:agenda")]
+    browse = []
+    if menu:
+        browse = [InlineKeyboardButton(text(lang, f"browse_{menu}"), callback_data=f"menu:{menu}")]
     if answer.reason in (Reason.SMALL_TALK, Reason.MEETING) or question_id is None:
-        return InlineKeyboardMarkup([agenda])
+        return InlineKeyboardMarkup([browse] if browse else [])
     staff = staff_button(lang, question_id)
     if answer.abstained:
-        return InlineKeyboardMarkup([staff, agenda])
+        return InlineKeyboardMarkup([staff, browse] if browse else [staff])
     votes = [
         InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
         InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),

@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES, deeplinks, menus
+from bot.answer import Answer, Reason
 from bot.config import Settings
 from bot.language import normalise
 from bot.telegram.answers import (
@@ -105,7 +106,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         store_of(context).set_language(user.id, chat.id, link.language)
         await set_chat_commands(context, chat.id, link.language)
     lang = user_language(update, context)
-    name = f", {user.first_name}" if user.first_name else ""
+    name = f"{text(lang, 'name_comma')}{user.first_name}" if user.first_name else ""
     await update.effective_message.reply_text(
         f"{text(lang, 'welcome', name=name)}\n\n{text(lang, 'privacy')}\n\n{text(lang, 'choose_language')}",
         reply_markup=language_keyboard(),
@@ -205,17 +206,37 @@ async def browse_enterprises(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A menu button under an answer (e.g. "Browse the agenda")."""
     await update.callback_query.answer()
-    await agenda_command(update, context)
+    menu = update.callback_query.data.partition(":")[2]
+    shown = {"enterprises": enterprises_command, "invest": invest_command}.get(menu, agenda_command)
+    await shown(update, context)
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/forget`: asks first (deleting cannot be undone)."""
     lang = user_language(update, context)
+    keyboard = InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(text(lang, "forget_yes"), callback_data="forget:yes"),
+            InlineKeyboardButton(text(lang, "forget_no"), callback_data="forget:no"),
+        ]]
+    )
+    await update.effective_message.reply_text(text(lang, "forget_confirm"), reply_markup=keyboard)
+
+
+async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Delete my data" or "Keep it" under the /forget question."""
+    query = update.callback_query
+    lang = user_language(update, context)
+    await query.answer()
+    if query.data != "forget:yes":
+        await query.edit_message_text(text(lang, "forget_kept"))
+        return
     tickets_of(context).forget(update.effective_user.id)
     meetings_of(context).forget(update.effective_user.id)
     reminders_of(context).forget(update.effective_user.id)
     store_of(context).forget(update.effective_user.id)
     throttle_of(context).forget(update.effective_user.id)
-    await update.effective_message.reply_text(text(lang, "forget_done"))
+    await query.edit_message_text(text(lang, "forget_done"))
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -243,13 +264,21 @@ async def reply_with_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     message, chat_id = update.effective_message, update.effective_chat.id
     answer = await ask_core(context, chat_id, user_language(update, context), question)
     question_id = record(context, update.effective_user.id, chat_id, question, answer)
-    markup = answer_keyboard(answer, question_id)
+    markup = answer_keyboard(answer, question_id, fitting_menu(context, answer))
     if answer.meeting is not None:  # "🤝 Request a meeting" (per enterprise) above the usual buttons
         rows = meeting_keyboard(answer, matchmaker_of(context))
         markup = InlineKeyboardMarkup([*rows, *markup.inline_keyboard])
     await send_long(message, format_answer(answer), markup)
     if answer.venue is not None:
         await send_pin(message, answer.venue)
+
+
+def fitting_menu(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str | None:
+    """The menu to offer under an answer: for a "not published" entry, the one of its topic (a
+    missing time → the agenda, a hotel → none: staff help there); else the agenda."""
+    if answer.reason is not Reason.GAP or not answer.sources:
+        return "agenda"
+    return menus.related_menu(assistant_of(context).retriever.topic(answer.sources[0].entry_id))
 
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -322,6 +351,7 @@ def add_delegate_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(browse_enterprises, pattern=r"^ent:"))
     application.add_handler(CallbackQueryHandler(vote, pattern=r"^vote:\d+:-?1$"))
     application.add_handler(CallbackQueryHandler(show_menu, pattern=r"^menu:"))
+    application.add_handler(CallbackQueryHandler(confirm_forget, pattern=r"^forget:(yes|no)$"))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_question))
     application.add_handler(
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, answer_in_group)

@@ -1,5 +1,7 @@
-"""Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge with a preview, reload,
-index status, versions and rollback, drafts, statistics, knowledge gaps and announcements.
+"""Telegram handlers for organisers (`ADMIN_IDS`): upload knowledge (one file, an album or a .zip
+as one publish) with a preview, reload, index status, versions with a confirmed rollback and a
+redo, drafts, statistics (text and a PNG chart), knowledge gaps and announcements (which can be
+saved as knowledge, and a publish can be announced).
 
 Every action is recorded (who, what, when); anyone else gets a polite refusal. The outcome of
 an ingest reaches the organiser even when the progress message cannot be edited, or after a
@@ -12,8 +14,9 @@ import json
 import logging
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import (
     BotCommand,
@@ -41,7 +44,15 @@ from bot.config import Settings
 from bot.knowledge import KnowledgeError
 from bot.language import detect
 from bot.llm import translate
-from bot.publishing import MAX_UPLOAD_BYTES, Preview, UploadError
+from bot.publishing import (
+    MAX_UPLOAD_BYTES,
+    Preview,
+    UploadError,
+    announcement_files,
+    headline,
+    news,
+)
+from bot.retrieval import GAP_MIN_DENSE
 from bot.telegram.common import (
     assistant_of,
     escape,
@@ -61,6 +72,8 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 2.0  # seconds between progress edits
 OWED = "ingest-owed.json"  # organisers waiting for an ingest's outcome
 GAPS_SHOWN = 15
+ALBUM_WAIT = 1.5  # seconds without a new file before an album is previewed as one publish
+REPLACES_MIN_DENSE = 0.9  # an announcement saved as knowledge replaces a fact this close to it
 _VERSION_MARK = ("zh:", "en:", "it:")
 
 
@@ -91,9 +104,14 @@ def problems_text(exc: KnowledgeError) -> str:
 
 
 async def ingest_and_report(
-    context: ContextTypes.DEFAULT_TYPE, message: Message, title: str, staff_lang: str
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    title: str,
+    staff_lang: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Re-ingest while showing progress in `message`; the outcome replaces it (or follows it)."""
+    """Re-ingest while showing progress in `message`; the outcome replaces it (or follows it),
+    with `markup` (e.g. "Announce this change") when the ingest worked."""
     settings = settings_of(context)
     owed = _owe(settings, {"chat_id": message.chat_id, "title": title, "lang": staff_lang})
     state = {"done": 0, "total": 0}
@@ -103,7 +121,7 @@ async def ingest_and_report(
         if not task.done() and state["total"]:
             await edit(message, staff_text(staff_lang, "ingest_progress", title=title, **state))
     ok, outcome = _outcome(task, title, staff_lang)
-    await tell(message, outcome)
+    await tell(message, outcome, markup if ok else None)
     _settle(settings, owed)
     return ok
 
@@ -113,24 +131,36 @@ def _outcome(task: "asyncio.Task[index.IngestReport]", title: str, staff_lang: s
         report = task.result()
     except KnowledgeError as exc:
         return False, staff_text(staff_lang, "ingest_failed", title=title, problems=problems_text(exc))
-    return True, staff_text(staff_lang, "ingest_done", title=title, summary=escape(report.summary()))
+    summary = staff_text(
+        staff_lang,
+        "ingest_summary",
+        added=report.added,
+        updated=report.updated,
+        removed=report.removed,
+        unchanged=report.unchanged,
+        seconds=f"{report.seconds:.1f}",
+        embedder=escape(report.embedder),
+    )
+    return True, staff_text(staff_lang, "ingest_done", title=title, summary=summary)
 
 
-async def edit(message: Message, body: str) -> bool:
+async def edit(message: Message, body: str, markup: InlineKeyboardMarkup | None = None) -> bool:
     try:
-        await message.edit_text(body, parse_mode=ParseMode.HTML)
+        await message.edit_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
     except TelegramError as exc:
         log.warning("could not update the progress message: %s", exc)
         return False
     return True
 
 
-async def tell(message: Message, body: str) -> None:
+async def tell(message: Message, body: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """An outcome in place of the progress message, or as a new message if that cannot be edited."""
-    if await edit(message, body):
+    if await edit(message, body, markup):
         return
     try:
-        await message.get_bot().send_message(message.chat_id, body, parse_mode=ParseMode.HTML)
+        await message.get_bot().send_message(
+            message.chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
     except TelegramError as exc:
         log.error("could not tell the organiser the outcome: %s", exc)
 
@@ -191,34 +221,64 @@ def in_background(context: ContextTypes.DEFAULT_TYPE, work: Awaitable[object]) -
 # --- uploads -----------------------------------------------------------------------------------
 
 
+def _titled(preview: Preview, ids: list[str]) -> str:
+    return ", ".join(preview.titles.get(entry_id, entry_id) for entry_id in ids)
+
+
+def _languages(staff_lang: str, langs: list[str]) -> str:
+    return ", ".join(language_name(staff_lang, lang) for lang in langs)
+
+
 def preview_text(preview: Preview, staff_lang: str) -> str:
+    """What a publish changes, per language and by entry title; the "not published" entries it
+    replaces, the translations still missing and a readable diff of menu data."""
     lines = []
+
+    def line(what: str, details: str) -> None:
+        lines.append(
+            staff_text(staff_lang, "change_line", what=staff_text(staff_lang, what), details=details)
+        )
+
     changes = {"added": preview.added, "changed": preview.changed, "removed": preview.removed}
     for what, grouped in changes.items():
         if grouped:
-            details = "; ".join(f"{lang} {len(ids)} ({', '.join(ids[:5])})" for lang, ids in grouped.items())
-            lines.append(
-                staff_text(
-                    staff_lang, "change_line", what=staff_text(staff_lang, what), details=escape(details)
-                )
+            line(
+                what,
+                escape(
+                    "; ".join(
+                        f"{language_name(staff_lang, lang)} {len(ids)} ({_titled(preview, ids[:5])})"
+                        for lang, ids in grouped.items()
+                    )
+                ),
             )
     if preview.data:
-        data = ", ".join(preview.data)
-        lines.append(
-            staff_text(staff_lang, "change_line", what=staff_text(staff_lang, "data_changed"), details=data)
-        )
+        line("data_changed", escape(", ".join(preview.data)))
         for name, changes in preview.data_diff.items():
             lines.append(f"<pre>{escape(name)}\n{escape(chr(10).join(changes))}</pre>")
     if preview.retired:
-        retired = escape(", ".join(preview.retired))
-        lines.append(
-            staff_text(staff_lang, "change_line", what=staff_text(staff_lang, "retired"), details=retired)
-        )
+        line("retired", escape(_titled(preview, preview.retired)))
+    if preview.missing:
+        missing = [
+            f"{preview.titles.get(entry_id, entry_id)} ({_languages(staff_lang, langs)})"
+            for entry_id, langs in preview.missing.items()
+        ]
+        line("missing_translations", escape("; ".join(missing)))
     return "\n".join(lines)
 
 
+@dataclass
+class Album:
+    """The files of one album (media group) arriving as separate messages."""
+
+    message: Message  # the first one: the preview answers it
+    files: list[tuple[int, str, bytes]] = field(default_factory=list)  # (message id, name, content)
+    pending: int = 0  # files still downloading
+    last: float = field(default_factory=time.monotonic)
+
+
 async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An organiser sends a file: validate it, show what it would change, wait for "Publish"."""
+    """An organiser sends a file (or an album of files, or a .zip): validate it, show what it
+    would change, wait for "Publish"."""
     staff_lang = user_language(update, context)
     message, document = update.effective_message, update.effective_message.document
     name = document.file_name or "upload.txt"
@@ -228,10 +288,54 @@ async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: the file is too large"))
         )
         return
-    content = bytes(await (await document.get_file()).download_as_bytearray())
-    publisher = publisher_of(context)
+    if message.media_group_id is None:
+        content = bytes(await (await document.get_file()).download_as_bytearray())
+        await stage_and_preview(
+            context, message, [(name, content)], update.effective_user.full_name, staff_lang
+        )
+        return
+    album = _album(context, message, update.effective_user.full_name, staff_lang)
+    album.pending += 1
     try:
-        staged = await asyncio.to_thread(publisher.stage, name, content, update.effective_user.full_name)
+        content = bytes(await (await document.get_file()).download_as_bytearray())
+        album.files.append((message.message_id, name, content))
+    finally:
+        album.pending -= 1
+        album.last = time.monotonic()
+
+
+def _album(context: ContextTypes.DEFAULT_TYPE, message: Message, by: str, staff_lang: str) -> Album:
+    """The album `message` belongs to; its first file starts the wait for the others."""
+    albums: dict[str, Album] = context.bot_data.setdefault("albums", {})
+    group = message.media_group_id
+    if group not in albums:
+        albums[group] = Album(message)
+        in_background(context, _finish_album(context, group, by, staff_lang))
+    return albums[group]
+
+
+async def _finish_album(context: ContextTypes.DEFAULT_TYPE, group: str, by: str, staff_lang: str) -> None:
+    """Once no file of the album arrived for `ALBUM_WAIT` seconds: one preview for all of them."""
+    album: Album = context.bot_data["albums"][group]
+    while album.pending or time.monotonic() - album.last < ALBUM_WAIT:
+        await asyncio.sleep(ALBUM_WAIT / 5)
+    del context.bot_data["albums"][group]
+    uploads = [(name, content) for _, name, content in sorted(album.files, key=lambda f: f[0])]
+    await stage_and_preview(context, album.message, uploads, by, staff_lang)
+
+
+async def stage_and_preview(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    uploads: list[tuple[str, bytes]],
+    by: str,
+    staff_lang: str,
+) -> None:
+    """Stage the files as one change and show its preview with "Publish" / "Discard"."""
+    publisher = publisher_of(context)
+    name = uploads[0][0] if len(uploads) == 1 else staff_text(staff_lang, "album_name", count=len(uploads))
+    try:
+        staged = await asyncio.to_thread(publisher.stage_many, uploads, by)
     except UploadError as exc:
         await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
         return
@@ -291,8 +395,9 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
         await query.edit_message_text(staff_text(staff_lang, "upload_discarded", name=name))
         return
     by = update.effective_user.full_name
+    said = news(publisher.staged_files(key))
     try:
-        version = await asyncio.to_thread(publisher.publish, key, by, f"upload {name}")
+        version = await asyncio.to_thread(publisher.publish, key, by, name)
     except UploadError as exc:
         await query.message.reply_html(
             staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: {exc}"))
@@ -307,7 +412,11 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
         if not publisher.is_staged(key):
             uploads.pop(key, None)
     title = staff_text(staff_lang, "published", name=escape(name), version=version.number)
-    in_background(context, ingest_and_report(context, query.message, title, staff_lang))
+    markup = None
+    if said:
+        context.bot_data.setdefault("news", {})[key] = said
+        markup = buttons((staff_text(staff_lang, "announce_news"), f"news:go:{key}"))
+    in_background(context, ingest_and_report(context, query.message, title, staff_lang, markup))
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -323,16 +432,66 @@ async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def rollback_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/rollback`: restore the knowledge as it was before the last publish."""
+    """`/rollback`: say which publish it would undo, and ask first."""
     staff_lang = user_language(update, context)
-    audit(update, context, "rollback")
+    versions = publisher_of(context).versions()
+    if not versions:
+        await update.effective_message.reply_text(staff_text(staff_lang, "no_versions"))
+        return
+    last = versions[-1]
+    await update.effective_message.reply_text(
+        staff_text(
+            staff_lang, "rollback_confirm", version=last.number, what=last.what, by=last.by, at=last.at
+        ),
+        reply_markup=buttons(
+            (staff_text(staff_lang, "rollback_yes"), f"rb:go:{last.number}"),
+            (staff_text(staff_lang, "cancel"), f"rb:drop:{last.number}"),
+        ),
+    )
+
+
+async def decide_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
+    """ "Roll back" (of the publish the question named) or "Cancel"; the outcome offers "Redo"."""
+    staff_lang = user_language(update, context)
+    query = update.callback_query
+    if action == "drop":
+        await query.edit_message_text(staff_text(staff_lang, "rollback_cancelled"))
+        return
+    publisher = publisher_of(context)
+    versions = publisher.versions()
+    if not versions or str(versions[-1].number) != key:
+        await query.edit_message_text(staff_text(staff_lang, "rollback_stale"))
+        return
+    audit(update, context, "rollback", key)
     try:
-        undone = await asyncio.to_thread(publisher_of(context).rollback, update.effective_user.full_name)
+        undone = await asyncio.to_thread(publisher.rollback, update.effective_user.full_name)
     except UploadError as exc:
-        await update.effective_message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
+        await query.edit_message_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
         return
     title = staff_text(staff_lang, "rolled_back", version=undone.number, what=escape(undone.what))
-    message = await update.effective_message.reply_text(staff_text(staff_lang, "ingesting", title=title))
+    await query.edit_message_text(staff_text(staff_lang, "ingesting", title=title))
+    redo = buttons((staff_text(staff_lang, "redo"), f"rf:go:{undone.number}"))
+    in_background(context, ingest_and_report(context, query.message, title, staff_lang, redo))
+
+
+async def redo_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
+    """ "Redo" under a rollback's outcome: roll forward to the publish it undid."""
+    staff_lang = user_language(update, context)
+    query = update.callback_query
+    publisher = publisher_of(context)
+    audit(update, context, "redo", key)
+    redoable = publisher.redoable()
+    if redoable is None or str(redoable.number) != key:
+        await query.message.reply_text(staff_text(staff_lang, "no_redo"))
+        return
+    try:
+        version = await asyncio.to_thread(publisher.redo, update.effective_user.full_name)
+    except UploadError as exc:
+        await query.message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
+        return
+    await query.edit_message_reply_markup(reply_markup=None)
+    title = staff_text(staff_lang, "redone", version=version.number, what=escape(version.what))
+    message = await query.message.reply_text(staff_text(staff_lang, "ingesting", title=title))
     in_background(context, ingest_and_report(context, message, title, staff_lang))
 
 
@@ -357,7 +516,7 @@ async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             chunks=manifest.chunks,
             embedder=manifest.embedder,
             built_at=manifest.built_at,
-            missing=escape(missing) or "none",
+            missing=escape(missing) or staff_text(staff_lang, "none"),
             versions=len(publisher_of(context).versions()),
             drafts=len(tickets_of(context).drafts()),
         )
@@ -378,26 +537,77 @@ async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
 
 
-def _counts(values: dict) -> str:
-    return ", ".join(f"{key} {value}" for key, value in values.items()) or "–"
+def _counts(values: dict, staff_lang: str) -> str:
+    return staff_text(staff_lang, "list_sep").join(f"{key} {value}" for key, value in values.items()) or "–"
+
+
+def _duration(staff_lang: str, seconds: int | None) -> str:
+    if seconds is None:
+        return "–"
+    return staff_text(staff_lang, "response_time", minutes=seconds // 60, seconds=seconds % 60)
+
+
+def stats_text(numbers: dict, staff_lang: str) -> str:
+    """/stats in words: the answer rate, the trend per day, the top questions per language and
+    the staff's first-reply times."""
+    waits = numbers["staff_response_s"]
+    top = "".join(
+        "\n   "
+        + staff_text(
+            staff_lang,
+            "change_line",
+            what=language_name(staff_lang, lang),
+            details="; ".join(f"{escape(q)} ({n}×)" for q, n in asked),
+        )
+        for lang, asked in sorted(numbers["top_questions"].items())
+    )
+    rate = "–" if numbers["answer_rate"] is None else f"{numbers['answer_rate']}%"
+    return staff_text(
+        staff_lang,
+        "stats_text",
+        questions=numbers["questions"],
+        rate=rate,
+        per_language=_counts(
+            {language_name(staff_lang, k): v for k, v in numbers["per_language"].items()}, staff_lang
+        ),
+        trend=staff_text(staff_lang, "list_sep").join(
+            f"{day[5:]} {asked}/{answered}" for day, (asked, answered) in numbers["trend"].items()
+        )
+        or "–",
+        top=top or " –",
+        thumbs_up=numbers["thumbs_up"],
+        thumbs_down=numbers["thumbs_down"],
+        tickets_opened=numbers["tickets_opened"],
+        tickets_resolved=numbers["tickets_resolved"],
+        median=_duration(staff_lang, numbers["median_staff_response_s"]),
+        slowest=_duration(staff_lang, waits[-1] if waits else None),
+        replies=len(waits),
+        delegates=numbers["delegates"],
+    )
 
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/stats`: questions, answers, votes and tickets."""
+    """`/stats`: the numbers as text, and as a chart (PNG)."""
     staff_lang = user_language(update, context)
     audit(update, context, "stats")
-    numbers = insight.stats(store_of(context))
-    seconds = numbers.pop("median_staff_response_s")
-    response = "–" if seconds is None else f"{seconds // 60} min {seconds % 60} s"
-    numbers.update(per_language=_counts(numbers["per_language"]), per_day=_counts(numbers["per_day"]))
-    await update.effective_message.reply_html(staff_text(staff_lang, "stats", response=response, **numbers))
+    numbers = await asyncio.to_thread(insight.stats, store_of(context))
+    message = update.effective_message
+    await message.reply_html(stats_text(numbers, staff_lang))
+    chart = await asyncio.to_thread(insight.stats_chart, numbers)
+    await message.reply_photo(
+        InputFile(chart, filename=f"stats-{dt.date.today().isoformat()}.png"),
+        caption=staff_text(staff_lang, "stats_chart"),
+    )
 
 
 async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/gaps` (or `/gaps csv`): unanswered and 👎 questions grouped across languages."""
+    """`/gaps` (or `/gaps csv`): unanswered and 👎 questions grouped across languages, without
+    the ones published knowledge now answers, each under the title of its entry."""
     staff_lang = user_language(update, context)
     audit(update, context, "gaps", " ".join(context.args))
-    found = await asyncio.to_thread(insight.gaps, store_of(context), assistant_of(context).retriever)
+    retriever = assistant_of(context).retriever
+    threshold = settings_of(context).min_confidence
+    found = await asyncio.to_thread(insight.gaps, store_of(context), retriever, threshold)
     message = update.effective_message
     if not found:
         await message.reply_text(staff_text(staff_lang, "no_gaps"))
@@ -409,7 +619,8 @@ async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [staff_text(staff_lang, "gaps_title")]
     for gap in found[:GAPS_SHOWN]:
         examples = "".join(f"\n   {lang}: {escape(q)}" for lang, q in sorted(gap.examples.items()))
-        topic = f"<code>{gap.topic}</code>" if gap.topic else "(no close entry)"
+        title = retriever.title(gap.topic, staff_lang) or retriever.title(gap.topic, "en") or gap.topic
+        topic = f"<b>{escape(title)}</b>" if gap.topic else staff_text(staff_lang, "no_close_entry")
         lines.append(staff_text(staff_lang, "gap_line", count=gap.count, topic=topic, examples=examples))
     await message.reply_html("\n".join(lines))
 
@@ -453,6 +664,7 @@ async def qr_codes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 class Announcement:
     versions: dict[str, str]  # language → text
     missing: list[str]  # languages that get the fallback version
+    replaces: list[str] = field(default_factory=list)  # entries it corrects, if saved as knowledge
 
 
 def parse_versions(body: str) -> dict[str, str]:
@@ -472,15 +684,38 @@ def parse_versions(body: str) -> dict[str, str]:
     return {lang: "\n".join(lines).strip() for lang, lines in versions.items() if "".join(lines).strip()}
 
 
-async def prepare_announcement(context: ContextTypes.DEFAULT_TYPE, body: str) -> Announcement:
-    versions = parse_versions(body)
+async def prepare_announcement(context: ContextTypes.DEFAULT_TYPE, versions: dict[str, str]) -> Announcement:
+    """The versions (translated where an LLM can), and what it would replace as knowledge."""
     for lang in LANGUAGES:
         if lang not in versions:
             source = versions.get("en") or next(iter(versions.values()))
             translated = await translate(settings_of(context), source, lang)
             if translated:
                 versions[lang] = translated
-    return Announcement(versions, [lang for lang in LANGUAGES if lang not in versions])
+    replaces = await asyncio.to_thread(corrected_entries, context, versions)
+    return Announcement(versions, [lang for lang in LANGUAGES if lang not in versions], replaces)
+
+
+def corrected_entries(context: ContextTypes.DEFAULT_TYPE, versions: dict[str, str]) -> list[str]:
+    """The entries an announcement corrects, if saved as knowledge: the fact saying nearly the
+    same (e.g. the shuttle's old time) and the "not published" entry nearest its subject, each
+    sharing a word with it (similarity alone also links unrelated texts of this small corpus)
+    and nearest over all its language versions together."""
+    retriever = assistant_of(context).retriever
+    scores: dict[tuple[bool, str], float] = {}
+    for lang, body in versions.items():
+        _, hits = retriever.candidates(body, retriever.embed(body), lang)
+        for hit in hits:
+            gap = hit.kind == "gap"
+            near = hit.dense >= (GAP_MIN_DENSE if gap else REPLACES_MIN_DENSE)
+            if near and hit.coverage > 0 and not hit.entry_id.startswith("announcement-"):
+                scores[(gap, hit.entry_id)] = scores.get((gap, hit.entry_id), 0.0) + hit.dense
+    found = []
+    for gap in (False, True):
+        best = max((key for key in scores if key[0] is gap), key=scores.__getitem__, default=None)
+        if best is not None:
+            found.append(best[1])
+    return found
 
 
 def fallback_language(announcement: Announcement) -> str:
@@ -488,7 +723,8 @@ def fallback_language(announcement: Announcement) -> str:
 
 
 async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/announce <message>`: preview the message per language, then "Send"."""
+    """`/announce <message>`: preview the message per language, then "Send" (or "Announce +
+    save as knowledge", so the bot answers what was announced)."""
     staff_lang = user_language(update, context)
     message = update.effective_message
     body = message.text.partition(" ")[2].strip() if message.text else ""
@@ -496,7 +732,13 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(staff_text(staff_lang, "announce_usage"))
         return
     audit(update, context, "announce", body[:200])
-    announcement = await prepare_announcement(context, body)
+    await preview_announcement(context, message, parse_versions(body), staff_lang)
+
+
+async def preview_announcement(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, versions: dict[str, str], staff_lang: str
+) -> None:
+    announcement = await prepare_announcement(context, versions)
     key = secrets.token_hex(4)
     context.bot_data.setdefault("announcements", {})[key] = announcement
     fallback = language_name(staff_lang, fallback_language(announcement))
@@ -510,30 +752,91 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         for lang in announcement.missing
     ]
+    if announcement.replaces:
+        retriever = assistant_of(context).retriever
+        titles = ", ".join(
+            retriever.title(i, staff_lang) or retriever.title(i, "en") or i for i in announcement.replaces
+        )
+        shown.append(staff_text(staff_lang, "announce_replaces", titles=escape(titles)))
     count = len([d for d in store_of(context).delegates() if not d["blocked"]])
     await message.reply_html(
         staff_text(staff_lang, "announce_preview", count=count, versions="\n\n".join(shown)),
-        reply_markup=buttons(
-            (staff_text(staff_lang, "send"), f"ann:send:{key}"),
-            (staff_text(staff_lang, "cancel"), f"ann:drop:{key}"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(staff_text(staff_lang, "send"), callback_data=f"ann:send:{key}")],
+                [
+                    InlineKeyboardButton(
+                        staff_text(staff_lang, "announce_save"), callback_data=f"ann:save:{key}"
+                    )
+                ],
+                [InlineKeyboardButton(staff_text(staff_lang, "cancel"), callback_data=f"ann:drop:{key}")],
+            ]
         ),
     )
+
+
+async def announce_news(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
+    """ "Announce this change" under a publish's outcome: its entries, as an announcement preview."""
+    staff_lang = user_language(update, context)
+    query = update.callback_query
+    said = context.bot_data.setdefault("news", {}).pop(key, None)
+    if not said:
+        await query.message.reply_text(staff_text(staff_lang, "announce_nothing"))
+        return
+    await query.edit_message_reply_markup(reply_markup=None)
+    audit(update, context, "announce-publish", key)
+    await preview_announcement(context, query.message, said, staff_lang)
 
 
 async def decide_announcement(
     update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str
 ) -> None:
-    """ "Send" or "Cancel" under an announcement preview."""
+    """ "Send", "Announce + save as knowledge" or "Cancel" under an announcement preview."""
     staff_lang = user_language(update, context)
     query = update.callback_query
-    announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
+    announcements = context.bot_data.setdefault("announcements", {})
+    announcement = announcements.get(key)
     if announcement is None or action == "drop":
+        announcements.pop(key, None)
         await query.edit_message_text(staff_text(staff_lang, "announce_cancelled"))
         return
+    if action == "save" and not await save_announcement(update, context, announcement, key):
+        return  # the problem was said; the preview keeps its buttons
+    announcements.pop(key, None)
     audit(update, context, "announce-send", key)
     delegates = [d for d in store_of(context).delegates() if not d["blocked"]]
     await query.edit_message_text(staff_text(staff_lang, "announce_sending", count=len(delegates)))
     in_background(context, deliver_announcement(context, query.message, announcement, delegates, staff_lang))
+
+
+async def save_announcement(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, announcement: Announcement, key: str
+) -> bool:
+    """Publish the announcement as a knowledge entry in each of its languages, replacing the
+    entries it corrects, and re-ingest in the background; False (and why) if it cannot be."""
+    staff_lang = user_language(update, context)
+    by = update.effective_user.full_name
+    entry_id = f"announcement-{dt.date.today():%Y%m%d}-{key}"
+    files = announcement_files(announcement.versions, entry_id, announcement.replaces, by)
+    message = update.callback_query.message
+    try:
+        what = f"📢 {headline(next(iter(announcement.versions.values())))}"  # no words in one language
+        version = await asyncio.to_thread(publisher_of(context).add_files, files, by, what)
+    except UploadError as exc:
+        await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
+        return False
+    except KnowledgeError as exc:
+        await message.reply_html(
+            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
+        )
+        return False
+    audit(update, context, "announce-save", entry_id)
+    title = staff_text(
+        staff_lang, "published", name=staff_text(staff_lang, "announcement_saved"), version=version.number
+    )
+    progress = await message.reply_html(staff_text(staff_lang, "ingesting", title=title))
+    in_background(context, ingest_and_report(context, progress, title, staff_lang))
+    return True
 
 
 async def deliver_announcement(
@@ -599,10 +902,15 @@ def add_organiser_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & admins, receive_upload)
     )
-    application.add_handler(CallbackQueryHandler(admin_button(decide_upload), pattern=r"^pub:(go|drop):\d+$"))
-    application.add_handler(
-        CallbackQueryHandler(admin_button(decide_announcement), pattern=r"^ann:(send|drop):[0-9a-f]+$")
-    )
+    button_handlers: list[tuple[ButtonAction, str]] = [
+        (decide_upload, r"^pub:(go|drop):\d+$"),
+        (decide_announcement, r"^ann:(send|save|drop):[0-9a-f]+$"),
+        (announce_news, r"^news:go:\d+$"),
+        (decide_rollback, r"^rb:(go|drop):\d+$"),
+        (redo_rollback, r"^rf:go:\d+$"),
+    ]
+    for act, pattern in button_handlers:
+        application.add_handler(CallbackQueryHandler(admin_button(act), pattern=pattern))
     if application.job_queue:
         # however long the start takes (no "misfire" skipping the job)
         application.job_queue.run_once(

@@ -653,7 +653,7 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, t
                 if isinstance(value, web.FileField):
                     content = value.file.read()
                     uploads[key] = (value.filename, content)
-                    params[key] = {"file": value.filename, "size": len(content)}
+                    params[key] = {"file": value.filename, "size": len(content), "head": content[:8].hex()}
                 else:
                     params[key] = value
     return {key: decode(key, value) for key, value in params.items()}, uploads

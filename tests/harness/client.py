@@ -248,10 +248,13 @@ class Delegate:
             extra["reply_to_message"] = self._as_update_message(reply_to)
         return await self._post("sendMessage", self._message(text, **extra))
 
-    async def send_document(self, file_id: str, name: str, size: int) -> int:
-        """Send a file (hosted by the bridge, see `Bridge.host_file`) to the chat."""
+    async def send_document(self, file_id: str, name: str, size: int, album: str | None = None) -> int:
+        """Send a file (hosted by the bridge, see `Bridge.host_file`) to the chat; files sent with
+        the same `album` form one media group, as when sent together from a phone."""
         document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": size}
         message = {"from": self.user, "chat": self.chat, "date": int(time.time()), "document": document}
+        if album is not None:
+            message["media_group_id"] = album
         return await self._post("sendMessage", message)
 
     async def send_voice(self, file_id: str, duration: int, *, reply_to: BotMessage | None = None) -> int:
