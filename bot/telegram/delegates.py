@@ -45,7 +45,7 @@ from bot.telegram.common import (
     user_language,
     with_retries,
 )
-from bot.telegram.limits import Pace, Throttle, split_html
+from bot.telegram.limits import ChatRateLimiter, Pace, Throttle, split_html
 from bot.texts import LANGUAGE_LABELS, text
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,8 @@ async def send_long(message: Message, body: str, markup: InlineKeyboardMarkup | 
 async def answer_with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
     """The core's answer; a typing indicator shows if it takes noticeably long (an LLM, a busy bot).
 
-    Instant answers skip it: every Bot API call counts against Telegram's rate limit.
+    Answers come first: every Bot API call counts against Telegram's rate limit, so an instant
+    answer skips the indicator, and so does a slow one while the limiter has little room.
     """
     store = store_of(context)
     history = store.history(update.effective_chat.id, settings_of(context).history_turns)
@@ -118,7 +119,11 @@ async def answer_with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A typing indicator; a failure here must never cost the delegate the answer."""
+    """A typing indicator, when the rate limiter has room for it; a failure here must never cost
+    the delegate the answer."""
+    limiter = context.bot.rate_limiter
+    if isinstance(limiter, ChatRateLimiter) and not limiter.has_room():
+        return
     try:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     except TelegramError as exc:
