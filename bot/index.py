@@ -279,8 +279,10 @@ def _vectors(
     width = stored.vectors.shape[1] if report.unchanged else new.shape[1]
     vectors = np.empty((len(documents), width), dtype=np.float32)
     kept = rows >= 0
-    vectors[kept] = stored.vectors[rows[kept]]
-    vectors[~kept] = new.reshape(-1, width)
+    if kept.any():
+        vectors[kept] = stored.vectors[rows[kept]]
+    if not kept.all():
+        vectors[~kept] = new
     return vectors
 
 
