@@ -189,11 +189,7 @@ def usable(settings: Settings) -> bool:
     manifest = read_manifest(settings)
     if manifest is None or manifest.embedder != make_embeddings(settings)[1]:
         return False
-    try:
-        chroma_client(settings).get_collection(manifest.collection)
-    except Exception:  # chromadb raises several types for a missing collection
-        return False
-    return True
+    return _exists(chroma_client(settings), manifest.collection)
 
 
 def recorded_problems(settings: Settings) -> list[str]:
