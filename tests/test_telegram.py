@@ -85,7 +85,7 @@ async def test_a_slow_answer_shows_typing_while_it_works(bot, assistant, monkeyp
     answer_now = assistant.ask
 
     def slow(question, context=None):
-        time.sleep(0.8)
+        time.sleep(1.5)  # longer than TYPING_AFTER (1 s): the delegate would wonder
         return answer_now(question, context)
 
     monkeypatch.setattr(assistant, "ask", slow)
