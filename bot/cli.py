@@ -55,6 +55,9 @@ def ingest_command(argv: list[str] | None = None, settings: Settings | None = No
     finally:
         if bar:
             bar.close()
+    from bot.retrieval import prepare  # imported lazily: it loads the tokenizers
+
+    prepare(settings)
     print(f"Ingested {settings.knowledge_dir}: {report.summary()}")
     for entry_id, langs in report.missing_translations.items():
         print(f"  note: '{entry_id}' has no {', '.join(langs)} version yet")

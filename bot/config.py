@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(20, ge=1)
     history_turns: int = Field(3, ge=0, le=20)
     concurrent_updates: int = Field(16, ge=1, le=256)
-    typing_after: float = Field(0.5, ge=0)
+    typing_after: float = Field(1.0, ge=0)  # seconds: a quicker answer needs no "typing…"
 
     # Staff and organisers
     staff_chat_id: int | None = None

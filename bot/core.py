@@ -25,7 +25,6 @@ from bot.venue import VENUE_ENTRY, venue_pin
 
 log = logging.getLogger(__name__)
 
-_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
@@ -52,23 +51,26 @@ class Assistant:
         self.chain: Runnable
         self.matchmaker: Matchmaker
         self._neutral: frozenset[str] = frozenset()
+        self._reloading: threading.Thread | None = None
         self.reload()
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """Load the tokenizer dictionary and language models now, not on a delegate's first question."""
-        self.retriever.search("预热 warm-up riscaldamento", 1)
+        """Load the language models now, not on a delegate's first question (`reload` warms the
+        tokenizer dictionary and the retriever)."""
         self.language("warm-up riscaldamento", Context())
 
     def reload(self) -> None:
-        """Open the active index (after an ingest) and rebuild the answer chain on it."""
+        """Open the active index (after an ingest) and rebuild the answer chain on it; questions
+        asked meanwhile are answered from the index already open, which is swapped out at once."""
         stamp = index.manifest_stamp(self.settings)
         retriever = Retriever.from_settings(self.settings)
+        retriever.search("预热 warm-up riscaldamento", 1)  # its caches warm before any question
         chain = answer_chain(self.settings, retriever)
         matchmaker = Matchmaker(retriever.manifest.data, retriever.names)
         with self._lock:
             self.retriever, self.chain, self.matchmaker = retriever, chain, matchmaker
-            self._neutral = _neutral_words(retriever)
+            self._neutral = retriever.neutral_words
             self._loaded_collection = retriever.manifest.collection
             self._manifest_stamp = stamp
 
@@ -79,15 +81,31 @@ class Assistant:
         return self.retriever.manifest.data
 
     def _reload_if_reingested(self) -> None:
-        """Per question: one `stat` of the manifest; it is read only after an ingest rewrote it."""
+        """Per question: one `stat` of the manifest. After an ingest rewrote it, the new index is
+        opened in the background (`reload`); this question, and those until it is ready, are
+        answered from the index already open."""
         stamp = index.manifest_stamp(self.settings)
         if stamp == self._manifest_stamp:
             return
-        self._manifest_stamp = stamp
         manifest = index.read_manifest(self.settings)
-        if manifest and manifest.collection != self._loaded_collection:
-            log.info("the index was rebuilt (%s); reloading", manifest.collection)
+        if manifest is None or manifest.collection == self._loaded_collection:
+            self._manifest_stamp = stamp
+            return
+        with self._lock:
+            if self._reloading is not None and self._reloading.is_alive():
+                return
+            log.info("the index was rebuilt (%s); reloading in the background", manifest.collection)
+            self._reloading = threading.Thread(
+                target=self._reload_logged, args=(stamp,), name="reload", daemon=True
+            )
+            self._reloading.start()
+
+    def _reload_logged(self, stamp: int) -> None:
+        try:
             self.reload()
+        except Exception:  # the old index keeps answering until the next ingest
+            log.exception("reloading the index failed")
+            self._manifest_stamp = stamp
 
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
@@ -195,12 +213,3 @@ def retrieval_text(question: str) -> str:
     """What is searched for: the question with 丽水 read as 溧水 (the Lishui of this meeting; the
     answer notes the difference)."""
     return clean(question).strip().replace("丽水", "溧水")
-
-
-def _neutral_words(retriever: Retriever) -> frozenset[str]:
-    """Latin-script words found in the Chinese entries too: names such as "Brembo" or "Avio",
-    which say nothing about the language of a question."""
-    words = (
-        _NAME_WORD.findall(doc.page_content) for doc in retriever.documents if doc.metadata["lang"] == "zh"
-    )
-    return frozenset(word.lower() for found in words for word in found)

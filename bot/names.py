@@ -9,6 +9,7 @@ however it is written and tell when an entry is about someone else.
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -18,6 +19,7 @@ from bot.normalise import fold
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
+MATCH_CACHE = 65536  # phrases whose match is remembered
 FUZZY_CUTOFF = 85  # rapidfuzz ratio for a longer Latin form typed with a slip
 
 
@@ -57,6 +59,8 @@ class Names:
                     if entity.kind == "person" and len(surname) > EXACT_UP_TO:
                         self._latin.setdefault(surname, entity.id)  # "Guadagno" alone
         self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
+        self._match = lru_cache(maxsize=MATCH_CACHE)(self._match_phrase)  # chunks repeat phrases
         self._fuzzy = [key for key in self._latin if len(key) > EXACT_UP_TO]
         self._longest = max((key.count(" ") + 1 for key in self._latin), default=1)
 
@@ -75,11 +79,11 @@ class Names:
         folded = fold(text)
         found: list[tuple[int, str]] = []
         rest = folded
-        for form, entity_id in self._han:
-            at = rest.find(fold(form))
+        for form, length, entity_id in self._han_folded:
+            at = rest.find(form)
             if at >= 0:
                 found.append((at, entity_id))
-                rest = rest.replace(fold(form), " " * len(form))  # 翟晓丽 is not also 晓丽
+                rest = rest.replace(form, " " * length)  # 翟晓丽 is not also 晓丽
         words = _LATIN_WORD.findall(rest)
         offset = len(folded)  # Latin names after Chinese ones of the same position: order is enough
         for position, entity_id in self._latin_matches(words):
@@ -98,7 +102,7 @@ class Names:
                     taken |= span
                     yield start, entity_id
 
-    def _match(self, phrase: str) -> str | None:
+    def _match_phrase(self, phrase: str) -> str | None:
         exact = self._latin.get(phrase) or self._latin.get(phrase.replace(" ", ""))
         if exact or len(phrase) <= EXACT_UP_TO:
             return exact

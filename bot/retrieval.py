@@ -8,23 +8,30 @@ any script (`bot.names`). Fact entries compete to answer (`bot.ranking`); "not p
 entries only stand in when none is likely enough.
 """
 
+import hashlib
 import logging
 import math
+import os
+import pickle
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import jieba
+import numpy as np
 import snowballstemmer
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.bm25 import BM25
 from bot.config import Settings
 from bot.embeddings import make_embeddings
 from bot.index import IndexNotReady, Manifest, chroma_client, read_manifest
@@ -68,6 +75,9 @@ _STEMMERS = {"en": snowballstemmer.stemmer("english"), "it": snowballstemmer.ste
 TYPO_FROM = 4  # words at least this long may be a slip for a word of the knowledge
 _FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if word.isascii())
 _LATIN = re.compile(r"[a-z]+")
+_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+LEXICON_DIR = "lexicon"
+_LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language")
 
 
 @lru_cache(maxsize=16384)
@@ -181,39 +191,166 @@ def _idf(entry_tokens: Collection[set[str]]) -> dict[str, float]:
     return {token: math.log(entries / (n + 0.5)) for token, n in counts.items()}
 
 
+@dataclass
+class Lexicon:
+    """What the retriever derives from the index's chunks: their words (BM25), each entry's words,
+    texts and names, the Latin vocabulary (to mend typos), the pinyin reader. Built once per
+    index and kept beside it (`cache_path`), so a start-up or a reload does not re-read and
+    re-tokenise every chunk."""
+
+    bm25: BM25
+    chunk_entries: np.ndarray  # chunk (BM25 row) → index into `entry_ids`
+    entry_ids: list[str]
+    entry_rows: dict[str, tuple[int, int]]  # entry → its chunks' rows (start, end), contiguous
+    entry_tokens: dict[str, set[str]]
+    bodies: dict[tuple[str, str], str]
+    titles: dict[tuple[str, str], str]
+    kinds: dict[str, str]
+    topics: dict[str, str]
+    idf: dict[str, float]
+    vocabulary: list[str]
+    pinyin: Reader
+    english_italian: set[str]  # Latin words of the English and Italian texts
+    neutral_words: frozenset[str]  # Latin-script words of the Chinese chunks (Brembo, Avio)
+
+    @classmethod
+    def build(cls, chunks: Sequence[tuple[str, dict[str, Any]]], names: Names) -> "Lexicon":
+        """From the index's chunks, (text, metadata) in the index's order."""
+        order = sorted(range(len(chunks)), key=lambda number: chunks[number][1]["entry_id"])
+        tokens = [
+            index_tokens(meta["embed"]) + _name_tokens(names.find(meta["embed"])) for _, meta in chunks
+        ]
+        entry_tokens: dict[str, set[str]] = {}
+        bodies: dict[tuple[str, str], str] = {}
+        titles: dict[tuple[str, str], str] = {}
+        kinds: dict[str, str] = {}
+        topics: dict[str, str] = {}
+        for (_, meta), words in zip(chunks, tokens, strict=True):
+            entry_tokens.setdefault(meta["entry_id"], set()).update(words)
+            titles[(meta["entry_id"], meta["lang"])] = meta["title"]
+            kinds[meta["entry_id"]] = meta["kind"]
+            topics[meta["entry_id"]] = meta.get("topic", "")
+            if meta["role"] == "body":
+                bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
+        entry_ids = sorted(entry_tokens)
+        position = {entry_id: number for number, entry_id in enumerate(entry_ids)}
+        chunk_entries = np.array([position[chunks[n][1]["entry_id"]] for n in order], dtype=np.int32)
+        starts = np.searchsorted(chunk_entries, np.arange(len(entry_ids) + 1))
+        rows = {entry_id: (int(starts[n]), int(starts[n + 1])) for n, entry_id in enumerate(entry_ids)}
+        return cls(
+            bm25=BM25(tokens, order),
+            chunk_entries=chunk_entries,
+            entry_ids=entry_ids,
+            entry_rows=rows,
+            entry_tokens=entry_tokens,
+            bodies=bodies,
+            titles=titles,
+            kinds=kinds,
+            topics=topics,
+            idf=_idf(entry_tokens.values()),
+            vocabulary=sorted(
+                {word for _, meta in chunks for word in _LATIN.findall(fold(meta["embed"]))}
+                | {word for word in QUESTION_KINDS if word.isascii()}
+            ),
+            pinyin=Reader(
+                word for _, meta in chunks if meta["lang"] == "zh" for word in _cut_chinese(meta["embed"])
+            ),
+            english_italian={
+                word
+                for _, meta in chunks
+                if meta["lang"] != "zh" and meta["role"] == "body"
+                for word in _LATIN.findall(fold(meta["embed"]))
+            },  # from the texts only: sample questions may be pinyin themselves
+            neutral_words=frozenset(
+                word.lower()
+                for text, meta in chunks
+                if meta["lang"] == "zh"
+                for word in _NAME_WORD.findall(text)
+            ),
+        )
+
+
+def _code_version() -> str:
+    """Changes when the code that derives a lexicon does: a cache from other code is not used."""
+    digest = hashlib.sha256()
+    for module in (__file__, *(sys.modules[name].__file__ or "" for name in _LEXICON_MODULES)):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_path(settings: Settings, collection: str) -> Path:
+    return settings.data_dir / LEXICON_DIR / f"{collection}.pickle"
+
+
+def save_lexicon(settings: Settings, collection: str, names_data: Any, lexicon: Lexicon) -> None:
+    """Keep the lexicon of `collection` beside the index (written whole, then renamed into place);
+    the caches of collections other than the two newest are removed."""
+    path = cache_path(settings, collection)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as file:
+        pickle.dump((_code_version(), names_data), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(lexicon, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    kept = sorted(path.parent.glob("*.pickle"), key=lambda other: other.stat().st_mtime_ns)[-2:]
+    for other in path.parent.glob("*.pickle"):
+        if other not in kept and other != path:
+            other.unlink(missing_ok=True)
+
+
+def load_lexicon(settings: Settings, collection: str, names_data: Any, header_only: bool = False) -> Any:
+    """The cached lexicon of `collection` if it was derived by this code from these names, else
+    None (with `header_only`, True instead of the lexicon: it is there, and valid)."""
+    try:
+        with cache_path(settings, collection).open("rb") as file:
+            version, cached_names = pickle.load(file)  # our own file, in DATA_DIR
+            if version != _code_version() or cached_names != names_data:
+                return None
+            lexicon = True if header_only else pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return lexicon if lexicon is True or isinstance(lexicon, Lexicon) else None
+
+
+def lexicon_of(settings: Settings, store: Chroma, manifest: Manifest) -> Lexicon:
+    """The active index's lexicon: from the cache, else derived from its chunks (and cached)."""
+    names_data = manifest.data.get("names")
+    lexicon = load_lexicon(settings, manifest.collection, names_data)
+    if lexicon is None:
+        got = store.get(include=["documents", "metadatas"])
+        chunks = list(zip(got["documents"], got["metadatas"], strict=True))
+        lexicon = Lexicon.build(chunks, Names.from_data(names_data))
+        save_lexicon(settings, manifest.collection, names_data, lexicon)
+    return lexicon
+
+
+def prepare(settings: Settings) -> None:
+    """After an ingest: derive and cache the active index's lexicon now, unless it is cached
+    already, so that the bot's start-up does not."""
+    manifest = read_manifest(settings)
+    if manifest and not load_lexicon(settings, manifest.collection, manifest.data.get("names"), True):
+        Retriever.from_settings(settings)
+
+
 class Retriever:
     """Searches the active index for the entries that best answer a question."""
 
-    def __init__(self, store: Chroma, embeddings: Embeddings, manifest: Manifest, model: Model) -> None:
+    def __init__(
+        self, store: Chroma, embeddings: Embeddings, manifest: Manifest, model: Model, lexicon: Lexicon
+    ) -> None:
         self.store = store
         self.embeddings = embeddings
         self.manifest = manifest
         self.model = model
         self.names = Names.from_data(manifest.data.get("names"))
-        got = store.get(include=["documents", "metadatas"])
-        self.documents = [
-            Document(text, metadata=meta)
-            for text, meta in zip(got["documents"], got["metadatas"], strict=True)
-        ]
-        self._tokens = [
-            index_tokens(doc.metadata["embed"]) + _name_tokens(self.names.find(doc.metadata["embed"]))
-            for doc in self.documents
-        ]
-        self._bm25 = BM25Okapi(self._tokens) if self.documents else None
-        self._entry_tokens: dict[str, set[str]] = {}
-        self._bodies: dict[tuple[str, str], str] = {}
-        self._titles: dict[tuple[str, str], str] = {}
-        self._kinds: dict[str, str] = {}
-        self._topics: dict[str, str] = {}
-        for doc, tokens in zip(self.documents, self._tokens, strict=True):
-            meta = doc.metadata
-            self._entry_tokens.setdefault(meta["entry_id"], set()).update(tokens)
-            self._titles[(meta["entry_id"], meta["lang"])] = meta["title"]
-            self._kinds[meta["entry_id"]] = meta["kind"]
-            self._topics[meta["entry_id"]] = meta.get("topic", "")
-            if meta["role"] == "body":
-                self._bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
-        self._idf = _idf(self._entry_tokens.values())
+        self.lexicon = lexicon
+        self.neutral_words = lexicon.neutral_words
+        self._entry_tokens = lexicon.entry_tokens
+        self._bodies = lexicon.bodies
+        self._titles = lexicon.titles
+        self._kinds = lexicon.kinds
+        self._topics = lexicon.topics
+        self._idf = lexicon.idf
         self._fact_words = set().union(*(t for e, t in self._entry_tokens.items() if self._kinds[e] != "gap"))
         self._unknown_idf = math.log((len(self._entry_tokens) + 1) / 1.5)  # as rare as the rarest word
         self._entry_names = {
@@ -222,17 +359,9 @@ class Retriever:
         }
         self._timed = {entry_id for (entry_id, _), body in self._bodies.items() if has_time(body)}
         self._figured = {entry_id for (entry_id, _), body in self._bodies.items() if has_figure(body)}
-        self._vocabulary = sorted(
-            {word for doc in self.documents for word in _LATIN.findall(fold(doc.metadata["embed"]))}
-            | {word for word in QUESTION_KINDS if word.isascii()}
-        )
+        self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
-        self._pinyin = Reader(
-            word
-            for doc in self.documents
-            if doc.metadata["lang"] == "zh"
-            for word in _cut_chinese(doc.metadata["embed"])
-        )
+        self._pinyin = lexicon.pinyin
         self._name_words = self.names.latin_words()
         self._name_tokens = frozenset(
             token
@@ -240,13 +369,7 @@ class Retriever:
             for token in [*index_tokens(text), *_cut_chinese(text)]
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
         self._function_words = frozenset().union(*FUNCTION_WORDS.values())
-        english_italian = {
-            word
-            for doc in self.documents
-            if doc.metadata["lang"] != "zh" and doc.metadata["role"] == "body"
-            for word in _LATIN.findall(fold(doc.metadata["embed"]))
-        }  # from the texts only: sample questions may be pinyin themselves
-        self._english_italian = (self._function_words | english_italian) - self._name_words
+        self._english_italian = (self._function_words | lexicon.english_italian) - self._name_words
 
     def is_pinyin(self, question: str) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
@@ -278,7 +401,7 @@ class Retriever:
             embedding_function=embeddings,
             create_collection_if_not_exists=False,
         )
-        return cls(store, embeddings, manifest, load_model())
+        return cls(store, embeddings, manifest, load_model(), lexicon_of(settings, store, manifest))
 
     def body(self, entry_id: str, lang: str) -> str:
         """The entry's whole text in `lang` ("" when it has no version in that language)."""
@@ -339,16 +462,18 @@ class Retriever:
         found = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         return [(doc, 1.0 - distance) for doc, distance in found]  # cosine distance → similarity
 
-    def _lexical(self, tokens: list[str]) -> dict[str, float]:
-        """Entry id → its best chunk's BM25 score, scaled so the best entry has 1."""
-        if not tokens or self._bm25 is None:
+    def _lexical(self, tokens: list[str], entry_ids: Collection[str]) -> dict[str, float]:
+        """Entry id → its best chunk's BM25 score, scaled so the best entry of all has 1 (for
+        `entry_ids`, the entries the question is near in meaning)."""
+        scores = self.lexicon.bm25.scores(tokens) if tokens else None
+        top = float(scores.max(initial=0.0)) if scores is not None else 0.0
+        if scores is None or top <= 0:
             return {}
-        best: dict[str, float] = {}
-        for doc, score in zip(self.documents, self._bm25.get_scores(tokens), strict=True):
-            entry_id = doc.metadata["entry_id"]
-            best[entry_id] = max(best.get(entry_id, 0.0), float(score))
-        top = max(best.values())
-        return {entry_id: score / top for entry_id, score in best.items()} if top > 0 else {}
+        best = {}
+        for entry_id in entry_ids:
+            start, end = self.lexicon.entry_rows.get(entry_id, (0, 0))
+            best[entry_id] = max(0.0, float(scores[start:end].max(initial=0.0))) / top
+        return best
 
     def candidates(
         self, query: str, vector: list[float] | None, lang: str | None
@@ -377,7 +502,7 @@ class Retriever:
             role = "question" if meta["role"] == "question" else "body"
             best_by_role = by_role.setdefault(meta["entry_id"], {"question": 0.0, "body": 0.0})
             best_by_role[role] = max(best_by_role[role], similarity)
-        lexical = self._lexical(tokens)
+        lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         unseen, wants_time, wants_figure = self._unseen(tokens), asks_time(query), asks_figure(query)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]

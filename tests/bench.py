@@ -37,6 +37,7 @@ from bot.core import Assistant, Context
 from bot.evaluation import Item, contains_all, load_items
 from bot.index import ingest
 from bot.texts import text
+from tests.bench_scale import scale_report
 from tests.harness.client import BotMessage, Delegate, Inbox
 from tests.harness.fixtures import start_bot
 from tests.harness.stack import Harness
@@ -138,10 +139,20 @@ async def over_telegram(
         ),
         "unanswerable": len(unanswerable),
         **summary(latencies),
+        "rate_floor_p95_ms": rate_floor_p95(len(latencies)),
+        "p95_vs_rate_floor": round(percentile(latencies, 95) / rate_floor_p95(len(latencies)), 2)
+        if rate_floor_p95(len(latencies))
+        else None,
         "wall_s": round(wall, 2),
         "bot_api_calls": dict(sorted(calls.items())),
         "bot_api_errors": failed_calls,
     }
+
+
+def rate_floor_p95(answers: int, per_second: int = 30) -> float:
+    """When the 95th percentile answer can leave at the earliest under Telegram's 30 messages a
+    second (the limiter lets a burst of 30 go at once, then 30 a second), in ms."""
+    return round(max(0.0, (0.95 * answers - per_second) / per_second) * 1000, 1)
 
 
 def core_only(assistant: Assistant, items: list[Item]) -> dict[str, Any]:
@@ -169,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="what-if: let the bot handle N updates at once (the product handles one at a time)",
     )
+    parser.add_argument("--factors", default="1,10,100", help="knowledge sizes for the scale part")
+    parser.add_argument("--embed-up-to", type=int, default=10, help="index synthetic bases up to this factor")
+    parser.add_argument("--runs", type=int, default=3, help="runs per scale measurement (the median is kept)")
+    parser.add_argument("--no-scale", action="store_true", help="skip the scale part")
+    parser.add_argument("--no-telegram", action="store_true", help="skip the delegates over Telegram")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -188,16 +204,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ingesting {args.knowledge} …", file=sys.stderr, flush=True)
         ingest(settings)
         assistant = Assistant(settings)
-        print(f"{args.delegates} delegates ask at once …", file=sys.stderr, flush=True)
-        with Harness() as harness:
-            options = {"concurrent_updates": args.concurrent_updates} if args.concurrent_updates else {}
-            report = asyncio.run(over_telegram(harness, settings, assistant, items, args.timeout, **options))
+        report: dict[str, Any] = {}
+        if not args.no_telegram:
+            print(f"{args.delegates} delegates ask at once …", file=sys.stderr, flush=True)
+            with Harness() as harness:
+                options = {"concurrent_updates": args.concurrent_updates} if args.concurrent_updates else {}
+                report = asyncio.run(
+                    over_telegram(harness, settings, assistant, items, args.timeout, **options)
+                )
         if not args.no_core:
             report["core"] = core_only(assistant, items)
+    if not args.no_scale:
+        print("scale: synthetic knowledge bases …", file=sys.stderr, flush=True)
+        factors = [int(factor) for factor in args.factors.split(",")]
+        report["scale"] = scale_report(pool, factors, args.embed_up_to, args.runs)
     # peak memory of this process: the bot, its index and models, and the bench's own clients
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0 if report["answered"] == report["delegates"] else 1
+    return 0 if report.get("answered") == report.get("delegates") else 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Shared fixtures: settings pointing at temporary folders, a small knowledge base, an assistant."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,14 @@ def write_entry(root: Path, entry_id: str, lang: str, body: str, **kwargs: objec
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(entry_text(entry_id, lang, body, **kwargs), encoding="utf-8")  # type: ignore[arg-type]
     return path
+
+
+def wait_for_swap(assistant, old: object, seconds: float = 120) -> None:
+    """Until `assistant` answers from another retriever than `old` (a reload in the background)."""
+    deadline = time.monotonic() + seconds
+    while assistant.retriever is old:
+        assert time.monotonic() < deadline, "the new index was never swapped in"
+        time.sleep(0.05)
 
 
 class FixedBooster:

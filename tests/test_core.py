@@ -1,12 +1,14 @@
 """The core: language, abstention, guards and follow-ups, through `Assistant.ask`."""
 
+import threading
+
 import pytest
 
 from bot.answer import Reason
 from bot.core import Assistant, Context
 from bot.index import ingest
 from bot.texts import text
-from tests.conftest import unsure_model, write_entry
+from tests.conftest import unsure_model, wait_for_swap, write_entry
 
 
 @pytest.mark.parametrize(
@@ -145,8 +147,47 @@ def test_a_running_assistant_picks_up_an_ingest_made_elsewhere(ingested_settings
     agenda.write_text(agenda.read_text(encoding="utf-8").replace("Xingzhuang", "Xingzhuang (updated)"),
                       encoding="utf-8")
     ingest(ingested_settings)  # as `python ingest.py` would, beside the running bot
+    old = assistant.retriever
+    assistant.ask(question)  # notices the ingest; the new index opens in the background
+    wait_for_swap(assistant, old)
     assert "next to the entrance" in assistant.ask(question).text
     assert "Xingzhuang (updated)" in str(assistant.menu_data["agenda"])
+
+
+class HeldReload(Assistant):
+    """An assistant whose rebuilds after the first wait for `release`: a rebuild as slow as the
+    test needs (a 100x knowledge base takes seconds)."""
+
+    def __init__(self, settings) -> None:
+        self.release = threading.Event()
+        self.rebuilding = threading.Event()
+        self.rebuilds = 0
+        super().__init__(settings)
+
+    def reload(self) -> None:
+        if hasattr(self, "retriever"):
+            self.rebuilds += 1
+            self.rebuilding.set()
+            assert self.release.wait(60)
+        super().reload()
+
+
+def test_a_question_during_a_rebuild_is_answered_from_the_old_index_without_waiting(ingested_settings):
+    assistant = HeldReload(ingested_settings)
+    old = assistant.retriever
+    question = "Where is the cloakroom?"
+    write_entry(ingested_settings.knowledge_dir, "cloakroom", "en", "The cloakroom is next to the entrance.",
+                questions=(question,), title="Cloakroom")
+    ingest(ingested_settings)
+    first = assistant.ask(question)  # a rebuild still held would block this if it were on its path
+    assert assistant.rebuilding.wait(10), "the ingest did not start a rebuild"
+    second = assistant.ask(question)
+    assert first.abstained and second.abstained  # both from the old index: it has no cloakroom
+    assert assistant.retriever is old and assistant.rebuilds == 1  # one rebuild, however many questions
+    assistant.release.set()
+    wait_for_swap(assistant, old)
+    assert "next to the entrance" in assistant.ask(question).text
+    assert assistant.rebuilds == 1
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from bot.core import Assistant
 from bot.index import IndexNotReady, ingest, is_stale, read_manifest
 from bot.knowledge import KnowledgeError, load
 from bot.retrieval import Retriever
-from tests.conftest import write_entry
+from tests.conftest import wait_for_swap, write_entry
 
 
 class CountingEmbeddings:
@@ -90,5 +90,8 @@ def test_running_assistant_picks_up_a_re_ingest(settings: Settings):
                 "The official mascot of the docking meeting test is a green parrot named Pico.",
                 questions=("What is the mascot of the meeting?",))
     ingest(settings)
+    old = assistant.retriever
+    assistant.ask("What is the mascot of the meeting?")  # starts the reload in the background
+    wait_for_swap(assistant, old)
     answer = assistant.ask("What is the mascot of the meeting?")
     assert "Pico" in answer.text

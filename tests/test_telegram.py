@@ -88,7 +88,7 @@ async def test_a_slow_answer_shows_typing_while_it_works(bot, assistant, monkeyp
     answer_now = assistant.ask
 
     def slow(question, context=None):
-        time.sleep(0.8)
+        time.sleep(1.5)  # longer than TYPING_AFTER (1 s): the delegate would wonder
         return answer_now(question, context)
 
     monkeypatch.setattr(assistant, "ask", slow)
@@ -228,6 +228,16 @@ async def test_a_failing_typing_indicator_does_not_lose_the_answer(bot):
     bot.request.fail["sendChatAction"] = 1
     sent = await send(bot, "Who is Hans Song?")
     assert "Messe Stuttgart" in sent["text"]
+
+
+async def test_typing_shows_only_when_the_rate_limit_has_room_answers_first(bot):
+    bot.bot_data["settings"] = bot.bot_data["settings"].model_copy(update={"typing_after": 0.0})
+    await send(bot, "Who is Hans Song?")
+    assert len(bot.request.named("sendChatAction")) == 1  # a slow answer (here: any) shows typing…
+    await bot.bot.rate_limiter._base_limiter.acquire(30)  # a burst: this second's 30 calls are taken
+    sent = await send(bot, "Who is Hans Song?")
+    assert "Messe Stuttgart" in sent["text"]
+    assert len(bot.request.named("sendChatAction")) == 1  # no typing… competed with the answers
 
 
 async def test_errors_are_reported_to_the_delegate_in_their_language(bot, assistant, monkeypatch):

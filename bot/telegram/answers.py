@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot.answer import Answer, Reason
 from bot.core import Context
 from bot.telegram.common import assistant_of, settings_of, store_of, with_retries
-from bot.telegram.limits import split_html
+from bot.telegram.limits import ChatRateLimiter, split_html
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,11 @@ async def ask_core(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str, 
 
 
 async def show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """A typing indicator; a failure here must never cost the delegate the answer."""
+    """A typing indicator, when the rate limiter has room for it (answers first); a failure here
+    must never cost the delegate the answer."""
+    limiter = context.bot.rate_limiter
+    if isinstance(limiter, ChatRateLimiter) and not limiter.has_room():
+        return
     try:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     except TelegramError as exc:

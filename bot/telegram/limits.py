@@ -19,6 +19,7 @@ from telegram.ext import AIORateLimiter
 
 MAX_MESSAGE = 4096  # UTF-16 code units of a message's text, after entity parsing
 PRIVATE_RESERVE = 10  # of Telegram's 30 messages a second, kept free for private chats
+SPARE_FOR_EXTRAS = 10  # free calls of the 30 a second an optional call (typing…) needs: answers first
 SEPARATORS = ("\n\n", "\n", " ")
 
 Tag = tuple[str, str]  # (name, the start tag as written, attributes included)
@@ -135,6 +136,11 @@ class ChatRateLimiter(AIORateLimiter):
     def __init__(self, max_retries: int = 3) -> None:
         super().__init__(max_retries=max_retries)
         self._resume_at: dict[object, float] = {}
+
+    def has_room(self) -> bool:
+        """Room for an optional call (a typing indicator) that delays no answer: a good part of
+        this second's budget is still free."""
+        return self._base_limiter is None or self._base_limiter.has_capacity(SPARE_FOR_EXTRAS)
 
     async def process_request(
         self,
