@@ -4,9 +4,12 @@ import asyncio
 import logging
 import re
 import threading
+import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chromadb.errors import NotFoundError
 from langchain_core.runnables import Runnable
 
 from bot import index
@@ -24,6 +27,7 @@ _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
+REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
 @dataclass
@@ -35,13 +39,17 @@ class Context:
 
 
 class Assistant:
-    """Answers delegates' questions from the active index; reloads when the index changes."""
+    """Answers delegates' questions from the active index; reloads when an ingest (in this process
+    or another replica) moves the index pointer."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.replica = uuid.uuid4().hex[:12]
         self._lock = threading.Lock()
+        self._checking = threading.Lock()
+        self._pointer = index.Pointer(settings)
         self._loaded_collection = ""
-        self._manifest_stamp = 0
+        self._checked_at = self._reported_at = 0.0
         self.retriever: Retriever
         self.chain: Runnable
         self._neutral: frozenset[str] = frozenset()
@@ -55,14 +63,21 @@ class Assistant:
 
     def reload(self) -> None:
         """Open the active index (after an ingest) and rebuild the answer chain on it."""
-        stamp = index.manifest_stamp(self.settings)
         retriever = Retriever.from_settings(self.settings)
         chain = answer_chain(self.settings, retriever)
         with self._lock:
             self.retriever, self.chain = retriever, chain
             self._neutral = _neutral_words(retriever)
             self._loaded_collection = retriever.manifest.collection
-            self._manifest_stamp = stamp
+        self._report()
+
+    def _report(self) -> None:
+        """Tell the other replicas' ingests which generation this one answers from (kept meanwhile)."""
+        self._reported_at = time.monotonic()
+        try:
+            self._pointer.report(self.replica, self._loaded_collection)
+        except Exception as exc:  # an unreachable Chroma server: answering goes on, the next report retries
+            log.warning("could not report the index in use: %s", exc)
 
     @property
     def menu_data(self) -> dict:
@@ -71,15 +86,21 @@ class Assistant:
         return self.retriever.manifest.data
 
     def _reload_if_reingested(self) -> None:
-        """Per question: one `stat` of the manifest; it is read only after an ingest rewrote it."""
-        stamp = index.manifest_stamp(self.settings)
-        if stamp == self._manifest_stamp:
+        """At most once per `INDEX_CHECK_SECONDS` (and one thread at a time; the others answer on):
+        one small read of the pointer, and a reload only when an ingest moved it."""
+        now = time.monotonic()
+        if now - self._checked_at < self.settings.index_check_seconds or not self._checking.acquire(False):
             return
-        self._manifest_stamp = stamp
-        manifest = index.read_manifest(self.settings)
-        if manifest and manifest.collection != self._loaded_collection:
-            log.info("the index was rebuilt (%s); reloading", manifest.collection)
-            self.reload()
+        try:
+            self._checked_at = now
+            active = self._pointer.active()
+            if active and active != self._loaded_collection:
+                log.info("the index was rebuilt (%s); reloading", active)
+                self.reload()
+            elif now - self._reported_at >= REPORT_EVERY:
+                self._report()
+        finally:
+            self._checking.release()
 
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
@@ -94,7 +115,12 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
-        retrieval = self._retrieve(retrieval_text(question), lang, context)
+        try:
+            retrieval = self._retrieve(retrieval_text(question), lang, context)
+        except NotFoundError:  # the generation was deleted under a replica that fell far behind
+            log.warning("the index %s is gone; reloading the active one", self._loaded_collection)
+            self.reload()
+            retrieval = self._retrieve(retrieval_text(question), lang, context)
         answer = self._answer(question, lang, retrieval)
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
