@@ -69,6 +69,7 @@ class Assistant:
             self.retriever, self.chain = retriever, chain
             self._neutral = _neutral_words(retriever)
             self._loaded_collection = retriever.manifest.collection
+        self._checked_at = time.monotonic()  # as good as a check of the pointer
         self._report()
 
     def _report(self) -> None:

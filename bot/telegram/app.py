@@ -90,7 +90,7 @@ def build_application(
     application.bot_data.update(
         settings=settings,
         assistant=assistant,
-        store=store or Store(settings.database_path),
+        store=store or Store.from_settings(settings),
         throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW),
         workers=ThreadPoolExecutor(settings.concurrent_updates, thread_name_prefix="answer"),
     )

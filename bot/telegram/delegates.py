@@ -8,9 +8,9 @@ store (languages, history, votes), never in globals.
 import asyncio
 import html
 import logging
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -263,7 +263,7 @@ def record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, an
             answer.confidence,
             ",".join(source.entry_id for source in answer.sources),
         )
-    except sqlite3.Error:
+    except SQLAlchemyError:
         log.exception("could not save a question (the answer is sent anyway)")
         return None
 
