@@ -145,6 +145,7 @@ def _save_owed(settings: Settings, owed: list[dict]) -> None:
     path = settings.data_dir / OWED
     tmp = path.with_suffix(".tmp")
     try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # with PostgreSQL nothing else made it
         tmp.write_text(json.dumps(owed, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:  # a full disk: the outcome is still shown, only not kept for a restart
