@@ -133,3 +133,22 @@ drafts = Table(
     Column("decided_by", Text, nullable=False, server_default=""),
     Column("decided_at", Double),
 )
+
+# --- what replicas must agree on (telegram/limits.py, telegram/organisers.py) -------------------
+
+paces = Table(
+    "paces",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("times", Text, nullable=False),  # JSON list of the Unix times of messages in the window
+    Column("told", Integer, nullable=False, server_default="0"),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("versions", Text, nullable=False),  # JSON: language → text
+    Column("missing", Text, nullable=False),  # JSON: languages that get the fallback version
+    Column("created_at", Double, nullable=False),
+)

@@ -6,6 +6,7 @@ share one state. One code path for both, through SQLAlchemy Core. Everything a f
 remember across restarts lives here; `forget` removes all of it for one delegate.
 """
 
+import json
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Row, Table, create_engine, delete, event, text
 from sqlalchemy.pool import StaticPool
 
 from bot import schema
@@ -118,6 +119,11 @@ class Store:
         """Add one row; its new id."""
         with self.transaction() as db:
             return db.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+
+    def insert_row(self, table: Table, **values: Any) -> None:
+        """Add one row to a table without an `id` column."""
+        with self.transaction() as db:
+            db.execute(table.insert().values(**values))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -227,6 +233,24 @@ class Store:
         self.insert(
             schema.admin_log, user_id=user_id, name=name, action=action, detail=detail, at=time.time()
         )
+
+    # --- announcements waiting for "Send" (on whichever replica it is pressed) ---------------
+
+    def keep_announcement(self, key: str, versions: dict[str, str], missing: list[str]) -> None:
+        self.insert_row(
+            schema.announcements, key=key, versions=json.dumps(versions), missing=json.dumps(missing),
+            created_at=time.time(),
+        )
+
+    def take_announcement(self, key: str) -> tuple[dict[str, str], list[str]] | None:
+        """The announcement waiting under `key`, removed in the same statement: of two presses of
+        "Send" (on any replicas) only one gets it."""
+        table = schema.announcements
+        with self.transaction() as db:
+            found = db.execute(
+                delete(table).where(table.c.key == key).returning(table.c.versions, table.c.missing)
+            ).first()
+        return (json.loads(found.versions), json.loads(found.missing)) if found else None
 
     def forget(self, user_id: int) -> None:
         """Delete everything stored about one delegate (other modules delete their tables first);

@@ -483,7 +483,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     audit(update, context, "announce", body[:200])
     announcement = await prepare_announcement(context, body)
     key = secrets.token_hex(4)
-    context.bot_data.setdefault("announcements", {})[key] = announcement
+    store_of(context).keep_announcement(key, announcement.versions, announcement.missing)
     fallback = language_name(staff_lang, fallback_language(announcement))
     shown = [
         f"<b>{language_name(staff_lang, lang)}</b>: {escape(body)}"
@@ -511,11 +511,12 @@ async def decide_announcement(
     """ "Send" or "Cancel" under an announcement preview."""
     staff_lang = user_language(update, context)
     query = update.callback_query
-    announcement = context.bot_data.setdefault("announcements", {}).pop(key, None)
-    if announcement is None or action == "drop":
+    kept = store_of(context).take_announcement(key)
+    if kept is None or action == "drop":
         await query.edit_message_text(staff_text(staff_lang, "announce_cancelled"))
         return
     audit(update, context, "announce-send", key)
+    announcement = Announcement(*kept)
     delegates = [d for d in store_of(context).delegates() if not d["blocked"]]
     await query.edit_message_text(staff_text(staff_lang, "announce_sending", count=len(delegates)))
     in_background(context, deliver_announcement(context, query.message, announcement, delegates, staff_lang))
