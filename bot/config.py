@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "knowledge"
+    # Replicas: how often a question checks whether an ingest moved the active index (seconds),
+    # and how long a generation someone reported using is kept after the next ingest.
+    index_check_seconds: float = Field(2.0, ge=0)
+    index_grace_seconds: float = Field(600.0, ge=0)
     # OpenMP wait policy of the embedding engine: PASSIVE sleeps between calls instead of
     # spinning, so a busy machine does not slow every question 50x; set before the engine loads.
     omp_wait_policy: str = Field("PASSIVE", pattern="^(PASSIVE|ACTIVE|passive|active)$")
@@ -57,6 +61,9 @@ class Settings(BaseSettings):
     history_turns: int = Field(3, ge=0, le=20)
     concurrent_updates: int = Field(16, ge=1, le=256)
     typing_after: float = Field(1.0, ge=0)  # seconds: a quicker answer needs no "typing…"
+
+    # State shared by replicas: a PostgreSQL URL (postgresql://user:pass@host/db); empty = SQLite in DATA_DIR
+    database_url: str | None = None
 
     # Staff and organisers
     staff_chat_id: int | None = None
@@ -102,6 +109,7 @@ class Settings(BaseSettings):
         "webhook_secret",
         "staff_chat_id",
         "omp_num_threads",
+        "database_url",
         mode="before",
     )
     @classmethod

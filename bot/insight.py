@@ -7,6 +7,7 @@ nearly identical; so "会场在哪", "where is the venue" and "dov'è la sede" c
 """
 
 import csv
+import datetime as dt
 import io
 import statistics
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ from bot.storage import Store
 SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from this cosine on
 NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
 SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk", "meeting")  # not knowledge gaps
+SILENT_SQL = ", ".join(f"'{reason}'" for reason in SILENT_REASONS)
+HELPED_SQL = "reason IN ('answered', 'small_talk', 'meeting')"  # the bot helped (not a gap)
 TOP_QUESTIONS = 3  # per language, in /stats
+EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass
@@ -34,34 +38,43 @@ class Gap:
     questions: list[str] = field(default_factory=list)
 
 
+def _day(days: float) -> str:
+    """The ISO date of a count of days since 1970-01-01 (UTC)."""
+    return dt.date.fromordinal(EPOCH_DAY + int(days)).isoformat()
+
+
 def stats(store: Store) -> dict:
     """Questions per language and day, answered vs abstained, votes, tickets, staff response."""
     one = store.query
     per_language = {row[0]: row[1] for row in one("SELECT language, COUNT(*) FROM questions GROUP BY 1")}
     per_day = {
-        row[0]: row[1]
+        _day(row[0]): row[1]
         for row in one(
-            "SELECT date(asked_at, 'unixepoch'), COUNT(*) FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
+            "SELECT FLOOR(asked_at / 86400) AS day, COUNT(*) FROM questions "
+            "GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
         )
     }
     answered, abstained = one(
-        "SELECT COALESCE(SUM(reason IN ('answered', 'small_talk', 'meeting')), 0), "
-        "COALESCE(SUM(reason NOT IN ('answered', 'small_talk', 'meeting')), 0) FROM questions"
+        f"SELECT COALESCE(SUM(CASE WHEN {HELPED_SQL} THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN {HELPED_SQL} THEN 0 ELSE 1 END), 0) FROM questions"
     )[0]
-    up, down = one("SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM votes")[0]
+    up, down = one(
+        "SELECT COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) FROM votes"
+    )[0]
     tickets = {row[0]: row[1] for row in one("SELECT status, COUNT(*) FROM tickets GROUP BY 1")}
     waits = [
         row[0]
         for row in one(
             "SELECT MIN(m.at) - t.created_at FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id "
-            "WHERE m.direction = 'staff' GROUP BY t.id"
+            "WHERE m.direction = 'staff' GROUP BY t.id, t.created_at"
         )
     ]
     trend = {
-        row[0]: (row[1], row[2])
+        _day(row[0]): (row[1], row[2])
         for row in one(
-            "SELECT date(asked_at, 'unixepoch'), COUNT(*), "
-            "COALESCE(SUM(reason IN ('answered', 'small_talk')), 0) "
+            "SELECT FLOOR(asked_at / 86400) AS day, COUNT(*), "
+            "COALESCE(SUM(CASE WHEN reason IN ('answered', 'small_talk') THEN 1 ELSE 0 END), 0) "
             "FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
         )
     }
@@ -88,9 +101,8 @@ def _top_questions(store: Store) -> dict[str, list[tuple[str, int]]]:
     """Per language, the questions asked most often (same words, ignoring case), most first."""
     rows = store.query(
         "SELECT language, MIN(question), COUNT(*) FROM questions "
-        f"WHERE reason NOT IN ({', '.join('?' * len(SILENT_REASONS))}) "
+        f"WHERE reason NOT IN ({SILENT_SQL}) "
         "GROUP BY language, lower(trim(question)) ORDER BY 3 DESC, 2",
-        SILENT_REASONS,
     )
     top: dict[str, list[tuple[str, int]]] = {}
     for lang, question, count in rows:
@@ -132,9 +144,8 @@ def _gap_questions(store: Store) -> list[tuple[str, str, bool]]:
     rows = store.query(
         "SELECT q.question, q.language, COALESCE(v.value, 0) = -1 AS down FROM questions q "
         "LEFT JOIN votes v ON v.question_id = q.id "
-        f"WHERE (q.reason != 'answered' AND q.reason NOT IN ({', '.join('?' * len(SILENT_REASONS))})) "
+        f"WHERE (q.reason != 'answered' AND q.reason NOT IN ({SILENT_SQL})) "
         "OR v.value = -1 ORDER BY q.id",
-        SILENT_REASONS,
     )
     return [(row[0], row[1], bool(row[2])) for row in rows]
 

@@ -1,6 +1,6 @@
 """Meeting requests (matchmaking): what a delegate asks for, step by step, and what becomes of
-it. Persisted in the bot's SQLite database, so a request half filled in survives a restart;
-knows nothing about Telegram (`telegram/meetings.py` speaks it).
+it. Persisted in the bot's database (table `meetings` in `schema.py`), so a request half filled
+in survives a restart; knows nothing about Telegram (`telegram/meetings.py` speaks it).
 
 A request is a *draft* while the delegate answers (their company, what they look for, the time
 they prefer); sent, it is *requested* and has a ticket of kind "meeting" in the staff chat; staff
@@ -15,32 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import Row, text
+
+from bot import schema
 from bot.insight import safe_cell
 from bot.storage import Store
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meetings (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL,
-    delegate TEXT NOT NULL DEFAULT '',
-    language TEXT NOT NULL,
-    enterprise TEXT NOT NULL DEFAULT '',
-    sector TEXT NOT NULL DEFAULT '',
-    side TEXT NOT NULL DEFAULT '',
-    company TEXT NOT NULL DEFAULT '',
-    looking_for TEXT NOT NULL DEFAULT '',
-    slot TEXT NOT NULL DEFAULT '',
-    step TEXT NOT NULL DEFAULT 'company',
-    status TEXT NOT NULL DEFAULT 'draft',
-    time TEXT NOT NULL DEFAULT '',
-    ticket_id INTEGER,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS meetings_user ON meetings (user_id, status);
-CREATE INDEX IF NOT EXISTS meetings_ticket ON meetings (ticket_id);
-"""
 
 LOOKING_FOR = ("partners", "suppliers", "customers", "investment", "technology")
 SLOTS = ("morning", "afternoon", "any")
@@ -101,8 +80,8 @@ class Meeting:
     updated_at: float
 
 
-def _meeting(row: object) -> Meeting:
-    values = dict(row)  # type: ignore[call-overload]
+def _meeting(row: Row) -> Meeting:
+    values = dict(row._mapping)
     values["status"] = MeetingStatus(values["status"])
     return Meeting(**values)
 
@@ -112,12 +91,11 @@ class Meetings:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        store.executescript(SCHEMA)
 
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, meeting_id: int) -> Meeting:
-        rows = self.store.query("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        rows = self.store.query("SELECT * FROM meetings WHERE id = :id", {"id": meeting_id})
         if not rows:
             raise MeetingError("meeting_unknown", number=meeting_id)
         return _meeting(rows[0])
@@ -125,37 +103,37 @@ class Meetings:
     def draft_of(self, user_id: int) -> Meeting | None:
         """The request the delegate is filling in, if any."""
         rows = self.store.query(
-            "SELECT * FROM meetings WHERE user_id = ? AND status = ? ORDER BY id DESC LIMIT 1",
-            (user_id, MeetingStatus.DRAFT),
+            "SELECT * FROM meetings WHERE user_id = :user AND status = :draft ORDER BY id DESC LIMIT 1",
+            {"user": user_id, "draft": MeetingStatus.DRAFT.value},
         )
         return _meeting(rows[0]) if rows else None
 
     def of(self, user_id: int) -> list[Meeting]:
         """A delegate's sent requests, newest first."""
         rows = self.store.query(
-            "SELECT * FROM meetings WHERE user_id = ? AND status != ? ORDER BY id DESC",
-            (user_id, MeetingStatus.DRAFT),
+            "SELECT * FROM meetings WHERE user_id = :user AND status != :draft ORDER BY id DESC",
+            {"user": user_id, "draft": MeetingStatus.DRAFT.value},
         )
         return [_meeting(row) for row in rows]
 
     def for_ticket(self, ticket_id: int) -> Meeting | None:
-        rows = self.store.query("SELECT * FROM meetings WHERE ticket_id = ?", (ticket_id,))
+        rows = self.store.query("SELECT * FROM meetings WHERE ticket_id = :ticket", {"ticket": ticket_id})
         return _meeting(rows[0]) if rows else None
 
     def sent(self) -> list[Meeting]:
         """Every request sent (not drafts), oldest first: what organisers count."""
         rows = self.store.query(
-            "SELECT * FROM meetings WHERE status != ? ORDER BY id", (MeetingStatus.DRAFT,)
+            "SELECT * FROM meetings WHERE status != :draft ORDER BY id", {"draft": MeetingStatus.DRAFT.value}
         )
         return [_meeting(row) for row in rows]
 
     def last_company(self, user_id: int) -> str:
         """The company the delegate gave last time (offered as a button)."""
         rows = self.store.query(
-            "SELECT company FROM meetings WHERE user_id = ? AND company != '' ORDER BY id DESC LIMIT 1",
-            (user_id,),
+            "SELECT company FROM meetings WHERE user_id = :user AND company != '' ORDER BY id DESC LIMIT 1",
+            {"user": user_id},
         )
-        return rows[0]["company"] if rows else ""
+        return rows[0].company if rows else ""
 
     # --- the delegate's steps ----------------------------------------------------------------
 
@@ -167,14 +145,17 @@ class Meetings:
         now = time.time()
         with self.store.transaction() as db:
             db.execute(
-                "DELETE FROM meetings WHERE user_id = ? AND status = ?", (user_id, MeetingStatus.DRAFT)
+                text("DELETE FROM meetings WHERE user_id = :user AND status = :draft"),
+                {"user": user_id, "draft": MeetingStatus.DRAFT.value},
             )
+            table = schema.meetings
             meeting_id = db.execute(
-                "INSERT INTO meetings (user_id, chat_id, delegate, language, enterprise, sector, side, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (user_id, chat_id, delegate, language, enterprise, sector, side, now, now),
-            ).lastrowid
-        return self.get(meeting_id or 0)
+                table.insert()
+                .values(user_id=user_id, chat_id=chat_id, delegate=delegate, language=language,
+                        enterprise=enterprise, sector=sector, side=side, created_at=now, updated_at=now)
+                .returning(table.c.id)
+            ).scalar_one()
+        return self.get(meeting_id)
 
     def answer(self, meeting_id: int, step: Step, value: str) -> Meeting:
         """Record the answer to `step` (it must be the draft's current step) and move on."""
@@ -191,8 +172,8 @@ class Meetings:
         if step is Step.LOOKING_FOR and value == "other":
             column, value, following = "looking_for", "", Step.TYPE_LOOKING_FOR
         self.store.execute(
-            f"UPDATE meetings SET {column} = ?, step = ?, updated_at = ? WHERE id = ?",
-            (value, following, time.time(), meeting_id),
+            f"UPDATE meetings SET {column} = :value, step = :step, updated_at = :now WHERE id = :id",
+            {"value": value, "step": following.value, "now": time.time(), "id": meeting_id},
         )
         return self.get(meeting_id)
 
@@ -242,16 +223,17 @@ class Meetings:
         return meeting
 
     def _set(self, meeting_id: int, **values: object) -> Meeting:
-        columns = ", ".join(f"{column} = ?" for column in values)
+        columns = ", ".join(f"{column} = :{column}" for column in values)
+        plain = {column: str(v) if isinstance(v, StrEnum) else v for column, v in values.items()}
         self.store.execute(
-            f"UPDATE meetings SET {columns}, updated_at = ? WHERE id = ?",
-            (*values.values(), time.time(), meeting_id),
+            f"UPDATE meetings SET {columns}, updated_at = :now WHERE id = :id",
+            {**plain, "now": time.time(), "id": meeting_id},
         )
         return self.get(meeting_id)
 
     def forget(self, user_id: int) -> None:
         """Delete a delegate's meeting requests (`/forget`)."""
-        self.store.execute("DELETE FROM meetings WHERE user_id = ?", (user_id,))
+        self.store.execute("DELETE FROM meetings WHERE user_id = :user", {"user": user_id})
 
 
 # --- for organisers ---------------------------------------------------------------------------

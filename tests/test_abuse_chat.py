@@ -11,12 +11,12 @@ import io
 import logging
 import random
 import re
-import sqlite3
 import statistics
 import time
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot import menus
@@ -392,7 +392,7 @@ async def test_huge_numbers_and_replies_to_channel_posts_are_handled(bot):
 async def test_an_answer_is_sent_even_when_saving_it_fails(bot, caplog):
     store = bot.bot_data["store"]
     store.query("PRAGMA max_page_count = 1")  # no page can be added: SQLite's "database or disk is full"
-    with pytest.raises(sqlite3.OperationalError, match="full"):
+    with pytest.raises(OperationalError, match="full"):
         for n in range(1000):
             store.record_question(1, 1, "en", f"filler {n} " * 10, "", "answered", 0.0, "")
     with caplog.at_level(logging.ERROR):

@@ -558,7 +558,7 @@ def test_a_restart_answers_from_the_last_good_index_at_once(ingested_settings):
 
 
 async def test_after_a_restart_changed_knowledge_is_ingested_in_the_background(ingested_settings, tmp_path):
-    settings = ingested_settings
+    settings = ingested_settings.model_copy(update={"index_check_seconds": 0.0})  # asked as the pointer moves
     write_new_fact(settings.knowledge_dir)
     assert cli._ensure_index(settings, background=True)
     assert Assistant(settings).ask("Where is the closing dinner?").abstained  # the last good index

@@ -84,6 +84,7 @@ def test_no_index_yet_is_a_clear_error(settings: Settings):
 
 
 def test_running_assistant_picks_up_a_re_ingest(settings: Settings):
+    settings = settings.model_copy(update={"index_check_seconds": 0.0})  # look at every question
     ingest(settings)
     assistant = Assistant(settings)
     write_entry(settings.knowledge_dir, "parrot-fact", "en",

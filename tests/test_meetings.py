@@ -7,9 +7,36 @@ import sqlite3
 
 import pytest
 
-from bot.handoff import MEETING, QUESTION, SCHEMA, Tickets
+from bot.handoff import MEETING, QUESTION, Tickets
 from bot.meetings import MeetingError, Meetings, MeetingStatus, Step, counts, meetings_csv
 from bot.storage import Store
+
+
+# The tickets table as it was before meeting requests (made by an older version of the bot).
+OLD_TICKETS = """
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    delegate TEXT NOT NULL,
+    language TEXT NOT NULL,
+    question TEXT NOT NULL,
+    bot_answer TEXT NOT NULL DEFAULT '',
+    sources TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    staff_id INTEGER,
+    staff_name TEXT NOT NULL DEFAULT '',
+    thread_id INTEGER,
+    staff_message_id INTEGER,
+    created_at REAL NOT NULL,
+    claimed_at REAL,
+    closed_at REAL,
+    busy_notified INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    rendering TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tickets_user ON tickets (user_id, status);
+"""
 
 
 @pytest.fixture
@@ -75,7 +102,7 @@ def test_states_after_sending(store):
 def test_tickets_of_an_older_database_get_the_kind_column(tmp_path):
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as old:
-        old.executescript(SCHEMA)  # the tickets table as it was before meeting requests
+        old.executescript(OLD_TICKETS)
         old.execute("INSERT INTO tickets (user_id, chat_id, delegate, language, question, status, "
                     "created_at) VALUES (7, 7, 'G', 'it', 'Wi-Fi?', 'open', 0)")
     tickets = Tickets(Store(path))

@@ -5,9 +5,9 @@ when staff hand a conversation back to the bot)."""
 import asyncio
 import html
 import logging
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
@@ -128,6 +128,6 @@ def record(
             answer.confidence,
             ",".join(source.entry_id for source in answer.sources),
         )
-    except sqlite3.Error:
+    except SQLAlchemyError:
         log.exception("could not save a question (the answer is sent anyway)")
         return None

@@ -95,11 +95,12 @@ def build_application(
     for option, value in builder_options.items():
         builder = getattr(builder, option)(value)
     application = builder.build()
+    store = store or Store.from_settings(settings)
     application.bot_data.update(
         settings=settings,
         assistant=assistant,
-        store=store or Store(settings.database_path),
-        throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW),
+        store=store,
+        throttle=Throttle(settings.rate_limit_per_minute, RATE_WINDOW, store),
         workers=ThreadPoolExecutor(settings.concurrent_updates, thread_name_prefix="answer"),
     )
     add_handlers(application)

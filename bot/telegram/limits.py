@@ -1,21 +1,26 @@
 """Telegram's limits, kept by the bot: message length (4096 UTF-16 code units of text after the
 HTML is parsed, tags balanced in every message), flood control per chat (one 429 pauses that
-chat only), and each delegate's pace (a flood is told once per window, then ignored).
+chat only), and each delegate's pace (a flood is told once per window, then ignored; counted in
+the database, so replicas share it).
 """
 
 import asyncio
 import datetime as dt
 import html
+import json
 import time
-from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from html.parser import HTMLParser
 from typing import Any
 
+from sqlalchemy import select, text
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
+
+from bot.schema import paces
+from bot.storage import Store
 
 MAX_MESSAGE = 4096  # UTF-16 code units of a message's text, after entity parsing
 PRIVATE_RESERVE = 10  # of Telegram's 30 messages a second, kept free for private chats
@@ -186,32 +191,33 @@ class Pace(Enum):
 
 
 @dataclass
-class _Window:
-    times: deque[float] = field(default_factory=deque)
-    told: bool = False
-
-
-@dataclass
 class Throttle:
-    """At most `limit` messages per user in a sliding `window` of seconds."""
+    """At most `limit` messages per user in a sliding `window` of seconds, counted in the database
+    (row-locked while it is read and written), so replicas behind a load balancer share the count."""
 
     limit: int
-    window: float = 60.0
-    _users: dict[int, _Window] = field(default_factory=dict)
+    window: float
+    store: Store
 
     def check(self, user_id: int) -> Pace:
-        state = self._users.setdefault(user_id, _Window())
-        now = time.monotonic()
-        while state.times and now - state.times[0] > self.window:
-            state.times.popleft()
-        if len(state.times) < self.limit:
-            state.times.append(now)
-            state.told = False
-            return Pace.OK
-        if state.told:
-            return Pace.QUIET
-        state.told = True
-        return Pace.TELL
+        now = time.time()
+        with self.store.transaction() as db:
+            found = db.execute(select(paces).where(paces.c.user_id == user_id).with_for_update()).first()
+            times = [t for t in json.loads(found.times) if now - t <= self.window] if found else []
+            told = bool(found.told) if found else False
+            if len(times) < self.limit:
+                times.append(now)
+                pace, told = Pace.OK, False
+            else:
+                pace, told = (Pace.QUIET if told else Pace.TELL), True
+            db.execute(
+                text(
+                    "INSERT INTO paces (user_id, times, told) VALUES (:user, :times, :told) "
+                    "ON CONFLICT (user_id) DO UPDATE SET times = excluded.times, told = excluded.told"
+                ),
+                {"user": user_id, "times": json.dumps(times), "told": int(told)},
+            )
+        return pace
 
     def forget(self, user_id: int) -> None:
-        self._users.pop(user_id, None)
+        self.store.execute("DELETE FROM paces WHERE user_id = :user", {"user": user_id})

@@ -176,6 +176,7 @@ def _save_owed(settings: Settings, owed: list[dict]) -> None:
     path = settings.data_dir / OWED
     tmp = path.with_suffix(".tmp")
     try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # with PostgreSQL nothing else made it
         tmp.write_text(json.dumps(owed, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:  # a full disk: the outcome is still shown, only not kept for a restart
@@ -740,7 +741,7 @@ async def preview_announcement(
 ) -> None:
     announcement = await prepare_announcement(context, versions)
     key = secrets.token_hex(4)
-    context.bot_data.setdefault("announcements", {})[key] = announcement
+    keep_announcement(context, key, announcement)
     fallback = language_name(staff_lang, fallback_language(announcement))
     shown = [
         f"<b>{language_name(staff_lang, lang)}</b>: {escape(body)}"
@@ -775,6 +776,12 @@ async def preview_announcement(
     )
 
 
+def keep_announcement(context: ContextTypes.DEFAULT_TYPE, key: str, announcement: Announcement) -> None:
+    """Keep a previewed announcement in the database until "Send" (pressed on any replica)."""
+    kept = announcement
+    store_of(context).keep_announcement(key, kept.versions, kept.missing, kept.replaces)
+
+
 async def announce_news(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, key: str) -> None:
     """ "Announce this change" under a publish's outcome: its entries, as an announcement preview."""
     staff_lang = user_language(update, context)
@@ -794,15 +801,14 @@ async def decide_announcement(
     """ "Send", "Announce + save as knowledge" or "Cancel" under an announcement preview."""
     staff_lang = user_language(update, context)
     query = update.callback_query
-    announcements = context.bot_data.setdefault("announcements", {})
-    announcement = announcements.get(key)
-    if announcement is None or action == "drop":
-        announcements.pop(key, None)
+    kept = store_of(context).take_announcement(key)
+    if kept is None or action == "drop":
         await query.edit_message_text(staff_text(staff_lang, "announce_cancelled"))
         return
+    announcement = Announcement(*kept)
     if action == "save" and not await save_announcement(update, context, announcement, key):
-        return  # the problem was said; the preview keeps its buttons
-    announcements.pop(key, None)
+        keep_announcement(context, key, announcement)  # the problem was said; the buttons still work
+        return
     audit(update, context, "announce-send", key)
     delegates = [d for d in store_of(context).delegates() if not d["blocked"]]
     await query.edit_message_text(staff_text(staff_lang, "announce_sending", count=len(delegates)))

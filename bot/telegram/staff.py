@@ -828,9 +828,8 @@ def schedule_busy_notice(application: Application, ticket: Ticket) -> None:
 async def notify_unclaimed(context: ContextTypes.DEFAULT_TYPE) -> None:
     staff_lang = staff_language(context)
     ticket = tickets_of(context).get(context.job.data)
-    if ticket.status is not Status.OPEN or ticket.busy_notified:
+    if not tickets_of(context).busy_notified(ticket.id):  # claimed, closed, or told by another replica
         return
-    tickets_of(context).busy_notified(ticket.id)
     await tell_delegate(context, ticket, "handoff_busy")
     minutes = settings_of(context).handoff_timeout_minutes
     try:
