@@ -1,7 +1,8 @@
 """Every table of the bot's database in one place (SQLAlchemy Core), for SQLite and PostgreSQL alike.
 
-`Store` creates what is missing at start. Telegram ids are 64-bit (`BigInteger`); times are Unix
-seconds (`Double`); flags are 0/1 integers. A new column or table is added here.
+`Store` creates what is missing at start. On SQLite, tables with an `id` never reuse the id of
+a deleted row (AUTOINCREMENT), as PostgreSQL's sequences do not. Telegram ids are 64-bit
+(`BigInteger`); times are Unix seconds (`Double`); flags are 0/1 integers. A new column or table is added here.
 """
 
 from sqlalchemy import (
@@ -49,6 +50,7 @@ questions = Table(
     Column("sources", Text, nullable=False, server_default=""),
     Column("asked_at", Double, nullable=False),
     Index("questions_chat", "chat_id", "asked_at"),
+    sqlite_autoincrement=True,
 )
 
 admin_log = Table(
@@ -60,6 +62,7 @@ admin_log = Table(
     Column("action", Text, nullable=False),
     Column("detail", Text, nullable=False, server_default=""),
     Column("at", Double, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 votes = Table(
@@ -106,6 +109,7 @@ tickets = Table(
     # (meeting requests may be several)
     Index("tickets_one_active", "user_id", unique=True, sqlite_where=ACTIVE_QUESTION,
           postgresql_where=ACTIVE_QUESTION),
+    sqlite_autoincrement=True,
 )
 
 ticket_messages = Table(
@@ -122,6 +126,7 @@ ticket_messages = Table(
     Column("error", Text, nullable=False, server_default=""),
     Column("at", Double, nullable=False),
     Index("ticket_messages_staff", "staff_message_id"),
+    sqlite_autoincrement=True,
 )
 
 drafts = Table(
@@ -137,6 +142,7 @@ drafts = Table(
     Column("created_at", Double, nullable=False),
     Column("decided_by", Text, nullable=False, server_default=""),
     Column("decided_at", Double),
+    sqlite_autoincrement=True,
 )
 
 ticket_notes = Table(
@@ -147,6 +153,7 @@ ticket_notes = Table(
     Column("author", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("at", Double, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 ticket_ratings = Table(
@@ -192,6 +199,7 @@ meetings = Table(
     Column("updated_at", Double, nullable=False),
     Index("meetings_user", "user_id", "status"),
     Index("meetings_ticket", "ticket_id"),
+    sqlite_autoincrement=True,
 )
 
 # --- agenda reminders (reminders.py) -----------------------------------------------------------
@@ -209,6 +217,7 @@ reminders = Table(
     Column("starts_at", Double, nullable=False),
     Column("remind_at", Double, nullable=False),
     UniqueConstraint("user_id", "item"),
+    sqlite_autoincrement=True,
 )
 
 # --- what replicas must agree on (telegram/limits.py, telegram/organisers.py) -------------------

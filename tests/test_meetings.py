@@ -11,7 +11,6 @@ from bot.handoff import MEETING, QUESTION, Tickets
 from bot.meetings import MeetingError, Meetings, MeetingStatus, Step, counts, meetings_csv
 from bot.storage import Store
 
-
 # The tickets table as it was before meeting requests (made by an older version of the bot).
 OLD_TICKETS = """
 CREATE TABLE tickets (
