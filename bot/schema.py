@@ -2,7 +2,8 @@
 
 `Store` creates what is missing at start. On SQLite, tables with an `id` never reuse the id of
 a deleted row (AUTOINCREMENT), as PostgreSQL's sequences do not. Telegram ids are 64-bit
-(`BigInteger`); times are Unix seconds (`Double`); flags are 0/1 integers. A new column or table is added here.
+(`BigInteger`); times are Unix seconds (`Double`); flags are 0/1 integers.
+A new column or table is added here.
 """
 
 from sqlalchemy import (
