@@ -6,7 +6,7 @@ from pathlib import Path
 from bot import index
 from bot.config import Settings
 from bot.core import Assistant
-from tests.conftest import write_entry
+from tests.conftest import wait_for_swap, write_entry
 
 
 def _disk(folder: Path) -> tuple[int, int]:
@@ -22,13 +22,25 @@ def _generations(settings: Settings) -> set[str]:
     return {name for name in names if index.is_generation(settings, name)}
 
 
-def test_no_disk_growth_across_ten_no_change_ingests(ingested_settings: Settings):
+def _change(settings: Settings, n: int) -> None:
+    """Edit one fact, so that the next ingest writes a new generation (an unchanged knowledge
+    keeps the active one)."""
+    write_entry(settings.knowledge_dir, "shuttle-fact", "en",
+                f"The shuttle of the docking meeting test leaves every {10 + n % 2} minutes.",
+                questions=("How often does the shuttle leave?",))
+
+
+def test_no_disk_growth_across_ten_re_ingests(ingested_settings: Settings):
     settings = ingested_settings
+    _change(settings, 0)
     index.ingest(settings)  # steady state: the active generation and the previous one
     folders, size = _disk(settings.chroma_dir)
-    for _ in range(10):
+    for n in range(1, 11):
+        _change(settings, n)
+        before = index.Pointer(settings).active()
         report = index.ingest(settings)
-        assert (report.added, report.updated, report.removed) == (0, 0, 0)
+        assert report.updated == 1 and (report.added, report.removed) == (0, 0)
+        assert index.Pointer(settings).active() != before  # a new generation each time
     assert _disk(settings.chroma_dir)[0] == folders == 3  # the two live generations and the pointer
     assert len(_generations(settings)) == 2
     assert _disk(settings.chroma_dir)[1] <= size * 1.05
@@ -46,10 +58,12 @@ def test_a_generation_a_replica_still_answers_from_is_kept(ingested_settings: Se
     settings = ingested_settings.model_copy(update={"index_check_seconds": 3600.0})
     lagging = Assistant(settings)  # a replica that will not look at the pointer for an hour
     first = lagging.retriever.manifest.collection
-    index.ingest(settings)
-    index.ingest(settings)  # `first` is now two generations back, but still reported in use
+    for n in range(2):
+        _change(settings, n)
+        index.ingest(settings)  # after the second, `first` is two generations back, but reported in use
     assert first in _generations(settings)
     assert lagging.ask("Where is the venue?").sources  # still answers from it
+    _change(settings, 2)
     index.ingest(settings.model_copy(update={"index_grace_seconds": 0.0}))  # the replica's report expired
     assert first not in _generations(settings)
     assert lagging.ask("Where is the venue?").sources  # the deleted generation: it reloads the active one
@@ -66,4 +80,7 @@ def test_a_replica_switches_at_its_next_check_after_the_pointer_moves(ingested_s
     index.ingest(settings)  # as if on another replica: this one is not told
     assert "Pico" not in replica.ask("What is the mascot of the meeting?").text
     replica.settings = settings.model_copy(update={"index_check_seconds": 0.0})  # its next check is due
+    old = replica.retriever
+    replica.ask("What is the mascot of the meeting?")  # sees the pointer moved: reloads in the background
+    wait_for_swap(replica, old)
     assert "Pico" in replica.ask("What is the mascot of the meeting?").text
