@@ -1,7 +1,6 @@
 """Settings: one typed place for every option, read from the environment and `.env`."""
 
 import re
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -125,10 +124,12 @@ class Settings(BaseSettings):
     def transcription_enabled(self) -> bool:
         return bool(self.openai_api_key)
 
-    @cached_property
+    # Plain properties, not cached: a `model_copy` with another data_dir must not keep the old paths
+    # (with the index pointer in Chroma, a copy would otherwise move the original's pointer).
+    @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
-    @cached_property
+    @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
