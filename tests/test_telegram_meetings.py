@@ -198,7 +198,7 @@ async def test_organisers_see_requests_per_enterprise_and_sector_and_a_safe_csv(
 async def test_a_language_deep_link_starts_the_bot_in_that_language(bot, lang):
     sender = user(user_id=40, lang="en", name="Ada")
     await say(bot, f"/start {lang}", sender=sender)
-    assert last_to(bot, 40)["text"].startswith(text(lang, "welcome", name=", Ada"))
+    assert last_to(bot, 40)["text"].startswith(text(lang, "welcome", name=text(lang, "name_comma") + "Ada"))
     assert bot.bot_data["store"].language(40) == lang
     await say(bot, "/help", sender=sender)
     assert last_to(bot, 40)["text"] == text(lang, "help")
@@ -217,7 +217,7 @@ async def test_a_screen_deep_link_opens_it_after_the_welcome(bot):
 @pytest.mark.parametrize("payload", ["nonsense", "meet_nobody", "xx-agenda", "a" * 80])
 async def test_a_stale_or_mistyped_deep_link_still_starts_the_bot(bot, payload):
     await say(bot, f"/start {payload}")
-    assert last_to(bot, 7)["text"].startswith(text("it", "welcome", name=", Giulia"))
+    assert last_to(bot, 7)["text"].startswith(text("it", "welcome", name=text("it", "name_comma") + "Giulia"))
     assert bot.bot_data["store"].language(7) is None
 
 
