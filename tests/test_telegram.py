@@ -169,9 +169,10 @@ async def test_agenda_and_invest_and_enterprise_browser(bot):
     await press(bot, "ent:co:avio@side:europe")
     avio = bot.request.named("editMessageText")[-1].params
     assert "Avio" in avio["text"]
-    assert [d for _, d in buttons(avio)] == ["ent:side:europe"]  # « Back: to the list it came from
+    assert [d for _, d in buttons(avio)] == ["meet:co:avio", "ent:side:europe"]  # « Back: to its list
     await press(bot, "ent:co:avio@group:presented")
-    assert [d for _, d in buttons(bot.request.named("editMessageText")[-1].params)] == ["ent:group:presented"]
+    shown = bot.request.named("editMessageText")[-1].params
+    assert [d for _, d in buttons(shown)] == ["meet:co:avio", "ent:group:presented"]
 
 
 async def test_non_text_messages_get_an_explanation(bot):

@@ -217,7 +217,7 @@ async def test_a_screen_deep_link_opens_it_after_the_welcome(bot):
 @pytest.mark.parametrize("payload", ["nonsense", "meet_nobody", "xx-agenda", "a" * 80])
 async def test_a_stale_or_mistyped_deep_link_still_starts_the_bot(bot, payload):
     await say(bot, f"/start {payload}")
-    assert last_to(bot, 7)["text"].startswith(text("it", "welcome", name=", Giulia"))
+    assert last_to(bot, 7)["text"].startswith(text("it", "welcome", name=text("it", "name_comma") + "Giulia"))
     assert bot.bot_data["store"].language(7) is None
 
 

@@ -61,7 +61,7 @@ async def answer_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if heard is None:
         return
     await message.reply_text(text(user_language(update, context), "voice_heard", text=heard))
-    if not await handle_for_ticket(update, context, heard):
+    if not await handle_for_ticket(update, context, f"🎤 {heard}"):
         await reply_with_answer(update, context, heard)
 
 
