@@ -415,7 +415,7 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     title = staff_text(staff_lang, "published", name=escape(name), version=version.number)
     markup = None
     if said:
-        context.bot_data.setdefault("news", {})[key] = said
+        store_of(context).keep_announcement(f"news:{key}", said, [], [])  # pressed on any replica
         markup = buttons((staff_text(staff_lang, "announce_news"), f"news:go:{key}"))
     in_background(context, ingest_and_report(context, query.message, title, staff_lang, markup))
 
@@ -786,7 +786,8 @@ async def announce_news(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     """ "Announce this change" under a publish's outcome: its entries, as an announcement preview."""
     staff_lang = user_language(update, context)
     query = update.callback_query
-    said = context.bot_data.setdefault("news", {}).pop(key, None)
+    kept = store_of(context).take_announcement(f"news:{key}")
+    said = kept[0] if kept else None
     if not said:
         await query.message.reply_text(staff_text(staff_lang, "announce_nothing"))
         return
