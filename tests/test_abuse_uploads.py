@@ -33,7 +33,7 @@ from bot.publishing import Publisher, UploadError
 from bot.storage import Store
 from bot.telegram.app import build_application
 from bot.texts import staff_text
-from tests.conftest import ROOT, entry_text
+from tests.conftest import ROOT, entry_text, wait_for_swap
 from tests.telegram_fakes import RecordingRequest, buttons
 from tests.test_telegram_admin import (
     ORGANISER,
@@ -567,5 +567,10 @@ async def test_after_a_restart_changed_knowledge_is_ingested_in_the_background(i
             if not index.is_stale(settings):
                 break
             await asyncio.sleep(0.1)
-        answer = bot.bot_data["assistant"].ask("Where is the closing dinner?")
+        assistant = bot.bot_data["assistant"]
+        for _ in range(1200):  # the new index opens in the background once a question notices it
+            answer = assistant.ask("Where is the closing dinner?")
+            if not answer.abstained:
+                break
+            await asyncio.sleep(0.1)
     assert not answer.abstained and "Lakeside" in answer.text
