@@ -33,7 +33,7 @@ from bot.publishing import Publisher, UploadError
 from bot.storage import Store
 from bot.telegram.app import build_application
 from bot.texts import staff_text
-from tests.conftest import ROOT, entry_text, wait_for_swap
+from tests.conftest import ROOT, entry_text
 from tests.telegram_fakes import RecordingRequest, buttons
 from tests.test_telegram_admin import (
     ORGANISER,
