@@ -117,12 +117,14 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     clearly written in a language the bot does not speak. Words in `neutral` (names that
     read the same in every language, such as "Brembo") are not evidence either way.
     """
-    whole = _detect_one(text, normalise(preferred) or DEFAULT_LANGUAGE, neutral)
+    fallback = normalise(preferred) or DEFAULT_LANGUAGE
     parts = _SENTENCES.split(text.strip(" ?？!！。."))
     if len(parts) > 1 and _says_enough(parts[-1], neutral):
         # "quante aziende europee? how many came": the part written last says how to answer
-        return _detect_one(parts[-1], whole, neutral)
-    return whole
+        last = _detect_one(parts[-1], None, neutral)
+        if last is not None:
+            return last
+    return _detect_one(text, fallback, neutral) or fallback
 
 
 _COURTESY = frozenset(
@@ -139,7 +141,7 @@ def _says_enough(part: str, neutral: frozenset[str]) -> bool:
 _COURTESY_HAN = re.compile("谢谢|多谢|请问|你好|您好")
 
 
-def _detect_one(text: str, fallback: str, neutral: frozenset[str]) -> str:
+def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str | None:
     if _mostly_chinese(text, neutral):
         return "zh"
     words = _latin_words(text, neutral)

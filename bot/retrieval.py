@@ -575,8 +575,10 @@ class Retriever:
         two questions read together, so the new question's intent meets the earlier one's subject.
         `vector` is the question's embedding when the caller has it already."""
         together = f"{previous} {question}"
-        _, alone = self.candidates(question, vector, lang)
         names, both = self.candidates(together, None, lang)
+        # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"
+        resolved = f"{question} ({', '.join(names)})" if names else question
+        _, alone = self.candidates(resolved, vector if resolved == question else None, lang)
         alone_scores = {hit.entry_id: hit.score for hit in alone}
         for hit in both:
             hit.score = (hit.score + alone_scores.get(hit.entry_id, 0.0)) / 2

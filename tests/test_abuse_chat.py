@@ -35,6 +35,7 @@ from tests.test_telegram_handoff import (  # the staff chat's fast helpers, shar
     STAFF,
     STAFF_CHAT,
     make_bot,
+    press_staff,
     say,
     settle,
     staff_reply,
@@ -142,6 +143,7 @@ async def test_a_delegates_messages_wait_for_the_staff_chat_together_not_in_the_
     await app.initialize()
     await say(app, f"/human {ABSTAINS}")
     ticket = app.bot_data["tickets"].active_for(7)
+    await press_staff(app, f"tk:claim:{ticket.id}")  # a person has it: every message is relayed
     started = time.monotonic()
     for n in range(10):
         await app.process_update(message_update(app, f"line {n}", sender=GIULIA))

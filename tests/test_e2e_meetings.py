@@ -110,7 +110,7 @@ async def test_deep_links_start_in_a_language_and_on_a_screen(running_bot, paylo
     delegate = running_bot.delegate(language_code="en", first_name="Ada")
     await delegate.command(f"/start {payload}")
     welcome = await delegate.reply()
-    assert welcome.text.startswith(text(lang, "welcome", name=", Ada"))
+    assert welcome.text.startswith(text(lang, "welcome", name=text(lang, "name_comma") + "Ada"))
     if screen:
         shown = await delegate.wait_for(lambda m: m.message_id > welcome.message_id)
         assert text(lang, screen) in shown.text
