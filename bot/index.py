@@ -464,7 +464,7 @@ def _drop_generations(settings: Settings, client: chromadb.ClientAPI, keep: set[
 def _remove_orphan_folders(chroma_dir: Path) -> None:
     """Remove the segment folders Chroma leaves behind when a collection is deleted on disk: every
     folder named by a segment id that Chroma's own catalogue (`chroma.sqlite3`) no longer lists."""
-    catalogue = chroma_dir / "chroma.sqlite3"
+    catalogue = (chroma_dir / "chroma.sqlite3").resolve()  # as_uri needs an absolute path
     with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
         live = {row[0] for row in db.execute("SELECT id FROM segments")}
     for folder in chroma_dir.iterdir():

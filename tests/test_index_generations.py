@@ -85,3 +85,15 @@ def test_a_replica_switches_at_its_next_check_after_the_pointer_moves(ingested_s
     replica.ask("What is the mascot of the meeting?")  # sees the pointer moved: reloads in the background
     wait_for_swap(replica, old)
     assert "Pico" in replica.ask("What is the mascot of the meeting?").text
+
+
+def test_ingest_with_the_default_relative_data_folder(ingested_settings: Settings, tmp_path, monkeypatch):
+    # `make ingest` runs with DATA_DIR=data, relative to the checkout: the cleanup after a new
+    # generation must not need an absolute path
+    settings = ingested_settings.model_copy(update={"index_grace_seconds": 0.0})
+    monkeypatch.chdir(settings.data_dir.parent)
+    relative = settings.model_copy(update={"data_dir": Path(settings.data_dir.name)})
+    _change(relative, 1)
+    before = index.Pointer(relative).active()
+    report = index.ingest(relative)
+    assert report.added and index.Pointer(relative).active() not in (before, None)
