@@ -35,7 +35,7 @@ FEATURES = (
     "names_hit",  # share of the names in the question that the entry mentions
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
-    "figure_missing",  # the question asks for a number (how many, since when, revenue) and the entry has none
+    "figure_missing",  # the question asks for a kind of figure (how many, since when…) the entry lacks
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
     "gap_asked",  # how many more of the words besides names (0 if fewer)
@@ -51,26 +51,75 @@ _ASKS_TIME = re.compile(
 _HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\d{1,2}点|\d{1,2}时", re.IGNORECASE)
 
 
-# "How many", "多少", "quanti", "since when", "revenue": a figure is wanted.
-_ASKS_FIGURE = re.compile(
-    r"\b(how many|how much|how big|how large|how old|what year|which year|since when|revenue|turnover|"
-    r"sales|employees|staff numbers|headcount|population|gdp|quant[io]|quant[ae]|in che anno|da quando|"
-    r"fatturato|dipendenti|popolazione|abitanti)\b|多少|几[个家位年人]|哪一?年|什么时候[来开成落]|营收|营业额|"
-    r"销售额|产值|员工|人口|成立",
-    re.IGNORECASE,
-)
 # Digits, or a Chinese number ("二十二家", "四大"); a lone 一 ("一家企业") is an article, not a figure.
 _HAN_DIGITS = "一二两三四五六七八九十百千万亿"
 _HAN_NUMBER = f"(?:[{_HAN_DIGITS[1:]}]|一[十百千万亿])[{_HAN_DIGITS}]*[个家位年名项大%]"
-_HAS_FIGURE = re.compile(rf"\d|{_HAN_NUMBER}|百分之")
+_ANY_FIGURE = rf"\d|{_HAN_NUMBER}|百分之"
+_PEOPLE = r"people|persons|employees|workers|residents|inhabitants|persone|dipendenti|abitanti|人|名员工|员工"
 
 
-def asks_figure(question: str) -> bool:
-    return bool(_ASKS_FIGURE.search(question))
+@dataclass(frozen=True)
+class Figure:
+    """A kind of figure a question can ask for: the words that ask it, and what in a text gives it.
+    "How much did Brembo invest?" wants an amount of money: "nearly 300 firms" does not give one."""
+
+    asks: re.Pattern[str]
+    gives: re.Pattern[str]
 
 
-def has_figure(text: str) -> bool:
-    return bool(_HAS_FIGURE.search(text))
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+FIGURES = {
+    "money": Figure(
+        _words(
+            r"\b(revenue|turnover|sales|profit|cost|costs|price|fee|fees|budget|salary|amount|"
+            r"how much (money|capital)|"
+            r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
+            r"fatturato|ricavi|utile|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
+            r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
+            r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金"
+        ),
+        _words(r"€|\$|¥|\b(euros?|dollars?|yuan|rmb|million|billion|milioni|miliardi)\b|元|亿"),
+    ),
+    "year": Figure(
+        _words(
+            r"\b(what year|which year|since when|founded|established|set up|how long ago|in che anno|"
+            r"da quando|"
+            r"fondat[aoie]|nata|nato)\b|哪一?年|成立|什么时候[来开成落建]|何时[来开成落建]"
+        ),
+        _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
+    ),
+    "age": Figure(
+        _words(r"\b(how old|age|età|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),
+        _words(r"\d+ ?(years? old|anni\b|岁)"),
+    ),
+    "headcount": Figure(
+        _words(
+            r"\b(population|inhabitants|residents|employees|workers|staff numbers|headcount|popolazione|"
+            r"abitanti|"
+            r"dipendenti|lavoratori)\b|人口|员工|职工|工人"
+        ),
+        _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
+    ),
+    "count": Figure(
+        _words(
+            r"\b(how many|how much|how big|how large|number of|quant[ieoa]|numero di)\b|多少|几[个家位年人名]"
+        ),
+        _words(_ANY_FIGURE),
+    ),
+}
+
+
+def figures_asked(question: str) -> frozenset[str]:
+    """The kinds of figure (`FIGURES`) the question asks for."""
+    return frozenset(kind for kind, figure in FIGURES.items() if figure.asks.search(question))
+
+
+def figures_given(text: str) -> frozenset[str]:
+    """The kinds of figure the text gives."""
+    return frozenset(kind for kind, figure in FIGURES.items() if figure.gives.search(text))
 
 
 def asks_time(question: str) -> bool:

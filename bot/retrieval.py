@@ -39,7 +39,7 @@ from bot.language import FUNCTION_WORDS
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin
-from bot.ranking import Model, Signals, asks_figure, asks_time, has_figure, has_time, load_model
+from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -358,7 +358,9 @@ class Retriever:
             for entry_id, tokens in self._entry_tokens.items()
         }
         self._timed = {entry_id for (entry_id, _), body in self._bodies.items() if has_time(body)}
-        self._figured = {entry_id for (entry_id, _), body in self._bodies.items() if has_figure(body)}
+        self._figures: dict[str, frozenset[str]] = {}
+        for (entry_id, _), body in self._bodies.items():
+            self._figures[entry_id] = self._figures.get(entry_id, frozenset()) | figures_given(body)
         self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
         self._pinyin = lexicon.pinyin
@@ -504,7 +506,7 @@ class Retriever:
             best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
-        unseen, wants_time, wants_figure = self._unseen(tokens), asks_time(query), asks_figure(query)
+        unseen, wants_time, wants_figures = self._unseen(tokens), asks_time(query), figures_asked(query)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
@@ -530,7 +532,7 @@ class Retriever:
                 names_hit=len(named) / len(names) if names else 0.0,
                 names_miss=float(bool(names) and not named),
                 time_missing=float(wants_time and hit.entry_id not in self._timed),
-                figure_missing=float(wants_figure and hit.entry_id not in self._figured),
+                figure_missing=float(not wants_figures <= self._figures.get(hit.entry_id, frozenset())),
                 gap_dense=max(0.0, gap_dense - hit.dense),
                 gap_coverage=max(0.0, gap_coverage - hit.coverage),
                 gap_asked=max(0.0, gap_asked - asked[hit.entry_id]),

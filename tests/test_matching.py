@@ -7,7 +7,7 @@ from bot.guard import is_injection, small_talk
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin, syllabify
-from bot.ranking import Model, Signals, asks_time, has_time, load_model
+from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster
 
 NAMES = Names.from_data(
@@ -123,6 +123,31 @@ def test_clock_times_asked_and_given():
     )
     assert not asks_time("When is the meeting?")
     assert has_time("09:30 Speech") and has_time("上午9点") and not has_time("30 November 2023")
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Brembo在溧水投资了多少钱？", {"money", "count"}),
+    ("How much did Siemens invest in Lishui?", {"money", "count"}),
+    ("quanto investe Lishui nel settore dell'idrogeno?", {"money", "count"}),
+    ("When was Kaiwu New Energy Automobile Group founded?", {"year"}),
+    ("开沃什么时候成立的", {"year"}),
+    ("How old is Hans Song?", {"age"}),
+    ("quanti abitanti ha Lishui", {"headcount", "count"}),
+    ("溧水有多少外资企业", {"count"}),
+    ("Why should I invest in Lishui?", set()),
+    ("What title was Colleferro awarded for 2021?", set()),
+])
+def test_the_kinds_of_figure_a_question_asks(question, kinds):
+    assert figures_asked(question) == kinds
+
+
+def test_a_count_is_not_an_amount_of_money_nor_a_year():
+    # "nearly 300 firms" answers how many firms, not how much one of them invested
+    given = figures_given("溧水全区有近300家外资企业")
+    assert "count" in given and not {"money", "year", "headcount"} & given
+    assert {"year", "count"} <= figures_given("Colleferro received the title of European Space Capital in 2021")
+    assert "money" in figures_given("an investment of 50 million euros")
+    assert "headcount" in figures_given("about 5,000 employees")
 
 
 def test_the_shipped_model_is_fitted_on_todays_features():
