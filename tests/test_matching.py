@@ -145,7 +145,7 @@ def test_a_count_is_not_an_amount_of_money_nor_a_year():
     # "nearly 300 firms" answers how many firms, not how much one of them invested
     given = figures_given("溧水全区有近300家外资企业")
     assert "count" in given and not {"money", "year", "headcount"} & given
-    assert {"year", "count"} <= figures_given("Colleferro received the title of European Space Capital in 2021")
+    assert {"year", "count"} <= figures_given("Colleferro became European Space Capital in 2021")
     assert "money" in figures_given("an investment of 50 million euros")
     assert "headcount" in figures_given("about 5,000 employees")
 
