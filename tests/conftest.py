@@ -59,10 +59,13 @@ def write_entry(root: Path, entry_id: str, lang: str, body: str, **kwargs: objec
 
 
 def wait_for_swap(assistant, old: object, seconds: float = 120) -> None:
-    """Until `assistant` answers from another retriever than `old` (a reload in the background)."""
+    """Until `assistant` answers from another retriever than `old` (a reload in the background).
+    Meanwhile delegates keep asking (a menu is read): the pointer is checked at most once per
+    INDEX_CHECK_SECONDS, so a single question right after a fast ingest may come too early."""
     deadline = time.monotonic() + seconds
     while assistant.retriever is old:
         assert time.monotonic() < deadline, "the new index was never swapped in"
+        assert assistant.menu_data is not None
         time.sleep(0.05)
 
 

@@ -173,7 +173,8 @@ class HeldReload(Assistant):
 
 
 def test_a_question_during_a_rebuild_is_answered_from_the_old_index_without_waiting(ingested_settings):
-    assistant = HeldReload(ingested_settings)
+    # every question looks at the pointer (by default at most once per INDEX_CHECK_SECONDS)
+    assistant = HeldReload(ingested_settings.model_copy(update={"index_check_seconds": 0.0}))
     old = assistant.retriever
     question = "Where is the cloakroom?"
     write_entry(ingested_settings.knowledge_dir, "cloakroom", "en", "The cloakroom is next to the entrance.",
