@@ -17,7 +17,9 @@ FUNCTION_WORDS = {
     "en": frozenset(
         "who what when where which why how is are was were the an of in on at to do "
         "does did can could there this that and or for with about from i you me my please "
-        "hello hi thanks thank yes pls plz thx".split()
+        "hello hi thanks thank yes pls plz thx "
+        # contractions typed on a phone without the apostrophe
+        "whos whats wheres whens hows whys thats theres isnt arent wasnt dont doesnt didnt cant im".split()
     ),
     "it": frozenset(
         "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "

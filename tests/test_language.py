@@ -37,6 +37,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("Who is 缪秀梅?", "en"),
         ("Chi è 刘佳?", "it"),
         ("Hans Song 是谁？", "zh"),
+        ("whos Francessco Guadanio", "en"),  # a misspelt Italian name after a phone-typed "who's"
+        ("chi e Francessco Guadanio", "it"),
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):
