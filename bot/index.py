@@ -509,7 +509,7 @@ def _remove_orphan_folders(chroma_dir: Path) -> None:
     """Remove the segment folders Chroma leaves behind when a collection is deleted on disk: every
     folder named by a segment id that Chroma's own catalogue (`chroma.sqlite3`) no longer lists."""
     catalogue = chroma_dir / "chroma.sqlite3"
-    with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
+    with closing(sqlite3.connect(f"{catalogue.resolve().as_uri()}?mode=ro", uri=True)) as db:
         live = {row[0] for row in db.execute("SELECT id FROM segments")}
     for folder in chroma_dir.iterdir():
         if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in live:
