@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class Manifest:
     missing_translations: dict[str, list[str]] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # knowledge/data/*.yaml, for menus
     content: str = ""  # digest of every chunk and the data: an ingest that changes nothing keeps the index
+    code: str = ""  # `code_version()` of the ingest that built it
 
 
 @dataclass
@@ -381,14 +383,55 @@ def ingest(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(settings.data_dir / "ingest.lock"):
         fingerprint = knowledge.fingerprint(settings.knowledge_dir)  # before reading: a later edit re-ingests
-        try:
-            kb = knowledge.load(settings.knowledge_dir)
-        except knowledge.KnowledgeError as exc:
-            _record_problems(settings, [_relative(settings, problem) for problem in exc.problems])
-            raise
-        report = _build(settings, kb, fingerprint, progress, embeddings)
+        report = _keep_if_unchanged(settings, fingerprint)
+        if report is None:
+            try:
+                kb = knowledge.load(settings.knowledge_dir)
+            except knowledge.KnowledgeError as exc:
+                _record_problems(settings, [_relative(settings, problem) for problem in exc.problems])
+                raise
+            report = _build(settings, kb, fingerprint, progress, embeddings)
         _record_problems(settings, [])
     return report
+
+
+def code_version() -> str:
+    """Changes when the code that turns knowledge files into chunks may have: any module of the
+    bot, or the text splitter's version."""
+    digest = hashlib.sha256(version("langchain-text-splitters").encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _keep_if_unchanged(settings: Settings, fingerprint: str) -> IngestReport | None:
+    """When the knowledge files, the embedder and the code are those the active index was built
+    from, renew its manifest and keep it, without reading the files again (their chunks cannot
+    have changed); else None."""
+    started = time.perf_counter()
+    _, embedder_name = make_embeddings(settings)
+    client = chroma_client(settings)
+    pointer = Pointer(settings, client)
+    old = pointer.manifest()
+    built_from = (fingerprint, embedder_name, code_version())
+    if (
+        old is None
+        or (old.fingerprint, old.embedder, old.code) != built_from
+        or not _exists(client, old.collection)
+    ):
+        return None
+    pointer.move(dataclasses.replace(old, built_at=_now()))
+    _drop_generations(settings, client, {old.collection, *pointer.in_use(settings.index_grace_seconds)})
+    return IngestReport(
+        unchanged=old.chunks,
+        seconds=time.perf_counter() - started,
+        embedder=embedder_name,
+        missing_translations=old.missing_translations,
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _relative(settings: Settings, problem: knowledge.Problem) -> str:
@@ -429,12 +472,13 @@ def _build(
             collection=name,
             embedder=embedder_name,
             fingerprint=fingerprint,
-            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            built_at=_now(),
             chunks=len(documents),
             entries=dict(Counter(entry.lang for entry in kb.entries)),
             missing_translations=report.missing_translations,
             data=kb.data,
             content=content,
+            code=code_version(),
         ),
     )
     # The previous generation, and any a replica still answers from, stay; older ones go.
@@ -464,8 +508,8 @@ def _drop_generations(settings: Settings, client: chromadb.ClientAPI, keep: set[
 def _remove_orphan_folders(chroma_dir: Path) -> None:
     """Remove the segment folders Chroma leaves behind when a collection is deleted on disk: every
     folder named by a segment id that Chroma's own catalogue (`chroma.sqlite3`) no longer lists."""
-    catalogue = (chroma_dir / "chroma.sqlite3").resolve()  # as_uri needs an absolute path
-    with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
+    catalogue = chroma_dir / "chroma.sqlite3"
+    with closing(sqlite3.connect(f"{catalogue.resolve().as_uri()}?mode=ro", uri=True)) as db:
         live = {row[0] for row in db.execute("SELECT id FROM segments")}
     for folder in chroma_dir.iterdir():
         if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in live:

@@ -77,7 +77,7 @@ _FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if 
 _LATIN = re.compile(r"[a-z]+")
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 LEXICON_DIR = "lexicon"
-_LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language")
+_LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language", "bot.ranking")
 
 
 @lru_cache(maxsize=16384)
@@ -212,6 +212,10 @@ class Lexicon:
     pinyin: Reader
     english_italian: set[str]  # Latin words of the English and Italian texts
     neutral_words: frozenset[str]  # Latin-script words of the Chinese chunks (Brembo, Avio)
+    fact_words: frozenset[str]  # the words of every entry that is not a "not published" one
+    entry_names: dict[str, frozenset[str]]  # entry → the entities it mentions
+    timed: frozenset[str]  # entries whose text gives a clock time
+    figures: dict[str, frozenset[str]]  # entry → the kinds of figure its text gives (`FIGURES`)
 
     @classmethod
     def build(cls, chunks: Sequence[tuple[str, dict[str, Any]]], names: Names) -> "Lexicon":
@@ -267,7 +271,22 @@ class Lexicon:
                 if meta["lang"] == "zh"
                 for word in _NAME_WORD.findall(text)
             ),
+            fact_words=frozenset().union(*(t for e, t in entry_tokens.items() if kinds[e] != "gap")),
+            entry_names={
+                entry_id: frozenset(token[1:] for token in words if token.startswith("@"))
+                for entry_id, words in entry_tokens.items()
+            },
+            timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
+            figures=_figures(bodies),
         )
+
+
+def _figures(bodies: dict[tuple[str, str], str]) -> dict[str, frozenset[str]]:
+    """Entry id → the kinds of figure any of its language versions gives."""
+    kinds: dict[str, frozenset[str]] = {}
+    for (entry_id, _), body in bodies.items():
+        kinds[entry_id] = kinds.get(entry_id, frozenset()) | figures_given(body)
+    return kinds
 
 
 def _code_version() -> str:
@@ -351,16 +370,11 @@ class Retriever:
         self._kinds = lexicon.kinds
         self._topics = lexicon.topics
         self._idf = lexicon.idf
-        self._fact_words = set().union(*(t for e, t in self._entry_tokens.items() if self._kinds[e] != "gap"))
+        self._fact_words = lexicon.fact_words
         self._unknown_idf = math.log((len(self._entry_tokens) + 1) / 1.5)  # as rare as the rarest word
-        self._entry_names = {
-            entry_id: {token[1:] for token in tokens if token.startswith("@")}
-            for entry_id, tokens in self._entry_tokens.items()
-        }
-        self._timed = {entry_id for (entry_id, _), body in self._bodies.items() if has_time(body)}
-        self._figures: dict[str, frozenset[str]] = {}
-        for (entry_id, _), body in self._bodies.items():
-            self._figures[entry_id] = self._figures.get(entry_id, frozenset()) | figures_given(body)
+        self._entry_names = lexicon.entry_names
+        self._timed = lexicon.timed
+        self._figures = lexicon.figures
         self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
         self._pinyin = lexicon.pinyin
@@ -418,9 +432,9 @@ class Retriever:
     def topic(self, entry_id: str) -> str:
         return self._topics.get(entry_id, "")
 
-    def entry_names(self, entry_id: str) -> set[str]:
+    def entry_names(self, entry_id: str) -> frozenset[str]:
         """The entities an entry mentions, in any of its languages."""
-        return self._entry_names.get(entry_id, set())
+        return self._entry_names.get(entry_id, frozenset())
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one retriever per index, kept while it is active
     def correct(self, word: str) -> str:

@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_scale:
         print("scale: synthetic knowledge bases …", file=sys.stderr, flush=True)
         factors = [int(factor) for factor in args.factors.split(",")]
-        report["scale"] = scale_report(pool, factors, args.embed_up_to, args.runs)
+        report["scale"] = scale_report(pool, factors, args.embed_up_to, args.runs, args.questions)
     # peak memory of this process: the bot, its index and models, and the bench's own clients
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, ensure_ascii=False, indent=2))

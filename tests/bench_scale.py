@@ -7,9 +7,9 @@ measured in the same run:
 
 - per question (`Assistant.ask`): the physical floor is one query embedding plus one Chroma query;
 - lexical search alone (the sparse BM25) per factor, with rank_bm25's time for comparison;
-- cold start: opening the retriever (the cached lexicon) of the largest indexed factor;
+- cold start (`Assistant(...)`) and the bot's memory, in fresh processes (`tests.bench_cold`);
 - reload: how long a question waits while a rebuild runs (it should not wait at all);
-- a no-change re-ingest;
+- ten no-change re-ingests, and how much the data folder grew across them;
 - questions under a CPU hog on the other core, against the same questions without it.
 
 Each measurement is the median of `--runs` runs.
@@ -17,11 +17,14 @@ Each measurement is the median of `--runs` runs.
 
 from __future__ import annotations
 
+import gc
+import json
 import multiprocessing
 import os
 import pickle
-import resource
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +35,7 @@ from bot import knowledge
 from bot.config import Settings
 from bot.core import Assistant, Context
 from bot.evaluation import Item
-from bot.index import build_documents, ingest, read_manifest, usable
+from bot.index import ADD_BATCH, build_documents, content_digest, ingest, read_manifest, usable
 from bot.names import Names
 from bot.retrieval import Lexicon, index_tokens, tokenize
 from tests.synthetic_kb import generate
@@ -71,17 +74,25 @@ def lexical(factor: int, items: list[Item], runs: int) -> dict[str, Any]:
     from rank_bm25 import BM25Okapi
 
     settings = settings_for(factor)
+    started = time.perf_counter()
+    knowledge.fingerprint(settings.knowledge_dir)
+    fingerprint_s = time.perf_counter() - started
     kb = knowledge.load(settings.knowledge_dir)
     documents = build_documents(kb, settings.knowledge_dir)
+    content_digest(documents, kb.data, "")
+    read_s = time.perf_counter() - started - fingerprint_s
     chunks = [(doc.page_content, doc.metadata) for doc in documents.values()]
     started = time.perf_counter()
     lexicon = Lexicon.build(chunks, Names.from_data(kb.data.get("names")))
     build_s = time.perf_counter() - started
     queries = [tokenize(item.question, item.lang) for item in items]
     saved = pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL)
+    gc.collect()
+    gc.freeze()  # the bench's own objects (every chunk, twice) are not the bot's: no GC passes over them
     started = time.perf_counter()
     pickle.loads(saved)  # what a start-up does with the lexicon cached beside the index
     load_s = time.perf_counter() - started
+    gc.unfreeze()
 
     def sparse() -> float:
         times = []
@@ -93,6 +104,9 @@ def lexical(factor: int, items: list[Item], runs: int) -> dict[str, Any]:
 
     report = {
         "chunks": len(chunks),
+        # a no-change re-ingest hashes every file; one after a code change also reads and compares them
+        "ingest_fingerprint_s": round(fingerprint_s, 2),
+        "ingest_read_and_compare_s": round(read_s, 2),
         "lexicon_build_s": round(build_s, 1),
         "lexicon_cache_load_s": round(load_s, 2),
         "lexicon_cache_mb": round(len(saved) / 2**20, 1),
@@ -135,32 +149,88 @@ def floor_and_questions(assistant: Assistant, items: list[Item]) -> tuple[float,
     return p95(floors), p95(asks)
 
 
-def questions(factor: int, items: list[Item], runs: int) -> dict[str, Any]:
-    """Per question at `factor` (whose index exists): p95 against the floor, cold start, RSS."""
+def questions(factor: int, items: list[Item], runs: int, questions_file: Path) -> dict[str, Any]:
+    """Per question at `factor` (whose index exists): p95 against the floor; the cold start and
+    memory of the bot alone (fresh processes); no-change re-ingests and the disk they leave."""
     settings = index(factor)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    started = time.perf_counter()
+    starts = [fresh_start(factor, questions_file) for _ in range(runs)]
     assistant = Assistant(settings)
-    cold = time.perf_counter() - started
     results = [floor_and_questions(assistant, items) for _ in range(runs)]
     floor = statistics.median(r[0] for r in results)
     ask = statistics.median(r[1] for r in results)
-    began = time.perf_counter()
-    report_ingest = ingest(settings)
-    reingest = time.perf_counter() - began
     return {
         "chunks": read_manifest(settings).chunks,  # type: ignore[union-attr]
         "floor_p95_ms": round(floor, 1),
         "question_p95_ms": round(ask, 1),
         "question_vs_floor": round(ask / floor, 2),
-        "cold_start_s": round(cold, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_rss_growth_mb": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before, 1
-        ),
-        "no_change_reingest_s": round(reingest, 2),
-        "no_change_reingest_unchanged": report_ingest.unchanged,
+        "import_s": statistics.median(start["import_s"] for start in starts),
+        "cold_start_s": statistics.median(start["cold_start_s"] for start in starts),
+        "first_question_ms": statistics.median(start["first_question_ms"] for start in starts),
+        "bot_peak_rss_mb": max(start["peak_rss_mb"] for start in starts),
+        **no_change_ingests(settings),
         **reload_wait(assistant, items),
+    }
+
+
+def fresh_start(factor: int, questions_file: Path) -> dict[str, float]:
+    """`tests.bench_cold` in a new process: the bot's start and memory, nothing of the bench's."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench_cold", str(factor), str(questions_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def vector_stand_in(chunks: int) -> dict[str, Any]:
+    """For a size whose index is not built (embedding it takes hours): Chroma alone with `chunks`
+    random unit vectors (made once, under `data/bench/`), opened in a fresh process: the time to
+    open it and answer a first query, and the memory it holds. The vectors are not the
+    knowledge's: this measures the vector store's share of a start and of memory, nothing else."""
+    import chromadb
+    import numpy as np
+
+    folder = CACHE / f"vectors-{chunks}"
+    client = chromadb.PersistentClient(path=str(folder))
+    collection = client.get_or_create_collection("stand-in", metadata={"hnsw:space": "cosine"})
+    rng = np.random.default_rng(0)
+    for start in range(collection.count(), chunks, ADD_BATCH):
+        batch = rng.standard_normal((min(ADD_BATCH, chunks - start), 384)).astype(np.float32)
+        batch /= np.linalg.norm(batch, axis=1, keepdims=True)
+        ids = [str(number) for number in range(start, start + len(batch))]
+        collection.add(ids=ids, embeddings=batch, documents=ids)
+    del client, collection
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench_cold", "--vectors", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def no_change_ingests(settings: Settings, times: int = 10) -> dict[str, Any]:
+    """`times` ingests of unchanged knowledge: the first (it reads every file when the code
+    changed since the index was built), the median, and how much the data folder grew."""
+    before = folder_bytes(settings.data_dir)
+    took, unchanged = [], []
+    for _ in range(times):
+        began = time.perf_counter()
+        unchanged.append(ingest(settings).unchanged)
+        took.append(time.perf_counter() - began)
+    grown = folder_bytes(settings.data_dir) - before
+    return {
+        "no_change_reingest_first_s": round(took[0], 2),
+        "no_change_reingest_median_s": round(statistics.median(took), 2),
+        "no_change_reingest_unchanged": min(unchanged),
+        f"disk_growth_mb_over_{times}_reingests": round(grown / 2**20, 2),
     }
 
 
@@ -211,15 +281,20 @@ def under_hog(assistant: Assistant, items: list[Item], runs: int) -> dict[str, A
     }
 
 
-def scale_report(items: list[Item], factors: list[int], embed_up_to: int, runs: int) -> dict[str, Any]:
+def scale_report(
+    items: list[Item], factors: list[int], embed_up_to: int, runs: int, questions_file: Path
+) -> dict[str, Any]:
     report: dict[str, Any] = {"lexical": {}, "questions": {}}
     for factor in factors:
         report["lexical"][f"x{factor}"] = lexical(factor, items, runs)
     for factor in factors:
         if factor <= embed_up_to or usable(settings_for(factor)):
-            report["questions"][f"x{factor}"] = questions(factor, items, runs)
+            report["questions"][f"x{factor}"] = questions(factor, items, runs, questions_file)
         else:
-            report["questions"][f"x{factor}"] = "not indexed (raise --embed-up-to to embed it once)"
+            report["questions"][f"x{factor}"] = {
+                "not indexed": "raise --embed-up-to to embed it once",
+                "vector_store_stand_in": vector_stand_in(report["lexical"][f"x{factor}"]["chunks"]),
+            }
     assistant = Assistant(index(factors[0]))
     report["cpu_hog"] = under_hog(assistant, items, runs)
     return report

@@ -1,6 +1,7 @@
 """Index generations shared by replicas: the pointer in Chroma, generations kept while a replica
 uses them, no disk growth across re-ingests, replicas switching when the pointer moves."""
 
+import dataclasses
 from pathlib import Path
 
 from bot import index
@@ -101,13 +102,34 @@ def test_a_replica_switches_at_its_next_check_after_the_pointer_moves(ingested_s
     assert "Pico" in replica.ask("What is the mascot of the meeting?").text
 
 
-def test_ingest_with_the_default_relative_data_folder(ingested_settings: Settings, tmp_path, monkeypatch):
-    # `make ingest` runs with DATA_DIR=data, relative to the checkout: the cleanup after a new
-    # generation must not need an absolute path
-    settings = ingested_settings.model_copy(update={"index_grace_seconds": 0.0})
-    monkeypatch.chdir(settings.data_dir.parent)
-    relative = settings.model_copy(update={"data_dir": Path(settings.data_dir.name)})
-    _change(relative, 1)
-    before = index.Pointer(relative).active()
-    report = index.ingest(relative)
-    assert report.added and index.Pointer(relative).active() not in (before, None)
+def test_an_ingest_of_unchanged_files_keeps_the_index_without_reading_them(
+    ingested_settings: Settings, monkeypatch
+):
+    settings = ingested_settings
+    index.ingest(settings)  # the index as this code builds it
+    before = index.read_manifest(settings)
+    assert before is not None and before.code == index.code_version()
+
+    def unread(root: Path) -> None:
+        raise AssertionError(f"{root} was read again")
+
+    monkeypatch.setattr(index.knowledge, "load", unread)
+    report = index.ingest(settings)
+    after = index.read_manifest(settings)
+    assert after is not None and after.collection == before.collection
+    assert report.unchanged == before.chunks and (report.added, report.updated, report.removed) == (0, 0, 0)
+    monkeypatch.undo()
+    # an index built by other code: the files are read and compared, the index is kept, the code recorded
+    index.Pointer(settings).move(dataclasses.replace(after, code="other code"))
+    report = index.ingest(settings)
+    renewed = index.read_manifest(settings)
+    assert renewed is not None and renewed.collection == before.collection
+    assert renewed.code == index.code_version() and report.unchanged == before.chunks
+
+
+def test_an_ingest_with_a_relative_data_folder_works(ingested_settings: Settings, monkeypatch):
+    monkeypatch.chdir(ingested_settings.data_dir.parent)
+    settings = ingested_settings.model_copy(update={"data_dir": Path(ingested_settings.data_dir.name)})
+    _change(settings, 1)
+    report = index.ingest(settings)
+    assert report.added == 2 and index.usable(settings)  # the new fact and its sample question
