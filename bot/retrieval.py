@@ -178,8 +178,13 @@ class Retrieval:
     @property
     def tentative(self) -> bool:
         """The best entry is likely enough to quote, not likely enough to be sure it is what was
-        asked ("Kaiwu's revenue" finds what the sources say about Kaiwu)."""
-        return self.best is not None and self.confidence < self.tentative_below
+        asked ("Kaiwu's revenue" finds what the sources say about Kaiwu); or it lacks the kind of
+        figure or the clock time the question asks for ("How much did Brembo invest?")."""
+        best = self.best
+        if best is None:
+            return False
+        lacks = best.signals.figure_missing > 0 or best.signals.time_missing > 0
+        return lacks or self.confidence < self.tentative_below
 
 
 def _idf(entry_tokens: Collection[set[str]]) -> dict[str, float]:

@@ -7,8 +7,9 @@ import pytest
 from bot.answer import Reason
 from bot.core import Assistant, Context
 from bot.index import ingest
+from bot.ranking import Model
 from bot.texts import text
-from tests.conftest import unsure_model, wait_for_swap, write_entry
+from tests.conftest import FixedBooster, unsure_model, wait_for_swap, write_entry
 
 
 @pytest.mark.parametrize(
@@ -230,6 +231,15 @@ def test_an_answer_that_may_fit_a_neighbouring_question_says_so(assistant: Assis
     unsure = assistant.ask("Who is Hans Song?", Context())
     assert not unsure.abstained and unsure.tentative
     assert unsure.text.endswith(text("en", "tentative"))
+
+
+def test_an_answer_without_the_kind_of_figure_asked_says_it_may_not_fit(assistant: Assistant, monkeypatch):
+    # a model under which every entry answers, however sure: only the missing figure decides
+    monkeypatch.setattr(assistant.retriever, "model", Model(FixedBooster(0.9), threshold=0.5, tentative=0.0))
+    founded = assistant.ask("When was Kaiwu New Energy Automobile Group founded?", Context())
+    assert not founded.abstained and founded.tentative and founded.text.endswith(text("en", "tentative"))
+    how_many = assistant.ask("How many Lishui enterprises take part?", Context())
+    assert not how_many.abstained and not how_many.tentative
 
 
 def test_a_near_miss_about_a_company_says_what_is_not_published_and_what_is(assistant: Assistant):
