@@ -77,7 +77,7 @@ FIGURES = {
             r"\b(revenue|turnover|sales|profit|cost|costs|price|fee|fees|budget|salary|amount|"
             r"how much (money|capital)|"
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
-            r"fatturato|ricavi|utile|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
+            r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金"
         ),
@@ -85,9 +85,10 @@ FIGURES = {
     ),
     "year": Figure(
         _words(
-            r"\b(what year|which year|since when|founded|established|set up|how long ago|in che anno|"
-            r"da quando|"
-            r"fondat[aoie]|nata|nato)\b|哪一?年|成立|什么时候[来开成落建]|何时[来开成落建]"
+            r"\b(what year|which year|since when|how long ago|in che anno|da quando|anno di fondazione|"
+            r"when (was|were|did|has|have)\b.*\b(found\w*|establish\w*|set up|creat\w*|start\w*|open\w*|"
+            r"arriv\w*|came|come)|quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*)\b|"
+            r"哪一?年|什么时候[来开成落建]|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),

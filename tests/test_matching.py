@@ -135,6 +135,8 @@ def test_clock_times_asked_and_given():
     ("quanti abitanti ha Lishui", {"headcount", "count"}),
     ("溧水有多少外资企业", {"count"}),
     ("Why should I invest in Lishui?", set()),
+    ("Which German company is already established in Lishui?", set()),
+    ("quando è stata fondata Avio?", {"year"}),
     ("What title was Colleferro awarded for 2021?", set()),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
