@@ -45,6 +45,7 @@ from bot.telegram.common import (
     is_admin,
     llm_gate_of,
     parse_id,
+    problems_told,
     publisher_of,
     reingest,
     settings_of,
@@ -922,10 +923,8 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer(error_text(staff_lang, exc), show_alert=True)
         return
     except (KnowledgeError, UploadError) as exc:
-        problems = exc.problems if isinstance(exc, KnowledgeError) else [exc]
-        kept = staff_text(
-            staff_lang, "draft_kept", draft=draft.id, problems=escape("\n".join(map(str, problems[:10])))
-        )
+        problems = problems_told(exc, staff_lang, 10)
+        kept = staff_text(staff_lang, "draft_kept", draft=draft.id, problems=problems)
         await query.answer()
         await query.edit_message_text(
             f"{draft_card(draft, staff_lang)}\n\n{kept}",
