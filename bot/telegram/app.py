@@ -15,12 +15,18 @@ from bot.config import Settings
 from bot.core import Assistant
 from bot.storage import Store
 from bot.telegram.common import store_of, user_language
-from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_check, bot_commands
+from bot.telegram.delegates import (
+    RATE_WINDOW,
+    add_delegate_handlers,
+    add_pace_check,
+    bot_commands,
+    reply_with_answer,
+)
 from bot.telegram.limits import ChatRateLimiter, Throttle
 from bot.telegram.meetings import add_meeting_handlers
 from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
 from bot.telegram.reminders import add_reminder_handlers, resume_reminders
-from bot.telegram.staff import add_staff_handlers, resume_tickets
+from bot.telegram.staff import add_staff_handlers, handle_for_ticket, resume_tickets
 from bot.telegram.voice import add_voice_handlers, close_transcriber
 from bot.texts import text
 
@@ -41,6 +47,13 @@ async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         )
     except TelegramError:
         log.exception("could not tell the delegate about the error")
+
+
+async def answer_heard(update: Update, context: ContextTypes.DEFAULT_TYPE, heard: str) -> None:
+    """A delegate's transcribed voice note: to the staff while their ticket takes it (as for typed
+    words), else answered like a typed question."""
+    if not await handle_for_ticket(update, context, f"🎤 {heard}"):
+        await reply_with_answer(update, context, heard)
 
 
 async def publish_commands(application: Application) -> None:
@@ -73,7 +86,7 @@ def add_handlers(application: Application) -> None:
     add_staff_handlers(application)
     add_organiser_handlers(application)
     add_reminder_handlers(application)
-    add_voice_handlers(application)
+    add_voice_handlers(application, answer_heard)
     add_delegate_handlers(application)
     application.add_error_handler(handle_error)
 

@@ -49,7 +49,7 @@ from bot.telegram.common import (
     tickets_of,
     user_language,
 )
-from bot.telegram.staff import (
+from bot.telegram.helpdesk import (
     is_staff,
     outbox_of,
     post_card,
