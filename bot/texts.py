@@ -50,7 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": (
             "Ask me a question in your own words, for example “Who is Hans Song?”.\n\n"
             "/agenda – the programme\n/enterprises – browse the participating enterprises\n"
-            "/invest – Lishui's investment environment\n/lang – change language\n"
+            "/invest – Lishui's investment environment\n/venue – where the venue is, on a map\n"
+            "/meetings – request a meeting with an enterprise, or see your requests\n/lang – change language\n"
             "/human – ask a staff member\n/forget – delete what I store about you"
         ),
         "agenda_title": "Programme",
@@ -231,6 +232,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": (
             "请直接用自己的话提问，例如“Hans Song 是谁？”。\n\n"
             "/agenda – 议程\n/enterprises – 浏览参会企业\n/invest – 溧水投资环境\n"
+            "/venue – 会场位置（地图）\n/meetings – 申请与企业会面，或查看您的申请\n"
             "/lang – 切换语言\n/human – 联系工作人员\n/forget – 删除我保存的您的数据"
         ),
         "agenda_title": "议程",
@@ -419,10 +421,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_language": "Scegli la lingua:",
         "language_set": "Va bene, risponderò in italiano.",
         "help": (
-            "Fammi una domanda con parole tue, per esempio «Chi è Hans Song?».\n\n"
+            "Mi faccia una domanda con parole Sue, per esempio «Chi è Hans Song?».\n\n"
             "/agenda – il programma\n/enterprises – le imprese partecipanti\n"
-            "/invest – l'ambiente per gli investimenti di Lishui\n/lang – cambia lingua\n"
-            "/human – parla con lo staff\n/forget – cancella i tuoi dati"
+            "/invest – l'ambiente per gli investimenti di Lishui\n/venue – dove si trova la sede, sulla mappa\n"
+            "/meetings – chieda un incontro con un'impresa, o veda le Sue richieste\n/lang – cambia lingua\n"
+            "/human – parli con lo staff\n/forget – cancelli i Suoi dati"
         ),
         "agenda_title": "Programma",
         "time_unknown": "orario non pubblicato",
@@ -831,6 +834,15 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "up_stale": "{paths} changed since this upload was previewed (another publish); send {name} again to see what it changes now",
         "up_no_version": "there is no earlier version to roll back to",
         "up_no_redo": "there is no rollback to redo (or something was published since)",
+        # --- command menus per role (roles) ---
+        "cmd_staff_help": "How to answer tickets, and the staff commands",
+        "cmd_staff_queue": "Open tickets, longest waiting first",
+        "cmd_staff_claim": "Claim a ticket: /claim N",
+        "cmd_staff_resolve": "Resolve a ticket: /resolve N",
+        "cmd_staff_reply": "Send a saved reply in the delegate's language",
+        "cmd_staff_note": "An internal note on a ticket (never sent to the delegate)",
+        "cmd_staff_editdraft": "Complete a knowledge draft: /editdraft N",
+        "cmd_savereply": "Define a saved reply: /savereply NAME + zh:/en:/it: lines",
     },
     "zh": {
         "ticket": "🎫 <b>工单 #{number}</b> · {status}\n参会代表 {pseudonym}（{name}）· 语言：{language}",
@@ -1083,6 +1095,15 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "up_stale": "自此上传预览以来，{paths} 已被修改（另一次发布）；请重新发送 {name}，查看它现在会更改什么",
         "up_no_version": "没有可回滚到的更早版本",
         "up_no_redo": "没有可重做的回滚（或此后已有新的发布）",
+        # --- command menus per role (roles) ---
+        "cmd_staff_help": "如何处理工单，以及工作人员命令",
+        "cmd_staff_queue": "未关闭的工单，等待最久的在前",
+        "cmd_staff_claim": "认领工单：/claim N",
+        "cmd_staff_resolve": "解决工单：/resolve N",
+        "cmd_staff_reply": "用参会代表的语言发送已保存的回复",
+        "cmd_staff_note": "工单内部备注（不会发给参会代表）",
+        "cmd_staff_editdraft": "补充知识库草稿：/editdraft N",
+        "cmd_savereply": "设置已保存的回复：/savereply 名称 + zh:/en:/it: 开头的行",
     },
     "it": {
         "ticket": "🎫 <b>Ticket #{number}</b> · {status}\nDelegato {pseudonym} ({name}) · lingua: {language}",
@@ -1335,6 +1356,15 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "up_stale": "{paths} è cambiato dopo l'anteprima di questo caricamento (un'altra pubblicazione); invii di nuovo {name} per vedere che cosa cambia ora",
         "up_no_version": "non esiste una versione precedente a cui tornare",
         "up_no_redo": "non c'è alcun ripristino da ripetere (o nel frattempo è stato pubblicato altro)",
+        # --- command menus per role (roles) ---
+        "cmd_staff_help": "Come rispondere ai ticket e i comandi dello staff",
+        "cmd_staff_queue": "Ticket aperti, chi attende da più tempo per primo",
+        "cmd_staff_claim": "Prendere in carico un ticket: /claim N",
+        "cmd_staff_resolve": "Risolvere un ticket: /resolve N",
+        "cmd_staff_reply": "Inviare una risposta salvata nella lingua del delegato",
+        "cmd_staff_note": "Una nota interna sul ticket (mai inviata al delegato)",
+        "cmd_staff_editdraft": "Completare una bozza di conoscenza: /editdraft N",
+        "cmd_savereply": "Definire una risposta salvata: /savereply NOME + righe zh:/en:/it:",
     },
 }
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from telegram import (
     BotCommand,
-    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -40,7 +39,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot import DEFAULT_LANGUAGE, LANGUAGES, deeplinks, index, insight, knowledge
+from bot import LANGUAGES, deeplinks, index, insight, knowledge
 from bot.config import Settings
 from bot.knowledge import KnowledgeError, Problem
 from bot.language import detect
@@ -894,16 +893,12 @@ COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
 }
 
 
-async def publish_organiser_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
-    """Organisers see their commands in the menu of their own chat with the bot (best effort:
-    Telegram refuses until the organiser has started the bot)."""
-    for admin_id in application.bot_data["settings"].admin_ids:
-        staff_lang = application.bot_data["store"].language(admin_id) or DEFAULT_LANGUAGE
-        menu = [*delegate_commands, *(BotCommand(c, staff_text(staff_lang, f"cmd_{c}")) for c in COMMANDS)]
-        try:
-            await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))
-        except TelegramError as exc:
-            log.info("no command menu for organiser %s yet: %s", admin_id, exc)
+MENU = (*COMMANDS, "meetings", "savereply")  # with the overview of meetings.py and saved replies
+
+
+def organiser_commands(lang: str) -> list[BotCommand]:
+    """The organisers' commands for their menu, described in `lang`."""
+    return [BotCommand(command, staff_text(lang, f"cmd_{command}")) for command in MENU]
 
 
 def add_organiser_handlers(application: Application) -> None:

@@ -9,7 +9,7 @@ import asyncio
 import logging
 import time
 
-from telegram import Message, Update
+from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -85,6 +85,7 @@ from bot.texts import language_name, staff_text, text
 log = logging.getLogger(__name__)
 
 STAFF_RELAY = 1  # handler group: before the bot's own answers
+MENU = ("help", "queue", "claim", "resolve", "reply", "note", "editdraft")  # the staff chat's menu
 
 
 # --- delegates ---------------------------------------------------------------------------------
@@ -718,6 +719,11 @@ async def decide_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 # --- wiring ----------------------------------------------------------------------------------------
+
+
+def staff_commands(lang: str) -> list[BotCommand]:
+    """The staff chat's commands for its menu, described in `lang`."""
+    return [BotCommand(command, staff_text(lang, f"cmd_staff_{command}")) for command in MENU]
 
 
 def add_staff_handlers(application: Application) -> None:
