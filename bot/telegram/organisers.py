@@ -66,6 +66,7 @@ from bot.telegram.common import (
     user_language,
 )
 from bot.telegram.drafts import draft_card, draft_keyboard, edit_draft
+from bot.telegram.meetings import meetings_of, overview_text
 from bot.texts import Phrase, language_name, staff_text, text
 
 log = logging.getLogger(__name__)
@@ -598,12 +599,14 @@ def stats_text(numbers: dict, staff_lang: str) -> str:
 
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/stats`: the numbers as text, and as a chart (PNG)."""
+    """`/stats`: the numbers and the meeting requests (per enterprise and sector) as text, then the
+    numbers as a chart (PNG)."""
     staff_lang = user_language(update, context)
     audit(update, context, "stats")
     numbers = await asyncio.to_thread(insight.stats, store_of(context))
     message = update.effective_message
-    await message.reply_html(stats_text(numbers, staff_lang))
+    meetings = overview_text(context, meetings_of(context).sent(), staff_lang)
+    await message.reply_html(f"{stats_text(numbers, staff_lang)}\n\n{meetings}")
     chart = await asyncio.to_thread(insight.stats_chart, numbers)
     await message.reply_photo(
         InputFile(chart, filename=f"stats-{dt.date.today().isoformat()}.png"),
