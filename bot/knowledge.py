@@ -20,6 +20,7 @@ import yaml
 from bot import LANGUAGES
 from bot.menu_schema import schema_problems
 from bot.normalise import fold
+from bot.texts import Phrase, told
 
 ENTRY_GLOB = "entries/*.md"
 DATA_GLOB = "data/*.yaml"
@@ -40,10 +41,14 @@ class Problem:
 
     path: Path
     line: int
-    message: str
+    message: str  # a `Phrase` (English as a text, and sayable in the organiser's language)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def told(self, lang: str) -> str:
+        """`file:line: what is wrong`, in `lang`."""
+        return f"{self.path}:{self.line}: {told(self.message, lang)}"
 
 
 class KnowledgeError(Exception):
@@ -197,12 +202,21 @@ def _yaml_line(exc: yaml.YAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
-def _yaml_message(exc: yaml.YAMLError) -> str:
+_YAML_PROBLEMS = (  # the parser's words → what the organiser is told (in their language)
+    ("anchors and aliases", "yaml_anchors"),
+    ("mapping values are not allowed", "yaml_mapping_here"),
+    ("could not find expected ':'", "yaml_no_colon"),
+    ("'\\t'", "yaml_tab"),
+    ("expected <block end>", "yaml_indent"),
+    ("end of stream", "yaml_unclosed"),
+    ("expected ',' or", "yaml_unclosed"),
+)
+
+
+def _yaml_message(exc: yaml.YAMLError) -> Phrase:
     """What is wrong, in one line and without the parser's internals (no file names, no columns)."""
-    if isinstance(exc, yaml.MarkedYAMLError):
-        parts = [part for part in (exc.context, exc.problem) if part]
-        return ": ".join(parts) or "cannot be parsed"
-    return "cannot be parsed"
+    said = str(getattr(exc, "problem", "") or "")
+    return Phrase(next((key for words, key in _YAML_PROBLEMS if words in said), "yaml_syntax"))
 
 
 def _read(path: Path, limit: int) -> tuple[str | None, list[Problem]]:
@@ -210,17 +224,15 @@ def _read(path: Path, limit: int) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > limit:
-            return None, [Problem(path, 1, f"the file is {size} bytes; the limit is {limit}")]
+            return None, [Problem(path, 1, Phrase("kp_too_big", size=size, limit=limit))]
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return None, [Problem(path, 1, "cannot read the file as UTF-8 text")]
+        return None, [Problem(path, 1, Phrase("kp_not_utf8"))]
     problems = []
     for match in _CONTROL.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         if not any(p.line == line for p in problems):
-            problems.append(
-                Problem(path, line, f"control character {ord(match.group()):#04x} is not allowed in text")
-            )
+            problems.append(Problem(path, line, Phrase("kp_control", code=f"{ord(match.group()):#04x}")))
     return _CONTROL.sub(" ", text), problems
 
 
@@ -236,37 +248,37 @@ def _is_text(value: Any) -> bool:
 def _check_fields(path: Path, text: str, meta: dict[str, Any]) -> list[Problem]:
     """Every problem of the front matter at once (missing fields, wrong types, wrong values)."""
     present = {key for key in _REQUIRED if meta.get(key) not in (None, "")}
-    problems = [Problem(path, 1, f"front matter is missing '{key}'") for key in _REQUIRED
+    problems = [Problem(path, 1, Phrase("kp_missing_field", field=key)) for key in _REQUIRED
                 if key not in present]
 
-    def bad(key: str, message: str) -> None:
+    def bad(key: str, message: Phrase) -> None:
         problems.append(Problem(path, _line_of(text, key), message))
 
     name = _FILE_NAME.match(path.name)
     if "id" in present:
         if not isinstance(meta["id"], str) or not _ID.match(meta["id"]):
-            bad("id", f"id '{meta['id']}' must be a text of lowercase letters, digits and dashes")
+            bad("id", Phrase("kp_bad_id", value=meta["id"]))
         elif not name or name["id"] != meta["id"]:
-            bad("id", f"id '{meta['id']}' does not match the file name (expected {meta['id']}.<lang>.md)")
+            bad("id", Phrase("kp_id_vs_name", value=meta["id"]))
     if "lang" in present:
         if meta["lang"] not in LANGUAGES:
-            bad("lang", f"lang '{meta['lang']}' must be one of {', '.join(LANGUAGES)}")
+            bad("lang", Phrase("kp_bad_lang", value=meta["lang"], choices=", ".join(LANGUAGES)))
         elif name and name["lang"] != meta["lang"]:
-            bad("lang", f"lang '{meta['lang']}' does not match the file name ('{name['lang']}')")
+            bad("lang", Phrase("kp_lang_vs_name", value=meta["lang"], named=name["lang"]))
     if "topic" in present and meta["topic"] not in TOPICS:
-        bad("topic", f"topic '{meta['topic']}' must be one of {', '.join(TOPICS)}")
+        bad("topic", Phrase("kp_bad_topic", value=meta["topic"], choices=", ".join(TOPICS)))
     for key in ("title", "source"):
         if key in present and not _is_text(meta[key]):
-            bad(key, f"{key} must be a text, not a list or a mapping")
+            bad(key, Phrase("kp_not_text", field=key))
     if meta.get("kind", "fact") not in KINDS:
-        bad("kind", f"kind '{meta['kind']}' must be one of {', '.join(KINDS)}")
+        bad("kind", Phrase("kp_bad_kind", value=meta["kind"], choices=", ".join(KINDS)))
     if "updated" in present and not isinstance(meta["updated"], dt.date):
-        bad("updated", f"updated '{meta['updated']}' must be a date such as 2026-11-25")
+        bad("updated", Phrase("kp_bad_date", value=meta["updated"]))
     questions = meta.get("questions", [])
     if not isinstance(questions, list) or not all(isinstance(q, str) and q for q in questions):
-        bad("questions", "questions must be a list of non-empty texts")
+        bad("questions", Phrase("kp_bad_questions"))
     if not all(isinstance(gap, str) and _ID.match(gap) for gap in _replaced(meta)):
-        bad("replaces", "replaces must be the id of an entry it replaces, or a list of such ids")
+        bad("replaces", Phrase("kp_bad_replaces"))
     return problems
 
 
@@ -278,22 +290,22 @@ def _replaced(meta: dict[str, Any]) -> list[Any]:
 def _front_matter(path: Path, text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """The front matter (parsed with `StrictLoader`) and the body of an entry file."""
     if not text.startswith("---"):
-        return None, "", [Problem(path, 1, "the file must start with a '---' front matter block")]
+        return None, "", [Problem(path, 1, Phrase("kp_no_front_matter"))]
     try:
         front, body = frontmatter.YAMLHandler().split(text)
     except ValueError:
-        return None, "", [Problem(path, 1, "the front matter block is not closed by a '---' line")]
+        return None, "", [Problem(path, 1, Phrase("kp_unclosed"))]
     try:
         meta = load_yaml(front)
     except yaml.YAMLError as exc:
-        message = f"front matter is not valid YAML: {_yaml_message(exc)}"
+        message = Phrase("kp_front_yaml", detail=_yaml_message(exc))
         return None, "", [Problem(path, _yaml_line(exc), message)]
     except RecursionError:
-        return None, "", [Problem(path, 1, "front matter is nested too deeply")]
+        return None, "", [Problem(path, 1, Phrase("kp_front_deep"))]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        return None, "", [Problem(path, 2, "front matter must be 'key: value' lines")]
+        return None, "", [Problem(path, 2, Phrase("kp_front_not_mapping"))]
     return meta, body, []
 
 
@@ -308,15 +320,10 @@ def _parse_entry(path: Path) -> tuple[Entry | None, list[Problem]]:
     body = body.strip()
     body_line = text.count("\n", 0, text.find("---", 3)) + 2
     if not body:
-        problems.append(Problem(path, body_line, "the entry has no text below the front matter"))
+        problems.append(Problem(path, body_line, Phrase("kp_no_body")))
     elif len(body) > MAX_BODY_CHARS:
-        problems.append(
-            Problem(
-                path,
-                body_line,
-                f"the text is {len(body)} characters; split it into entries of at most {MAX_BODY_CHARS}",
-            )
-        )
+        too_long = Phrase("kp_body_long", chars=len(body), limit=MAX_BODY_CHARS)
+        problems.append(Problem(path, body_line, too_long))
     if problems:
         return None, problems
     entry = Entry(
@@ -341,7 +348,7 @@ def _check_lang_maps(path: Path, node: yaml.Node) -> Iterable[Problem]:
         keys = {key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
         if keys and keys <= set(LANGUAGES) and keys != set(LANGUAGES):
             missing = ", ".join(lang for lang in LANGUAGES if lang not in keys)
-            yield Problem(path, node.start_mark.line + 1, f"text is missing language(s): {missing}")
+            yield Problem(path, node.start_mark.line + 1, Phrase("kp_missing_langs", missing=missing))
         for _, value in node.value:
             yield from _check_lang_maps(path, value)
     elif isinstance(node, yaml.SequenceNode):
@@ -356,11 +363,12 @@ def _parse_data(path: Path) -> tuple[Any, list[Problem]]:
     try:
         node = compose_yaml(text)
     except yaml.YAMLError as exc:
-        return None, [*problems, Problem(path, _yaml_line(exc), f"not valid YAML: {_yaml_message(exc)}")]
+        invalid = Phrase("kp_data_yaml", detail=_yaml_message(exc))
+        return None, [*problems, Problem(path, _yaml_line(exc), invalid)]
     except RecursionError:
-        return None, [*problems, Problem(path, 1, "the data is nested too deeply")]
+        return None, [*problems, Problem(path, 1, Phrase("kp_data_deep"))]
     if node is None:
-        return None, [*problems, Problem(path, 1, "the file is empty")]
+        return None, [*problems, Problem(path, 1, Phrase("kp_empty"))]
     problems += _check_lang_maps(path, node)
     value = load_yaml(text)
     problems += schema_problems(path, node, value)
@@ -372,11 +380,8 @@ def _duplicates(entries: list[Entry]) -> list[Problem]:
     problems = []
     for entry in entries:
         if entry.key in seen:
-            problems.append(
-                Problem(
-                    entry.path, 1, f"entry '{entry.id}' ({entry.lang}) is also defined in {seen[entry.key]}"
-                )
-            )
+            said = Phrase("kp_duplicate", entry=entry.id, lang=entry.lang, other=seen[entry.key])
+            problems.append(Problem(entry.path, 1, said))
         seen.setdefault(entry.key, entry.path)
     return problems
 
@@ -394,7 +399,7 @@ def entry_files(root: Path) -> list[Path]:
 def load(root: Path) -> KnowledgeBase:
     """Load and validate the whole knowledge folder; raise `KnowledgeError` listing every problem."""
     if not root.is_dir():
-        raise KnowledgeError([Problem(root, 0, "the knowledge folder does not exist")])
+        raise KnowledgeError([Problem(root, 0, Phrase("kp_no_folder"))])
     problems: list[Problem] = []
     entries: list[Entry] = []
     for path in entry_files(root):
@@ -409,7 +414,7 @@ def load(root: Path) -> KnowledgeBase:
         problems += found
         data[path.stem] = value
     if not entries and not problems:
-        problems.append(Problem(root, 0, f"no entries found ({ENTRY_GLOB})"))
+        problems.append(Problem(root, 0, Phrase("kp_no_entries", glob=ENTRY_GLOB)))
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(entries=entries, data=data)

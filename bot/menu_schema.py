@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.texts import Phrase
 
 if TYPE_CHECKING:
     from bot.knowledge import Problem
@@ -120,9 +123,40 @@ def _node_at(node: yaml.Node, location: tuple[int | str, ...]) -> yaml.Node:
     return node
 
 
-def _where(location: tuple[int | str, ...]) -> str:
+_ERROR_PHRASES = {  # pydantic's error types → what the organiser is told (in their language)
+    "missing": "schema_missing",
+    "string_type": "schema_text",
+    "int_type": "schema_number",
+    "int_parsing": "schema_number",
+    "int_from_float": "schema_number",
+    "float_type": "schema_number",
+    "float_parsing": "schema_number",
+    "date_type": "schema_date",
+    "date_parsing": "schema_date",
+    "date_from_datetime_parsing": "schema_date",
+    "date_from_datetime_inexact": "schema_date",
+    "list_type": "schema_list",
+    "dict_type": "schema_mapping",
+    "model_type": "schema_mapping",
+    "model_attributes_type": "schema_mapping",
+}
+
+
+def _where(location: tuple[int | str, ...]) -> str | Phrase:
     path = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in location)
-    return path.lstrip(".") or "the file"
+    return path.lstrip(".") or Phrase("kp_whole_file")
+
+
+def _phrase(error: ErrorDetails) -> Phrase:
+    """One pydantic error as a phrase (pydantic's own message is English only)."""
+    limits = error.get("ctx") or {}
+    if error["type"] == "too_short":
+        return Phrase("schema_too_short", count=limits.get("min_length", 1))
+    if error["type"] in ("greater_than_equal", "greater_than"):
+        return Phrase("schema_at_least", limit=limits.get("ge", limits.get("gt")))
+    if error["type"] in ("less_than_equal", "less_than"):
+        return Phrase("schema_at_most", limit=limits.get("le", limits.get("lt")))
+    return Phrase(_ERROR_PHRASES.get(error["type"], "schema_invalid"))
 
 
 def schema_problems(path: Path, node: yaml.Node, value: Any) -> list["Problem"]:
@@ -133,7 +167,8 @@ def schema_problems(path: Path, node: yaml.Node, value: Any) -> list["Problem"]:
     if model is None:
         return []
     if not isinstance(value, dict):
-        return [Problem(path, 1, f"{path.name} must be 'key: value' lines ({', '.join(model.model_fields)})")]
+        fields = ", ".join(model.model_fields)
+        return [Problem(path, 1, Phrase("kp_data_not_mapping", name=path.name, fields=fields))]
     try:
         model.model_validate(value)
     except ValidationError as exc:
@@ -145,16 +180,16 @@ def _problems(path: Path, node: yaml.Node, exc: ValidationError) -> list["Proble
     """One problem per wrong place; a value that fits none of a union's types is said once."""
     from bot.knowledge import Problem
 
-    messages: dict[tuple[int | str, ...], list[str]] = {}
+    messages: dict[tuple[int | str, ...], list[Phrase]] = {}
     for error in exc.errors():
         # Union errors add the alternative tried ("str", "dict[str,...]") to the location: drop it.
         location = tuple(
             step for step in error["loc"] if isinstance(step, int) or not _TYPE_NAME.match(step)
         )
-        messages.setdefault(location, []).append(error["msg"].lower())
+        messages.setdefault(location, []).append(_phrase(error))
     problems = []
     for location, found in messages.items():
-        message = found[0] if len(found) == 1 else "expected a text or a {zh, en, it} mapping of texts"
+        message = found[0] if len(found) == 1 else Phrase("schema_text_or_langs")
         line = _node_at(node, location).start_mark.line + 1
-        problems.append(Problem(path, line, f"{_where(location)}: {message}"))
+        problems.append(Problem(path, line, Phrase("kp_schema", where=_where(location), detail=message)))
     return problems

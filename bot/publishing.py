@@ -36,6 +36,7 @@ from bot import knowledge
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, entry_file
 from bot.language import detect
+from bot.texts import Phrase, told
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,15 @@ _UPLOADED_AS = re.compile(r"^uploaded document (?P<name>.+) \(")
 
 
 class UploadError(Exception):
-    """An upload that cannot become knowledge; the message says why, for the organiser."""
+    """An upload that cannot become knowledge: every reason, as phrases for the organiser (`told`
+    in their language); `str()` gives them in English."""
+
+    def __init__(self, *reasons: Phrase) -> None:
+        self.reasons = list(reasons)
+        super().__init__("\n".join(reasons))
+
+    def told(self, lang: str) -> str:
+        return "\n".join(str(told(reason, lang)) for reason in self.reasons)
 
 
 @dataclass
@@ -113,10 +122,8 @@ def _docx_text(name: str, content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
-        raise UploadError(
-            f"{name}: the document unpacks to {unpacked // 1_000_000} MB; "
-            f"the limit is {MAX_UNPACKED_BYTES // 1_000_000} MB"
-        )
+        limit = MAX_UNPACKED_BYTES // 1_000_000
+        raise UploadError(Phrase("up_docx_unpacks", name=name, size=unpacked // 1_000_000, limit=limit))
     paragraphs, size = [], 0
     for paragraph in Document(io.BytesIO(content)).paragraphs:
         if paragraph.text.strip():
@@ -133,7 +140,7 @@ def _pdf_text(name: str, content: bytes) -> str:
 
     pages = PdfReader(io.BytesIO(content)).pages
     if len(pages) > MAX_PDF_PAGES:
-        raise UploadError(f"{name}: the document has {len(pages)} pages; the limit is {MAX_PDF_PAGES}")
+        raise UploadError(Phrase("up_pdf_pages", name=name, pages=len(pages), limit=MAX_PDF_PAGES))
     texts, size = [], 0
     for page in pages:
         texts.append(page.extract_text() or "")
@@ -144,9 +151,7 @@ def _pdf_text(name: str, content: bytes) -> str:
 
 def _check_length(name: str, chars: int) -> None:
     if chars > MAX_DOCUMENT_CHARS:
-        raise UploadError(
-            f"{name}: the document has more than {MAX_DOCUMENT_CHARS} characters of text; split it"
-        )
+        raise UploadError(Phrase("up_too_long", name=name, limit=MAX_DOCUMENT_CHARS))
 
 
 def document_text(name: str, content: bytes) -> str:
@@ -161,9 +166,10 @@ def document_text(name: str, content: bytes) -> str:
     except UploadError:
         raise
     except UnicodeDecodeError as exc:
-        raise UploadError(f"{name}: the file is not UTF-8 text") from exc
+        raise UploadError(Phrase("up_not_utf8", name=name)) from exc
     except Exception as exc:  # a broken PDF or DOCX: any parser error means "cannot read it"
-        raise UploadError(f"{name}: cannot read the document ({type(exc).__name__})") from exc
+        log.info("cannot read the uploaded %s: %r", name, exc)
+        raise UploadError(Phrase("up_unreadable", name=name)) from exc
 
 
 def _parts(text: str) -> list[str]:
@@ -222,7 +228,7 @@ def document_entries(name: str, text: str, by: str) -> dict[str, str]:
     """A plain document as entries in the language it is written in: one per heading (titled from
     it), a long section split into parts; a document without headings is titled after the file."""
     if not text:
-        raise UploadError(f"{name}: the document has no text")
+        raise UploadError(Phrase("up_no_text", name=name))
     lang = detect(text[:2000])
     stem, label = slug(Path(name).stem), Path(name).stem
     pieces = [
@@ -253,9 +259,9 @@ def upload_files(name: str, content: bytes, by: str) -> dict[str, str]:
     """Knowledge files (path relative to `knowledge/` → text) made from one uploaded file."""
     suffix = Path(name).suffix.lower()
     if suffix not in DOCUMENT_TYPES:
-        raise UploadError(f"{name}: send a {', '.join(UPLOAD_TYPES)} file")
+        raise UploadError(Phrase("up_type", name=name, types=", ".join(UPLOAD_TYPES)))
     if len(content) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"{name}: the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
+        raise UploadError(Phrase("up_too_big", name=name, limit=MAX_UPLOAD_BYTES // 1_000_000))
     if suffix in (".yaml", ".yml"):
         return {f"data/{slug(Path(name).stem)}.yaml": document_text(name, content)}
     if suffix in (".md", ".markdown"):
@@ -280,15 +286,16 @@ def _skipped(member: str) -> bool:
     return member.endswith("/") or bool(hidden)
 
 
-def _member_problem(name: str, info: zipfile.ZipInfo) -> str | None:
-    if _unsafe(info.filename):
-        return f"{name}: {info.filename} points outside the archive; refused"
-    if Path(info.filename).suffix.lower() == ".zip":
-        return f"{name}: {info.filename} is an archive inside the archive; send its files instead"
+def _member_problem(name: str, info: zipfile.ZipInfo) -> Phrase | None:
+    member = info.filename
+    if _unsafe(member):
+        return Phrase("up_outside", name=name, member=member)
+    if Path(member).suffix.lower() == ".zip":
+        return Phrase("up_nested", name=name, member=member)
     if info.file_size > MAX_UPLOAD_BYTES:
-        return f"{name}: {info.filename} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"
+        return Phrase("up_member_big", name=name, member=member, limit=MAX_UPLOAD_BYTES // 1_000_000)
     if info.file_size and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return f"{name}: {info.filename} unpacks to more than {MAX_RATIO} times its size (a zip bomb?)"
+        return Phrase("up_bomb", name=name, member=member, ratio=MAX_RATIO)
     return None
 
 
@@ -298,30 +305,29 @@ def archive_members(name: str, content: bytes) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise UploadError(f"{name}: not a readable .zip archive") from exc
+        raise UploadError(Phrase("up_bad_zip", name=name)) from exc
     members = [info for info in archive.infolist() if not _skipped(info.filename)]
     if not members:
-        raise UploadError(f"{name}: the archive has no files")
+        raise UploadError(Phrase("up_empty_zip", name=name))
     if len(members) > MAX_ARCHIVE_FILES:
-        raise UploadError(f"{name}: the archive has {len(members)} files; the limit is {MAX_ARCHIVE_FILES}")
+        raise UploadError(Phrase("up_zip_count", name=name, count=len(members), limit=MAX_ARCHIVE_FILES))
     unpacked = sum(info.file_size for info in members)
     problems = [problem for info in members if (problem := _member_problem(name, info))]
     if unpacked > MAX_UNPACKED_BYTES:
-        problems.append(
-            f"{name}: the archive unpacks to {unpacked // 1_000_000} MB; "
-            f"the limit is {MAX_UNPACKED_BYTES // 1_000_000} MB"
-        )
+        limit = MAX_UNPACKED_BYTES // 1_000_000
+        problems.append(Phrase("up_zip_unpacks", name=name, size=unpacked // 1_000_000, limit=limit))
     if problems:
-        raise UploadError("\n".join(problems))
+        raise UploadError(*problems)
     found = []
     for info in members:
         try:
             with archive.open(info) as member:
                 data = member.read(info.file_size + 1)
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError) as exc:
-            raise UploadError(f"{name}: cannot unpack {info.filename} ({type(exc).__name__})") from exc
+            log.info("cannot unpack %s from %s: %r", info.filename, name, exc)
+            raise UploadError(Phrase("up_cannot_unpack", name=name, member=info.filename)) from exc
         if len(data) > info.file_size:
-            raise UploadError(f"{name}: {info.filename} is larger than the archive declares; refused")
+            raise UploadError(Phrase("up_member_lies", name=name, member=info.filename))
         found.append((f"{name}/{info.filename}", data))
     return found
 
@@ -341,36 +347,36 @@ class Batch:
         return grouped
 
 
-def _expanded(uploads: list[tuple[str, bytes]], errors: list[str]) -> list[tuple[str, bytes]]:
+def _expanded(uploads: list[tuple[str, bytes]], errors: list[Phrase]) -> list[tuple[str, bytes]]:
     expanded = []
     for name, content in uploads:
         try:
             is_zip = Path(name).suffix.lower() == ".zip"
             expanded += archive_members(name, content) if is_zip else [(name, content)]
         except UploadError as exc:
-            errors.append(str(exc))
+            errors += exc.reasons
     if len(expanded) > MAX_ARCHIVE_FILES:
-        errors.append(f"{len(expanded)} files in one publish; the limit is {MAX_ARCHIVE_FILES}")
+        errors.append(Phrase("up_publish_count", count=len(expanded), limit=MAX_ARCHIVE_FILES))
     return expanded
 
 
 def batch_files(uploads: list[tuple[str, bytes]], by: str) -> Batch:
     """Knowledge files from several uploaded files (a .zip counts as its files); `UploadError`
     listing every file that cannot become knowledge, all at once."""
-    errors: list[str] = []
+    errors: list[Phrase] = []
     batch = Batch({}, {})
     for name, content in _expanded(uploads, errors):
         try:
             made = upload_files(name, content, by)
         except UploadError as exc:
-            errors.append(str(exc))
+            errors += exc.reasons
             continue
         clashes = [path for path in made if path in batch.files]
-        errors += [f"{name}: {path} is also made from {batch.origin[path]}" for path in clashes]
+        errors += [Phrase("up_clash", name=name, path=path, other=batch.origin[path]) for path in clashes]
         batch.files.update(made)
         batch.origin.update(dict.fromkeys(made, name))
     if errors:
-        raise UploadError("\n".join(errors))
+        raise UploadError(*errors)
     return batch
 
 
@@ -569,7 +575,7 @@ def _disk_errors() -> Iterator[None]:
     except OSError as exc:
         log.exception("writing the knowledge failed")
         reason = exc.strerror or _first_reason(exc)
-        raise UploadError(f"the server could not write the files ({reason}); nothing was changed") from exc
+        raise UploadError(Phrase("up_disk", reason=reason)) from exc
 
 
 def _first_reason(exc: OSError) -> str:
@@ -594,7 +600,7 @@ class Publisher:
         try:
             lock.acquire()
         except Timeout as exc:
-            raise UploadError("another organiser is publishing right now; try again in a minute") from exc
+            raise UploadError(Phrase("up_busy")) from exc
         try:
             recover(self.settings.knowledge_dir)
             yield
@@ -687,16 +693,13 @@ class Publisher:
         preview; `KnowledgeError` when it no longer fits the current knowledge."""
         with self._locked(), _disk_errors():
             if not self.is_staged(key):
-                raise UploadError("this upload is no longer waiting to be published")
+                raise UploadError(Phrase("up_gone"))
             upload = json.loads((self.staging / key / "upload.json").read_text(encoding="utf-8"))
             live = self.settings.knowledge_dir
             stale = [path for path, was in upload["base"].items() if _digest(live / path) != was]
             if stale:
                 self.discard(key)
-                raise UploadError(
-                    f"{', '.join(stale)} changed since this upload was previewed (another publish); "
-                    f"send {upload['name']} again to see what it changes now"
-                )
+                raise UploadError(Phrase("up_stale", paths=", ".join(stale), name=upload["name"]))
             origin = upload.get("origin") or dict.fromkeys(upload["write"], upload["name"])
             batch = Batch(upload["write"], origin)
             version = self._apply(_change(batch, live), by, what)
@@ -723,7 +726,7 @@ class Publisher:
         with self._locked(), _disk_errors():
             versions = self.versions()
             if not versions:
-                raise UploadError("there is no earlier version to roll back to")
+                raise UploadError(Phrase("up_no_version"))
             last = versions[-1]
             undone = self.root / "undone" / f"{last.number}-{time.time_ns()}"
             shutil.copytree(self.settings.knowledge_dir, undone / "knowledge")
@@ -747,7 +750,7 @@ class Publisher:
         with self._locked(), _disk_errors():
             folder = self._undone()
             if folder is None:
-                raise UploadError("there is no rollback to redo (or something was published since)")
+                raise UploadError(Phrase("up_no_redo"))
             undone = Version(**json.loads((folder / REDOABLE).read_text(encoding="utf-8")))
             version = self._save_version(undone.by, undone.what)
             _replace(self.settings.knowledge_dir, folder / "knowledge")

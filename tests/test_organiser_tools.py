@@ -242,7 +242,7 @@ def knowledge_words(root: Path, lang: str) -> set[str]:
 TYPED_AS_IS = {  # commands, file types, the embedder's name, the languages' own names
     "start", "help", "agenda", "enterprises", "invest", "lang", "human", "end", "forget", "gaps",
     "announce", "editdraft", "reload", "rollback", "stats", "drafts", "kb", "csv", "pdf", "docx",
-    "txt", "zip", "yaml", "llm", "nanoe", "multilingual", "small", "english", "italiano",
+    "txt", "zip", "yaml", "llm", "nanoe", "multilingual", "small", "english", "italiano", "meetings", "venue",
 }  # fmt: skip
 
 

@@ -71,7 +71,7 @@ async def test_language_choice_is_remembered(bot):
 async def test_command_menu_is_published_in_three_languages(bot):
     await publish_commands(bot)
     calls = bot.request.named("setMyCommands")
-    assert {call.params.get("language_code") for call in calls} == {None, "zh", "it"}
+    assert {call.params.get("language_code") for call in calls} == {None, "zh", "en", "it"}
     assert all(len(call.params["commands"]) == len(COMMANDS) for call in calls)
 
 

@@ -191,6 +191,25 @@ async def test_organisers_see_requests_per_enterprise_and_sector_and_a_safe_csv(
     assert companies == ["Rossi Meccanica S.r.l.", "'=HYPERLINK(\"http://x\")"]
 
 
+async def test_stats_show_the_meeting_requests_in_the_organisers_language(bot):
+    italian = user(user_id=900, lang="it", name="Olga")
+    await say(bot, "/stats", sender=italian)
+    before = last_to(bot, 900)["text"]
+    assert before.startswith("📊 <b>Domande</b>") and before.endswith(staff_text("it", "meetings_empty"))
+    await request_avio(bot)
+    await say(bot, "我想见一家新能源汽车企业", sender=LI)
+    await press(bot, "meet:sec:new-energy-vehicles", sender=LI)
+    await fill_in(bot, LI, "zh")
+    await say(bot, "/stats", sender=italian)
+    stats = [p["text"] for p in bot.request.sent() if p.get("chat_id") == 900][-1]
+    assert stats.startswith("📊 <b>Domande</b>")
+    section = stats[stats.index("🤝"):]
+    assert section.startswith("🤝 <b>Richieste d'incontro</b>: 2 (richiesta 2)"), section
+    assert "<b>Per impresa</b>\n• Avio: 1\n• (qualsiasi impresa): 1" in section
+    assert "<b>Per settore</b>\n" in section and "• Veicoli a nuova energia: 1" in section
+    assert bot.request.named("sendPhoto")  # the chart still follows
+
+
 # --- deep links and QR codes ----------------------------------------------------------------------
 
 

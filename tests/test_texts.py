@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bot import LANGUAGES
-from bot.texts import STAFF_TEXTS, TEXTS, language_name, staff_text, text
+from bot.texts import LOCALES, STAFF_TEXTS, TEXTS, catalogues, language_name, staff_text, text
 
 PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
 TAG = re.compile(r"</?(b|i|code|pre)>")
@@ -30,3 +30,17 @@ def test_unsupported_languages_fall_back_to_english():
 
 def test_language_names_are_given_in_the_readers_language():
     assert [language_name(reader, "it") for reader in LANGUAGES] == ["意大利文", "Italian", "italiano"]
+
+
+def test_each_language_is_one_catalogue_file_and_a_new_file_is_a_new_language(tmp_path):
+    assert sorted(path.stem for path in LOCALES.glob("*.toml")) == sorted(LANGUAGES)
+    for lang in LANGUAGES:
+        assert catalogues()[lang] == {"delegates": TEXTS[lang], "staff": STAFF_TEXTS[lang]}
+    for lang in LANGUAGES:
+        (tmp_path / f"{lang}.toml").write_text((LOCALES / f"{lang}.toml").read_text(encoding="utf-8"))
+    english = (LOCALES / "en.toml").read_text(encoding="utf-8")
+    (tmp_path / "de.toml").write_text(english.replace('source = "Source"', 'source = "Quelle"'))
+    found = catalogues(tmp_path)
+    assert sorted(found) == ["de", "en", "it", "zh"]
+    assert found["de"]["delegates"]["source"] == "Quelle"
+    assert found["de"]["staff"] == STAFF_TEXTS["en"]

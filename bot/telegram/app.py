@@ -3,10 +3,11 @@ organisers), with the error handler, start-up and shutdown hooks, and polling or
 """
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScope, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
@@ -15,12 +16,18 @@ from bot.config import Settings
 from bot.core import Assistant
 from bot.storage import Store
 from bot.telegram.common import store_of, user_language
-from bot.telegram.delegates import RATE_WINDOW, add_delegate_handlers, add_pace_check, bot_commands
+from bot.telegram.delegates import (
+    RATE_WINDOW,
+    add_delegate_handlers,
+    add_pace_check,
+    bot_commands,
+    reply_with_answer,
+)
 from bot.telegram.limits import ChatRateLimiter, Throttle
 from bot.telegram.meetings import add_meeting_handlers
-from bot.telegram.organisers import add_organiser_handlers, publish_organiser_commands
+from bot.telegram.organisers import add_organiser_handlers, organiser_commands
 from bot.telegram.reminders import add_reminder_handlers, resume_reminders
-from bot.telegram.staff import add_staff_handlers, resume_tickets
+from bot.telegram.staff import add_staff_handlers, handle_for_ticket, resume_tickets, staff_commands
 from bot.telegram.voice import add_voice_handlers, close_transcriber
 from bot.texts import text
 
@@ -43,19 +50,52 @@ async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         log.exception("could not tell the delegate about the error")
 
 
+async def answer_heard(update: Update, context: ContextTypes.DEFAULT_TYPE, heard: str) -> None:
+    """A delegate's transcribed voice note: to the staff while their ticket takes it (as for typed
+    words), else answered like a typed question."""
+    if not await handle_for_ticket(update, context, f"🎤 {heard}"):
+        await reply_with_answer(update, context, heard)
+
+
+Menu = Callable[[str], list[BotCommand]]  # a role's commands, described in a language
+
+
+def organiser_menu(lang: str) -> list[BotCommand]:
+    """An organiser's own chat: the delegates' commands (theirs where both have one), then theirs."""
+    own = {command.command: command for command in organiser_commands(lang)}
+    shared = [own.pop(command.command, command) for command in bot_commands(lang)]
+    return [*shared, *own.values()]
+
+
+def command_menus(application: Application) -> list[tuple[BotCommandScope, Menu, str]]:
+    """(scope, menu, language for clients in other languages) of every role: delegates everywhere,
+    the staff in the staff chat, each organiser in their own chat with the bot."""
+    settings: Settings = application.bot_data["settings"]
+    menus: list[tuple[BotCommandScope, Menu, str]] = [
+        (BotCommandScopeDefault(), bot_commands, DEFAULT_LANGUAGE)
+    ]
+    if settings.staff_chat_id is not None:
+        menus.append((BotCommandScopeChat(settings.staff_chat_id), staff_commands, settings.staff_language))
+    for admin_id in settings.admin_ids:
+        lang = application.bot_data["store"].language(admin_id) or DEFAULT_LANGUAGE
+        menus.append((BotCommandScopeChat(admin_id), organiser_menu, lang))
+    return menus
+
+
 async def publish_commands(application: Application) -> None:
-    """The command menu in every language (Telegram picks by the client's language)."""
-    for lang in LANGUAGES:
-        try:
-            language_code = None if lang == "en" else lang
-            await application.bot.set_my_commands(bot_commands(lang), language_code=language_code)
-        except TelegramError as exc:
-            log.warning("could not publish the %s command menu: %s", lang, exc)
+    """Each role's command menu in zh, en and it (Telegram picks by the client's language), and in
+    the role's own language for other clients. Best effort: Telegram refuses an organiser's chat
+    until they have started the bot."""
+    for scope, menu, default in command_menus(application):
+        for code in (None, *LANGUAGES):
+            try:
+                await application.bot.set_my_commands(menu(code or default), scope=scope, language_code=code)
+            except TelegramError as exc:
+                log.warning("could not publish the %s command menu (%s): %s", scope.type, code, exc)
 
 
 async def on_startup(application: Application) -> None:
     await publish_commands(application)
-    await publish_organiser_commands(application, bot_commands(DEFAULT_LANGUAGE))
     await resume_tickets(application)
     await resume_reminders(application)
 
@@ -73,7 +113,7 @@ def add_handlers(application: Application) -> None:
     add_staff_handlers(application)
     add_organiser_handlers(application)
     add_reminder_handlers(application)
-    add_voice_handlers(application)
+    add_voice_handlers(application, answer_heard)
     add_delegate_handlers(application)
     application.add_error_handler(handle_error)
 

@@ -15,14 +15,16 @@ from bot import index
 from bot.config import Settings
 from bot.core import Assistant
 from bot.handoff import Tickets
+from bot.knowledge import KnowledgeError
 from bot.language import normalise
 from bot.llm import LLMGate
-from bot.publishing import Publisher
+from bot.publishing import Publisher, UploadError
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
+PROBLEMS_SHOWN = 20  # problems of an upload listed in one message
 MAX_ID = 2**63 - 1  # the largest id SQLite (and Telegram) can hold
 T = TypeVar("T")
 
@@ -30,6 +32,13 @@ T = TypeVar("T")
 def escape(words: str) -> str:
     """Text safe inside Telegram HTML (quotes stay readable)."""
     return html.escape(words, quote=False)
+
+
+def problems_told(exc: KnowledgeError | UploadError, lang: str, shown: int = PROBLEMS_SHOWN) -> str:
+    """Why an upload or a knowledge change was refused, every problem on its line (`file:line: …`),
+    in the organiser's language and safe inside Telegram HTML."""
+    problems = exc.problems if isinstance(exc, KnowledgeError) else exc.reasons
+    return escape("\n".join(str(problem.told(lang)) for problem in problems[:shown]))
 
 
 def store_of(context: ContextTypes.DEFAULT_TYPE) -> Store:

@@ -317,7 +317,10 @@ def bot_commands(lang: str) -> list[BotCommand]:
 
 
 async def set_chat_commands(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str) -> None:
-    """Show the command menu in the language the delegate chose (best effort)."""
+    """Show the command menu in the language the delegate chose (best effort); an organiser's chat
+    keeps its own menu (published at start in every language, with their commands)."""
+    if chat_id in settings_of(context).admin_ids:
+        return
     try:
         await context.bot.set_my_commands(bot_commands(lang), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:

@@ -49,7 +49,7 @@ from bot.telegram.common import (
     tickets_of,
     user_language,
 )
-from bot.telegram.staff import (
+from bot.telegram.helpdesk import (
     is_staff,
     outbox_of,
     post_card,
@@ -495,13 +495,18 @@ async def meetings_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                             " ".join(context.args))
     found = meetings_of(context).sent()
     message = update.effective_message
-    if not found:
-        await message.reply_text(staff_text(staff_lang, "meetings_empty"))
-        return
-    if context.args and context.args[0].lower() == "csv":
+    if found and context.args and context.args[0].lower() == "csv":
         data = meetings_csv(found).encode("utf-8")
         await message.reply_document(InputFile(data, filename=f"meetings-{dt.date.today().isoformat()}.csv"))
         return
+    await message.reply_html(overview_text(context, found, staff_lang))
+
+
+def overview_text(context: ContextTypes.DEFAULT_TYPE, found: list[Meeting], staff_lang: str) -> str:
+    """Meeting requests per status, enterprise and sector, in `staff_lang` (for the organisers'
+    `/meetings` and `/stats`)."""
+    if not found:
+        return staff_text(staff_lang, "meetings_empty")
     matchmaker = matchmaker_of(context)
     statuses, enterprises, sectors = counts(found)
     unknown = staff_text(staff_lang, "unknown_value")
@@ -509,16 +514,14 @@ async def meetings_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     def listed(counted: Counter, name: Callable[[str], str]) -> str:
         return "\n".join(f"• {escape(name(key))}: {count}" for key, count in counted.most_common())
 
-    await message.reply_html(
-        staff_text(
-            staff_lang,
-            "meetings_overview",
-            total=len(found),
-            statuses=", ".join(f"{staff_text(staff_lang, f'mstatus_{s}')} {n}" for s, n in statuses.items()),
-            enterprises=listed(enterprises, lambda key: matchmaker.company_name(key, staff_lang)
-                               if key else staff_text(staff_lang, "any_enterprise")),
-            sectors=listed(sectors, lambda key: matchmaker.sector_name(key, staff_lang) if key else unknown),
-        )
+    return staff_text(
+        staff_lang,
+        "meetings_overview",
+        total=len(found),
+        statuses=", ".join(f"{staff_text(staff_lang, f'mstatus_{s}')} {n}" for s, n in statuses.items()),
+        enterprises=listed(enterprises, lambda key: matchmaker.company_name(key, staff_lang)
+                           if key else staff_text(staff_lang, "any_enterprise")),
+        sectors=listed(sectors, lambda key: matchmaker.sector_name(key, staff_lang) if key else unknown),
     )
 
 

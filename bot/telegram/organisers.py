@@ -17,10 +17,10 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from telegram import (
     BotCommand,
-    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -39,9 +39,9 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot import DEFAULT_LANGUAGE, LANGUAGES, deeplinks, index, insight
+from bot import LANGUAGES, deeplinks, index, insight, knowledge
 from bot.config import Settings
-from bot.knowledge import KnowledgeError
+from bot.knowledge import KnowledgeError, Problem
 from bot.language import detect
 from bot.llm import translate
 from bot.publishing import (
@@ -57,6 +57,7 @@ from bot.telegram.common import (
     assistant_of,
     escape,
     is_admin,
+    problems_told,
     publisher_of,
     reingest,
     settings_of,
@@ -65,7 +66,8 @@ from bot.telegram.common import (
     user_language,
 )
 from bot.telegram.drafts import draft_card, draft_keyboard, edit_draft
-from bot.texts import language_name, staff_text, text
+from bot.telegram.meetings import meetings_of, overview_text
+from bot.texts import Phrase, language_name, staff_text, text
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +98,13 @@ def buttons(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in pairs]])
 
 
-def problems_text(exc: KnowledgeError) -> str:
-    return escape("\n".join(str(problem) for problem in exc.problems[:20]))
+def refusal(exc: UploadError | KnowledgeError, staff_lang: str, name: str = "") -> str:
+    """Why an upload (`name`, when the reasons do not say it) cannot be published: every problem."""
+    if isinstance(exc, KnowledgeError):
+        problems = problems_told(exc, staff_lang)
+        return staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems)
+    named = f"{escape(name)}: " if name else ""
+    return staff_text(staff_lang, "upload_invalid", error=named + problems_told(exc, staff_lang))
 
 
 # --- re-ingest with progress -------------------------------------------------------------------
@@ -130,7 +137,8 @@ def _outcome(task: "asyncio.Task[index.IngestReport]", title: str, staff_lang: s
     try:
         report = task.result()
     except KnowledgeError as exc:
-        return False, staff_text(staff_lang, "ingest_failed", title=title, problems=problems_text(exc))
+        problems = problems_told(exc, staff_lang)
+        return False, staff_text(staff_lang, "ingest_failed", title=title, problems=problems)
     summary = staff_text(
         staff_lang,
         "ingest_summary",
@@ -285,9 +293,8 @@ async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     name = document.file_name or "upload.txt"
     audit(update, context, "upload", name)
     if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-        await message.reply_html(
-            staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: the file is too large"))
-        )
+        too_big = Phrase("up_too_big", name=name, limit=MAX_UPLOAD_BYTES // 1_000_000)
+        await message.reply_html(refusal(UploadError(too_big), staff_lang))
         return
     if message.media_group_id is None:
         content = bytes(await (await document.get_file()).download_as_bytearray())
@@ -337,13 +344,8 @@ async def stage_and_preview(
     name = uploads[0][0] if len(uploads) == 1 else staff_text(staff_lang, "album_name", count=len(uploads))
     try:
         staged = await asyncio.to_thread(publisher.stage_many, uploads, by)
-    except UploadError as exc:
-        await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
-        return
-    except KnowledgeError as exc:
-        await message.reply_html(
-            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
-        )
+    except (UploadError, KnowledgeError) as exc:
+        await message.reply_html(refusal(exc, staff_lang))
         return
     if staged.preview.empty:
         publisher.discard(staged.key)
@@ -399,15 +401,8 @@ async def decide_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     said = news(publisher.staged_files(key))
     try:
         version = await asyncio.to_thread(publisher.publish, key, by, name)
-    except UploadError as exc:
-        await query.message.reply_html(
-            staff_text(staff_lang, "upload_invalid", error=escape(f"{name}: {exc}"))
-        )
-        return
-    except KnowledgeError as exc:
-        await query.message.reply_html(
-            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
-        )
+    except (UploadError, KnowledgeError) as exc:
+        await query.message.reply_html(refusal(exc, staff_lang, name))
         return
     finally:
         if not publisher.is_staged(key):
@@ -467,7 +462,7 @@ async def decide_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE, ac
     try:
         undone = await asyncio.to_thread(publisher.rollback, update.effective_user.full_name)
     except UploadError as exc:
-        await query.edit_message_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
+        await query.edit_message_text(staff_text(staff_lang, "no_rollback", error=exc.told(staff_lang)))
         return
     title = staff_text(staff_lang, "rolled_back", version=undone.number, what=escape(undone.what))
     await query.edit_message_text(staff_text(staff_lang, "ingesting", title=title))
@@ -488,12 +483,26 @@ async def redo_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     try:
         version = await asyncio.to_thread(publisher.redo, update.effective_user.full_name)
     except UploadError as exc:
-        await query.message.reply_text(staff_text(staff_lang, "no_rollback", error=str(exc)))
+        await query.message.reply_text(staff_text(staff_lang, "no_rollback", error=exc.told(staff_lang)))
         return
     await query.edit_message_reply_markup(reply_markup=None)
     title = staff_text(staff_lang, "redone", version=version.number, what=escape(version.what))
     message = await query.message.reply_text(staff_text(staff_lang, "ingesting", title=title))
     in_background(context, ingest_and_report(context, message, title, staff_lang))
+
+
+def knowledge_problems(settings: Settings, staff_lang: str) -> list[str]:
+    """The knowledge folder's problems now, as `file:line: …` relative to it, in `staff_lang`."""
+    root = settings.knowledge_dir
+    try:
+        knowledge.load(root)
+    except KnowledgeError as exc:
+        return [
+            Problem(p.path.relative_to(root) if p.path.is_relative_to(root) else Path(p.path.name),
+                    p.line, p.message).told(staff_lang)
+            for p in exc.problems
+        ]
+    return []
 
 
 async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -507,6 +516,8 @@ async def knowledge_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     gaps = manifest.missing_translations.items()
     missing = "; ".join(f"{entry} ({', '.join(langs)})" for entry, langs in gaps)
     problems = index.recorded_problems(settings_of(context))
+    if problems:  # said again in the organiser's language, while the folder still has them
+        problems = await asyncio.to_thread(knowledge_problems, settings_of(context), staff_lang) or problems
     shown = escape("\n".join(problems[:20]))
     warning = staff_text(staff_lang, "kb_problems", count=len(problems), problems=shown) if problems else ""
     await update.effective_message.reply_html(
@@ -588,12 +599,14 @@ def stats_text(numbers: dict, staff_lang: str) -> str:
 
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/stats`: the numbers as text, and as a chart (PNG)."""
+    """`/stats`: the numbers and the meeting requests (per enterprise and sector) as text, then the
+    numbers as a chart (PNG)."""
     staff_lang = user_language(update, context)
     audit(update, context, "stats")
     numbers = await asyncio.to_thread(insight.stats, store_of(context))
     message = update.effective_message
-    await message.reply_html(stats_text(numbers, staff_lang))
+    meetings = overview_text(context, meetings_of(context).sent(), staff_lang)
+    await message.reply_html(f"{stats_text(numbers, staff_lang)}\n\n{meetings}")
     chart = await asyncio.to_thread(insight.stats_chart, numbers)
     await message.reply_photo(
         InputFile(chart, filename=f"stats-{dt.date.today().isoformat()}.png"),
@@ -829,13 +842,8 @@ async def save_announcement(
     try:
         what = f"📢 {headline(next(iter(announcement.versions.values())))}"  # no words in one language
         version = await asyncio.to_thread(publisher_of(context).add_files, files, by, what)
-    except UploadError as exc:
-        await message.reply_html(staff_text(staff_lang, "upload_invalid", error=escape(str(exc))))
-        return False
-    except KnowledgeError as exc:
-        await message.reply_html(
-            staff_text(staff_lang, "upload_problems", count=len(exc.problems), problems=problems_text(exc))
-        )
+    except (UploadError, KnowledgeError) as exc:
+        await message.reply_html(refusal(exc, staff_lang))
         return False
     audit(update, context, "announce-save", entry_id)
     title = staff_text(
@@ -888,16 +896,12 @@ COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
 }
 
 
-async def publish_organiser_commands(application: Application, delegate_commands: list[BotCommand]) -> None:
-    """Organisers see their commands in the menu of their own chat with the bot (best effort:
-    Telegram refuses until the organiser has started the bot)."""
-    for admin_id in application.bot_data["settings"].admin_ids:
-        staff_lang = application.bot_data["store"].language(admin_id) or DEFAULT_LANGUAGE
-        menu = [*delegate_commands, *(BotCommand(c, staff_text(staff_lang, f"cmd_{c}")) for c in COMMANDS)]
-        try:
-            await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))
-        except TelegramError as exc:
-            log.info("no command menu for organiser %s yet: %s", admin_id, exc)
+MENU = (*COMMANDS, "meetings", "savereply")  # with the overview of meetings.py and saved replies
+
+
+def organiser_commands(lang: str) -> list[BotCommand]:
+    """The organisers' commands for their menu, described in `lang`."""
+    return [BotCommand(command, staff_text(lang, f"cmd_{command}")) for command in MENU]
 
 
 def add_organiser_handlers(application: Application) -> None:

@@ -1,8 +1,10 @@
 """Voice questions in Telegram: a delegate's voice note is transcribed, shown back ("🎤 I heard: …")
-and answered like a typed question (or passed to the staff during a conversation with them);
-without a transcription service, or when it fails, the delegate is told in their language."""
+and then handled as `app.py` wires it (answered like a typed question, or passed to the staff
+during a conversation with them); without a transcription service, or when it fails, the
+delegate is told in their language."""
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update, Voice
 from telegram.error import TelegramError
@@ -10,12 +12,12 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.telegram.answers import show_typing
 from bot.telegram.common import settings_of, user_language, with_retries
-from bot.telegram.delegates import reply_with_answer
-from bot.telegram.staff import handle_for_ticket
 from bot.texts import text
 from bot.transcription import Transcriber, TranscriptionError
 
 log = logging.getLogger(__name__)
+
+Heard = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]  # what to do with the words
 
 
 def transcriber_of(context: ContextTypes.DEFAULT_TYPE) -> Transcriber | None:
@@ -50,19 +52,22 @@ async def hear(update: Update, context: ContextTypes.DEFAULT_TYPE, transcriber: 
     return heard
 
 
-async def answer_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A voice note in a private chat: transcribed, shown back, then answered like text."""
-    message = update.effective_message
-    transcriber = transcriber_of(context)
-    if transcriber is None:
-        await message.reply_text(text(user_language(update, context), "voice_unavailable"))
-        return
-    heard = await hear(update, context, transcriber)
-    if heard is None:
-        return
-    await message.reply_text(text(user_language(update, context), "voice_heard", text=heard))
-    if not await handle_for_ticket(update, context, f"🎤 {heard}"):
-        await reply_with_answer(update, context, heard)
+def voice_answerer(answer_heard: Heard) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """The handler of a voice note in a private chat: transcribed, shown back, then `answer_heard`."""
+
+    async def answer_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        transcriber = transcriber_of(context)
+        if transcriber is None:
+            await message.reply_text(text(user_language(update, context), "voice_unavailable"))
+            return
+        heard = await hear(update, context, transcriber)
+        if heard is None:
+            return
+        await message.reply_text(text(user_language(update, context), "voice_heard", text=heard))
+        await answer_heard(update, context, heard)
+
+    return answer_voice
 
 
 async def close_transcriber(application: Application) -> None:
@@ -71,6 +76,7 @@ async def close_transcriber(application: Application) -> None:
         await transcriber.close()
 
 
-def add_voice_handlers(application: Application) -> None:
+def add_voice_handlers(application: Application, answer_heard: Heard) -> None:
     application.bot_data["transcriber"] = Transcriber.from_settings(application.bot_data["settings"])
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, answer_voice))
+    voice = filters.ChatType.PRIVATE & filters.VOICE
+    application.add_handler(MessageHandler(voice, voice_answerer(answer_heard)))
