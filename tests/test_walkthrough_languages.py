@@ -8,9 +8,7 @@ people's names, numbers, emoji), no common English word is left and no piece of 
 catalogue appears that their own catalogue does not have too.
 """
 
-import io
 import re
-import zipfile
 
 import pytest
 
@@ -21,7 +19,9 @@ from bot.storage import Store
 from bot.texts import STAFF_TEXTS, staff_text
 from tests.conftest import entry_text
 from tests.telegram_fakes import callback_update, document_update, user
-from tests.test_telegram_handoff import GIULIA, STAFF, STAFF_CHAT, escalate_after_abstention, make_bot, say
+from tests.test_organiser_tools import zip_of
+from tests.test_staff_tools import staff_command
+from tests.test_telegram_handoff import GIULIA, STAFF_CHAT, escalate_after_abstention, make_bot, say
 
 ORGANISER_ID = 900
 
@@ -86,14 +86,6 @@ def test_the_checker_finds_english():
     assert not leaked_words(chinese) and not any(piece in chinese for piece in english_pieces("zh"))
 
 
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 async def organiser_walkthrough(app, organiser):
     async def command(words):
         await say(app, words, sender=organiser)
@@ -108,7 +100,7 @@ async def organiser_walkthrough(app, organiser):
     await upload("agenda.yaml", b"event:\n  name: {en: Only one}\nitems: []\n")
     await upload("menu.yaml", b"items:\n\t- a\n")
     await upload("venue.yaml", b"name: Hall\naddress: [unclosed\n")
-    await upload("pack.zip", zipped({"../escape.md": b"x", "inner.zip": b"PK", "bomb.txt": b"a" * 2_000_000}))
+    await upload("pack.zip", zip_of({"../escape.md": b"x", "inner.zip": b"PK", "bomb.txt": b"a" * 2_000_000}))
     await upload("photo.png", b"\x89PNG")
     await upload("broken.pdf", b"%PDF-1.4 not really")
     await command("/rollback")
@@ -127,12 +119,7 @@ async def knowledge_broken_by_hand(app, organiser):
 
 async def staff_walkthrough(app):
     async def in_staff_chat(words, ticket=None):
-        topic = {}
-        if ticket is not None:
-            topic = {"message_thread_id": ticket.thread_id, "is_topic_message": True,
-                     "reply_to_message": {"message_id": ticket.thread_id, "date": 0,
-                                          "chat": {"id": STAFF_CHAT, "type": "supergroup"}}}
-        await say(app, words, sender=STAFF, chat_type="supergroup", chat_id=STAFF_CHAT, **topic)
+        await staff_command(app, words, ticket)
 
     await in_staff_chat("/help")
     await in_staff_chat("/queue")
