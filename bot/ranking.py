@@ -35,7 +35,7 @@ FEATURES = (
     "names_hit",  # share of the names in the question that the entry mentions
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
-    "figure_missing",  # the question asks for a kind of figure (how many, since when…) the entry lacks
+    "figure_missing",  # it asks for a kind of figure or detail (how many, since when, which country…) the entry lacks
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
     "gap_asked",  # how many more of the words besides names (0 if fewer)
@@ -60,8 +60,10 @@ _PEOPLE = r"people|persons|employees|workers|residents|inhabitants|persone|dipen
 
 @dataclass(frozen=True)
 class Figure:
-    """A kind of figure a question can ask for: the words that ask it, and what in a text gives it.
-    "How much did Brembo invest?" wants an amount of money: "nearly 300 firms" does not give one."""
+    """A kind of figure or detail a question can ask for: the words that ask it, and what in a text
+    gives it. "How much did Brembo invest?" wants an amount of money: "nearly 300 firms" does not
+    give one; "Which country is Avio from?" wants a country: "one of the European enterprises"
+    does not give one."""
 
     asks: re.Pattern[str]
     gives: re.Pattern[str]
@@ -105,10 +107,51 @@ FIGURES = {
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
     "count": Figure(
-        _words(
-            r"\b(how many|how much|how big|how large|number of|quant[ieoa]|numero di)\b|多少|几[个家位年人名]"
-        ),
+        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|几[个家位年人名]"),
         _words(_ANY_FIGURE),
+    ),
+    "size": Figure(
+        _words(
+            r"\b(how big|how large|size|surface|square met\w*|hectares?|acres?|quanto [eè] grande|"
+            r"dimensioni|superficie|ettari|grandezza)\b|面积|占地|多大(?!年纪|岁)|几亩|多少亩|规模多大"
+        ),
+        _words(r"\d\s*(m2|m²|km2|km²|sq\w*|square|hectares?|acres?|ettari|mq|亩|平方|公顷)"),
+    ),
+    "country": Figure(
+        _words(
+            r"\b(which country|what country|from which country|where is \w+ from|"
+            r"where (are|is) (it|they) from|country of origin|headquarter\w*|"
+            r"di (che|quale) (paese|nazione)|da (che|quale) paese|sede (centrale|principale)|"
+            r"is (it|\w+) an? (italian|german|french|chinese|european) (company|firm)|"
+            r"[eè] (un'?\s?)?(azienda|impresa|societ[aà]) (italiana|tedesca|francese|cinese))\b|"
+            r"哪个国家|哪国|哪一国|哪个国的|总部在哪"
+        ),
+        _words(
+            r"\b(ital\w*|german\w*|france|french|francia|frances\w|tedesc\w*|china|chinese|cina|cinese|"
+            r"spain|spagna|austria|switzerland|svizzera)\b|意大利|德国|法国|中国|西班牙|奥地利|瑞士"
+        ),
+    ),
+    "nationality": Figure(
+        _words(r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人"),
+        _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
+    ),
+    "room": Figure(
+        _words(
+            r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
+            r"\b(in|quale|che|in quale) (sala|aula|piano)\b|会议室|哪个厅|几号厅|几楼|几层|哪个房间"
+        ),
+        _words(r"\b(room|hall|sala|aula)\s+[A-Z0-9]|\d+\s*(楼|层|号厅)|[A-Z0-9]\s*会议室|\b(floor|piano) \d"),
+    ),
+    "parking": Figure(
+        _words(r"\b(parking|car park|park (my|the|a) car|parcheggi\w*|posteggi\w*)\b|停车"),
+        _words(r"\b(parking|car park|parcheggi\w*|posteggi\w*)\b|停车"),
+    ),
+    "contact": Figure(
+        _words(
+            r"\b(phone|telephone|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
+            r"cellulare|numero di telefono|contatt\w*)\b|电话|手机号|邮箱|微信|联系方式"
+        ),
+        _words(r"\+?\d[\d \-]{6,}\d|@\w|/human|https?://"),
     ),
 }
 

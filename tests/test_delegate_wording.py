@@ -38,6 +38,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("翟小丽是谁", "翟晓丽"),
         ("lishui you duoshao waiqi", "300"),
         ("duijiehui shi na tian", "30"),
+        ("西门子是哪国的企业", "德国"),  # a country the knowledge gives is answered
+        ("Which country is Brembo from?", "Ital"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -68,6 +70,11 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Since when has Brembo been in Lishui?",
         "开沃集团去年的营收是多少",  # the profile names Kaiwu but gives no figure
         "Avio quanti dipendenti ha?",
+        "Which country is Avio from?",  # the article says only "European"
+        "How big is the Xingzhuang park?",
+        "会场在几楼",
+        "刘佳的手机号是多少",
+        "Hans Song è di nazionalità tedesca?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

@@ -138,6 +138,16 @@ def test_clock_times_asked_and_given():
     ("Which German company is already established in Lishui?", set()),
     ("quando è stata fondata Avio?", {"year"}),
     ("What title was Colleferro awarded for 2021?", set()),
+    ("Which country is Avio from?", {"country"}),
+    ("Avio e un'azienda italiana?", {"country"}),
+    ("西门子是哪国的企业", {"country"}),
+    ("How big is the Xingzhuang park?", {"size"}),
+    ("星庄园区占地多少亩", {"size", "count"}),
+    ("会场在几楼", {"room"}),
+    ("is there parking at the venue", {"parking"}),
+    ("Which park is the venue in?", set()),
+    ("刘佳的手机号是多少", {"contact", "count"}),
+    ("Hans Song è di nazionalità tedesca?", {"nationality"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -150,6 +160,17 @@ def test_a_count_is_not_an_amount_of_money_nor_a_year():
     assert {"year", "count"} <= figures_given("Colleferro became European Space Capital in 2021")
     assert "money" in figures_given("an investment of 50 million euros")
     assert "headcount" in figures_given("about 5,000 employees")
+
+
+def test_what_a_text_gives_about_an_entity_beyond_figures():
+    profile = "Avio is one of the European enterprises at the meeting."
+    assert not {"country", "size", "room", "parking", "contact", "nationality"} & figures_given(profile)
+    assert "country" in figures_given("Brembo (Italy), Siemens (Germany) and Valeo (France)")
+    assert "country" in figures_given("意大利布雷博（Brembo）")
+    assert "size" in figures_given("The park covers 120 hectares") and "size" in figures_given("占地300亩")
+    assert "room" in figures_given("Speeches in Hall B, floor 2") and "room" in figures_given("3楼会议室")
+    assert "parking" in figures_given("Free parking behind building A")
+    assert "contact" in figures_given("Call +86 25 5712 3456") and "contact" in figures_given("send /human")
 
 
 def test_the_shipped_model_is_fitted_on_todays_features():
