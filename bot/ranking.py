@@ -35,7 +35,7 @@ FEATURES = (
     "names_hit",  # share of the names in the question that the entry mentions
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
-    "figure_missing",  # it asks for a kind of figure or detail (how many, since when, which country…) the entry lacks
+    "figure_missing",  # it asks for a figure or detail (how many, since when, which country…) the entry lacks
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
     "gap_asked",  # how many more of the words besides names (0 if fewer)
