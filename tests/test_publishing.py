@@ -204,3 +204,22 @@ def test_every_problem_of_every_file_in_a_zip_is_listed_with_its_line(settings):
         "pack.zip/b.md:1: front matter is missing 'id'",
         "pack.zip/menu.yaml:2: text is missing language(s): zh, it",
     ]
+
+
+def test_replicas_sharing_a_publish_folder_publish_each_others_previews_one_at_a_time(settings, tmp_path):
+    """Two replicas (their own DATA_DIR, one knowledge folder and PUBLISH_DIR on a shared volume):
+    "Publish" may reach the replica that did not make the preview, and their publishes queue."""
+    shared = tmp_path / "shared-publish"
+    one = Publisher(settings.model_copy(update={"data_dir": tmp_path / "one", "publish_dir_setting": shared}))
+    two = Publisher(settings.model_copy(update={"data_dir": tmp_path / "two", "publish_dir_setting": shared}))
+    dinner = entry_text("closing-dinner", "en", "At the Lakeside Hall.").encode()
+    staged = one.stage("dinner.md", dinner, "Olga")
+    assert two.is_staged(staged.key)
+    later = two.stage("lunch.md", entry_text("lunch", "en", "Lunch is in the canteen.").encode(), "Piero")
+    assert two.publish(staged.key, "Olga", "dinner").number == 1
+    assert one.publish(later.key, "Piero", "lunch").number == 2  # one numbering, nothing lost
+    kb = load(settings.knowledge_dir)
+    assert kb.get("closing-dinner", "en") and kb.get("lunch", "en")
+    assert one.rollback("Olga").what == "lunch" and two.rollback("Olga").what == "dinner"
+    assert not (tmp_path / "one" / "staging").exists() and not (tmp_path / "two" / "versions").exists()
+    assert (shared / "knowledge.lock").exists()  # one lock for both: their publishes cannot interleave

@@ -136,7 +136,7 @@ async def test_two_replicas_share_tickets_and_switch_index_together(
         WEBHOOK_LISTEN="127.0.0.1", DATABASE_URL=postgres.url, CHROMA_HOST=chroma.host,
         CHROMA_PORT=str(chroma.port), KNOWLEDGE_DIR=str(knowledge), STAFF_CHAT_ID=str(STAFF_CHAT),
         STAFF_IDS=",".join(map(str, STAFF)), ADMIN_IDS=str(ORGANISER), INDEX_CHECK_SECONDS="0.5",
-        OPENAI_API_KEY="", OMP_NUM_THREADS="1", PYTHONPATH=str(ROOT),
+        OPENAI_API_KEY="", OMP_NUM_THREADS="1", PYTHONPATH=str(ROOT), PUBLISH_DIR=str(tmp_path / "publish"),
     )
     settings = Settings(_env_file=None, knowledge_dir=knowledge, data_dir=tmp_path / "ingest",
                         chroma_host=chroma.host, chroma_port=chroma.port)
