@@ -46,9 +46,8 @@ def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
     return found
 
 
-# Signals that can only make an entry more likely to answer (+1), or less (-1): the trees may not
-# learn a quirk of the development questions that says otherwise.
-RAISES = {"dense", "dense_question", "dense_body", "lexical", "coverage", "asked_coverage", "names_hit"}
+# Signals that can only make an entry less likely to answer: the trees may not learn a quirk of
+# the development questions that says otherwise.
 LOWERS = {"unseen", "names_miss", "time_missing", "figure_missing", "gap_dense", "gap_coverage", "gap_asked"}
 MONOTONE = [-1 if name in LOWERS else 0 for name in FEATURES]
 

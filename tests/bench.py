@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         metavar="N",
-        help="what-if: let the bot handle N updates at once (the product handles one at a time)",
+        help="what-if: let the bot handle N updates at once (default: CONCURRENT_UPDATES, 16)",
     )
     parser.add_argument("--factors", default="1,10,100", help="knowledge sizes for the scale part")
     parser.add_argument("--embed-up-to", type=int, default=10, help="index synthetic bases up to this factor")
