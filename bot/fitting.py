@@ -53,22 +53,24 @@ MONOTONE = [-1 if name in LOWERS else 0 for name in FEATURES]
 
 
 def _trees(rows: list[list[float]], labels: list[bool]) -> lightgbm.Booster:
-    classifier = lightgbm.LGBMClassifier(
-        monotone_constraints=MONOTONE,
-        n_estimators=300,
-        learning_rate=0.05,
-        num_leaves=8,
-        min_child_samples=40,
-        reg_lambda=1.0,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        random_state=0,
-        deterministic=True,
-        n_jobs=1,
-        verbose=-1,
-    )
-    return classifier.fit(np.array(rows), np.array(labels, dtype=int)).booster_
+    """LightGBM's own training API (its scikit-learn wrapper would need scikit-learn installed)."""
+    params = {
+        "objective": "binary",
+        "monotone_constraints": MONOTONE,
+        "learning_rate": 0.05,
+        "num_leaves": 8,
+        "min_data_in_leaf": 40,
+        "lambda_l2": 1.0,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+        "feature_fraction": 0.8,
+        "seed": 0,
+        "deterministic": True,
+        "num_threads": 1,
+        "verbose": -1,
+    }
+    data = lightgbm.Dataset(np.array(rows), np.array(labels, dtype=int))
+    return lightgbm.train(params, data, num_boost_round=300)
 
 
 # The line is placed where the product comes closest to its targets (answer accuracy, declining

@@ -1,7 +1,8 @@
 """One start of the bot's core in a fresh process, for the scale part of `make bench`.
 
-`python -m tests.bench_cold FACTOR QUESTIONS` opens the synthetic base FACTOR × today's size (its
-index must exist) as the bot does at start-up, asks every question of QUESTIONS once, and prints
+`python -m tests.bench_cold FACTOR QUESTIONS [HOST:PORT]` opens the synthetic base FACTOR × today's
+size (its index must exist; through a Chroma server at HOST:PORT when given) as the bot does at
+start-up, asks every question of QUESTIONS once, and prints
 one JSON object: the import of the core (`import_s`), the cold start (`Assistant(...)`: models,
 index, lexicon; `cold_start_s`), the first question after it, and the process's memory after the
 start and at its peak (`peak_rss_mb`: the bot alone, nothing of the bench in it).
@@ -62,6 +63,9 @@ def main(argv: list[str]) -> int:
     from tests.bench_scale import settings_for
 
     settings, items = settings_for(factor), load_items(questions)
+    if len(argv) > 2:  # HOST:PORT of a Chroma server holding the index: the vectors live there
+        host, port = argv[2].rsplit(":", 1)
+        settings = settings.model_copy(update={"chroma_host": host, "chroma_port": int(port)})
     began = time.perf_counter()
     assistant = Assistant(settings)
     cold = time.perf_counter() - began

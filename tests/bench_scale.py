@@ -7,7 +7,9 @@ measured in the same run:
 
 - per question (`Assistant.ask`): the physical floor is one query embedding plus one Chroma query;
 - lexical search alone (the sparse BM25) per factor, with rank_bm25's time for comparison;
-- cold start (`Assistant(...)`) and the bot's memory, in fresh processes (`tests.bench_cold`);
+- cold start (`Assistant(...)`) and the bot's memory, in fresh processes (`tests.bench_cold`), also
+  with the index served by a `chroma run` server (the bot's memory without the vectors, and the
+  server's);
 - reload: how long a question waits while a rebuild runs (it should not wait at all);
 - ten no-change re-ingests, and how much the data folder grew across them;
 - questions under a CPU hog on the other core, against the same questions without it.
@@ -154,6 +156,7 @@ def questions(factor: int, items: list[Item], runs: int, questions_file: Path) -
     memory of the bot alone (fresh processes); no-change re-ingests and the disk they leave."""
     settings = index(factor)
     starts = [fresh_start(factor, questions_file) for _ in range(runs)]
+    served = with_chroma_server(factor, questions_file)
     assistant = Assistant(settings)
     results = [floor_and_questions(assistant, items) for _ in range(runs)]
     floor = statistics.median(r[0] for r in results)
@@ -167,21 +170,41 @@ def questions(factor: int, items: list[Item], runs: int, questions_file: Path) -
         "cold_start_s": statistics.median(start["cold_start_s"] for start in starts),
         "first_question_ms": statistics.median(start["first_question_ms"] for start in starts),
         "bot_peak_rss_mb": max(start["peak_rss_mb"] for start in starts),
+        "with_chroma_server": served,
         **no_change_ingests(settings),
         **reload_wait(assistant, items),
     }
 
 
-def fresh_start(factor: int, questions_file: Path) -> dict[str, float]:
+def fresh_start(factor: int, questions_file: Path, *server: str) -> dict[str, float]:
     """`tests.bench_cold` in a new process: the bot's start and memory, nothing of the bench's."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.bench_cold", str(factor), str(questions_file)],
+        [sys.executable, "-m", "tests.bench_cold", str(factor), str(questions_file), *server],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def with_chroma_server(factor: int, questions_file: Path) -> dict[str, Any]:
+    """The same start with the index served by `chroma run` over the factor's Chroma folder (as
+    replicas run): the bot's memory without the vectors, and the server's peak memory."""
+    from tests.harness.services import ChromaServer
+
+    server = ChromaServer(settings_for(factor).chroma_dir).start()
+    try:
+        start = fresh_start(factor, questions_file, f"{server.host}:{server.port}")
+        status = Path(f"/proc/{server.process.pid}/status").read_text()  # type: ignore[union-attr]
+        peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    finally:
+        server.stop()
+    return {
+        "bot_cold_start_s": start["cold_start_s"],
+        "bot_peak_rss_mb": start["peak_rss_mb"],
+        "chroma_server_peak_rss_mb": round(int(peak.split()[1]) / 1024, 1),
+    }
 
 
 def vector_stand_in(chunks: int) -> dict[str, Any]:
