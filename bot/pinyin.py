@@ -6,8 +6,6 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin, pinyin_dict
-
 from bot.normalise import fold, strip_accents
 
 _WORD = re.compile(r"[a-z]+")
@@ -19,16 +17,20 @@ MIN_SHARE = 0.6  # and their share of the message's other words
 
 
 @cache
-def _syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (about 420), from pypinyin's dictionary."""
+def syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (about 420), from pypinyin's dictionary. pypinyin is imported
+    only here and in `Reader()`, when a lexicon is derived: it holds 50 MB of phrase readings, and a
+    running bot reads pinyin with the syllables and words its cached lexicon keeps."""
+    from pypinyin import pinyin_dict
+
     readings = (reading for value in pinyin_dict.pinyin_dict.values() for reading in value.split(","))
-    syllables = (strip_accents(reading).replace("ü", "v") for reading in readings)
-    return frozenset(s for s in syllables if _VOWEL.search(s))  # not the interjections "n", "hm", "ng"
+    toneless = (strip_accents(reading).replace("ü", "v") for reading in readings)
+    return frozenset(s for s in toneless if _VOWEL.search(s))  # not the interjections "n", "hm", "ng"
 
 
-def syllabify(word: str) -> list[str] | None:
+def syllabify(word: str, known: frozenset[str] | None = None) -> list[str] | None:
     """`word` split into pinyin syllables ("duijiehui" → dui jie hui), or None if it cannot be."""
-    known, best = _syllables(), {0: []}  # position → syllables so far (fewest syllables)
+    known, best = known or syllables(), {0: []}  # position → syllables so far (fewest syllables)
     for start in range(len(word)):
         if start not in best:
             continue
@@ -39,16 +41,21 @@ def syllabify(word: str) -> list[str] | None:
 
 
 def is_pinyin(
-    text: str, names: Collection[str], other_words: Collection[str], function_words: Collection[str]
+    text: str,
+    names: Collection[str],
+    other_words: Collection[str],
+    function_words: Collection[str],
+    known: frozenset[str] | None = None,
 ) -> bool:
     """Chinese written in pinyin: most words (other than the `names` of people and places) are
     pinyin, and at least `MIN_WORDS` of them; words in `other_words` (English and Italian words
     the bot knows) never count as pinyin, and an English or Italian function word that is not
     also a syllable ("quanti", "who"; not "you", "di") means it is not pinyin."""
+    known = known or syllables()
     words = [word for word in _WORD.findall(fold(text)) if word not in names]
-    if not words or any(word in function_words and word not in _syllables() for word in words):
+    if not words or any(word in function_words and word not in known for word in words):
         return False
-    pinyin = [word for word in words if word not in other_words and syllabify(word)]
+    pinyin = [word for word in words if word not in other_words and syllabify(word, known)]
     return len(pinyin) >= MIN_WORDS and len(pinyin) / len(words) >= MIN_SHARE
 
 
@@ -56,6 +63,9 @@ class Reader:
     """Reads pinyin back into Chinese words of the knowledge ("duijiehui" → 对接会)."""
 
     def __init__(self, chinese_words: Iterable[str]) -> None:
+        from pypinyin import Style, lazy_pinyin
+
+        self.syllables = syllables()
         counts = Counter(word for word in chinese_words if _HAN_WORD.match(word))
         self._words: dict[tuple[str, ...], str] = {}
         for word, _ in counts.most_common():  # the most frequent word of a reading wins (溧水, not 丽水)
@@ -63,11 +73,11 @@ class Reader:
 
     def chinese(self, text: str) -> str:
         """The Chinese words the pinyin in `text` spells, longest first; the rest left out."""
-        syllables = [s for word in _WORD.findall(fold(text)) for s in syllabify(word) or []]
+        spelt = [s for word in _WORD.findall(fold(text)) for s in syllabify(word, self.syllables) or []]
         found, start = [], 0
-        while start < len(syllables):
-            for size in range(min(MAX_SYLLABLES, len(syllables) - start), 0, -1):
-                word = self._words.get(tuple(syllables[start : start + size]))
+        while start < len(spelt):
+            for size in range(min(MAX_SYLLABLES, len(spelt) - start), 0, -1):
+                word = self._words.get(tuple(spelt[start : start + size]))
                 if word:
                     found.append(word)
                     start += size

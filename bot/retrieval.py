@@ -394,7 +394,8 @@ class Retriever:
 
     def is_pinyin(self, question: str) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
-        return is_pinyin(question, self._name_words, self._english_italian, self._function_words)
+        known = self._pinyin.syllables
+        return is_pinyin(question, self._name_words, self._english_italian, self._function_words, known)
 
     def readable(self, question: str) -> str:
         """The question as searched: `clean`; pinyin read as the Chinese it spells (names kept)."""
