@@ -3,7 +3,7 @@
 import re
 from functools import lru_cache
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -41,14 +41,16 @@ _SENTENCES = re.compile(r"[?？!！。]+\s*|\.\s+")
 
 
 @lru_cache(maxsize=1)
-def _pair_detector() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.ITALIAN).build()
-
-
-@lru_cache(maxsize=1)
-def _wide_detector() -> LanguageDetector:
+def _detector() -> LanguageDetector:
+    """English, Italian and the European languages a delegate might write instead. One detector
+    for both questions (another language? English or Italian?): a second one for the pair alone
+    would load English's and Italian's models again (30 MB) to decide the same way."""
     languages = (Language.ENGLISH, Language.ITALIAN, *_OTHER_EUROPEAN)
     return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def _confidences(words: str) -> list[ConfidenceValue]:
+    return _detector().compute_language_confidence_values(words)
 
 
 def normalise(code: str | None) -> str | None:
@@ -89,9 +91,17 @@ def _latin_words(text: str, neutral: frozenset[str]) -> list[str]:
     ]
 
 
-def _other_european(words: str) -> bool:
-    wide = _wide_detector().compute_language_confidence_values(words)[0]
-    return wide.language in _OTHER_EUROPEAN and wide.value >= _OTHER_CONFIDENCE
+def _other_european(confidences: list[ConfidenceValue]) -> bool:
+    return confidences[0].language in _OTHER_EUROPEAN and confidences[0].value >= _OTHER_CONFIDENCE
+
+
+def _english_or_italian(confidences: list[ConfidenceValue]) -> str | None:
+    """English or Italian, when one is clearly likelier than the other (the other languages aside)."""
+    value = {confidence.language: confidence.value for confidence in confidences}
+    en, it = value.get(Language.ENGLISH, 0.0), value.get(Language.ITALIAN, 0.0)
+    if en + it == 0 or max(en, it) / (en + it) < _PAIR_CONFIDENCE:
+        return None
+    return "en" if en >= it else "it"
 
 
 # Scripts of languages the bot does not speak: Cyrillic, Greek, Arabic, Hebrew, Devanagari, Thai,
@@ -107,7 +117,9 @@ def is_foreign(text: str) -> bool:
     if _OTHER_SCRIPT.search(text):
         return True
     words = _latin_words(text, frozenset())
-    return bool(words) and not _mostly_chinese(text, frozenset()) and _other_european(" ".join(words))
+    if not words or _mostly_chinese(text, frozenset()):
+        return False
+    return _other_european(_confidences(" ".join(words)))
 
 
 def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset()) -> str:
@@ -149,16 +161,10 @@ def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str
     words = _latin_words(text, neutral)
     if not words or _KANA_HANGUL.search(text):
         return fallback
-    rest = " ".join(words)
-    if _other_european(rest):
+    confidences = _confidences(" ".join(words))
+    if _other_european(confidences):
         return fallback
-    voted = _function_word_vote([w.lower() for w in words])
-    if voted:
-        return voted
-    pair = _pair_detector().compute_language_confidence_values(rest)[0]
-    if pair.value < _PAIR_CONFIDENCE:
-        return fallback
-    return "en" if pair.language == Language.ENGLISH else "it"
+    return _function_word_vote([w.lower() for w in words]) or _english_or_italian(confidences) or fallback
 
 
 # Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".
