@@ -143,8 +143,31 @@ FIGURES = {
         _words(r"\b(room|hall|sala|aula)\s+[A-Z0-9]|\d+\s*(楼|层|号厅)|[A-Z0-9]\s*会议室|\b(floor|piano) \d"),
     ),
     "parking": Figure(
-        _words(r"\b(parking|car park|park (my|the|a) car|parcheggi\w*|posteggi\w*)\b|停车"),
+        _words(
+            r"\b(parking|car park|park (my|the|a) car|(where|can) (can |do )?(i|we) park|parcheggi\w*|"
+            r"posteggi\w*)\b|停车"
+        ),
         _words(r"\b(parking|car park|parcheggi\w*|posteggi\w*)\b|停车"),
+    ),
+    "address": Figure(
+        _words(
+            r"\b((street|exact|full|postal|precise) address|house number|building number|which building|"
+            r"indirizzo (esatto|preciso|completo)|numero civico|quale edificio)\b|门牌|具体地址|详细地址|"
+            r"几号楼|哪栋楼|哪个楼"
+        ),
+        _words(r"\d+\s*(号|号楼|栋)|路\d|\b\d+,? \w+ (road|street|avenue)\b|\bvia \w+,? \d+"),
+    ),
+    "speech": Figure(
+        _words(
+            r"\b(what did \w+( \w+)? (say|said|talk about|speak about)|"
+            r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
+            r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato)\b|"
+            r"讲了什么|说了什么|讲了啥|说了啥|讲话内容|致辞的重点|致辞内容|发言内容"
+        ),
+        _words(
+            r"\b(said|says|stated|pointed out|presented|promoted|ha detto|ha affermato|ha presentato|"
+            r"presentando|ha promosso)\b|表示|指出|介绍了|推介了"
+        ),
     ),
     "contact": Figure(
         _words(

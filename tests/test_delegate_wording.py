@@ -75,6 +75,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "会场在几楼",
         "刘佳的手机号是多少",
         "Hans Song è di nazionalità tedesca?",
+        "What did the district mayor say in her welcome speech?",  # no speech of hers is reported
+        "What's the exact street address of the venue?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

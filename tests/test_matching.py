@@ -148,6 +148,11 @@ def test_clock_times_asked_and_given():
     ("Which park is the venue in?", set()),
     ("刘佳的手机号是多少", {"contact", "count"}),
     ("Hans Song è di nazionalità tedesca?", {"nationality"}),
+    ("where can we park?", {"parking"}),
+    ("What's the exact address of the park?", {"address"}),
+    ("Where is the venue?", set()),
+    ("What did the district mayor say in her speech?", {"speech"}),
+    ("他说了什么？", {"speech"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -171,6 +176,11 @@ def test_what_a_text_gives_about_an_entity_beyond_figures():
     assert "room" in figures_given("Speeches in Hall B, floor 2") and "room" in figures_given("3楼会议室")
     assert "parking" in figures_given("Free parking behind building A")
     assert "contact" in figures_given("Call +86 25 5712 3456") and "contact" in figures_given("send /human")
+    assert "speech" in figures_given("Liu Jia said in his speech that…")
+    assert "speech" in figures_given("刘佳表示")
+    assert "speech" not in figures_given("Miao Xiumei is the district mayor and attended the meeting.")
+    assert "address" in figures_given("星庄路88号")
+    assert "address" not in figures_given("Xingzhuang park, Lishui")
 
 
 def test_the_shipped_model_is_fitted_on_todays_features():
