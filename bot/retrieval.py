@@ -34,7 +34,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.bm25 import BM25
 from bot.config import Settings
 from bot.embeddings import make_embeddings
-from bot.index import IndexNotReady, Manifest, chroma_client, read_manifest
+from bot.index import IndexNotReady, Manifest, chroma_client, read_all, read_manifest
 from bot.language import FUNCTION_WORDS
 from bot.names import Names
 from bot.normalise import clean, fold
@@ -341,7 +341,7 @@ def lexicon_of(settings: Settings, store: Chroma, manifest: Manifest) -> Lexicon
     names_data = manifest.data.get("names")
     lexicon = load_lexicon(settings, manifest.collection, names_data)
     if lexicon is None:
-        got = store.get(include=["documents", "metadatas"])
+        got = read_all(store.get, ["documents", "metadatas"])
         chunks = list(zip(got["documents"], got["metadatas"], strict=True))
         lexicon = Lexicon.build(chunks, Names.from_data(names_data))
         save_lexicon(settings, manifest.collection, names_data, lexicon)

@@ -133,3 +133,19 @@ def test_an_ingest_with_a_relative_data_folder_works(ingested_settings: Settings
     _change(settings, 1)
     report = index.ingest(settings)
     assert report.added == 2 and index.usable(settings)  # the new fact and its sample question
+
+
+def test_an_index_is_read_a_page_at_a_time_whole_and_once(ingested_settings: Settings, monkeypatch):
+    """At 100x one read of every record exceeded SQLite's limit on variables ("too many SQL
+    variables"): reads go a page at a time, and a derived lexicon and a changed re-ingest see
+    every chunk exactly once."""
+    client = index.chroma_client(ingested_settings)
+    collection = client.get_collection(index.read_manifest(ingested_settings).collection)
+    whole = collection.get(include=["metadatas"])
+    monkeypatch.setattr(index, "READ_PAGE", 7)
+    paged = index.read_all(collection.get, ["metadatas", "embeddings"])
+    assert paged["ids"] == whole["ids"] and len(set(paged["ids"])) == collection.count()
+    assert paged["metadatas"] == whole["metadatas"] and len(paged["embeddings"]) == collection.count()
+    write_entry(ingested_settings.knowledge_dir, "closing-dinner", "en", "At the Lakeside Hall.")
+    report = index.ingest(ingested_settings)  # the changed re-ingest reuses vectors read in pages
+    assert report.added and report.unchanged == collection.count()
