@@ -42,9 +42,9 @@ _SENTENCES = re.compile(r"[?？!！。]+\s*|\.\s+")
 
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
-    """English, Italian and the European languages a delegate might write instead. One detector
-    for both questions (another language? English or Italian?): a second one for the pair alone
-    would load English's and Italian's models again (30 MB) to decide the same way."""
+    """English, Italian and the European languages a delegate might write instead. One detector,
+    computed once per question, answers both questions (another language? English or Italian?):
+    English's and Italian's shares of its confidences decide as a detector of the pair alone did."""
     languages = (Language.ENGLISH, Language.ITALIAN, *_OTHER_EUROPEAN)
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
