@@ -27,9 +27,10 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak memory (`VmHWM`; `ru_maxrss` would include the bench's, from the fork)."""
-    status = Path("/proc/self/status").read_text()
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's peak memory, this one's by default (`VmHWM`; `ru_maxrss` would include the
+    bench's, from the fork)."""
+    status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
 
 
@@ -80,7 +81,7 @@ def main(argv: list[str]) -> int:
         "cold_start_s": round(cold, 2),
         "first_question_ms": round(first, 1),
         "rss_after_start_mb": round(started_rss, 1),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     print(json.dumps(report))
     return 0

@@ -194,19 +194,19 @@ def fresh_start(factor: int, questions_file: Path, *server: str) -> dict[str, fl
 def with_chroma_server(factor: int, questions_file: Path) -> dict[str, Any]:
     """The same start with the index served by `chroma run` over the factor's Chroma folder (as
     replicas run): the bot's memory without the vectors, and the server's peak memory."""
+    from tests.bench_cold import peak_rss_mb
     from tests.harness.services import ChromaServer
 
     server = ChromaServer(settings_for(factor).chroma_dir).start()
     try:
         start = fresh_start(factor, questions_file, f"{server.host}:{server.port}")
-        status = Path(f"/proc/{server.process.pid}/status").read_text()  # type: ignore[union-attr]
-        peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        served = peak_rss_mb(server.process.pid)  # type: ignore[union-attr]
     finally:
         server.stop()
     return {
         "bot_cold_start_s": start["cold_start_s"],
         "bot_peak_rss_mb": start["peak_rss_mb"],
-        "chroma_server_peak_rss_mb": round(int(peak.split()[1]) / 1024, 1),
+        "chroma_server_peak_rss_mb": round(served, 1),
     }
 
 
