@@ -80,15 +80,21 @@ def in_child(script: str, *args: str) -> subprocess.CompletedProcess:
 # --- item 2: publishing applies only its own change, under a lock -------------------------------
 
 
-def test_two_organisers_publishing_at_the_same_moment_both_keep_their_change(settings):
-    dinner = Publisher(settings).stage("dinner.md", entry("closing-dinner", "At the Lakeside Hall."), "Olga")
-    parking = Publisher(settings).stage("parking.md", entry("parking", "Park behind the hall."), "Marco")
+@pytest.mark.parametrize("replicas", [False, True], ids=["one-data-folder", "two-replicas-one-publish-dir"])
+def test_two_organisers_publishing_at_the_same_moment_both_keep_their_change(settings, tmp_path, replicas):
+    # on two replicas: each its own DATA_DIR, one PUBLISH_DIR; Olga previews on one, Marco on the other
+    def on(replica: str) -> Publisher:
+        update = {"data_dir": tmp_path / replica, "publish_dir_setting": tmp_path / "publish"}
+        return Publisher(settings.model_copy(update=update) if replicas else settings)
+
+    dinner = on("one").stage("dinner.md", entry("closing-dinner", "At the Lakeside Hall."), "Olga")
+    parking = on("two").stage("parking.md", entry("parking", "Park behind the hall."), "Marco")
     start, outcomes = threading.Barrier(2), {}
 
     def press_publish(staged, who):
         start.wait()
-        try:
-            outcomes[who] = Publisher(settings).publish(staged.key, who, who).number
+        try:  # each presses Publish on the replica that did not make the preview
+            outcomes[who] = on("two" if who == "Olga" else "one").publish(staged.key, who, who).number
         except UploadError as exc:  # the only acceptable failure: a clear "try again"
             outcomes[who] = str(exc)
 
@@ -101,7 +107,7 @@ def test_two_organisers_publishing_at_the_same_moment_both_keep_their_change(set
     assert sorted(outcomes.values()) == [1, 2], outcomes
     live = load(settings.knowledge_dir)
     assert live.get("closing-dinner", "en") and live.get("parking", "en")
-    assert [v.number for v in Publisher(settings).versions()] == [1, 2]
+    assert [v.number for v in on("one").versions()] == [1, 2]
 
 
 def test_a_draft_approved_between_upload_and_publish_is_not_deleted(settings, tmp_path):
