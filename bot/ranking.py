@@ -169,6 +169,58 @@ FIGURES = {
             r"presentando|ha promosso)\b|表示|指出|介绍了|推介了"
         ),
     ),
+    "subset": Figure(
+        _words(
+            r"\bhow many (of|among) (the|those|these|them)\b|\bhow many (of )?(the )?\d+\b|"
+            r"\bhow many (italian|german|french|spanish|chinese)\b|"
+            r"\bquant[ie] (delle|dei|tra le|tra i|fra le|fra i|di queste|di loro)\b|"
+            r"\bquant[ie] (aziende|imprese|societ[aà]) (italian|tedesch|frances|spagnol)\w*|"
+            r"\d+\s*家?\S{0,6}[里中](面)?有?(几|多少)家|(几|多少)家是(意大利|德国|法国|西班牙)|"
+            r"有(几|多少)家(意大利|德国|法国|西班牙)"
+        ),
+        _words(
+            r"\b\d+ (of them|di queste|di loro)\b|"
+            r"\b\d+ (are |sono )?(italian|german|french|tedesch|frances)\w*|"
+            r"\d+家(是)?(意大利|德国|法国)"
+        ),
+    ),
+    "products": Figure(
+        _words(
+            r"\bwhat (does|do|did) [\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
+            r"\b(which|what) (products?|goods|models) (does|do|did|is|are)\b|"
+            r"\bmain products?\b|product (range|line)|"
+            r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\bquali prodotti\b|prodotti principali|"
+            r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么"
+        ),
+        _words(
+            r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"
+            r"produce|producono|fabbrica|produttore di|prodotti come)\b|生产\w|主要产品(有|为|是|包括)|主营"
+        ),
+    ),
+    "career": Figure(
+        _words(
+            r"\bhow long (has|have|had) [\w ]{1,30}? ?(been|served|held)|\bin office\b|\bprevious(ly)? "
+            r"(job|work|role|position)|\bcareer\b|\bbefore (that|this|becoming)\b|\bresponsib\w+ for\b|"
+            r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
+            r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
+            r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了"
+        ),
+        _words(
+            r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|"
+            r"dal (19|20)\d\d|nominat[oa]|in precedenza|responsabile (di|del|della)|delega)\b|"
+            r"分管|负责|曾任|任职|上任"
+        ),
+    ),
+    "organiser": Figure(
+        _words(
+            r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed|host(ed)? by|who (hosted|ran|runs|organi[sz]\w+)|"
+            r"organizzat\w+|chi (organizza|ha organizzato))\b|主办|承办|组织者|谁办的|谁组织"
+        ),
+        _words(
+            r"\b(organi[sz]ed by|hosted by|organizzat[oa] da|organi[sz]er (is|was))\b|"
+            r"由\S{1,30}(主办|承办)|(主办|承办)(单位|方)(是|为)"
+        ),
+    ),
     "contact": Figure(
         _words(
             r"\b(phone|telephone|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"

@@ -153,6 +153,17 @@ def test_clock_times_asked_and_given():
     ("Where is the venue?", set()),
     ("What did the district mayor say in her speech?", {"speech"}),
     ("他说了什么？", {"speech"}),
+    ("How many of the 22 European companies are Italian?", {"subset", "count"}),
+    ("22家欧洲企业里面有几家是意大利的？", {"subset", "count"}),
+    ("How many companies took part?", {"count"}),
+    ("What is Hengtian's main product?", {"products"}),
+    ("恒天具体生产什么产品？", {"products"}),
+    ("Which companies presented their products?", set()),
+    ("how long has the vice mayor been in office?", {"career"}),
+    ("翟晓丽分管哪些工作？", {"career"}),
+    ("Who is the vice mayor?", set()),
+    ("这次对接会的主办单位是谁？", {"organiser"}),
+    ("Who organised the docking meeting?", {"organiser"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -181,6 +192,16 @@ def test_what_a_text_gives_about_an_entity_beyond_figures():
     assert "speech" not in figures_given("Miao Xiumei is the district mayor and attended the meeting.")
     assert "address" in figures_given("星庄路88号")
     assert "address" not in figures_given("Xingzhuang park, Lishui")
+    assert "subset" in figures_given("Of the 22 European companies, 9 are Italian")
+    assert "subset" not in figures_given("36 enterprises from Lishui and 22 European enterprises took part")
+    assert "products" in figures_given("Hengtian makes textile machinery")
+    assert "products" in figures_given("恒天生产纺织机械")
+    assert "products" not in figures_given("Products of Skyworth, Hengtian and Xipu have entered Europe")
+    assert "career" in figures_given("She has been vice mayor since 2021")
+    assert "career" in figures_given("翟晓丽分管招商工作")
+    assert "career" not in figures_given("Zhai Xiaoli is vice mayor of Lishui")
+    assert "organiser" in figures_given("The meeting was organised by the district government")
+    assert "organiser" not in figures_given("如需联系主办方，请发送 /human")
 
 
 def test_the_shipped_model_is_fitted_on_todays_features():
