@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
+_ZHEJIANG = re.compile(
+    r"\b(in |of |from |nello |nella |dello |della |dal |del |di )?(the )?"
+    r"zhejiang( province| provincia)?('s)?\b|"
+    r"浙江省?的?(那个)?",
+    re.IGNORECASE,
+)
 REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
@@ -236,6 +242,6 @@ class Assistant:
 
 
 def retrieval_text(question: str) -> str:
-    """What is searched for: the question with 丽水 read as 溧水 (the Lishui of this meeting; the
-    answer notes the difference)."""
-    return clean(question).strip().replace("丽水", "溧水")
+    """What is searched for: the question with 丽水 read as 溧水 and Zhejiang left out (the Lishui of
+    this meeting, what is asked about it; the answer notes the difference)."""
+    return _ZHEJIANG.sub(" ", clean(question).strip().replace("丽水", "溧水")).strip()

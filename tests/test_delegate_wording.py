@@ -103,9 +103,20 @@ def test_the_other_lishui_is_explained(assistant: Assistant, question, expected)
     _answered(assistant, question, expected)
 
 
-def test_a_question_with_the_other_lishuis_name_gets_a_note(assistant: Assistant):
-    answer = _answered(assistant, "丽水有多少外资企业", "300")
-    assert answer.startswith(text("zh", "which_lishui"))
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("丽水有多少外资企业", "zh", "300"),
+        ("the Lishui in Zhejiang, do they have Brembo there?", "en", "Brembo"),
+        ("how many European companies are going to the Zhejiang Lishui meeting", "en", "22"),
+        ("quando c'è l'incontro a Lishui, nello Zhejiang?", "it", "30"),
+    ],
+)
+def test_a_question_about_the_other_lishui_is_answered_with_a_note(
+    assistant: Assistant, question, lang, expected
+):
+    answer = _answered(assistant, question, expected)
+    assert answer.startswith(text(lang, "which_lishui"))
 
 
 def test_an_unrelated_question_after_a_person_is_read_alone(assistant: Assistant):
