@@ -68,8 +68,12 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     if not han or _KANA_HANGUL.search(text):
         return False
     latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
-    voted = _function_word_vote([w.lower() for w in latin_words])
+    lowered = [w.lower() for w in latin_words]
+    voted = _function_word_vote(lowered)
     if han <= NAME_CHARS and voted:
+        return False
+    # "what are the 四大主导产业 of Lishui": an English sentence that quotes a Chinese term
+    if voted and _HAN.match(text.strip()) is None and sum(w in FUNCTION_WORDS[voted] for w in lowered) >= 2:
         return False
     # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
     return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
