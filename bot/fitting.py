@@ -129,12 +129,13 @@ def _threshold(outcomes: list[Outcome]) -> float:
 
 
 def _tentative(model: Model, found: list[Example]) -> float:
-    """The confidence under which answers were right less often than `TENTATIVE_PRECISION`."""
-    answered = sorted((p, ok) for p, ok, _ in (_best(model, example) for example in found) if p >= 0.5)
-    for line in np.linspace(0.5, 0.95, 46):
+    """The highest confidence under which answers were right less often than `TENTATIVE_PRECISION`
+    (0.5, the answer line, when even the least confident were right often enough)."""
+    answered = [(p, ok) for p, ok, _ in (_best(model, example) for example in found) if p >= 0.5]
+    for line in np.linspace(0.95, 0.51, 45):
         below = [ok for p, ok in answered if p < line]
-        if below and sum(below) / len(below) >= TENTATIVE_PRECISION:
-            return float(line) - 0.01
+        if below and sum(below) / len(below) < TENTATIVE_PRECISION:
+            return float(line)
     return 0.5
 
 

@@ -1,5 +1,6 @@
 """Named entities (people, companies, places) and the other forms delegates type for them:
-Chinese characters, pinyin, transliterations, misspellings. From `knowledge/data/names.yaml`.
+Chinese characters, pinyin, transliterations, misspellings, and the roles that name someone
+("the district mayor", "区长"). From `knowledge/data/names.yaml`.
 
 A question's names are found exactly (Chinese forms, short Latin forms) or within a small
 edit distance (longer Latin forms: "Guadgno", "Collefero"), so retrieval can match the entity
@@ -29,11 +30,13 @@ class Entity:
     kind: str
     entry: str | None  # the entry that says who or what this is
     forms: tuple[str, ...]
+    roles: tuple[str, ...] = ()  # what a delegate calls them instead of their name ("区长")
 
     @property
     def label(self) -> str:
         """The first Latin form (the name as the sources write it), else the first form."""
-        return next((form for form in self.forms if not _HAN.search(form)), self.forms[0])
+        written = self.forms or self.roles
+        return next((form for form in written if not _HAN.search(form)), written[0])
 
 
 def _latin_key(form: str) -> str:
@@ -47,31 +50,48 @@ class Names:
         self.entities = {entity.id: entity for entity in entities}
         self._han: list[tuple[str, str]] = []  # (form, entity id), longest first
         self._latin: dict[str, str] = {}  # folded Latin form → entity id
+        self._roles: set[str] = set()  # the Latin keys that are roles, not names
         for entity in self.entities.values():
             for form in entity.forms:
-                if _HAN.search(form):
-                    self._han.append((form, entity.id))
-                key = _latin_key(form)
-                if key:
-                    self._latin[key] = entity.id
-                    self._latin.setdefault(key.replace(" ", ""), entity.id)  # "zhaixiaoli"
-                    surname = key.split()[-1]
-                    if entity.kind == "person" and len(surname) > EXACT_UP_TO:
-                        self._latin.setdefault(surname, entity.id)  # "Guadagno" alone
+                self._add(form, entity)
+            for role in entity.roles:
+                self._add(role, entity, role=True)
         self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
         self._match = lru_cache(maxsize=MATCH_CACHE)(self._match_phrase)  # chunks repeat phrases
-        self._fuzzy = [key for key in self._latin if len(key) > EXACT_UP_TO]
+        # a role is typed exactly: "mayor of Colleferro" is not a slip for "vice mayor of Colleferro"
+        self._fuzzy = [key for key in self._latin if len(key) > EXACT_UP_TO and key not in self._roles]
         self._longest = max((key.count(" ") + 1 for key in self._latin), default=1)
+
+    def _add(self, form: str, entity: Entity, role: bool = False) -> None:
+        if _HAN.search(form):
+            self._han.append((form, entity.id))
+        key = _latin_key(form)
+        if not key:
+            return
+        self._latin[key] = entity.id
+        if role:  # "district mayor": its words ("mayor") do not name anyone alone
+            self._roles.add(key)
+            return
+        self._latin.setdefault(key.replace(" ", ""), entity.id)  # "zhaixiaoli"
+        surname = key.split()[-1]
+        if entity.kind == "person" and len(surname) > EXACT_UP_TO:
+            self._latin.setdefault(surname, entity.id)  # "Guadagno" alone
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> "Names":
         """From the parsed `names.yaml` (`{"entities": [...]}`); empty when there is none."""
         rows = (data or {}).get("entities") or []
         return cls(
-            Entity(str(row["id"]), str(row.get("kind", "")), row.get("entry"), tuple(map(str, row["forms"])))
+            Entity(
+                str(row["id"]),
+                str(row.get("kind", "")),
+                row.get("entry"),
+                tuple(map(str, row.get("forms") or ())),
+                tuple(map(str, row.get("roles") or ())),
+            )
             for row in rows
-            if row.get("id") and row.get("forms")
+            if row.get("id") and (row.get("forms") or row.get("roles"))
         )
 
     def find(self, text: str) -> list[str]:
@@ -114,8 +134,8 @@ class Names:
         return frozenset(form for form, _ in self._han)
 
     def latin_words(self) -> frozenset[str]:
-        """Every word of the names' Latin forms ("zhai", "xiaoli", "lishui")."""
-        return frozenset(word for key in self._latin for word in key.split())
+        """Every word of the names' Latin forms ("zhai", "xiaoli", "lishui"; not roles' words)."""
+        return frozenset(word for key in self._latin if key not in self._roles for word in key.split())
 
     def label(self, entity_id: str) -> str:
         return self.entities[entity_id].label

@@ -81,7 +81,9 @@ FIGURES = {
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
             r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
-            r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金"
+            r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
+            r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
+            r"市场份额|市占率"
         ),
         _words(r"€|\$|¥|\b(euros?|dollars?|yuan|rmb|million|billion|milioni|miliardi)\b|元|亿"),
     ),
@@ -102,7 +104,9 @@ FIGURES = {
         _words(
             r"\b(population|inhabitants|residents|employees|workers|staff numbers|headcount|popolazione|"
             r"abitanti|"
-            r"dipendenti|lavoratori)\b|人口|员工|职工|工人"
+            r"dipendenti|lavoratori|how many (people|persons|delegates|visitors|guests)|"
+            r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti))\b|"
+            r"人口|员工|职工|工人|多少人|几个人|多少位?(嘉宾|代表|来宾)"
         ),
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
@@ -132,7 +136,10 @@ FIGURES = {
         ),
     ),
     "nationality": Figure(
-        _words(r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人"),
+        _words(
+            r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza|where is (he|she) from|"
+            r"di dove [eè]|da dove viene)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人|哪国人|哪里人"
+        ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
     "room": Figure(
@@ -209,6 +216,17 @@ FIGURES = {
             r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|"
             r"dal (19|20)\d\d|nominat[oa]|in precedenza|responsabile (di|del|della)|delega)\b|"
             r"分管|负责|曾任|任职|上任"
+        ),
+    ),
+    "leader": Figure(
+        _words(
+            r"\b(ceo|chief executive|chairman|chairwoman|managing director|general manager|founder|boss|"
+            r"amministratore delegato|presidente del consiglio|direttore generale|fondatore|capo)\b|"
+            r"董事长|懂事长|总经理|老总|老板|创始人|负责人|ceo"
+        ),
+        _words(
+            r"\b(ceo|chief executive|chairman|chairwoman|president|managing director|general manager|founder|"
+            r"amministratore delegato|president\w*|direttore generale|fondatore)\b|董事长|总裁|总经理|创始人"
         ),
     ),
     "organiser": Figure(
