@@ -140,6 +140,14 @@ class Names:
     def label(self, entity_id: str) -> str:
         return self.entities[entity_id].label
 
+    def without(self, text: str, entity_ids: Iterable[str]) -> str:
+        """`text` with the forms and roles of the entities left out ("What is Avio?" → "What is ?")."""
+        entities = [self.entities[entity_id] for entity_id in entity_ids]
+        for form in sorted((form for e in entities for form in (*e.forms, *e.roles)), key=len, reverse=True):
+            pattern = re.escape(form) if _HAN.search(form) else rf"(?<![^\W_]){re.escape(form)}(?![^\W_])"
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+        return text
+
     def forms_text(self, entity_ids: Iterable[str]) -> str:
         """The entities' main forms in every script ("Avio 阿维奥"), to add to a question."""
         forms = []

@@ -47,6 +47,9 @@ CANDIDATES = 40
 ANSWER_LINE = 0.5  # the fitted confidence at which an entry answers (the default MIN_CONFIDENCE)
 GAP_MIN_DENSE = 0.82  # a "not published" entry less similar than this does not explain a question
 GAP_COVERAGE_WEIGHT = 0.1  # among gaps, the one sharing most of the question's words leads
+# A question this near a "not published" entry (one of its sample questions, nearly word for word),
+# and this much nearer to it than to any fact, is that known unanswerable question asked again.
+REPEAT_DENSE, REPEAT_LEAD = 0.92, 0.04
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ZH_STOPWORDS = frozenset(
@@ -257,10 +260,7 @@ class Lexicon:
             kinds=kinds,
             topics=topics,
             idf=_idf(entry_tokens.values()),
-            vocabulary=sorted(
-                {word for _, meta in chunks for word in _LATIN.findall(fold(meta["embed"]))}
-                | {word for word in QUESTION_KINDS if word.isascii()}
-            ),
+            vocabulary=_vocabulary(chunks),
             pinyin=Reader(
                 word for _, meta in chunks if meta["lang"] == "zh" for word in _cut_chinese(meta["embed"])
             ),
@@ -284,6 +284,21 @@ class Lexicon:
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
             figures=_figures(bodies),
         )
+
+
+def _vocabulary(chunks: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The Latin words slips are mended to: those of the texts and titles, and those the sample
+    questions use more than once (a sample typed on a phone may hold a slip: "incontor")."""
+    in_texts: set[str] = set()
+    in_questions: Counter[str] = Counter()
+    for _, meta in chunks:
+        words = _LATIN.findall(fold(meta["embed"]))
+        if meta["role"] == "question":
+            in_questions.update(words)
+        else:
+            in_texts.update(words)
+    again = {word for word, count in in_questions.items() if count > 1}
+    return sorted(in_texts | again | {word for word in QUESTION_KINDS if word.isascii()})
 
 
 def _figures(bodies: dict[tuple[str, str], str]) -> dict[str, frozenset[str]]:
@@ -567,10 +582,19 @@ class Retriever:
         facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
         gap = max(gaps, key=lambda hit: hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage, default=None)
+        nearest_gap = max(gaps, key=lambda hit: hit.dense, default=None)
+        repeated = bool(
+            facts
+            and nearest_gap is not None
+            and nearest_gap.dense >= REPEAT_DENSE
+            and nearest_gap.dense - facts[0].dense >= REPEAT_LEAD
+        )
+        if repeated:  # "Qual è la capitale della Francia?" is off-topic, whatever "capitale estero" says
+            gap = nearest_gap
         return Retrieval(
             query=query,
             hits=facts[:k],
-            confidence=facts[0].score if facts else 0.0,
+            confidence=facts[0].score if facts and not repeated else 0.0,
             gap=gap,
             names=names,
             tentative_below=self.model.tentative,
@@ -596,6 +620,9 @@ class Retriever:
         """A follow-up ("and what did he say?"): the entries that fit both the question and the
         two questions read together, so the new question's intent meets the earlier one's subject.
         `vector` is the question's embedding when the caller has it already."""
+        own = self.names.find(question)
+        if own:  # "and Kaiwu?" after "What is Avio?": the new subject replaces the earlier one
+            previous = self.names.without(previous, set(self.names.find(previous)) - set(own))
         together = f"{previous} {question}"
         names, both = self.candidates(together, None, lang)
         # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"

@@ -226,3 +226,21 @@ def test_a_question_in_another_script_is_told_the_three_languages(assistant: Ass
 def test_invisible_characters_inside_words_do_not_defeat_retrieval(assistant: Assistant):
     _answered(assistant, "Who is Hans\u200b Song\u200c?", "Messe Stuttgart")
     _answered(assistant, "Where is the ven\u200bue?", "Xingzhuang")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("区长是哪位", "缪秀梅"),  # the district mayor, not a vice mayor (副区长)
+        ("the italian deputy mayor whats his name", "Guadagno"),
+        ("il vicesindaco del distretto cosa si augura per le imprese di Lishui", "Liu Jia"),
+    ],
+)
+def test_a_role_finds_whom_it_names(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+def test_a_speech_asked_by_role_that_is_not_reported_is_not_anothers(assistant: Assistant):
+    answer = assistant.ask("what did the district mayor say in the speech", Context())
+    assert answer.abstained and answer.sources[0].entry_id == "gap-other-speeches"
+    assert "door is opening" not in answer.text  # not Liu Jia's speech

@@ -19,7 +19,16 @@ NAMES = Names.from_data(
                 "entry": "p-zhai",
                 "forms": ["Zhai Xiaoli", "翟晓丽", "翟小丽"],
             },
-            {"id": "guadagno", "kind": "person", "entry": "p-g", "forms": ["Francesco Guadagno", "瓜达尼奥"]},
+            {
+                "id": "guadagno",
+                "kind": "person",
+                "entry": "p-g",
+                "forms": ["Francesco Guadagno", "瓜达尼奥"],
+                "roles": ["deputy mayor of Colleferro", "vicesindaco di Colleferro"],
+            },
+            {"id": "miao", "kind": "person", "entry": "p-m", "forms": ["Miao Xiumei"],
+             "roles": ["district mayor", "区长"]},
+            {"id": "vice-mayors", "kind": "role", "entry": None, "roles": ["vice mayor", "副区长"]},
             {"id": "avio", "kind": "company", "entry": None, "forms": ["Avio", "阿维奥"]},
             {"id": "valeo", "kind": "company", "entry": None, "forms": ["Valeo", "法雷奥"]},
             {"id": "messe", "kind": "company", "entry": None, "forms": ["Messe Stuttgart", "斯图加特展览"]},
@@ -49,6 +58,29 @@ def test_fold_removes_invisible_characters_accents_width_and_case():
 )
 def test_names_are_found_in_any_script_and_with_slips(question, found):
     assert NAMES.find(question) == found
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("区长来了吗", ["miao"]),
+        ("副区长讲了什么", ["vice-mayors"]),  # not the district mayor inside 副区长
+        ("what did the district mayor say", ["miao"]),
+        ("who is the vice mayor", ["vice-mayors"]),
+        ("who is the mayor", []),  # a role's words alone name nobody
+        ("who is the mayor of Colleferro", []),  # nor does a slip from a role: not the deputy mayor
+        ("il vicesindaco di Colleferro", ["guadagno"]),
+    ],
+)
+def test_roles_name_whom_they_mean_exactly(question, found):
+    assert NAMES.find(question) == found
+
+
+def test_a_follow_up_with_a_new_subject_leaves_the_earlier_one_out():
+    assert NAMES.without("Who is Francesco Guadagno? And the district mayor?", ["guadagno"]).split() == [
+        "Who", "is", "?", "And", "the", "district", "mayor?"
+    ]
+    assert NAMES.without("区长来了吗", ["miao"]).strip() == "来了吗"
 
 
 def test_names_give_their_forms_in_every_script():
