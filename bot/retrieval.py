@@ -219,7 +219,7 @@ class Lexicon:
     vocabulary: list[str]
     pinyin: Reader
     english_italian: set[str]  # Latin words of the English and Italian texts
-    neutral_words: frozenset[str]  # Latin-script words of the Chinese chunks (Brembo, Avio)
+    neutral_words: frozenset[str]  # Latin-script words of the Chinese texts (Brembo, Avio)
     fact_words: frozenset[str]  # the words of every entry that is not a "not published" one
     entry_names: dict[str, frozenset[str]]  # entry → the entities it mentions
     timed: frozenset[str]  # entries whose text gives a clock time
@@ -270,10 +270,10 @@ class Lexicon:
                 if meta["lang"] != "zh" and meta["role"] == "body"
                 for word in _LATIN.findall(fold(meta["embed"]))
             },  # from the texts only: sample questions may be pinyin themselves
-            neutral_words=frozenset(
+            neutral_words=frozenset(  # from the texts only: sample questions may mix in English
                 word.lower()
                 for text, meta in chunks
-                if meta["lang"] == "zh"
+                if meta["lang"] == "zh" and meta["role"] == "body"
                 for word in _NAME_WORD.findall(text)
             ),
             fact_words=frozenset().union(*(t for e, t in entry_tokens.items() if kinds[e] != "gap")),

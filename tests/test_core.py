@@ -103,6 +103,13 @@ def test_mixed_language_question_is_answered(assistant: Assistant):
     assert not answer.abstained and "Miao Xiumei" in answer.text
 
 
+def test_english_words_in_chinese_sample_questions_do_not_make_english_neutral(assistant: Assistant):
+    # the knowledge's Chinese sample questions mix in English ("来了多少家European companies");
+    # only its Chinese texts say which Latin words are names that read the same in every language
+    answer = assistant.ask("what's the venue, 在哪个园区?")
+    assert answer.language == "en" and "Xingzhuang" in answer.text
+
+
 def test_name_only_question_follows_the_preference(assistant: Assistant):
     answer = assistant.ask("Brembo?", Context(preferred_language="zh"))
     assert answer.language == "zh"
