@@ -79,8 +79,13 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
 
 
+# Written the same in both ("aziende Lishui leader in?"): a function word, but no vote.
+_BOTH = frozenset({"in"})
+
+
 def _function_word_vote(words: list[str]) -> str | None:
-    counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    voting = [w for w in words if w not in _BOTH]
+    counts = {lang: sum(w in vocab for w in voting) for lang, vocab in FUNCTION_WORDS.items()}
     en, it = counts["en"], counts["it"]
     if en > it:
         return "en"

@@ -58,6 +58,13 @@ _ANY_FIGURE = rf"\d|{_HAN_NUMBER}|百分之"
 _PEOPLE = r"people|persons|employees|workers|residents|inhabitants|persone|dipendenti|abitanti|人|名员工|员工"
 
 
+_MONTHS = (
+    r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep|"
+    r"october|oct|november|nov|december|dec|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|"
+    r"settembre|ottobre|novembre|dicembre)\b\.?"
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     """A kind of figure or detail a question can ask for: the words that ask it, and what in a text
@@ -96,6 +103,16 @@ FIGURES = {
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),
+    "date": Figure(
+        _words(
+            r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
+            r"data dell'?\w*)\b|哪天|哪一天|几号|几月几[日号]|日期"
+        ),
+        _words(
+            rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTHS})|\b({_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}[日号]|"
+            r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+        ),
+    ),
     "age": Figure(
         _words(r"\b(how old|age|età|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),
         _words(r"\d+ ?(years? old|anni\b|岁)"),
@@ -128,7 +145,7 @@ FIGURES = {
             r"di (che|quale) (paese|nazione)|da (che|quale) paese|sede (centrale|principale)|"
             r"is (it|\w+) an? (italian|german|french|chinese|european) (company|firm)|"
             r"[eè] (un'?\s?)?(azienda|impresa|societ[aà]) (italiana|tedesca|francese|cinese))\b|"
-            r"哪个国家|哪国|哪一国|哪个国的|总部在哪"
+            r"哪个国家|哪国|哪一国|哪个国的|总部在哪|\b(da dove viene|da dove vengono|di dove [eè])\b"
         ),
         _words(
             r"\b(ital\w*|german\w*|france|french|francia|frances\w|tedesc\w*|china|chinese|cina|cinese|"
@@ -137,8 +154,8 @@ FIGURES = {
     ),
     "nationality": Figure(
         _words(
-            r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza|where is (he|she) from|"
-            r"di dove [eè]|da dove viene)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人|哪国人|哪里人"
+            r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人|"
+            r"哪国人|哪里人"
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),

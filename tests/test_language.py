@@ -38,6 +38,7 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("Chi è 刘佳?", "it"),
         ("Hans Song 是谁？", "zh"),
         ("what are the 四大主导产业 of Lishui", "en"),  # an English sentence quoting a Chinese term
+        ("aziende Lishui leader in?", "it"),  # "in" is English and Italian alike
         ("what's the venue, 在哪个园区?", "en"),
         ("这是哪个congress的special event", "zh"),
         ("whos Francessco Guadanio", "en"),  # a misspelt Italian name after a phone-typed "who's"

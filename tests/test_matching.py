@@ -195,6 +195,10 @@ def test_clock_times_asked_and_given():
     ("翟晓丽分管哪些工作？", {"career"}),
     ("Who is the vice mayor?", set()),
     ("这次对接会的主办单位是谁？", {"organiser"}),
+    ("对接会是哪天开的", {"date"}),
+    ("the congress side event, what date was it?", {"date"}),
+    ("When is the meeting?", set()),
+    ("la Simens da dove viene?", {"country"}),
     ("Who organised the docking meeting?", {"organiser"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
@@ -232,6 +236,10 @@ def test_what_a_text_gives_about_an_entity_beyond_figures():
     assert "career" in figures_given("She has been vice mayor since 2021")
     assert "career" in figures_given("翟晓丽分管招商工作")
     assert "career" not in figures_given("Zhai Xiaoli is vice mayor of Lishui")
+    assert "date" in figures_given("held on the morning of 30 November 2023")
+    assert "date" in figures_given("于2023年11月30日上午举行") and "date" in figures_given("il 30 novembre")
+    assert "date" not in figures_given("the 2023 World Intelligent Manufacturing Congress")
+    assert "date" not in figures_given("3 markets")
     assert "organiser" in figures_given("The meeting was organised by the district government")
     assert "organiser" not in figures_given("如需联系主办方，请发送 /human")
 
