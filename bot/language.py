@@ -68,12 +68,12 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     if not han or _KANA_HANGUL.search(text):
         return False
     latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
-    lowered = [w.lower() for w in latin_words]
-    voted = _function_word_vote(lowered)
+    counts = _function_word_counts([w.lower() for w in latin_words])
+    voted = _vote(counts)
     if han <= NAME_CHARS and voted:
         return False
     # "what are the 四大主导产业 of Lishui": an English sentence that quotes a Chinese term
-    if voted and _HAN.match(text.strip()) is None and sum(w in FUNCTION_WORDS[voted] for w in lowered) >= 2:
+    if voted and _HAN.match(text.strip()) is None and counts[voted] >= 2:
         return False
     # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
     return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
@@ -83,9 +83,13 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
 _BOTH = frozenset({"in"})
 
 
-def _function_word_vote(words: list[str]) -> str | None:
+def _function_word_counts(words: list[str]) -> dict[str, int]:
+    """How many of `words` are English and how many Italian function words."""
     voting = [w for w in words if w not in _BOTH]
-    counts = {lang: sum(w in vocab for w in voting) for lang, vocab in FUNCTION_WORDS.items()}
+    return {lang: sum(w in vocab for w in voting) for lang, vocab in FUNCTION_WORDS.items()}
+
+
+def _vote(counts: dict[str, int]) -> str | None:
     en, it = counts["en"], counts["it"]
     if en > it:
         return "en"
@@ -173,7 +177,8 @@ def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str
     confidences = _confidences(" ".join(words))
     if _other_european(confidences):
         return fallback
-    return _function_word_vote([w.lower() for w in words]) or _english_or_italian(confidences) or fallback
+    voted = _vote(_function_word_counts([w.lower() for w in words]))
+    return voted or _english_or_italian(confidences) or fallback
 
 
 # Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".

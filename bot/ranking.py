@@ -242,8 +242,8 @@ FIGURES = {
             r"董事长|懂事长|总经理|老总|老板|创始人|负责人|ceo"
         ),
         _words(
-            r"\b(ceo|chief executive|chairman|chairwoman|president|managing director|general manager|founder|"
-            r"amministratore delegato|president\w*|direttore generale|fondatore)\b|董事长|总裁|总经理|创始人"
+            r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"
+            r"founder|amministratore delegato|direttore generale|fondatore)\b|董事长|总裁|总经理|创始人"
         ),
     ),
     "organiser": Figure(

@@ -48,7 +48,8 @@ ANSWER_LINE = 0.5  # the fitted confidence at which an entry answers (the defaul
 GAP_MIN_DENSE = 0.82  # a "not published" entry less similar than this does not explain a question
 GAP_COVERAGE_WEIGHT = 0.1  # among gaps, the one sharing most of the question's words leads
 # A question this near a "not published" entry (one of its sample questions, nearly word for word),
-# and this much nearer to it than to any fact, is that known unanswerable question asked again.
+# and this much nearer to it than to the likeliest fact, is that known unanswerable question asked
+# again (a fact nearer in meaning but less likely to answer does not stop it).
 REPEAT_DENSE, REPEAT_LEAD = 0.92, 0.04
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

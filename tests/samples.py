@@ -2,10 +2,11 @@
 the entries they belong to (question-to-question matching on the wording delegates really type).
 
 An answerable question joins the likeliest entry, in its language, whose text holds what the
-question's `must_contain` asks for; an unanswerable one joins the "not published" entry nearest
-it. Questions an entry already has are skipped, and so are the public evaluation set's (it must
-keep measuring wording the knowledge does not hold); the entries' files keep their layout (the
-new questions are appended to their `questions:` list). Re-ingest afterwards.
+question's `must_contain` asks for; an unanswerable one joins the "not published" entry the bot
+explains it with (none when no such entry is near). Questions an entry already has are skipped,
+and so are the public evaluation set's (it must keep measuring wording the knowledge does not
+hold); the entries' files keep their layout (the new questions are appended to their
+`questions:` list). Re-ingest afterwards.
 
 Only sets that are no longer held out may be added: a set whose questions are sample questions
 measures nothing, and the decision model must be fitted on other questions (`python -m bot fit`).
@@ -20,27 +21,22 @@ import yaml
 from bot.config import Settings
 from bot.core import Assistant, Context, retrieval_text
 from bot.evaluation import Item, contains_all, load_items
-from bot.retrieval import GAP_COVERAGE_WEIGHT, Hit
+from bot.retrieval import CANDIDATES
 from tests.conftest import PUBLIC_EVAL
 
 _QUESTIONS_BLOCK = re.compile(r"^questions:\n(?:- .*\n)*", re.MULTILINE)
 
 
 def home(assistant: Assistant, item: Item) -> str | None:
-    """The entry `item`'s question belongs to, if any."""
+    """The entry `item`'s question belongs to, if any: the retriever's own ranking of the facts, or
+    the "not published" entry it would explain the question with."""
     retriever = assistant.retriever
     question = retrieval_text(item.question)
-    lang = assistant.language(question, Context())
-    _, hits = retriever.candidates(question, retriever.embed(question), lang)
-    if item.answerable:
-        facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
-        holds = (hit for hit in facts if contains_all(retriever.body(hit.entry_id, item.lang) or "", item))
-        return next((hit.entry_id for hit in holds), None)
-    gaps = [hit for hit in hits if hit.kind == "gap"]
-    nearest: Hit | None = max(
-        gaps, key=lambda hit: hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage, default=None
-    )
-    return nearest.entry_id if nearest else None
+    retrieval = retriever.search(question, k=CANDIDATES, lang=assistant.language(question, Context()))
+    if not item.answerable:
+        return retrieval.gap.entry_id if retrieval.gap else None
+    bodies = ((hit.entry_id, retriever.body(hit.entry_id, item.lang)) for hit in retrieval.hits)
+    return next((entry_id for entry_id, body in bodies if contains_all(body, item)), None)
 
 
 def append_questions(path: Path, questions: list[str]) -> int:
