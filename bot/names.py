@@ -39,6 +39,13 @@ class Entity:
         return next((form for form in written if not _HAN.search(form)), written[0])
 
 
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of forms or roles as written; one written without the list brackets is one form (its
+    letters are not forms each), and empty ones are none."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(text for text in (str(item).strip() for item in items if item is not None) if text)
+
+
 def _latin_key(form: str) -> str:
     return " ".join(_LATIN_WORD.findall(fold(form)))
 
@@ -80,18 +87,20 @@ class Names:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> "Names":
-        """From the parsed `names.yaml` (`{"entities": [...]}`); empty when there is none."""
-        rows = (data or {}).get("entities") or []
+        """From the parsed `names.yaml` (`{"entities": [...]}`); empty when there is none. Rows that
+        are not entities (no id, no form or role, not a mapping) are left out."""
+        rows = data.get("entities") if isinstance(data, Mapping) else None
+        rows = [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list) else []
         return cls(
             Entity(
                 str(row["id"]),
                 str(row.get("kind", "")),
                 row.get("entry"),
-                tuple(map(str, row.get("forms") or ())),
-                tuple(map(str, row.get("roles") or ())),
+                _strings(row.get("forms")),
+                _strings(row.get("roles")),
             )
             for row in rows
-            if row.get("id") and (row.get("forms") or row.get("roles"))
+            if row.get("id") and (_strings(row.get("forms")) or _strings(row.get("roles")))
         )
 
     def find(self, text: str) -> list[str]:

@@ -83,6 +83,25 @@ def test_a_follow_up_with_a_new_subject_leaves_the_earlier_one_out():
     assert NAMES.without("区长来了吗", ["miao"]).strip() == "来了吗"
 
 
+def test_malformed_names_data_names_nothing_it_should_not():
+    names = Names.from_data(
+        {
+            "entities": [
+                {"id": "avio", "kind": "company", "entry": None, "forms": "Avio"},  # no brackets
+                {"id": "mayor", "kind": "person", "entry": None, "roles": ["", None, "区长"]},
+                {"id": "empty", "forms": []},
+                "not an entity",
+                7,
+            ]
+        }
+    )
+    assert set(names.entities) == {"avio", "mayor"}
+    assert names.find("a vi o, Avio") == ["avio"]  # its letters are not forms each
+    assert names.find("区长来了吗") == ["mayor"]
+    assert Names.from_data({"entities": "Avio"}).entities == {}
+    assert Names.from_data(["Avio"]).entities == {}  # type: ignore[arg-type]
+
+
 def test_names_give_their_forms_in_every_script():
     assert NAMES.forms_text(["avio"]) == "Avio 阿维奥"
     assert NAMES.label("zhai-xiaoli") == "Zhai Xiaoli"
