@@ -20,7 +20,7 @@ from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import detect, is_foreign, refers_back
 from bot.matchmaking import Matchmaker
-from bot.normalise import clean
+from bot.normalise import clean, without_chatter
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -242,6 +242,6 @@ class Assistant:
 
 
 def retrieval_text(question: str) -> str:
-    """What is searched for: the question with 丽水 read as 溧水 and Zhejiang left out (the Lishui of
-    this meeting, what is asked about it; the answer notes the difference)."""
-    return _ZHEJIANG.sub(" ", clean(question).strip().replace("丽水", "溧水")).strip()
+    """What is searched for: the question without its chatter, with 丽水 read as 溧水 and Zhejiang left
+    out (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
+    return _ZHEJIANG.sub(" ", without_chatter(clean(question)).replace("丽水", "溧水")).strip()

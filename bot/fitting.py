@@ -48,7 +48,16 @@ def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
 
 # Signals that can only make an entry less likely to answer: the trees may not learn a quirk of
 # the development questions that says otherwise.
-LOWERS = {"unseen", "names_miss", "time_missing", "figure_missing", "gap_dense", "gap_coverage", "gap_asked"}
+LOWERS = {
+    "unseen",
+    "names_miss",
+    "time_missing",
+    "figure_missing",
+    "detail_elsewhere",
+    "gap_dense",
+    "gap_coverage",
+    "gap_asked",
+}
 MONOTONE = [-1 if name in LOWERS else 0 for name in FEATURES]
 
 

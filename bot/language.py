@@ -68,9 +68,9 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     if not han or _KANA_HANGUL.search(text):
         return False
     latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
-    counts = _function_word_counts([w.lower() for w in latin_words])
+    counts = _function_word_counts([w.lower() for w in latin_words if w.lower() not in _COURTESY])
     voted = _vote(counts)
-    if han <= NAME_CHARS and voted:
+    if han <= NAME_CHARS and voted and not _HAN_GRAMMAR.search(text):
         return False
     # "what are the 四大主导产业 of Lishui": an English sentence that quotes a Chinese term
     if voted and _HAN.match(text.strip()) is None and counts[voted] >= 2:
@@ -78,6 +78,10 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
     return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
 
+
+# Chinese grammar, not a name: "Who is 缪秀梅?" quotes a name, "Brembo 是 which country 的公司？" is
+# Chinese around English words.
+_HAN_GRAMMAR = re.compile("[是的吗呢吧谁哪几么啥怎]|多少")
 
 # Written the same in both ("aziende Lishui leader in?"): a function word, but no vote.
 _BOTH = frozenset({"in"})

@@ -25,3 +25,27 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """`clean`ed, lower-cased and without accents: what lexical matching and name lookup compare."""
     return strip_accents(clean(text).lower())
+
+
+# What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
+# "… just curious 🙂", "scusate ma …", "请问一下哈". It weighs on the embedding as much as the words
+# that ask, so it is left out of what is searched (the language is told from the whole question).
+_OPENERS = re.compile(
+    r"^(?:(?:ok(?:ay)?(?: but| so)?|so|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|quick q(?:uestion)?|"
+    r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
+    r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"
+    r"请问一下|请问下|请问|想问一下|想问下|问一下|问下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    re.IGNORECASE,
+)
+_CLOSERS = re.compile(
+    r"(?:[\s,，.!！…-]*(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|"
+    r"per favore|谢谢|哈+|呀|啊|[\U0001F300-\U0001FAFF\u2600-\u27bf]))+\s*(?=[?？!！.。]*$)",
+    re.IGNORECASE,
+)
+
+
+def without_chatter(question: str) -> str:
+    """`question` without the greetings, apologies and fillers around what it asks; unchanged
+    when nothing else would be left."""
+    stripped = _CLOSERS.sub("", _OPENERS.sub("", question.strip())).strip()
+    return stripped if len(stripped) >= 2 else question

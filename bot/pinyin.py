@@ -29,7 +29,8 @@ def syllables() -> frozenset[str]:
 
 
 def syllabify(word: str, known: frozenset[str] | None = None) -> list[str] | None:
-    """`word` split into pinyin syllables ("duijiehui" → dui jie hui), or None if it cannot be."""
+    """`word` split into pinyin syllables ("duijiehui" → dui jie hui), or None if it cannot be. A
+    final "r" is the spoken 儿 ("nar", "zher": 哪儿, 这儿) and is read without it."""
     known, best = known or syllables(), {0: []}  # position → syllables so far (fewest syllables)
     for start in range(len(word)):
         if start not in best:
@@ -37,6 +38,8 @@ def syllabify(word: str, known: frozenset[str] | None = None) -> list[str] | Non
         for end in range(start + 1, min(len(word), start + 6) + 1):
             if word[start:end] in known and end not in best:
                 best[end] = [*best[start], word[start:end]]
+    if len(word) not in best and word.endswith("r") and len(word) > 1:
+        return best.get(len(word) - 1)
     return best.get(len(word))
 
 

@@ -36,6 +36,7 @@ FEATURES = (
     "names_miss",  # the question names someone or something and the entry none of them
     "time_missing",  # the question asks for a clock time and the entry gives none
     "figure_missing",  # it asks for a figure or detail (how many, since when, which country…) the entry lacks
+    "detail_elsewhere",  # it lacks the figure, time or detail asked, and an entry about as near gives it
     "gap_dense",  # how much closer in meaning the nearest "not published" entry is (0 if farther)
     "gap_coverage",  # how many more of the question's words that entry holds (0 if fewer)
     "gap_asked",  # how many more of the words besides names (0 if fewer)
@@ -57,6 +58,10 @@ _HAN_NUMBER = f"(?:[{_HAN_DIGITS[1:]}]|一[十百千万亿])[{_HAN_DIGITS}]*[个
 _ANY_FIGURE = rf"\d|{_HAN_NUMBER}|百分之"
 _PEOPLE = r"people|persons|employees|workers|residents|inhabitants|persone|dipendenti|abitanti|人|名员工|员工"
 
+
+# "Is Hans Song German or Chinese?", "è tedesco o cinese?"
+_NATION = r"(german|chinese|italian|french|european)\b"
+_NAZIONE = r"(tedesc|cines|italian|frances|europe)[oaie]\b"
 
 _MONTHS = (
     r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep|"
@@ -99,7 +104,7 @@ FIGURES = {
             r"\b(what year|which year|since when|how long ago|in che anno|da quando|anno di fondazione|"
             r"when (was|were|did|has|have)\b.*\b(found\w*|establish\w*|set up|creat\w*|start\w*|open\w*|"
             r"arriv\w*|came|come)|quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*)\b|"
-            r"哪一?年|什么时候[来开成落建]|何时[来开成落建]|成立于?何时|哪年成立"
+            r"哪一?年|什么时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),
@@ -140,12 +145,14 @@ FIGURES = {
     ),
     "country": Figure(
         _words(
-            r"\b(which country|what country|from which country|where is \w+ from|"
+            r"\b(which countr(y|ies)|what countr(y|ies)|from which country|where is \w+ from|"
+            r"(quali|in quali|che) paesi|"
             r"where (are|is) (it|they) from|country of origin|headquarter\w*|"
             r"di (che|quale) (paese|nazione)|da (che|quale) paese|sede (centrale|principale)|"
             r"is (it|\w+) an? (italian|german|french|chinese|european) (company|firm)|"
             r"[eè] (un'?\s?)?(azienda|impresa|societ[aà]) (italiana|tedesca|francese|cinese))\b|"
-            r"哪个国家|哪国|哪一国|哪个国的|总部在哪|\b(da dove viene|da dove vengono|di dove [eè])\b"
+            r"哪个国家|哪些国家|哪国|哪一国|哪个国的|总部在哪|"
+            r"\b(da dove viene|da dove vengono|di dove [eè])\b"
         ),
         _words(
             r"\b(ital\w*|german\w*|france|french|francia|frances\w|tedesc\w*|china|chinese|cina|cinese|"
@@ -154,7 +161,8 @@ FIGURES = {
     ),
     "nationality": Figure(
         _words(
-            r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|国籍|[德中华]国?人还是|是不是[德中华]国?人|"
+            r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|"
+            rf"\b{_NATION} or {_NATION}|\b{_NAZIONE} o {_NAZIONE}|国籍|[德中华]国?人还是|是不是[德中华]国?人|"
             r"哪国人|哪里人"
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
@@ -162,7 +170,8 @@ FIGURES = {
     "room": Figure(
         _words(
             r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
-            r"\b(in|quale|che|in quale) (sala|aula|piano)\b|会议室|哪个厅|几号厅|几楼|几层|哪个房间"
+            r"\b(in|quale|che|in quale) (sala|aula|piano)\b|(哪个|哪间|几号|什么)会议室|会议室在哪|"
+            r"哪个厅|几号厅|几楼|几层|哪个房间"
         ),
         _words(r"\b(room|hall|sala|aula)\s+[A-Z0-9]|\d+\s*(楼|层|号厅)|[A-Z0-9]\s*会议室|\b(floor|piano) \d"),
     ),
@@ -183,7 +192,7 @@ FIGURES = {
     ),
     "speech": Figure(
         _words(
-            r"\b(what did \w+( \w+)? (say|said|talk about|speak about)|"
+            r"\b(what did [\w' ]{1,40}? (say|said|talk about|speak about)|"
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
             r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato)\b|"
             r"讲了什么|说了什么|讲了啥|说了啥|讲话内容|致辞的重点|致辞内容|发言内容"
@@ -199,7 +208,9 @@ FIGURES = {
             r"\bhow many (italian|german|french|spanish|chinese)\b|"
             r"\bquant[ie] (delle|dei|tra le|tra i|fra le|fra i|di queste|di loro)\b|"
             r"\bquant[ie] (aziende|imprese|societ[aà]) (italian|tedesch|frances|spagnol)\w*|"
-            r"\d+\s*家?\S{0,6}[里中](面)?有?(几|多少)家|(几|多少)家是(意大利|德国|法国|西班牙)|"
+            r"\b(italian|german|french|tedesch|frances|spagnol)\w* (tra|fra|among|of) (le |i |the )?\d+\b|"
+            r"\d+\s*家?\S{0,6}[里中](面)?\S{0,6}?有?(几|多少)家|(几|多少)家是(意大利|德国|法国|西班牙)|"
+            r"(意大利|德国|法国|西班牙)的?(企业|公司)\S{0,4}?(几|多少)家|"
             r"有(几|多少)家(意大利|德国|法国|西班牙)"
         ),
         _words(
@@ -266,9 +277,22 @@ FIGURES = {
 }
 
 
+# "Which exactly are the 20-plus firms?", "叫什么名字", "come si chiamano": names wanted, which an
+# entry gives when it names a person or a company of the names list (not a pattern of its text).
+NAMES_FIGURE = "names"
+NAMED_KINDS = frozenset({"person", "company", "organisation"})
+_ASKS_NAMES = _words(
+    r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
+    r"name (them|those|these)|(full|complete) list|list of (the|all)|quali sono i nomi|"
+    r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei))\b|"
+    r"叫什么名字|具体是哪些|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
+)
+
+
 def figures_asked(question: str) -> frozenset[str]:
-    """The kinds of figure (`FIGURES`) the question asks for."""
-    return frozenset(kind for kind, figure in FIGURES.items() if figure.asks.search(question))
+    """The kinds of figure (`FIGURES`, and names) the question asks for."""
+    kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
+    return frozenset(kinds | ({NAMES_FIGURE} if _ASKS_NAMES.search(question) else set()))
 
 
 def figures_given(text: str) -> frozenset[str]:
@@ -298,6 +322,7 @@ class Signals:
     names_miss: float = 0.0
     time_missing: float = 0.0
     figure_missing: float = 0.0
+    detail_elsewhere: float = 0.0
     gap_dense: float = 0.0
     gap_coverage: float = 0.0
     gap_asked: float = 0.0

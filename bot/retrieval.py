@@ -39,7 +39,17 @@ from bot.language import FUNCTION_WORDS
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin
-from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
+from bot.ranking import (
+    NAMED_KINDS,
+    NAMES_FIGURE,
+    Model,
+    Signals,
+    asks_time,
+    figures_asked,
+    figures_given,
+    has_time,
+    load_model,
+)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -51,6 +61,9 @@ GAP_COVERAGE_WEIGHT = 0.1  # among gaps, the one sharing most of the question's 
 # and this much nearer to it than to the likeliest fact, is that known unanswerable question asked
 # again (a fact nearer in meaning but less likely to answer does not stop it).
 REPEAT_DENSE, REPEAT_LEAD = 0.92, 0.04
+# An entry lacking the detail asked gives way to one this near in meaning that gives it: "丽水世界智能制造
+# 大会那个欧企专场是哪天" names the congress, but the meeting's date is in the date entry.
+DETAIL_NEAR = 0.03
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ZH_STOPWORDS = frozenset(
@@ -187,8 +200,12 @@ class Retrieval:
         best = self.best
         if best is None:
             return False
-        lacks = best.signals.figure_missing > 0 or best.signals.time_missing > 0
-        return lacks or self.confidence < self.tentative_below
+        return _lacks(best) or self.confidence < self.tentative_below
+
+
+def _lacks(hit: Hit) -> bool:
+    """The entry lacks the kind of figure or the clock time the question asks for."""
+    return hit.signals.figure_missing > 0 or hit.signals.time_missing > 0
 
 
 def _idf(entry_tokens: Collection[set[str]]) -> dict[str, float]:
@@ -283,7 +300,7 @@ class Lexicon:
                 for entry_id, words in entry_tokens.items()
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
-            figures=_figures(bodies),
+            figures=_figures(bodies, names),
         )
 
 
@@ -302,11 +319,14 @@ def _vocabulary(chunks: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
     return sorted(in_texts | again | {word for word in QUESTION_KINDS if word.isascii()})
 
 
-def _figures(bodies: dict[tuple[str, str], str]) -> dict[str, frozenset[str]]:
-    """Entry id → the kinds of figure any of its language versions gives."""
+def _figures(bodies: dict[tuple[str, str], str], names: Names) -> dict[str, frozenset[str]]:
+    """Entry id → the kinds of figure any of its language versions gives; "names" when it names a
+    person or a company ("Which exactly are the 20-plus firms?" wants names, not a count)."""
     kinds: dict[str, frozenset[str]] = {}
     for (entry_id, _), body in bodies.items():
-        kinds[entry_id] = kinds.get(entry_id, frozenset()) | figures_given(body)
+        named = any(names.entities[found].kind in NAMED_KINDS for found in names.find(body))
+        given = figures_given(body) | ({NAMES_FIGURE} if named else set())
+        kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
     return kinds
 
 
@@ -554,6 +574,16 @@ class Retriever:
         gap_dense = max((hit.dense for hit in gaps), default=0.0)
         gap_coverage = max((hit.coverage for hit in gaps), default=0.0)
         gap_asked = max((asked[hit.entry_id] for hit in gaps), default=0.0)
+        lacking = {
+            hit.entry_id
+            for hit in hits.values()
+            if (wants_time and hit.entry_id not in self._timed)
+            or not wants_figures <= self._figures.get(hit.entry_id, frozenset())
+        }
+        giving = any(
+            hit.kind != "gap" and hit.entry_id not in lacking and hit.dense >= top_dense - DETAIL_NEAR
+            for hit in hits.values()
+        )
         for hit in hits.values():
             named = set(names) & self.entry_names(hit.entry_id)
             hit.signals = Signals(
@@ -569,6 +599,7 @@ class Retriever:
                 names_miss=float(bool(names) and not named),
                 time_missing=float(wants_time and hit.entry_id not in self._timed),
                 figure_missing=float(not wants_figures <= self._figures.get(hit.entry_id, frozenset())),
+                detail_elsewhere=float(giving and hit.entry_id in lacking),
                 gap_dense=max(0.0, gap_dense - hit.dense),
                 gap_coverage=max(0.0, gap_coverage - hit.coverage),
                 gap_asked=max(0.0, gap_asked - asked[hit.entry_id]),
@@ -581,6 +612,11 @@ class Retriever:
     def _decide(self, query: str, names: list[str], hits: list[Hit], k: int) -> Retrieval:
         """Fact entries ranked by the model; the nearest "not published" entry kept as the fallback."""
         facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
+        # an entry lacking the detail asked yields to a likely one giving it ("哪天": the date entry)
+        giving = next((hit for hit in facts[1:k] if not _lacks(hit) and hit.score >= ANSWER_LINE), None)
+        if facts and _lacks(facts[0]) and giving is not None:
+            facts.remove(giving)
+            facts.insert(0, giving)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
         gap = max(gaps, key=lambda hit: hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage, default=None)
         nearest_gap = max(gaps, key=lambda hit: hit.dense, default=None)
@@ -592,10 +628,13 @@ class Retriever:
         )
         if repeated:  # "Qual è la capitale della Francia?" is off-topic, whatever "capitale estero" says
             gap = nearest_gap
+        # "Which exactly are the 20-plus firms?": a fact that lacks the detail asked does not answer
+        # when a "not published" entry can say what is missing
+        lacking = bool(facts and gap is not None and facts[0].signals.figure_missing > 0)
         return Retrieval(
             query=query,
             hits=facts[:k],
-            confidence=facts[0].score if facts and not repeated else 0.0,
+            confidence=facts[0].score if facts and not (repeated or lacking) else 0.0,
             gap=gap,
             names=names,
             tentative_below=self.model.tentative,

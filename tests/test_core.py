@@ -8,6 +8,7 @@ from bot.answer import Reason
 from bot.core import Assistant, Context
 from bot.index import ingest
 from bot.ranking import Model
+from bot.retrieval import Retrieval
 from bot.texts import text
 from tests.conftest import FixedBooster, unsure_model, wait_for_swap, write_entry
 
@@ -242,13 +243,25 @@ def test_an_answer_that_may_fit_a_neighbouring_question_says_so(assistant: Assis
     assert unsure.text.endswith(text("en", "tentative"))
 
 
-def test_an_answer_without_the_kind_of_figure_asked_says_it_may_not_fit(assistant: Assistant, monkeypatch):
+def test_a_fact_without_the_kind_of_figure_asked_gives_way_to_the_entry_saying_it_is_not_published(
+    assistant: Assistant, monkeypatch
+):
     # a model under which every entry answers, however sure: only the missing figure decides
     monkeypatch.setattr(assistant.retriever, "model", Model(FixedBooster(0.9), threshold=0.5, tentative=0.0))
     founded = assistant.ask("When was Kaiwu New Energy Automobile Group founded?", Context())
-    assert not founded.abstained and founded.tentative and founded.text.endswith(text("en", "tentative"))
+    assert founded.abstained and founded.reason is Reason.GAP
+    assert "Kaiwu" in founded.text
     how_many = assistant.ask("How many Lishui enterprises take part?", Context())
-    assert not how_many.abstained and not how_many.tentative
+    assert not how_many.abstained and not how_many.tentative and "36" in how_many.text
+
+
+def test_a_fact_without_the_figure_asked_answers_only_tentatively_when_no_gap_explains_it(
+    assistant: Assistant,
+):
+    retrieval = assistant.retriever.search("When was Kaiwu New Energy Automobile Group founded?")
+    lacking = next(hit for hit in retrieval.hits if hit.signals.figure_missing)
+    alone = Retrieval(query="q", hits=[lacking], confidence=0.99, gap=None, tentative_below=0.0)
+    assert alone.tentative
 
 
 def test_a_near_miss_about_a_company_says_what_is_not_published_and_what_is(assistant: Assistant):

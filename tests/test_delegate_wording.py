@@ -40,6 +40,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("duijiehui shi na tian", "30"),
         ("西门子是哪国的企业", "德国"),  # a country the knowledge gives is answered
         ("Which country is Brembo from?", "Ital"),
+        # chatter around the question is not searched for
+        ("ok so what kinda industries are the European guys in? just curious 🙂", "batter"),
+        ("sorry if dumb question but Lishui belongs to which city?", "Nanjing"),
+        ("scusate ma le aziende europee in che settori lavorano?", "batteri"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -77,6 +81,12 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Hans Song è di nazionalità tedesca?",
         "What did the district mayor say in her welcome speech?",  # no speech of hers is reported
         "What's the exact street address of the venue?",
+        "What did district mayor Miao Xiumei say at the meeting?",
+        "Is Hans Song German or Chinese?",
+        "22家欧洲企业里德国企业有几家",
+        # names asked of a group the sources only count
+        "Which exactly are the 20-plus companies planning to go overseas?",
+        "那20多家想出海的企业具体是哪些",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -108,7 +118,7 @@ def test_the_other_lishui_is_explained(assistant: Assistant, question, expected)
     [
         ("丽水有多少外资企业", "zh", "300"),
         ("the Lishui in Zhejiang, do they have Brembo there?", "en", "Brembo"),
-        ("how many European companies are going to the Zhejiang Lishui meeting", "en", "22"),
+        ("how many european companies came to Lishui, Zhejiang for the docking event?", "en", "22"),
         ("quando c'è l'incontro a Lishui, nello Zhejiang?", "it", "30"),
     ],
 )

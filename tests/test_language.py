@@ -43,6 +43,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("这是哪个congress的special event", "zh"),
         ("whos Francessco Guadanio", "en"),  # a misspelt Italian name after a phone-typed "who's"
         ("chi e Francessco Guadanio", "it"),
+        ("Brembo 是 which country 的公司？", "zh"),  # Chinese grammar around English words, not a name
+        ("Kaiwu 的 CEO 是谁 please", "zh"),  # a "please" tells nothing
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):

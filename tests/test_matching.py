@@ -5,7 +5,7 @@ import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
-from bot.normalise import clean, fold
+from bot.normalise import clean, fold, without_chatter
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster
@@ -119,6 +119,7 @@ def test_names_give_their_forms_in_every_script():
         ("a che ora inizia", False),
         ("lishui main industries?", False),  # known English words are not pinyin
         ("quanti dipendenti ha Kaiwu?", False),
+        ("wucan zai nar chi", True),  # 哪儿 typed "nar"; "chi" is Italian too
     ],
 )
 def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
@@ -131,6 +132,7 @@ def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
 def test_pinyin_is_read_back_into_the_knowledges_chinese_words():
     assert syllabify("duijiehui") == ["dui", "jie", "hui"]
     assert syllabify("xyz") is None
+    assert syllabify("nar") == ["na"] and syllabify("zher") == ["zhe"]  # the spoken 儿
     reader = Reader(["溧水", "溧水", "丽水", "对接会", "在", "哪里", "举办"])
     assert reader.chinese("duijiehui zai nali juban") == "对接会在哪里举办"
     assert reader.chinese("lishui") == "溧水"  # the knowledge's more frequent word of that reading
@@ -219,6 +221,21 @@ def test_clock_times_asked_and_given():
     ("When is the meeting?", set()),
     ("la Simens da dove viene?", {"country"}),
     ("Who organised the docking meeting?", {"organiser"}),
+    ("What did district mayor Miao Xiumei say at the meeting?", {"speech"}),
+    ("Is Hans Song German or Chinese?", {"nationality"}),
+    ("Hans Song è tedesco o cinese?", {"nationality"}),
+    ("22家欧洲企业里德国企业有几家", {"subset", "count"}),
+    ("意大利企业来了几家", {"subset", "count"}),
+    ("ci sono aziende francesi tra le 22 europee?", {"subset"}),
+    ("Among the 36 local firms, which fields have leading players?", set()),
+    ("恒天的产品卖到了欧洲哪些国家", {"country"}),
+    ("in quali paesi europei vende Skyworth?", {"country"}),
+    ("Which exactly are the 20-plus companies planning to go overseas?", {"names"}),
+    ("那20多家想出海的企业具体是哪些", {"names"}),
+    ("Lishui's four leading industries, can you list them?", set()),
+    ("布雷博什么时候在溧水建厂的", {"year"}),
+    ("huiyi shi shangwu haishi xiawu", set()),
+    ("会议在哪个会议室", {"room"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -275,3 +292,22 @@ def test_the_shipped_model_is_fitted_on_todays_features():
 def test_confidence_is_one_half_at_the_fitted_threshold():
     assert Model(FixedBooster(0.7), threshold=0.7).confidences([Signals()]) == [pytest.approx(0.5)]
     assert Model(FixedBooster(0.7), threshold=0.5).confidences([Signals()])[0] == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        (
+            "ok so what kinda industries are the European guys in? just curious 🙂",
+            "what kinda industries are the European guys in?",
+        ),
+        ("sorry if dumb question but Lishui belongs to which city?", "Lishui belongs to which city?"),
+        ("scusate ma le aziende europee c'entrano?", "le aziende europee c'entrano?"),
+        ("请问一下哈，对接会在哪", "对接会在哪"),
+        ("溧水有哪些企业呀？", "溧水有哪些企业？"),
+        ("ok", "ok"),  # nothing else: unchanged
+        ("okapi?", "okapi?"),
+    ],
+)
+def test_chatter_around_a_question_is_left_out_of_what_is_searched(question, searched):
+    assert without_chatter(question) == searched
