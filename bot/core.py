@@ -37,6 +37,16 @@ _ZHEJIANG = re.compile(
     r"浙江省?的?(那个)?",
     re.IGNORECASE,
 )
+# "Is the meeting in Lishui, Zhejiang?", "il parco sta nello Zhejiang, vero?", "是在浙江吗": whether it is
+# the other Lishui, which the note answers.
+_ASKS_WHICH_LISHUI = re.compile(
+    r"(^|[.!?,;:-]\s*)(is|are|was)\b[^?]{0,60}\b(in|of)\b[^?]{0,40}\bzhejiang\b|"
+    r"\b(?<!c')(si trova|si tiene|sta|[eè]'?)\s[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
+    r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
+    r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
+    r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)",
+    re.IGNORECASE,
+)
 REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
@@ -163,6 +173,8 @@ class Assistant:
         answer = self._answer(question, lang, retrieval)
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
+        if answer.abstained and _ASKS_WHICH_LISHUI.search(question):
+            answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
             answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"

@@ -91,6 +91,7 @@ FIGURES = {
             r"\b(revenue|turnover|sales|profit|cost|costs|price|fee|fees|budget|salary|amount|"
             r"how much (money|capital)|"
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
+            r"how much (\w+ )?(investment|capital|money)|total investment|in (dollars|euros?|yuan|rmb)|"
             r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
@@ -117,6 +118,13 @@ FIGURES = {
             rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTHS})|\b({_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}[日号]|"
             r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
         ),
+    ),
+    "duration": Figure(
+        _words(
+            r"\b(how many days|how long (does|did|will|is) (it|the \w+)( \w+)? (last|take|run)|"
+            r"quanti giorni|quanto dura\w*|durata)\b|多少天|几天|持续多久|开多久|办多久"
+        ),
+        _words(r"\d+\s*(days?|giorni|天)|\b(one|two|three|four|five|un|due|tre|quattro)[- ](days?|giorni)\b"),
     ),
     "age": Figure(
         _words(r"\b(how old|age|età|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),

@@ -82,6 +82,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "What did the district mayor say in her welcome speech?",  # no speech of hers is reported
         "What's the exact street address of the venue?",
         "What did district mayor Miao Xiumei say at the meeting?",
+        "How much foreign investment has Lishui attracted in total, in dollars?",
+        "quanti giorni dura il World Intelligent Manufacturing Congress?",
+        "how far is Lishui in Zhejiang from Hangzhou",  # not whether it is the other Lishui
         "Is Hans Song German or Chinese?",
         "22家欧洲企业里德国企业有几家",
         # names asked of a group the sources only count
@@ -107,6 +110,11 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
     [
         ("溧水是不是浙江的那个丽水", "南京"),
         ("is it the Lishui in Zhejiang province?", "Nanjing"),
+        # whether it is the other Lishui, though what else is said finds nothing
+        ("Is the meeting in Lishui, Zhejiang province? Want to make sure I go to the right city", "Nanjing"),
+        ("I'm staying in Hangzhou - is Xingzhuang park in Lishui city, Zhejiang?", "Nanjing"),
+        ("il parco Xingzhuang sta a Lishui nel Zhejiang, vero?", "Nanchino"),
+        ("丽水星庄科技产业园是在浙江吗", "南京"),
     ],
 )
 def test_the_other_lishui_is_explained(assistant: Assistant, question, expected):

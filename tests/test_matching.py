@@ -236,6 +236,9 @@ def test_clock_times_asked_and_given():
     ("布雷博什么时候在溧水建厂的", {"year"}),
     ("huiyi shi shangwu haishi xiawu", set()),
     ("会议在哪个会议室", {"room"}),
+    ("How much foreign investment has Lishui attracted in total?", {"money", "count"}),
+    ("how long does the congress last", {"duration"}),
+    ("智能制造大会开几天", {"duration"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
