@@ -7,6 +7,7 @@ from bot.core import Assistant, Context
 from bot.texts import text
 
 PROMPT = "you> "
+LEAVE = frozenset({"/quit", "/exit", "quit", "exit", "q"})  # typed with or without the slash
 
 
 def chat(
@@ -25,7 +26,7 @@ def chat(
         except (EOFError, KeyboardInterrupt):
             write("")
             return
-        if question.strip() in {"/quit", "/exit"}:
+        if question.strip().lower() in LEAVE:
             return
         context.history = tuple(history[-history_turns:]) if history_turns else ()
         answer = assistant.ask(question, context)
