@@ -112,7 +112,8 @@ FIGURES = {
     "date": Figure(
         _words(
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
-            r"data dell'?\w*)\b|哪天|哪一天|几号|几月几[日号]|日期"
+            r"data dell'?\w*|when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
+            r"quando (finisce|termina|chiude))\b|哪天|哪一天|几号|几月几[日号]|日期|什么时候结束"
         ),
         _words(
             rf"\b\d{{1,2}}(st|nd|rd|th)? ({_MONTHS})|\b({_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}[日号]|"
@@ -122,7 +123,7 @@ FIGURES = {
     "duration": Figure(
         _words(
             r"\b(how many days|how long (does|did|will|is) (it|the \w+)( \w+)? (last|take|run)|"
-            r"quanti giorni|quanto dura\w*|durata)\b|多少天|几天|持续多久|开多久|办多久"
+            r"quanti giorni|quanto dura\w*|durata)\b|多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久"
         ),
         _words(r"\d+\s*(days?|giorni|天)|\b(one|two|three|four|five|un|due|tre|quattro)[- ](days?|giorni)\b"),
     ),
@@ -275,6 +276,13 @@ FIGURES = {
             r"由\S{1,30}(主办|承办)|(主办|承办)(单位|方)(是|为)"
         ),
     ),
+    "other_events": Figure(
+        _words(
+            r"\b(other events?|what else is on|any other (events?|sessions?|activities)|"
+            r"altri eventi|eventi collaterali|altre attivit[aà])\b|别的活动|其他活动|还有什么活动"
+        ),
+        _words(r"\b(other events|also (held|hosted)|altri eventi)\b|其他活动"),
+    ),
     "contact": Figure(
         _words(
             r"\b(phone|telephone|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
@@ -292,7 +300,8 @@ NAMED_KINDS = frozenset({"person", "company", "organisation"})
 _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
     r"name (them|those|these)|(full|complete) list|list of (the|all)|quali sono i nomi|"
-    r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei))\b|"
+    r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
+    r"their names|i loro nomi)\b|"
     r"叫什么名字|具体是哪些|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
 )
 

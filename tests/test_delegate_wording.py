@@ -85,6 +85,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "How much foreign investment has Lishui attracted in total, in dollars?",
         "quanti giorni dura il World Intelligent Manufacturing Congress?",
         "how far is Lishui in Zhejiang from Hangzhou",  # not whether it is the other Lishui
+        "What other events are on at the Congress the day after?",
+        "智能制造大会这几天还有别的活动吗",
+        "quali sono le aziende di Lishui leader nell'idrogeno, per nome?",
         "Is Hans Song German or Chinese?",
         "22家欧洲企业里德国企业有几家",
         # names asked of a group the sources only count

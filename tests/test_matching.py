@@ -239,6 +239,10 @@ def test_clock_times_asked_and_given():
     ("How much foreign investment has Lishui attracted in total?", {"money", "count"}),
     ("how long does the congress last", {"duration"}),
     ("智能制造大会开几天", {"duration"}),
+    ("When does the World Intelligent Manufacturing Congress finish?", {"date"}),
+    ("ci sono altri eventi il giorno dopo?", {"other_events"}),
+    ("智能制造大会这几天还有别的活动吗", {"other_events"}),
+    ("Which Lishui companies are the hydrogen storage leaders, by name?", {"names"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
