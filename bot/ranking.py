@@ -123,7 +123,8 @@ FIGURES = {
     "duration": Figure(
         _words(
             r"\b(how many days|how long (does|did|will|is) (it|the \w+)( \w+)? (last|take|run)|"
-            r"quanti giorni|quanto dura\w*|durata)\b|多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久"
+            r"quanti giorni|quanto dura\w*|durata)\b|"
+            r"多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久"
         ),
         _words(r"\d+\s*(days?|giorni|天)|\b(one|two|three|four|five|un|due|tre|quattro)[- ](days?|giorni)\b"),
     ),
