@@ -18,7 +18,7 @@ from bot.answer import Answer, Reason, Source, abstention, answer_chain
 from bot.config import Settings
 from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
-from bot.language import detect, is_foreign, refers_back
+from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
 from bot.normalise import clean, without_chatter
 from bot.retrieval import Retrieval, Retriever
@@ -40,13 +40,23 @@ _ZHEJIANG = re.compile(
 # "Is the meeting in Lishui, Zhejiang?", "il parco sta nello Zhejiang, vero?", "是在浙江吗": whether it is
 # the other Lishui, which the note answers.
 _ASKS_WHICH_LISHUI = re.compile(
-    r"(^|[.!?,;:-]\s*)(is|are|was)\b[^?]{0,60}\b(in|of)\b[^?]{0,40}\bzhejiang\b|"
+    r"(^|[.!?,;:-]\s*)(is|are|was)\b[^?]{0,60}\bin\b[^?]{0,40}\bzhejiang\b|"
     r"\b(?<!c')(si trova|si tiene|sta|[eè]'?)\s[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)",
     re.IGNORECASE,
 )
+# Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
+# Zhejiang", "丽水市", "la città di Lishui", "Liandu" (莲都, its district), "我说的是浙江那个".
+_ZHEJIANG_CITY = re.compile(
+    r"\blishui[\s,]+(city|prefecture)|\b(city|prefecture\w*) of lishui|"
+    r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|\bliandu\b|"
+    r"丽水市|(?<![副南京溧])市长|莲都|我说的是|\bintendo\b|\bi mean\b",
+    re.IGNORECASE,
+)
+# Naming this meeting's Lishui too: "this one or that one?"
+_THIS_LISHUI = re.compile(r"nanjing|nanchino|jiangsu|南京|溧水|江苏", re.IGNORECASE)
 REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
@@ -164,13 +174,18 @@ class Assistant:
         scheduled = self._schedule(asked, lang, context) if asked else None
         if scheduled:
             return scheduled
+        searched = retrieval_text(question)
+        # "请用英文回答：对接会在哪" is read as the Chinese it is written in, answered in English
+        reading = lang if asked_for(question) is None else self.language(searched, context)
         try:
-            retrieval = self._retrieve(retrieval_text(question), lang, context)
+            retrieval = self._retrieve(searched, reading, context)
         except NotFoundError:  # the generation was deleted under a replica that fell far behind
             log.warning("the index %s is gone; reloading the active one", self._loaded_collection)
             self.reload()
-            retrieval = self._retrieve(retrieval_text(question), lang, context)
+            retrieval = self._retrieve(searched, reading, context)
         answer = self._answer(question, lang, retrieval)
+        if _asks_about_the_other_lishui(question):
+            answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         if answer.abstained and _ASKS_WHICH_LISHUI.search(question):
@@ -253,7 +268,16 @@ class Assistant:
         return follow_up if better else alone
 
 
+def _asks_about_the_other_lishui(question: str) -> bool:
+    """About Lishui city in Zhejiang itself ("the mayor of Lishui city, Zhejiang"), which the
+    knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
+    other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
+    return bool(other and not _THIS_LISHUI.search(question))
+
+
 def retrieval_text(question: str) -> str:
-    """What is searched for: the question without its chatter, with 丽水 read as 溧水 and Zhejiang left
-    out (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
-    return _ZHEJIANG.sub(" ", without_chatter(clean(question)).replace("丽水", "溧水")).strip()
+    """What is searched for: the question without its chatter or a request for a language, with 丽水
+    read as 溧水 and Zhejiang left out (the Lishui of this meeting, what is asked about it; the answer
+    notes the difference)."""
+    asked = without_chatter(without_request(clean(question)))
+    return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()

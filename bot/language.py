@@ -139,16 +139,45 @@ def is_foreign(text: str) -> bool:
     return _other_european(_confidences(" ".join(words)))
 
 
+# "… in English pls", "rispondi in italiano", "请用中文回答": the language asked for wins.
+_ASKED_FOR = re.compile(
+    r"\b(?:answer|reply|respond|rispond\w*|risposta|write|scrivi\w*)(?: me| mi)? in (?:lingua )?"
+    r"(english|inglese|italian|italiano|chinese|cinese)\b|"
+    r"\bin (english|inglese|italian|italiano|chinese|cinese),? (?:pls|plz|please|per favore|grazie)\b|"
+    r"用(英文|英语|中文|意大利语|意大利文)(?:回答|回复|说|解释)",
+    re.IGNORECASE,
+)
+_NAMED = {
+    **dict.fromkeys(("english", "inglese", "英文", "英语"), "en"),
+    **dict.fromkeys(("italian", "italiano", "意大利语", "意大利文"), "it"),
+    **dict.fromkeys(("chinese", "cinese", "中文"), "zh"),
+}
+
+
+def asked_for(text: str) -> str | None:
+    """The language the delegate asks the answer to be in, if they say so."""
+    found = _ASKED_FOR.search(text)
+    return _NAMED[next(group for group in found.groups() if group).lower()] if found else None
+
+
+def without_request(text: str) -> str:
+    """`text` without its request for a language ("… in English pls")."""
+    return _ASKED_FOR.sub(" ", text).strip(" :：,，")
+
+
 def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset()) -> str:
     """The language to answer `text` in: zh, en or it.
 
-    Han characters mean Chinese. Otherwise function words, then lingua, decide between
+    The language the delegate asks for ("in English pls") wins. Han characters mean Chinese.
+    Otherwise function words, then lingua, decide between
     English and Italian. A text with too little language in it (emoji, a number, a name)
     falls back to the delegate's `preferred` language, then English; so does a question
     clearly written in a language the bot does not speak. Words in `neutral` (names that
     read the same in every language, such as "Brembo") are not evidence either way.
     """
     fallback = normalise(preferred) or DEFAULT_LANGUAGE
+    if asked := asked_for(text):
+        return asked
     parts = _SENTENCES.split(text.strip(" ?？!！。."))
     if len(parts) > 1 and _says_enough(parts[-1], neutral):
         # "quante aziende europee? how many came": the part written last says how to answer

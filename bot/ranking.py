@@ -204,8 +204,10 @@ FIGURES = {
         _words(
             r"\b(what did [\w' ]{1,40}? (say|said|talk about|speak about)|"
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
+            r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
+            r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
             r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato)\b|"
-            r"讲了什么|说了什么|讲了啥|说了啥|讲话内容|致辞的重点|致辞内容|发言内容"
+            r"讲了什么|说了什么|讲了啥|说了啥|讲话内容|致辞的重点|致辞内容|发言内容|希望什么|有什么期望"
         ),
         _words(
             r"\b(said|says|stated|pointed out|presented|promoted|ha detto|ha affermato|ha presentato|"
@@ -224,7 +226,7 @@ FIGURES = {
             r"有(几|多少)家(意大利|德国|法国|西班牙)"
         ),
         _words(
-            r"\b\d+ (of them|di queste|di loro)\b|"
+            r"\b\d+ (of them|di queste|di loro|of the \d+|(delle|dei|degli) \d+)\b|中，?有\d+多?家|"
             r"\b\d+ (are |sono )?(italian|german|french|tedesch|frances)\w*|"
             r"\d+家(是)?(意大利|德国|法国)"
         ),

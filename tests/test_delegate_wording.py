@@ -44,6 +44,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("ok so what kinda industries are the European guys in? just curious 🙂", "batter"),
         ("sorry if dumb question but Lishui belongs to which city?", "Nanjing"),
         ("scusate ma le aziende europee in che settori lavorano?", "batteri"),
+        ("哎我想问下，科莱费罗主要是搞什么方向的？", "航天"),
+        ("hi! so how many of the Lishui companies wanna go overseas?", "20"),  # "20 of the 36" gives it
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -138,6 +140,28 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
 ):
     answer = _answered(assistant, question, expected)
     assert answer.startswith(text(lang, "which_lishui"))
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Is the mayor of Lishui city, Zhejiang attending?", "en"),
+        ("did any companies from Liandu in Lishui, Zhejiang take part?", "en"),
+        ("il sindaco della città di Lishui, Zhejiang, partecipa?", "it"),
+        ("浙江丽水的市长有没有来参会？", "zh"),
+        ("丽水市有多少外资企业？我说的是浙江那个", "zh"),
+    ],
+)
+def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
+    assistant: Assistant, question, lang
+):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.language == lang
+    assert text(lang, "other_lishui_unknown") in answer.text
+
+
+def test_which_of_the_two_lishui_is_still_answered(assistant: Assistant):
+    _answered(assistant, "lishui district of nanjing or lishui city in zhejiang, which one", "Nanjing")
 
 
 def test_an_unrelated_question_after_a_person_is_read_alone(assistant: Assistant):

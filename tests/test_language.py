@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language import detect, normalise, refers_back
+from bot.language import asked_for, detect, normalise, refers_back, without_request
 
 # Names read the same in every language; the core passes those of its knowledge base.
 NAMES = frozenset({"brembo", "lishui", "hans", "song"})
@@ -89,3 +89,21 @@ def test_telegram_language_codes_are_normalised():
 )
 def test_refers_back_spots_questions_that_lean_on_the_previous_one(question: str, leans: bool):
     assert refers_back(question) is leans
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Lishui 四大产业 in English pls", "en"),
+        ("请用英文回答：对接会在哪", "en"),
+        ("rispondi in italiano: where is the venue?", "it"),
+        ("where is the venue? answer in chinese", "zh"),
+        ("come si dice cheers in chinese", None),  # asks for a translation, not an answer in Chinese
+        ("what are the four industries in english?", None),
+    ],
+)
+def test_the_language_a_delegate_asks_for_wins(question, expected):
+    assert asked_for(question) == expected
+    if expected:
+        assert detect(question, preferred="it", neutral=NAMES) == expected
+        assert asked_for(without_request(question)) is None

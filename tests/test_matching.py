@@ -243,6 +243,8 @@ def test_clock_times_asked_and_given():
     ("ci sono altri eventi il giorno dopo?", {"other_events"}),
     ("智能制造大会这几天还有别的活动吗", {"other_events"}),
     ("Which Lishui companies are the hydrogen storage leaders, by name?", {"names"}),
+    ("What was the main message of the vice mayor?", {"speech"}),
+    ("il vicesindaco italiano cosa si aspetta da questo incontro?", {"speech"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -270,6 +272,10 @@ def test_what_a_text_gives_about_an_entity_beyond_figures():
     assert "speech" in figures_given("刘佳表示")
     assert "speech" not in figures_given("Miao Xiumei is the district mayor and attended the meeting.")
     assert "address" in figures_given("星庄路88号")
+    # a part of a whole, as the overseas-plans entry gives it in each language
+    assert "subset" in figures_given("More than 20 of the 36 Lishui enterprises plan to expand")
+    assert "subset" in figures_given("Più di 20 delle 36 imprese di Lishui")
+    assert "subset" in figures_given("在36家参会溧水企业中，有20多家计划拓展海外市场")
     assert "address" not in figures_given("Xingzhuang park, Lishui")
     assert "subset" in figures_given("Of the 22 European companies, 9 are Italian")
     assert "subset" not in figures_given("36 enterprises from Lishui and 22 European enterprises took part")
