@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.language import detect, is_foreign
 from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.matchmaking import Intent
-from bot.retrieval import Hit, Retrieval, Retriever
+from bot.retrieval import ANSWER_LINE, Hit, Retrieval, Retriever
 from bot.texts import LANGUAGE_LABELS, text
 from bot.venue import Pin
 
@@ -122,6 +122,20 @@ def _profile(retrieval: Retrieval, retriever: Retriever) -> tuple[str, str] | No
     return None
 
 
+def runner_up(retrieval: Retrieval) -> list[Hit]:
+    """The second likeliest fact, when the answer is tentative and it too is likely to answer: about
+    whom or what the question names ("what did the Italian guy say Colleferro is focusing on?": the
+    speech and Colleferro's profile), giving the kind of detail it asks. A question naming no one
+    gets one entry: "他说了什么" after "欧洲代表有哪些人？" must not get a second speaker's words."""
+    if not retrieval.tentative or len(retrieval.hits) < 2:
+        return []
+    second = retrieval.hits[1]
+    likely = second.kind != "gap" and second.score >= ANSWER_LINE
+    named = second.signals.names_hit > 0
+    fits = not (second.signals.figure_missing or second.signals.time_missing)
+    return [second] if likely and named and fits else []
+
+
 def offline_answer(retriever: Retriever) -> Runnable:
     """The extractive answer: the best entry, quoted in the delegate's language; with a hint that
     a person can help when the entry may answer a neighbouring question."""
@@ -131,13 +145,16 @@ def offline_answer(retriever: Retriever) -> Runnable:
         lang: str = inputs["lang"]
         best = retrieval.best
         assert best is not None  # the core only answers when something matched
+        quoted = [best, *runner_up(retrieval)]
         body = entry_text(retriever, best, lang)
+        if len(quoted) > 1:  # unsure which of two likely entries was meant: both, the likelier first
+            body += f"\n\n{text(lang, 'also')}\n{entry_text(retriever, quoted[1], lang)}"
         return Answer(
             text=f"{body}\n\n{text(lang, 'tentative')}" if retrieval.tentative else body,
             language=lang,
             reason=Reason.ANSWERED,
             confidence=retrieval.confidence,
-            sources=[_source(retriever, best, lang)],
+            sources=[_source(retriever, hit, lang) for hit in quoted],
             retrieved=retrieval.hits,
             tentative=retrieval.tentative,
         )

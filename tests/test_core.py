@@ -4,11 +4,11 @@ import threading
 
 import pytest
 
-from bot.answer import Reason
+from bot.answer import Reason, runner_up
 from bot.core import Assistant, Context
 from bot.index import ingest
-from bot.ranking import Model
-from bot.retrieval import Retrieval
+from bot.ranking import Model, Signals
+from bot.retrieval import Hit, Retrieval
 from bot.texts import text
 from tests.conftest import FixedBooster, unsure_model, wait_for_swap, write_entry
 
@@ -268,3 +268,22 @@ def test_a_near_miss_about_a_company_says_what_is_not_published_and_what_is(assi
     answer = assistant.ask("How much revenue does Kaiwu make?", Context())  # not in the sources
     assert answer.reason is Reason.GAP
     assert text("en", "about_name", name="Kaiwu") in answer.text and "Lishui enterprise" in answer.text
+
+
+def _hit(entry_id: str, score: float, kind: str = "fact", **signals: float) -> Hit:
+    return Hit(entry_id, kind, "en", entry_id, "", score=score, signals=Signals(**signals))
+
+
+def test_an_unsure_answer_quotes_a_second_likely_entry_about_what_the_question_names():
+    best, second = _hit("speech", 0.6, names_hit=1.0), _hit("profile", 0.55, names_hit=1.0)
+    unsure = Retrieval(query="q", hits=[best, second], confidence=0.6, tentative_below=0.9)
+    assert runner_up(unsure) == [second]
+    sure = Retrieval(query="q", hits=[best, second], confidence=0.95, tentative_below=0.9)
+    assert runner_up(sure) == []  # a sure answer is one entry
+    for other in (
+        _hit("profile", 0.45, names_hit=1.0),  # not likely enough itself
+        _hit("profile", 0.55),  # not about anyone the question names
+        _hit("profile", 0.55, names_hit=1.0, figure_missing=1.0),  # lacks the detail asked
+        _hit("gap", 0.55, kind="gap", names_hit=1.0),
+    ):
+        assert runner_up(Retrieval(query="q", hits=[best, other], confidence=0.6, tentative_below=0.9)) == []
