@@ -31,7 +31,8 @@ def fold(text: str) -> str:
 # "… just curious 🙂", "scusate ma …", "请问一下哈". It weighs on the embedding as much as the words
 # that ask, so it is left out of what is searched (the language is told from the whole question).
 _OPENERS = re.compile(
-    r"^(?:(?:ok(?:ay)?(?: but| so)?|so|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|quick q(?:uestion)?|"
+    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
+    r"quick q(?:uestion)?|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"
     r"请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",

@@ -304,7 +304,8 @@ _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
     r"name (them|those|these)|(full|complete) list|list of (the|all)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
-    r"their names|i loro nomi)\b|"
+    r"their names|i loro nomi|(which|what) (universities|companies|firms|enterprises|brands|businesses)|"
+    r"quali (universit[aà]|aziende|imprese|societ[aà]|marchi))\b|哪些(大学|高校|企业|公司|品牌)|"
     r"叫什么名字|具体是哪些|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
 )
 

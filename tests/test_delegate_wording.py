@@ -46,6 +46,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("scusate ma le aziende europee in che settori lavorano?", "batteri"),
         ("哎我想问下，科莱费罗主要是搞什么方向的？", "航天"),
         ("hi! so how many of the Lishui companies wanna go overseas?", "20"),  # "20 of the 36" gives it
+        ("so like which park is it at again?", "Xingzhuang"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -90,6 +91,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "What other events are on at the Congress the day after?",
         "智能制造大会这几天还有别的活动吗",
         "quali sono le aziende di Lishui leader nell'idrogeno, per nome?",
+        "which universities in Colleferro partner with local firms?",  # universities named nowhere
+        "quali università di Colleferro sono coinvolte?",
         "Is Hans Song German or Chinese?",
         "22家欧洲企业里德国企业有几家",
         # names asked of a group the sources only count
