@@ -126,11 +126,13 @@ def entry_documents(entry: Entry, root: Path) -> list[tuple[str, Document]]:
     }
     parts = _splitter.split_text(entry.body)
     pieces = [("body", part, f"{entry.title}\n{part}") for part in parts]
-    pieces += [("question", question, question) for question in entry.questions]
+    pieces += [("question", question, question) for question in (*entry.questions, *entry.inherited)]
     documents = []
     for number, (role, text, embedded) in enumerate(pieces):
         digest = hashlib.sha256(embedded.encode()).hexdigest()[:16]
         metadata = {**base, "role": role, "hash": digest, "embed": embedded}
+        if number >= len(parts) + len(entry.questions):  # what the entries it fills were asked
+            metadata["inherited"] = True
         if role == "body":
             metadata["entry_body"] = entry.body
         documents.append((f"{entry.id}.{entry.lang}.{number}", Document(text, metadata=metadata)))
@@ -157,9 +159,7 @@ def _fill_gaps(entries: list[Entry]) -> list[Entry]:
             target = (fact.id, gap.lang) if (fact.id, gap.lang) in facts else fact.key
             extra.setdefault(target, []).extend(gap.questions)
     return [
-        dataclasses.replace(e, questions=(*e.questions, *extra.get(e.key, ())))
-        for e in entries
-        if e.id not in filled
+        dataclasses.replace(e, inherited=tuple(extra.get(e.key, ()))) for e in entries if e.id not in filled
     ]
 
 

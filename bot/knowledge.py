@@ -74,6 +74,7 @@ class Entry:
     questions: tuple[str, ...] = ()
     kind: str = "fact"
     replaces: tuple[str, ...] = ()  # "not published" (or outdated) entries this fact fills: they step aside
+    inherited: tuple[str, ...] = ()  # the sample questions it took from the entries it fills (at ingest)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -190,7 +190,10 @@ FIGURES = {
             r"\b(parking|car park|park (my|the|a) car|(where|can) (can |do )?(i|we) park|parcheggi\w*|"
             r"posteggi\w*)\b|停车"
         ),
-        _words(r"\b(parking|car park|parcheggi\w*|posteggi\w*)\b|停车"),
+        _words(
+            r"\b(parking|car park|parcheggi\w*|posteggi\w*|"
+            r"park(s|ed)? (for free|free of charge|behind|next to|near|at the|in the|on the))\b|停车"
+        ),
     ),
     "address": Figure(
         _words(

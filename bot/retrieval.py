@@ -300,7 +300,7 @@ class Lexicon:
                 for entry_id, words in entry_tokens.items()
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
-            figures=_figures(bodies, names),
+            figures=_figures(bodies, names, chunks),
         )
 
 
@@ -319,14 +319,21 @@ def _vocabulary(chunks: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
     return sorted(in_texts | again | {word for word in QUESTION_KINDS if word.isascii()})
 
 
-def _figures(bodies: dict[tuple[str, str], str], names: Names) -> dict[str, frozenset[str]]:
+def _figures(
+    bodies: dict[tuple[str, str], str], names: Names, chunks: Sequence[tuple[str, dict[str, Any]]]
+) -> dict[str, frozenset[str]]:
     """Entry id → the kinds of figure any of its language versions gives; "names" when it names a
-    person or a company ("Which exactly are the 20-plus firms?" wants names, not a count)."""
+    person or a company ("Which exactly are the 20-plus firms?" wants names, not a count). A fact
+    that fills a "not published" entry gives what that entry's questions asked, however its text
+    says it ("Delegates can park behind the hall" answers "Is there a car park?")."""
     kinds: dict[str, frozenset[str]] = {}
     for (entry_id, _), body in bodies.items():
         named = any(names.entities[found].kind in NAMED_KINDS for found in names.find(body))
         given = figures_given(body) | ({NAMES_FIGURE} if named else set())
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
+    for _, meta in chunks:
+        if meta.get("inherited"):
+            kinds[meta["entry_id"]] = kinds.get(meta["entry_id"], frozenset()) | figures_asked(meta["embed"])
     return kinds
 
 

@@ -241,6 +241,20 @@ def test_a_shuttle_entry_that_replaces_the_transport_gap_answers_how_to_get_ther
     assert not any(hit.entry_id == "gap-transport" for hit in assistant.ask("shuttle?").retrieved)
 
 
+def test_a_fact_that_fills_a_gap_gives_what_the_gap_was_asked_however_it_says_it(ingested_settings):
+    # "leave your car" is no parking word the bot knows: filling the parking gap says it answers that
+    path = write_entry(
+        ingested_settings.knowledge_dir,
+        "cars",
+        "en",
+        "Delegates may leave their cars in the yard behind hall B at no cost.",
+        title="Cars",
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: fact", "replaces: gap-parking"), "utf-8")
+    ingest(ingested_settings)
+    _answered(Assistant(ingested_settings), "Is there a car park at the venue?", "hall B")
+
+
 def test_agenda_times_from_the_menu_data_are_answerable(ingested_settings):
     agenda = ingested_settings.knowledge_dir / "data" / "agenda.yaml"
     agenda.write_text(
