@@ -1,5 +1,6 @@
 """Shared fixtures: settings pointing at temporary folders, a small knowledge base, an assistant."""
 
+import asyncio
 import shutil
 import time
 from pathlib import Path
@@ -134,3 +135,13 @@ def assistant(shared_settings: Settings):
     from bot.core import Assistant
 
     return Assistant(shared_settings)
+
+
+async def eventually(check, seconds: float = 10.0) -> bool:
+    """Whether `check()` comes true within `seconds` (polled): for what the emulator and the bridge
+    record a moment after the delegate sees it."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return True
+        await asyncio.sleep(0.05)
+    return check()

@@ -3,12 +3,12 @@ every delegate message gets one outcome while a ticket is open, delegates are to
 question and rate the help, follow-ups, confirmations, 👎, notes, saved replies, the queue, help,
 and staff answers that become knowledge in every language."""
 
-import asyncio
 
 from bot.handoff import Status
 from bot.storage import Store
 from bot.texts import staff_text, text
 from tests import test_telegram_handoff as handoff_tests
+from tests.conftest import eventually
 from tests.fake_openai import FakeOpenAI
 from tests.telegram_fakes import buttons, callback_update, user
 from tests.test_telegram_handoff import (  # the staff chat's fast helpers, shared
@@ -49,14 +49,6 @@ async def staff_command(app, words, ticket=None, sender=STAFF):
 async def press(app, data, sender=GIULIA):
     await app.process_update(callback_update(app, data, sender=sender))
     await settle(app)
-
-
-async def eventually(check, seconds=10.0):
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return True
-        await asyncio.sleep(0.05)
-    return check()
 
 
 # --- 1. nothing dropped ------------------------------------------------------------------------
