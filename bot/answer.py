@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.language import detect, is_foreign
 from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.matchmaking import Intent
-from bot.retrieval import ANSWER_LINE, Hit, Retrieval, Retriever
+from bot.retrieval import ANSWER_LINE, Hit, Retrieval, Retriever, lacks
 from bot.texts import LANGUAGE_LABELS, text
 from bot.venue import Pin
 
@@ -132,8 +132,7 @@ def runner_up(retrieval: Retrieval) -> list[Hit]:
     second = retrieval.hits[1]
     likely = second.kind != "gap" and second.score >= ANSWER_LINE
     named = second.signals.names_hit > 0
-    fits = not (second.signals.figure_missing or second.signals.time_missing)
-    return [second] if likely and named and fits else []
+    return [second] if likely and named and not lacks(second) else []
 
 
 def offline_answer(retriever: Retriever) -> Runnable:

@@ -200,10 +200,10 @@ class Retrieval:
         best = self.best
         if best is None:
             return False
-        return _lacks(best) or self.confidence < self.tentative_below
+        return lacks(best) or self.confidence < self.tentative_below
 
 
-def _lacks(hit: Hit) -> bool:
+def lacks(hit: Hit) -> bool:
     """The entry lacks the kind of figure or the clock time the question asks for."""
     return hit.signals.figure_missing > 0 or hit.signals.time_missing > 0
 
@@ -620,8 +620,8 @@ class Retriever:
         """Fact entries ranked by the model; the nearest "not published" entry kept as the fallback."""
         facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
         # an entry lacking the detail asked yields to a likely one giving it ("哪天": the date entry)
-        giving = next((hit for hit in facts[1:k] if not _lacks(hit) and hit.score >= ANSWER_LINE), None)
-        if facts and _lacks(facts[0]) and giving is not None:
+        giving = next((hit for hit in facts[1:k] if not lacks(hit) and hit.score >= ANSWER_LINE), None)
+        if facts and lacks(facts[0]) and giving is not None:
             facts.remove(giving)
             facts.insert(0, giving)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
