@@ -179,14 +179,23 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     if asked := asked_for(text):
         return asked
     parts = _SENTENCES.split(text.strip(" ?？!！。."))
-    if len(parts) > 1 and _says_enough(parts[-1], neutral):
-        # "quante aziende europee? how many came": the part written last says how to answer
-        last = _detect_one(parts[-1], None, neutral)
-        if last is not None:
-            return last
+    if len(parts) > 1:
+        # "quante aziende europee? how many came": the part written last says how to answer,
+        # unless it only checks the part before ("Valeo è francese, giusto? is it in Lishui?")
+        deciding = parts[-2] if _FOLLOW_UP.match(parts[-1]) else parts[-1]
+        found = _detect_one(deciding, None, neutral) if _says_enough(deciding, neutral) else None
+        if found is not None:
+            return found
     return _detect_one(text, fallback, neutral) or fallback
 
 
+# A last part that only checks the one before ("… just checking", "… are they on the market there?").
+_FOLLOW_UP = re.compile(
+    r"\s*(?:just checking|yes or no|or not|right|correct|true|really|am i right"
+    r"|is that (?:right|correct|true|so)|giusto|vero|davvero|s[iì] o no"
+    r"|(?:is|are|was|were|does|do|did|has|have|can) (?:it|they|he|she|there|that|this)\b)",
+    re.IGNORECASE,
+)
 _COURTESY = frozenset(
     "thanks thank you very much please pls grazie mille tante per favore prego ciao hi hello".split()
 )

@@ -51,15 +51,20 @@ def is_pinyin(
     known: frozenset[str] | None = None,
 ) -> bool:
     """Chinese written in pinyin: most words (other than the `names` of people and places) are
-    pinyin, and at least `MIN_WORDS` of them; words in `other_words` (English and Italian words
-    the bot knows) never count as pinyin, and an English or Italian function word that is not
-    also a syllable ("quanti", "who"; not "you", "di") means it is not pinyin."""
+    pinyin, and at least `MIN_WORDS` of them, or one beside names that are pinyin too ("liu jia shi
+    shui"); words in `other_words` (English and Italian words the bot knows) never count as pinyin.
+    An English or Italian function word that is not also a syllable ("quanti", "who") means it is
+    not pinyin; one that is a syllable too ("you", "can") tells nothing."""
     known = known or syllables()
-    words = [word for word in _WORD.findall(fold(text)) if word not in names]
-    if not words or any(word in function_words and word not in known for word in words):
+    words = _WORD.findall(fold(text))
+    own = [word for word in words if word not in names]
+    if not own or any(word in function_words and word not in known for word in own):
         return False
-    pinyin = [word for word in words if word not in other_words and syllabify(word, known)]
-    return len(pinyin) >= MIN_WORDS and len(pinyin) / len(words) >= MIN_SHARE
+    pinyin = [word for word in own if word not in other_words and syllabify(word, known)]
+    telling = [word for word in own if word not in function_words or word not in known]
+    spelt_names = [word for word in words if word in names and syllabify(word, known)]
+    enough = len(pinyin) >= MIN_WORDS or (len(pinyin) == 1 and len(spelt_names) >= MIN_WORDS)
+    return enough and len(pinyin) / len(telling) >= MIN_SHARE
 
 
 class Reader:

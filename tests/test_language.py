@@ -17,6 +17,11 @@ NAMES = frozenset({"brembo", "lishui", "hans", "song"})
         ("Where is the venue? Grazie mille", "en"),  # a sign-off is not a request
         ("Where is the venue? 谢谢", "en"),
         ("Chi è Hans Song? E cosa ha detto?", "it"),
+        # … unless that part only checks the one before
+        ("Valeo è francese, giusto? is it in Lishui?", "it"),
+        ("Avio è un'azienda europea o cinese? just checking", "it"),
+        ("Skyworth e Hengtian vendono già in Europa? are they on the market there?", "it"),
+        ("Where is the venue? giusto?", "en"),
     ],
 )
 def test_a_question_in_two_languages_is_answered_in_the_one_written_last(question, expected):

@@ -120,6 +120,10 @@ def test_names_give_their_forms_in_every_script():
         ("lishui main industries?", False),  # known English words are not pinyin
         ("quanti dipendenti ha Kaiwu?", False),
         ("wucan zai nar chi", True),  # 哪儿 typed "nar"; "chi" is Italian too
+        ("lishui you ji jia qiye can jia", True),  # "you", "can": English words and syllables alike
+        ("zhai xiaoli shi shui", True),  # one pinyin word beside a name spelt in pinyin
+        ("zhai xiaoli speech", False),
+        ("can you", False),
     ],
 )
 def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
