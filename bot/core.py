@@ -38,25 +38,38 @@ _ZHEJIANG = re.compile(
     re.IGNORECASE,
 )
 # "Is the meeting in Lishui, Zhejiang?", "il parco sta nello Zhejiang, vero?", "是在浙江吗": whether it is
-# the other Lishui, which the note answers.
+# the other Lishui, which the note answers (not "chi è il sindaco … nello Zhejiang?").
 _ASKS_WHICH_LISHUI = re.compile(
     r"(^|[.!?,;:-]\s*)(is|are|was)\b[^?]{0,60}\bin\b[^?]{0,40}\bzhejiang\b|"
-    r"\b(?<!c')(si trova|si tiene|sta|[eè]'?)\s[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
+    r"\b(?<!c')(?<!chi )(?<!qual )(?<!cosa )(si trova|si tiene|sta|[eè]'?)\s"
+    r"[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)",
     re.IGNORECASE,
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
-# Zhejiang", "丽水市", "la città di Lishui", "Liandu" (莲都, its district), "我说的是浙江那个".
+# Zhejiang", "丽水市", "la città di Lishui", "我说的是浙江那个".
 _ZHEJIANG_CITY = re.compile(
     r"\blishui[\s,]+(city|prefecture)|\b(city|prefecture\w*) of lishui|"
-    r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|\bliandu\b|"
-    r"丽水市|(?<![副南京溧])市长|莲都|我说的是|\bintendo\b|\bi mean\b",
+    r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|"
+    r"丽水市|(?<![副南京溧])市长|我说的是|\bintendo\b|\bi mean\b",
     re.IGNORECASE,
 )
-# Naming this meeting's Lishui too: "this one or that one?"
-_THIS_LISHUI = re.compile(r"nanjing|nanchino|jiangsu|南京|溧水|江苏", re.IGNORECASE)
+# Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
+# does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
+_THIS_LISHUI = re.compile(
+    r"nanjing|nanchino|jiangsu|南京|溧水|江苏|\b(meeting|conference|incontro|convegno|evento|event)\b|"
+    r"对接会|会议|大会|活动",
+    re.IGNORECASE,
+)
+# The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a
+# question naming one is about that Lishui, whatever else it names.
+_ZHEJIANG_COUNTY = re.compile(
+    r"青田|龙泉|缙云|遂昌|松阳|云和|庆元|景宁|莲都|\b(qingtian|longquan|jinyun|suichang|songyang|yunhe|"
+    r"qingyuan|jingning|liandu)\b",
+    re.IGNORECASE,
+)
 REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
 
 
@@ -271,6 +284,8 @@ class Assistant:
 def _asks_about_the_other_lishui(question: str) -> bool:
     """About Lishui city in Zhejiang itself ("the mayor of Lishui city, Zhejiang"), which the
     knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
+    if _ZHEJIANG_COUNTY.search(question):
+        return True
     other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
     return bool(other and not _THIS_LISHUI.search(question))
 

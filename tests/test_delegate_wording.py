@@ -136,6 +136,7 @@ def test_the_other_lishui_is_explained(assistant: Assistant, question, expected)
         ("the Lishui in Zhejiang, do they have Brembo there?", "en", "Brembo"),
         ("how many european companies came to Lishui, Zhejiang for the docking event?", "en", "22"),
         ("quando c'è l'incontro a Lishui, nello Zhejiang?", "it", "30"),
+        ("la città di Lishui nello Zhejiang quante aziende manda all'incontro?", "it", "36"),
     ],
 )
 def test_a_question_about_the_other_lishui_is_answered_with_a_note(
@@ -153,6 +154,9 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("il sindaco della città di Lishui, Zhejiang, partecipa?", "it"),
         ("浙江丽水的市长有没有来参会？", "zh"),
         ("丽水市有多少外资企业？我说的是浙江那个", "zh"),
+        ("chi è il sindaco della città di Lishui nello Zhejiang?", "it"),
+        ("浙江丽水青田那边有企业参加吗", "zh"),  # Qingtian, a county of Lishui city
+        ("any Qingtian companies from Lishui Zhejiang attending the meeting?", "en"),
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
