@@ -46,6 +46,14 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(text for text in (str(item).strip() for item in items if item is not None) if text)
 
 
+def _misspellings(entities: Iterable[Entity]) -> Iterable[tuple[str, str]]:
+    """(misspelt Chinese form, first Chinese form) of every entity: the forms of as many characters
+    ("翟小丽" for 翟晓丽, "科列费罗"), not other names of it ("幸庄科技园", "缪区长")."""
+    for entity in entities:
+        han = [form.replace("·", "") for form in entity.forms if _HAN.search(form)]
+        yield from ((form, han[0]) for form in han[1:] if len(form) == len(han[0]) and form != han[0])
+
+
 def _latin_key(form: str) -> str:
     return " ".join(_LATIN_WORD.findall(fold(form)))
 
@@ -64,6 +72,7 @@ class Names:
             for role in entity.roles:
                 self._add(role, entity, role=True)
         self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._misspelt = sorted(_misspellings(self.entities.values()), key=lambda pair: -len(pair[0]))
         self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
         self._match = lru_cache(maxsize=MATCH_CACHE)(self._match_phrase)  # chunks repeat phrases
         # a role is typed exactly: "mayor of Colleferro" is not a slip for "vice mayor of Colleferro"
@@ -118,6 +127,13 @@ class Names:
         for position, entity_id in self._latin_matches(words):
             found.append((offset + position, entity_id))
         return list(dict.fromkeys(entity_id for _, entity_id in sorted(found)))
+
+    def as_written(self, text: str) -> str:
+        """`text` with other Chinese forms of a name ("翟小丽", "科列费罗") written as the knowledge
+        writes it (the entity's first Chinese form), so meaning and words match it too."""
+        for form, written in self._misspelt:
+            text = text.replace(form, written)
+        return text
 
     def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, str]]:
         taken: set[int] = set()

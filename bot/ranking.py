@@ -307,9 +307,10 @@ _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
     r"name (them|those|these)|(full|complete) list|list of (the|all)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
-    r"their names|i loro nomi|(which|what) (universities|companies|firms|enterprises|brands|businesses)|"
-    r"quali (universit[aà]|aziende|imprese|societ[aà]|marchi))\b|哪些(大学|高校|企业|公司|品牌)|"
-    r"叫什么名字|具体是哪些|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
+    r"their names|i loro nomi|(which|what) (universit(y|ies)|companies|firms|enterprises|brands|businesses)|"
+    r"quali? (universit[aà]|aziende|imprese|societ[aà]|marchi)|which of the \d+|"
+    r"quali (delle|dei|tra le) \d+)\b|哪些(大学|高校|企业|公司|品牌)|哪所大学|叫什么名字|具体是哪些|"
+    r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
 )
 
 
@@ -324,8 +325,15 @@ def figures_given(text: str) -> frozenset[str]:
     return frozenset(kind for kind, figure in FIGURES.items() if figure.gives.search(text))
 
 
+# "mattina o pomeriggio?", "what time of day": the part of the day is enough, which the date gives.
+_ASKS_PART_OF_DAY = re.compile(
+    r"\b(time of (the )?day|morning|afternoon|evening|mattin\w*|pomeriggio|sera)\b|上午|下午|早上|晚上",
+    re.IGNORECASE,
+)
+
+
 def asks_time(question: str) -> bool:
-    return bool(_ASKS_TIME.search(question))
+    return bool(_ASKS_TIME.search(question)) and not _ASKS_PART_OF_DAY.search(question)
 
 
 def has_time(text: str) -> bool:

@@ -441,8 +441,9 @@ class Retriever:
         return is_pinyin(question, self._name_words, self._english_italian, self._function_words, known)
 
     def readable(self, question: str) -> str:
-        """The question as searched: `clean`; pinyin read as the Chinese it spells (names kept)."""
-        question = clean(question)
+        """The question as searched: `clean`, names in the Chinese the knowledge writes them in; pinyin
+        read as the Chinese it spells (names kept)."""
+        question = self.names.as_written(clean(question))
         if not self.is_pinyin(question):
             return question
         names = [word for word in _LATIN.findall(fold(question)) if word in self._name_words]
@@ -637,7 +638,7 @@ class Retriever:
             gap = nearest_gap
         # "Which exactly are the 20-plus firms?": a fact that lacks the detail asked does not answer
         # when a "not published" entry can say what is missing
-        lacking = bool(facts and gap is not None and facts[0].signals.figure_missing > 0)
+        lacking = bool(facts and gap is not None and lacks(facts[0]))
         return Retrieval(
             query=query,
             hits=facts[:k],

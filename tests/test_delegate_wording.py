@@ -47,6 +47,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("哎我想问下，科莱费罗主要是搞什么方向的？", "航天"),
         ("hi! so how many of the Lishui companies wanna go overseas?", "20"),  # "20 of the 36" gives it
         ("so like which park is it at again?", "Xingzhuang"),
+        ("a che ora circa mattina o pomeriggio", "mattin"),  # the part of the day the date gives
+        ("ouzhou qiye dou shi na xie lingyu de", "航空"),  # 都是哪些领域: fields, not names
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -98,6 +100,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         # names asked of a group the sources only count
         "Which exactly are the 20-plus companies planning to go overseas?",
         "那20多家想出海的企业具体是哪些",
+        "那20多家想出海的溧水企业都是哪些?",
+        "Which of the 36 Lishui firms do hydrogen storage?",
+        "What time does the meeting end?",  # the date entry gives the morning, not a clock time
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -300,6 +305,8 @@ def test_invisible_characters_inside_words_do_not_defeat_retrieval(assistant: As
         ("区长是哪位", "缪秀梅"),  # the district mayor, not a vice mayor (副区长)
         ("the italian deputy mayor whats his name", "Guadagno"),
         ("il vicesindaco del distretto cosa si augura per le imprese di Lishui", "Liu Jia"),
+        # the town of the person a role names
+        ("what does the Italian deputy mayor's district support besides space?", "universit"),
     ],
 )
 def test_a_role_finds_whom_it_names(assistant: Assistant, question, expected):

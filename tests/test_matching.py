@@ -102,6 +102,21 @@ def test_malformed_names_data_names_nothing_it_should_not():
     assert Names.from_data(["Avio"]).entities == {}  # type: ignore[arg-type]
 
 
+def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
+    names = Names.from_data(
+        {
+            "entities": [
+                {"id": "zhai", "forms": ["Zhai Xiaoli", "翟晓丽", "翟小丽"]},
+                {"id": "colleferro", "forms": ["Colleferro", "科莱费罗", "科列费罗", "科莱费罗区"]},
+                {"id": "xingzhuang", "forms": ["Xingzhuang", "星庄", "幸庄科技园"]},
+            ]
+        }
+    )
+    assert names.as_written("翟小丽是谁") == "翟晓丽是谁"  # a homophone typed with pinyin input
+    assert names.as_written("科列费罗主要发展啥产业") == "科莱费罗主要发展啥产业"
+    assert names.as_written("幸庄科技园在哪") == "幸庄科技园在哪"  # another name of it, not a slip
+
+
 def test_names_give_their_forms_in_every_script():
     assert NAMES.forms_text(["avio"]) == "Avio 阿维奥"
     assert NAMES.label("zhai-xiaoli") == "Zhai Xiaoli"
