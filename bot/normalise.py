@@ -50,3 +50,19 @@ def without_chatter(question: str) -> str:
     when nothing else would be left."""
     stripped = _CLOSERS.sub("", _OPENERS.sub("", question.strip())).strip()
     return stripped if len(stripped) >= 2 else question
+
+
+# "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁": the one left out is not what
+# is asked about, so it is not searched for.
+_EXCLUDED = re.compile(
+    r"\b(?:besides|apart from|other than|except(?: for)?|oltre (?:a|al|alla|allo|ai|agli|alle)|a parte|"
+    r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])",
+    re.IGNORECASE,
+)
+
+
+def without_excluded(question: str) -> str:
+    """`question` without the part that names who or what it leaves out; unchanged when nothing
+    else would be left."""
+    stripped = _EXCLUDED.sub(" ", question).strip(" ,，")
+    return stripped if len(stripped) >= 2 else question

@@ -314,9 +314,19 @@ _ASKS_NAMES = _words(
 )
 
 
+# "un'azienda europea o cinese?": a company's side, which its profile gives (not its country, nor a
+# person's nationality)
+_COMPANY_SIDE = _words(
+    r"\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b.*\beurop|"
+    r"\beurop.*\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b|欧洲"
+)
+
+
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
+    if _COMPANY_SIDE.search(question):
+        kinds.discard("nationality")
     return frozenset(kinds | ({NAMES_FIGURE} if _ASKS_NAMES.search(question) else set()))
 
 

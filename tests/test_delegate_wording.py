@@ -49,6 +49,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("so like which park is it at again?", "Xingzhuang"),
         ("a che ora circa mattina o pomeriggio", "mattin"),  # the part of the day the date gives
         ("ouzhou qiye dou shi na xie lingyu de", "航空"),  # 都是哪些领域: fields, not names
+        ("Avio è un'azienda europea o cinese? just checking", "europe"),  # its side, not a nationality
+        ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -103,6 +105,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "那20多家想出海的溧水企业都是哪些?",
         "Which of the 36 Lishui firms do hydrogen storage?",
         "What time does the meeting end?",  # the date entry gives the morning, not a clock time
+        "Avio is a German or Italian company?",  # only "European" is published
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

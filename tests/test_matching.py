@@ -5,7 +5,7 @@ import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
-from bot.normalise import clean, fold, without_chatter
+from bot.normalise import clean, fold, without_chatter, without_excluded
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster
@@ -100,6 +100,19 @@ def test_malformed_names_data_names_nothing_it_should_not():
     assert names.find("区长来了吗") == ["mayor"]
     assert Names.from_data({"entities": "Avio"}).entities == {}
     assert Names.from_data(["Avio"]).entities == {}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("who else came besides the mayor?", "who else came  ?"),
+        ("scusa, chi altro c'era oltre alla sindaca?", "scusa, chi altro c'era  ?"),
+        ("除了西门子以外，还有哪些德国企业", "还有哪些德国企业"),
+        ("besides", "besides"),  # nothing else would be left
+    ],
+)
+def test_what_a_question_leaves_out_is_not_searched_for(question, searched):
+    assert without_excluded(question) == searched
 
 
 def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
