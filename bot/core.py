@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from chromadb.errors import NotFoundError
@@ -68,6 +68,12 @@ _THIS_LISHUI = re.compile(
 _ZHEJIANG_COUNTY = re.compile(
     r"青田|龙泉|缙云|遂昌|松阳|云和|庆元|景宁|莲都|\b(qingtian|longquan|jinyun|suichang|songyang|yunhe|"
     r"qingyuan|jingning|liandu)\b",
+    re.IGNORECASE,
+)
+# Words for a person, which "besides …" leaves out of what is asked ("who else came besides the mayor?").
+_PERSON = re.compile(
+    r"\b(mayor|sindac\w*|president\w*|representatives?|rappresentant\w*|leaders?|director\w*|"
+    r"secretar\w*|segretari\w*|speakers?|relator\w*)\b|区长|书记|主任|代表|领导|嘉宾",
     re.IGNORECASE,
 )
 REPORT_EVERY = 60.0  # seconds between a replica's reports of the index it answers from
@@ -172,6 +178,14 @@ class Assistant:
             return "zh"
         return detect(question, context.preferred_language, self._neutral)
 
+    def searched(self, question: str) -> str:
+        """What is searched for `question` (`retrieval_text`)."""
+        return retrieval_text(question, self._names_someone)
+
+    def _names_someone(self, text: str) -> list[str]:
+        """The entities `text` names, or the person word it uses ("the mayor", "区长")."""
+        return self.retriever.names.find(text) or _PERSON.findall(text)
+
     def ask(self, question: str, context: Context | None = None) -> Answer:
         context = context or Context()
         question = clean(question).strip()
@@ -187,7 +201,7 @@ class Assistant:
         scheduled = self._schedule(asked, lang, context) if asked else None
         if scheduled:
             return scheduled
-        searched = retrieval_text(question)
+        searched = self.searched(question)
         # "请用英文回答：对接会在哪" is read as the Chinese it is written in, answered in English
         reading = lang if asked_for(question) is None else self.language(searched, context)
         try:
@@ -290,9 +304,9 @@ def _asks_about_the_other_lishui(question: str) -> bool:
     return bool(other and not _THIS_LISHUI.search(question))
 
 
-def retrieval_text(question: str) -> str:
-    """What is searched for: the question without its chatter, a request for a language or what it
-    leaves out ("besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out (the Lishui of this
-    meeting, what is asked about it; the answer notes the difference)."""
-    asked = without_excluded(without_chatter(without_request(clean(question))))
+def retrieval_text(question: str, named: Callable[[str], Sequence[str]]) -> str:
+    """What is searched for: the question without its chatter, a request for a language or whom it
+    leaves out (`named` finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
+    (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
+    asked = without_excluded(without_chatter(without_request(clean(question))), named)
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import lightgbm
 import numpy as np
 
-from bot.core import Assistant, Context, retrieval_text
+from bot.core import Assistant, Context
 from bot.evaluation import Item, contains_all
 from bot.ranking import FEATURES, MODEL_PATH, Model
 from bot.retrieval import Hit
@@ -34,7 +34,7 @@ def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
     retriever = assistant.retriever
     found = []
     for item in items:
-        question = retrieval_text(item.question)
+        question = assistant.searched(item.question)
         lang = assistant.language(question, Context())
         _, hits = retriever.candidates(question, retriever.embed(question), lang)
         facts = [hit for hit in hits if hit.kind != "gap"]

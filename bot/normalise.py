@@ -3,6 +3,7 @@ accents, case), applied alike to questions and to the knowledge before they are 
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 # Zero-width spaces and joiners, soft hyphens, word joiners, byte-order marks, bidi controls.
@@ -61,8 +62,8 @@ _EXCLUDED = re.compile(
 )
 
 
-def without_excluded(question: str) -> str:
-    """`question` without the part that names who or what it leaves out; unchanged when nothing
-    else would be left."""
-    stripped = _EXCLUDED.sub(" ", question).strip(" ,，")
-    return stripped if len(stripped) >= 2 else question
+def without_excluded(question: str, named: Callable[[str], Sequence[str]]) -> str:
+    """`question` without the parts that leave out someone or something `named` finds a name or
+    role in ("besides the mayor"; not "besides space", which says what is asked about)."""
+    stripped = _EXCLUDED.sub(lambda part: " " if named(part.group()) else part.group(), question)
+    return stripped.strip(" ,，")

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import Settings
-from bot.core import Assistant, Context, retrieval_text
+from bot.core import Assistant, Context
 from bot.evaluation import Item, contains_all, load_items
 from bot.retrieval import CANDIDATES
 from tests.conftest import PUBLIC_EVAL
@@ -31,7 +31,7 @@ def home(assistant: Assistant, item: Item) -> str | None:
     """The entry `item`'s question belongs to, if any: the retriever's own ranking of the facts, or
     the "not published" entry it would explain the question with."""
     retriever = assistant.retriever
-    question = retrieval_text(item.question)
+    question = assistant.searched(item.question)
     retrieval = retriever.search(question, k=CANDIDATES, lang=assistant.language(question, Context()))
     if not item.answerable:
         return retrieval.gap.entry_id if retrieval.gap else None
