@@ -87,10 +87,25 @@ _HAN_GRAMMAR = re.compile("[是的吗呢吧谁哪几么啥怎]|多少")
 _BOTH = frozenset({"in"})
 
 
+# Words spelt only in one of the two, as telling as function words in a terse question ("italian firm
+# in lishui?"), though retrieval searches them.
+_SPELLING = {
+    "en": frozenset("italian german french chinese european firm firms company companies".split()),
+    "it": frozenset(
+        "italiano italiana italiani italiane tedesco tedesca tedeschi tedesche francese francesi cinese "
+        "cinesi europeo europea europei europee azienda aziende impresa imprese".split()
+    ),
+}
+
+
 def _function_word_counts(words: list[str]) -> dict[str, int]:
-    """How many of `words` are English and how many Italian function words."""
+    """How many of `words` are English and how many Italian function words (or words spelt only
+    in that language)."""
     voting = [w for w in words if w not in _BOTH]
-    return {lang: sum(w in vocab for w in voting) for lang, vocab in FUNCTION_WORDS.items()}
+    return {
+        lang: sum(w in vocab or w in _SPELLING[lang] for w in voting)
+        for lang, vocab in FUNCTION_WORDS.items()
+    }
 
 
 def _vote(counts: dict[str, int]) -> str | None:

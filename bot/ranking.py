@@ -305,7 +305,7 @@ NAMES_FIGURE = "names"
 NAMED_KINDS = frozenset({"person", "company", "organisation"})
 _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
-    r"name (them|those|these)|(full|complete) list|list of (the|all)|quali sono i nomi|"
+    r"name (them|those|these|the)|can you name|(full|complete) list|list of (the|all)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (universit(y|ies)|companies|firms|enterprises|brands|businesses)|"
     r"quali? (universit[aà]|aziende|imprese|societ[aà]|marchi)|which of the \d+|"

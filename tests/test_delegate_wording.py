@@ -51,6 +51,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("ouzhou qiye dou shi na xie lingyu de", "航空"),  # 都是哪些领域: fields, not names
         ("Avio è un'azienda europea o cinese? just checking", "europe"),  # its side, not a nationality
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
+        ("so does Colleferro work with universities or just companies?", "universit"),
+        ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -106,6 +108,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Which of the 36 Lishui firms do hydrogen storage?",
         "What time does the meeting end?",  # the date entry gives the morning, not a clock time
         "Avio is a German or Italian company?",  # only "European" is published
+        "Can you name the 20+ Lishui firms that want to go overseas?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

@@ -50,6 +50,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("chi e Francessco Guadanio", "it"),
         ("Brembo 是 which country 的公司？", "zh"),  # Chinese grammar around English words, not a name
         ("Kaiwu 的 CEO 是谁 please", "zh"),  # a "please" tells nothing
+        ("italian firm in lishui?", "en"),  # spelt only in English
+        ("aziende italiane a lishui?", "it"),
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):
