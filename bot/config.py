@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     index_grace_seconds: float = Field(600.0, ge=0)
     # OpenMP wait policy of the embedding engine: PASSIVE sleeps between calls instead of
     # spinning, so a busy machine does not slow every question 50x; set before the engine loads.
-    # One thread: a question's embedding is no faster on two (20 ms either way here), and with
-    # another process on one of the two cores a second thread only waits for it (p95 +10 ms).
+    # Threads for a question's embedding (an ingest's passages use every core): one is about as fast
+    # for a short text, and with another process on one of the two cores a second one only waits.
     omp_wait_policy: str = Field("PASSIVE", pattern="^(PASSIVE|ACTIVE|passive|active)$")
     omp_num_threads: int | None = Field(1, ge=1, le=64)
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
