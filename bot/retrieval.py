@@ -571,6 +571,9 @@ class Retriever:
         lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         unseen, wants_time, wants_figures = self._unseen(tokens), asks_time(query), figures_asked(query)
+        if not any(self.names.entities[found].kind == "company" for found in names):
+            # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
+            wants_figures -= {"products"}
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0

@@ -53,6 +53,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
         ("so does Colleferro work with universities or just companies?", "universit"),
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
+        ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),  # whose products: no company's range
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -109,6 +110,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "What time does the meeting end?",  # the date entry gives the morning, not a clock time
         "Avio is a German or Italian company?",  # only "European" is published
         "Can you name the 20+ Lishui firms that want to go overseas?",
+        "会后能去西门子工厂参观吗",  # no visits are published
+        "开沃生产什么车型",  # a named company's range is not published
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
