@@ -90,10 +90,14 @@ _BOTH = frozenset({"in"})
 # Words spelt only in one of the two, as telling as function words in a terse question ("italian firm
 # in lishui?"), though retrieval searches them.
 _SPELLING = {
-    "en": frozenset("italian german french chinese european firm firms company companies".split()),
+    "en": frozenset(
+        "italian german french chinese european firm firms company companies europe italy germany "
+        "france china".split()
+    ),
     "it": frozenset(
         "italiano italiana italiani italiane tedesco tedesca tedeschi tedesche francese francesi cinese "
-        "cinesi europeo europea europei europee azienda aziende impresa imprese".split()
+        "cinesi europeo europea europei europee azienda aziende impresa imprese europa italia germania "
+        "francia cina".split()
     ),
 }
 

@@ -46,7 +46,7 @@ FEATURES = (
 # "What time …", "几点", "a che ora": a clock time is wanted, not a date.
 _ASKS_TIME = re.compile(
     r"\b(what time|which time|at what time|start time|schedule|timetable|a che ora|che ora|orari\w*|"
-    r"ora di inizio|at \d)\b|几点|时间表|日程|什么时间|哪个时间|何时开始",
+    r"ora di inizio|at \d)\b|几点|时间表|什么时间|哪个时间|何时开始",
     re.IGNORECASE,
 )
 _HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\d{1,2}点|\d{1,2}时", re.IGNORECASE)
@@ -317,7 +317,9 @@ _ASKS_NAMES = _words(
 # "un'azienda europea o cinese?": a company's side, which its profile gives (not its country, nor a
 # person's nationality)
 _COMPANY_WORD = r"\b(compan(y|ies)|firms?|enterprises?|aziend[ae]|impres[ae]|societ[aà])\b"
-_COMPANY_SIDE = _words(rf"{_COMPANY_WORD}.*\beurop|\beurop.*{_COMPANY_WORD}|欧洲")
+_COMPANY_SIDE = _words(
+    rf"{_COMPANY_WORD}.*\beurop|\beurop.*{_COMPANY_WORD}|(企业|公司|外企).*欧洲|欧洲.*(企业|公司|外企)"
+)
 
 
 def figures_asked(question: str) -> frozenset[str]:

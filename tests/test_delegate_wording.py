@@ -53,7 +53,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
         ("so does Colleferro work with universities or just companies?", "universit"),
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
-        ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),  # whose products: no company's range
+        ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),
+        ("会议日程是怎样的", "瓜达尼奥|Guadagno"),  # the meeting's running order, not the congress's  # whose products: no company's range
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):

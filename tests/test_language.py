@@ -52,6 +52,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("Kaiwu 的 CEO 是谁 please", "zh"),  # a "please" tells nothing
         ("italian firm in lishui?", "en"),  # spelt only in English
         ("aziende italiane a lishui?", "it"),
+        ("skywoth vende in europa?", "it"),  # place names spelt the Italian way
+        ("brembo from italy?", "en"),
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):

@@ -257,6 +257,7 @@ def test_clock_times_asked_and_given():
     ("What did district mayor Miao Xiumei say at the meeting?", {"speech"}),
     ("Is Hans Song German or Chinese?", {"nationality"}),
     ("Hans Song è tedesco o cinese?", {"nationality"}),
+    ("欧洲代表Hans Song是德国人还是中国人", {"nationality"}),  # "欧洲" names his role, not a firm's side
     ("22家欧洲企业里德国企业有几家", {"subset", "count"}),
     ("意大利企业来了几家", {"subset", "count"}),
     ("ci sono aziende francesi tra le 22 europee?", {"subset"}),
