@@ -83,8 +83,9 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
 # Chinese around English words.
 _HAN_GRAMMAR = re.compile("[是的吗呢吧谁哪几么啥怎]|多少")
 
-# Written the same in both ("aziende Lishui leader in?"): a function word, but no vote.
-_BOTH = frozenset({"in"})
+# Written the same in both ("aziende Lishui leader in?", "riassunto veloce pls"): a function word,
+# but no vote.
+_BOTH = frozenset({"in", "pls", "plz", "thx"})
 
 
 # Words spelt only in one of the two, as telling as function words in a terse question ("italian firm
@@ -92,12 +93,12 @@ _BOTH = frozenset({"in"})
 _SPELLING = {
     "en": frozenset(
         "italian german french chinese european firm firms company companies europe italy germany "
-        "france china".split()
+        "france china has have had all any".split()
     ),
     "it": frozenset(
         "italiano italiana italiani italiane tedesco tedesca tedeschi tedesche francese francesi cinese "
         "cinesi europeo europea europei europee azienda aziende impresa imprese europa italia germania "
-        "francia cina".split()
+        "francia cina ha hanno ho hai abbiamo tutto tutti tutte già gia più piu".split()
     ),
 }
 

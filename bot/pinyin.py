@@ -60,8 +60,8 @@ def is_pinyin(
     own = [word for word in words if word not in names]
     if not own or any(word in function_words and word not in known for word in own):
         return False
-    pinyin = [word for word in own if word not in other_words and syllabify(word, known)]
     telling = [word for word in own if word not in function_words or word not in known]
+    pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
     enough = len(pinyin) >= MIN_WORDS or (len(pinyin) == 1 and len(spelt_names) >= MIN_WORDS)
     return enough and len(pinyin) / len(telling) >= MIN_SHARE

@@ -426,13 +426,14 @@ class Retriever:
         self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
         self._pinyin = lexicon.pinyin
-        self._name_words = self.names.latin_words()
+        self._function_words = frozenset().union(*FUNCTION_WORDS.values())
+        # a name's "di" ("Comune di Colleferro") is a function word, not a name
+        self._name_words = self.names.latin_words() - self._function_words
         self._name_tokens = frozenset(
             token
             for text in (*self._name_words, *self.names.han_forms())
             for token in [*index_tokens(text), *_cut_chinese(text)]
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
-        self._function_words = frozenset().union(*FUNCTION_WORDS.values())
         self._english_italian = (self._function_words | lexicon.english_italian) - self._name_words
 
     def is_pinyin(self, question: str) -> bool:

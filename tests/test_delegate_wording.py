@@ -53,8 +53,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
         ("so does Colleferro work with universities or just companies?", "universit"),
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
-        ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),
-        ("会议日程是怎样的", "瓜达尼奥|Guadagno"),  # the meeting's running order, not the congress's  # whose products: no company's range
+        ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),  # whose products: no company's range
+        ("会议日程是怎样的", "瓜达尼奥|Guadagno"),  # the meeting's running order, not the congress's
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -200,6 +200,18 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
     answer = assistant.ask(message, Context(preferred_language=lang, history=["Who is Hans Song?"]))
     assert answer.reason is Reason.SMALL_TALK and answer.language == lang
     assert "Messe Stuttgart" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("di che paese e la messe stuttgart asia", "it"),  # syllables all, and "di" is in a name
+        ("lishui you duoshao waiqi", "zh"),
+        ("n. accordi firmati? grazie", "it"),
+    ],
+)
+def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
+    assert assistant.ask(question).language == lang
 
 
 def test_european_representatives_and_what_he_said(assistant: Assistant):

@@ -54,6 +54,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("aziende italiane a lishui?", "it"),
         ("skywoth vende in europa?", "it"),  # place names spelt the Italian way
         ("brembo from italy?", "en"),
+        ("quante foreign companies ha Lishui in tutto?", "it"),  # an Italian auxiliary and quantifier
+        ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "it"),  # Italians write pls
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):

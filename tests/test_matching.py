@@ -153,11 +153,12 @@ def test_names_give_their_forms_in_every_script():
         ("zhai xiaoli shi shui", True),  # one pinyin word beside a name spelt in pinyin
         ("zhai xiaoli speech", False),
         ("can you", False),
+        ("di che paese e la messe stuttgart", False),  # Italian function words are syllables too
     ],
 )
 def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
-    names = {"lishui", "zhai", "xiaoli", "hans", "song", "kaiwu"}
-    function_words = {"who", "is", "chi", "e", "a", "che", "quanti", "you", "ha"}
+    names = {"lishui", "zhai", "xiaoli", "hans", "song", "kaiwu", "messe", "stuttgart"}
+    function_words = {"who", "is", "chi", "e", "a", "che", "quanti", "you", "ha", "di", "la"}
     english_italian = function_words | {"main", "industries"}
     assert is_pinyin(text, names, english_italian, function_words) is pinyin
 
