@@ -29,19 +29,26 @@ def fold(text: str) -> str:
 
 
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
-# "… just curious 🙂", "scusate ma …", "请问一下哈". It weighs on the embedding as much as the words
-# that ask, so it is left out of what is searched (the language is told from the whole question).
+# "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
+# on the embedding as much as the words that ask, so it is left out of what is searched (the language
+# is told from the whole question).
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
     r"quick q(?:uestion)?|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"
-    r"请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
+_CLOSER = (
+    r"(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|per favore|"
+    r"(?:a )?(?:quick |short |brief )?summary|in short|in brief|tl;?dr|in a nutshell|"
+    r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
+    r"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[\U0001F300-\U0001FAFF\u2600-\u27bf])"
+)
+# Closers, also after the question mark ("… in sostanza? riassunto veloce pls"): the question keeps its own.
 _CLOSERS = re.compile(
-    r"(?:[\s,，.!！…-]*(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|"
-    r"per favore|谢谢|哈+|呀|啊|[\U0001F300-\U0001FAFF\u2600-\u27bf]))+\s*(?=[?？!！.。]*$)",
+    rf"[\s,，.!！…-]*{_CLOSER}(?:[\s,，.!！?？…-]*{_CLOSER})*\s*(?=[?？!！.。]*$)",
     re.IGNORECASE,
 )
 

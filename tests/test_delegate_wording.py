@@ -55,6 +55,9 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
         ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),  # whose products: no company's range
         ("会议日程是怎样的", "瓜达尼奥|Guadagno"),  # the meeting's running order, not the congress's
+        ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "apert"),  # not the gap
+        ("麻烦问下，科莱费罗那边主要搞什么产业呀？", "航天"),
+        ("what did the italian official say", "classic"),  # a role: who, by where he is from
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):

@@ -355,6 +355,10 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("scusate ma le aziende europee c'entrano?", "le aziende europee c'entrano?"),
         ("请问一下哈，对接会在哪", "对接会在哪"),
         ("溧水有哪些企业呀？", "溧水有哪些企业？"),
+        ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "Liu Jia cosa ha detto"),
+        ("what did Liu Jia say? quick summary pls", "what did Liu Jia say?"),
+        ("麻烦问下，科莱费罗那边主要搞什么产业呀？", "科莱费罗那边主要搞什么产业？"),
+        ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged
         ("okapi?", "okapi?"),
     ],
