@@ -262,6 +262,8 @@ def test_clock_times_asked_and_given():
     ("22家欧洲企业里德国企业有几家", {"subset", "count"}),
     ("意大利企业来了几家", {"subset", "count"}),
     ("ci sono aziende francesi tra le 22 europee?", {"subset"}),
+    ("quante sono francesi tra le circa 300 aziende straniere di Lishui?", {"subset", "count"}),
+    ("Is Valeo French? one of the 300?", set()),  # two questions, no subset
     ("Among the 36 local firms, which fields have leading players?", set()),
     ("恒天的产品卖到了欧洲哪些国家", {"country"}),
     ("in quali paesi europei vende Skyworth?", {"country"}),
