@@ -131,6 +131,11 @@ def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
     assert names.as_written("幸庄科技园在哪") == "幸庄科技园在哪"  # another name of it, not a slip
 
 
+def test_a_vice_mayor_is_not_the_mayor():
+    assert NAMES.find("Liu Jia is vice mayor of the district") == ["liu-jia", "lishui-vice-mayors"]
+    assert NAMES.find("what did the mayor of the district say") == ["miao-xiumei"]
+
+
 def test_names_give_their_forms_in_every_script():
     assert NAMES.forms_text(["avio"]) == "Avio 阿维奥"
     assert NAMES.label("zhai-xiaoli") == "Zhai Xiaoli"
