@@ -2,13 +2,14 @@
 small talk and injection checks (no false refusals of on-topic questions)."""
 
 import pytest
+import yaml
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
 from bot.normalise import clean, fold, without_chatter, without_excluded
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
-from tests.conftest import FixedBooster
+from tests.conftest import ROOT, FixedBooster
 
 NAMES = Names.from_data(
     {
@@ -132,8 +133,9 @@ def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
 
 
 def test_a_vice_mayor_is_not_the_mayor():
-    assert NAMES.find("Liu Jia is vice mayor of the district") == ["liu-jia", "lishui-vice-mayors"]
-    assert NAMES.find("what did the mayor of the district say") == ["miao-xiumei"]
+    names = Names.from_data(yaml.safe_load((ROOT / "knowledge" / "data" / "names.yaml").read_text("utf-8")))
+    assert names.find("Liu Jia is vice mayor of the district") == ["liu-jia", "lishui-vice-mayors"]
+    assert names.find("what did the mayor of the district say") == ["miao-xiumei"]
 
 
 def test_names_give_their_forms_in_every_script():
