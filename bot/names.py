@@ -54,6 +54,21 @@ def _misspellings(entities: Iterable[Entity]) -> Iterable[tuple[str, str]]:
         yield from ((form, han[0]) for form in han[1:] if len(form) == len(han[0]) and form != han[0])
 
 
+def _descriptions(entities: Iterable[Entity]) -> Iterable[tuple[re.Pattern[str], str]]:
+    """(a place's role, its name in the role's script) of every place: "deputy mayor's town" →
+    Colleferro, "意大利副区长所在的区" → 科莱费罗."""
+    for entity in entities:
+        if entity.kind != "place":
+            continue
+        latin = entity.forms[0] if entity.forms else ""
+        han = next((form for form in entity.forms if _HAN.search(form)), latin)
+        for role in entity.roles:
+            if _HAN.search(role):
+                yield re.compile(re.escape(role)), han
+            elif latin:
+                yield re.compile(rf"(?<![^\W_]){re.escape(role)}(?![^\W_])", re.IGNORECASE), latin
+
+
 def _latin_key(form: str) -> str:
     return " ".join(_LATIN_WORD.findall(fold(form)))
 
@@ -73,6 +88,8 @@ class Names:
                 self._add(role, entity, role=True)
         self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._misspelt = sorted(_misspellings(self.entities.values()), key=lambda pair: -len(pair[0]))
+        described = _descriptions(self.entities.values())
+        self._described = sorted(described, key=lambda pair: -len(pair[0].pattern))
         self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
         self._match = lru_cache(maxsize=MATCH_CACHE)(self._match_phrase)  # chunks repeat phrases
         # a role is typed exactly: "mayor of Colleferro" is not a slip for "vice mayor of Colleferro"
@@ -130,9 +147,13 @@ class Names:
 
     def as_written(self, text: str) -> str:
         """`text` with other Chinese forms of a name ("翟小丽", "科列费罗") written as the knowledge
-        writes it (the entity's first Chinese form), so meaning and words match it too."""
+        writes it (the entity's first Chinese form), and a place described by someone's role ("the
+        deputy mayor's town", "意大利副区长所在的区") by its name, so meaning and words match it too,
+        not the person's."""
         for form, written in self._misspelt:
             text = text.replace(form, written)
+        for pattern, name in self._described:
+            text = pattern.sub(name, text)
         return text
 
     def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, str]]:

@@ -58,6 +58,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "apert"),  # not the gap
         ("麻烦问下，科莱费罗那边主要搞什么产业呀？", "航天"),
         ("what did the italian official say", "classic"),  # a role: who, by where he is from
+        ("意大利副市长所在的那个区得过什么称号", "航天"),  # his district's title, not his profile
+        ("quali multinazionali europee ci sono a Lishui?", "Brembo"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):

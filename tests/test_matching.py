@@ -132,10 +132,21 @@ def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
     assert names.as_written("幸庄科技园在哪") == "幸庄科技园在哪"  # another name of it, not a slip
 
 
+def _knowledge_names() -> Names:
+    return Names.from_data(yaml.safe_load((ROOT / "knowledge" / "data" / "names.yaml").read_text("utf-8")))
+
+
 def test_a_vice_mayor_is_not_the_mayor():
-    names = Names.from_data(yaml.safe_load((ROOT / "knowledge" / "data" / "names.yaml").read_text("utf-8")))
+    names = _knowledge_names()
     assert names.find("Liu Jia is vice mayor of the district") == ["liu-jia", "lishui-vice-mayors"]
     assert names.find("what did the mayor of the district say") == ["miao-xiumei"]
+
+
+def test_a_place_described_by_someones_role_is_searched_by_its_name():
+    names = _knowledge_names()
+    assert names.as_written("意大利副市长所在的那个区得过什么称号") == "科莱费罗得过什么称号"
+    assert names.as_written("what did the Deputy Mayor's town win?") == "what did the Colleferro win?"
+    assert names.as_written("what did the deputy mayor say?") == "what did the deputy mayor say?"  # a person
 
 
 def test_names_give_their_forms_in_every_script():
