@@ -297,6 +297,19 @@ FIGURES = {
         ),
         _words(r"\+?\d[\d \-]{6,}\d|@\w|/human|https?://"),
     ),
+    # "which university?" wants a university's name: "supports universities" gives none. A name is
+    # told in its Latin form (the entry's versions count together): "当地企业和大学" is no name.
+    "university": Figure(
+        _words(
+            r"\b((which|what) universit(y|ies)|qual[ei] universit[aà]|che universit[aà]|"
+            r"(name|names) of the universit(y|ies)|nome dell'universit[aà])\b|"
+            r"哪所大学|哪些大学|哪个大学|哪家大学|哪所高校|哪些高校"
+        ),
+        re.compile(
+            r"\b(University|Universit[àa]|Politecnico|Polytechnic)\s+(of|di|degli|della|del)\s+[A-Z]|"
+            r"\b[A-Z]\w+ (University|Polytechnic)\b"
+        ),
+    ),
 }
 
 
@@ -308,9 +321,9 @@ _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
     r"name (them|those|these|the)|can you name|(full|complete) list|list of (the|all)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
-    r"their names|i loro nomi|(which|what) (universit(y|ies)|companies|firms|enterprises|brands|businesses)|"
-    r"quali? (universit[aà]|aziende|imprese|societ[aà]|marchi)|which of the \d+|"
-    r"quali (delle|dei|tra le) \d+)\b|哪些(大学|高校|企业|公司|品牌)|哪所大学|叫什么名字|具体是哪些|"
+    r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
+    r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
+    r"quali (delle|dei|tra le) \d+)\b|哪些(企业|公司|品牌)|叫什么名字|具体是哪些|"
     r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
 )
 

@@ -60,6 +60,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("what did the italian official say", "classic"),  # a role: who, by where he is from
         ("意大利副市长所在的那个区得过什么称号", "航天"),  # his district's title, not his profile
         ("quali multinazionali europee ci sono a Lishui?", "Brembo"),
+        ("heyy so what did the Italian guy say Colleferro is focusing on?", "space"),  # in his speech
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -106,6 +107,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "quali sono le aziende di Lishui leader nell'idrogeno, per nome?",
         "which universities in Colleferro partner with local firms?",  # universities named nowhere
         "quali università di Colleferro sono coinvolte?",
+        "quale università di Colleferro collabora con Lishui?",  # his speech names no university
+        "科莱费罗支持哪些大学",
         "Is Hans Song German or Chinese?",
         "22家欧洲企业里德国企业有几家",
         # names asked of a group the sources only count

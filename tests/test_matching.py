@@ -282,6 +282,9 @@ def test_clock_times_asked_and_given():
     ("ci sono aziende francesi tra le 22 europee?", {"subset"}),
     ("quante sono francesi tra le circa 300 aziende straniere di Lishui?", {"subset", "count"}),
     ("Is Valeo French? one of the 300?", set()),  # two questions, no subset
+    ("quale università di Colleferro collabora con Lishui?", {"university"}),
+    ("科莱费罗支持哪些大学", {"university"}),
+    ("does Colleferro support universities?", set()),
     ("Among the 36 local firms, which fields have leading players?", set()),
     ("恒天的产品卖到了欧洲哪些国家", {"country"}),
     ("in quali paesi europei vende Skyworth?", {"country"}),
@@ -299,7 +302,7 @@ def test_clock_times_asked_and_given():
     ("智能制造大会这几天还有别的活动吗", {"other_events"}),
     ("Which Lishui companies are the hydrogen storage leaders, by name?", {"names"}),
     ("What was the main message of the vice mayor?", {"speech"}),
-    ("which universities in Colleferro are involved?", {"names"}),
+    ("which universities in Colleferro are involved?", {"university"}),
     ("Which companies presented at the meeting?", {"names"}),  # answered by the entry naming them
     ("il vicesindaco italiano cosa si aspetta da questo incontro?", {"speech"}),
 ])
@@ -319,6 +322,8 @@ def test_a_count_is_not_an_amount_of_money_nor_a_year():
 def test_what_a_text_gives_about_an_entity_beyond_figures():
     profile = "Avio is one of the European enterprises at the meeting."
     assert not {"country", "size", "room", "parking", "contact", "nationality"} & figures_given(profile)
+    assert "university" not in figures_given("Colleferro支持当地企业和大学 supports local universities")
+    assert "university" in figures_given("It works with the Sapienza University of Rome.")
     assert "country" in figures_given("Brembo (Italy), Siemens (Germany) and Valeo (France)")
     assert "country" in figures_given("意大利布雷博（Brembo）")
     assert "size" in figures_given("The park covers 120 hectares") and "size" in figures_given("占地300亩")
