@@ -643,10 +643,19 @@ class Retriever:
         # "Which exactly are the 20-plus firms?": a fact that lacks the detail asked does not answer
         # when a "not published" entry can say what is missing
         lacking = bool(facts and gap is not None and lacks(facts[0]))
+        # "What did Miao Xiumei say?": Liu Jia's speech is about someone else, and a likelier "not
+        # published" entry that names her says what is missing
+        elsewhere = bool(
+            facts
+            and gap is not None
+            and facts[0].signals.names_miss > 0
+            and gap.signals.names_hit > 0
+            and gap.score > facts[0].score
+        )
         return Retrieval(
             query=query,
             hits=facts[:k],
-            confidence=facts[0].score if facts and not (repeated or lacking) else 0.0,
+            confidence=facts[0].score if facts and not (repeated or lacking or elsewhere) else 0.0,
             gap=gap,
             names=names,
             tentative_below=self.model.tentative,

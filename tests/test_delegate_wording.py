@@ -99,6 +99,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "What did the district mayor say in her welcome speech?",  # no speech of hers is reported
         "What's the exact street address of the venue?",
         "What did district mayor Miao Xiumei say at the meeting?",
+        "what did district mayor Miao Xiumei say in the opening speech?",  # not Liu Jia's speech
         "How much foreign investment has Lishui attracted in total, in dollars?",
         "quanti giorni dura il World Intelligent Manufacturing Congress?",
         "how far is Lishui in Zhejiang from Hangzhou",  # not whether it is the other Lishui
