@@ -194,11 +194,14 @@ class Names:
             text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
         return text
 
-    def forms_text(self, entity_ids: Iterable[str]) -> str:
-        """The entities' main forms in every script ("Avio 阿维奥"), to add to a question."""
+    def forms_text(self, entity_ids: Iterable[str], question: str = "") -> str:
+        """The entities' main forms ("Avio 阿维奥"), to add to a `question`: those it does not hold
+        already, the Chinese one only to a question in Chinese (a Latin name is written into the
+        Chinese texts too; every form added costs the embedder time)."""
+        folded, chinese = fold(question), bool(_HAN.search(question))
         forms = []
         for entity_id in entity_ids:
             entity = self.entities[entity_id]
-            han = next((form for form in entity.forms if _HAN.search(form)), "")
-            forms.append(f"{entity.label} {han}".strip())
+            han = next((form for form in entity.forms if _HAN.search(form)), "") if chinese else ""
+            forms += [form for form in (entity.label, han) if form and fold(form) not in folded]
         return " ".join(forms)

@@ -501,11 +501,12 @@ class Retriever:
         return max(near, key=lambda found: (-found[1], fuzz.ratio(word, found[0])))[0] if near else word
 
     def embed(self, question: str) -> list[float]:
-        """The question's embedding, with the names it mentions added in their usual forms
-        (阿维奥 → "Avio 阿维奥"), so the embedder knows them however they were typed."""
+        """The question's embedding, with the usual forms of the names it mentions added where it
+        lacks them ("阿维奥是哪国的" + "Avio"), so the embedder knows them however they were typed."""
         question = self.readable(question)
         names = self.names.find(question)
-        expanded = f"{question} ({self.names.forms_text(names)})" if names else question
+        added = self.names.forms_text(names, question)
+        expanded = f"{question} ({added})" if added else question
         return self.embeddings.embed_query(expanded)
 
     def coverage(self, tokens: list[str], entry_id: str) -> float:

@@ -150,7 +150,10 @@ def test_a_place_described_by_someones_role_is_searched_by_its_name():
 
 
 def test_names_give_their_forms_in_every_script():
-    assert NAMES.forms_text(["avio"]) == "Avio 阿维奥"
+    assert NAMES.forms_text(["avio"], "阿维奥是哪国的") == "Avio"  # what the question lacks
+    assert NAMES.forms_text(["avio"], "avio是哪国的") == "阿维奥"
+    assert NAMES.forms_text(["avio"], "where is avoi from") == "Avio"  # no Chinese to an English question
+    assert NAMES.forms_text(["avio"], "where is Avio from") == ""
     assert NAMES.label("zhai-xiaoli") == "Zhai Xiaoli"
 
 
