@@ -56,6 +56,12 @@ _ZHEJIANG_CITY = re.compile(
     r"丽水市|(?<![副南京溧])市长|我说的是|\bintendo\b|\bi mean\b",
     re.IGNORECASE,
 )
+# The mayor of a city (Lishui city, Zhejiang), not of this meeting's district.
+_CITY_MAYOR = re.compile(
+    r"(?<![副南京溧])市长|\bmayor of (the )?(lishui )?city\b|\b(lishui )?city'?s? mayor\b|"
+    r"\bsindac[oa] della citt[aà]\b",
+    re.IGNORECASE,
+)
 # Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
 # does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
 _THIS_LISHUI = re.compile(
@@ -178,6 +184,14 @@ class Assistant:
             return "zh"
         return detect(question, context.preferred_language, self._neutral)
 
+    def _asks_for_the_other_mayor(self, question: str) -> bool:
+        """About the mayor of Lishui city, Zhejiang ("will 丽水市的市长 come to the meeting?"), not
+        whether someone of this meeting is that mayor ("Miao Xiumei è la sindaca della città…?")."""
+        if not (_OTHER_LISHUI.search(question) and _CITY_MAYOR.search(question)):
+            return False
+        named = self.retriever.names.find(question)
+        return not any(self.retriever.names.entities[found].kind == "person" for found in named)
+
     def searched(self, question: str) -> str:
         """What is searched for `question` (`retrieval_text`)."""
         return retrieval_text(question, self._names_someone)
@@ -211,11 +225,12 @@ class Assistant:
             self.reload()
             retrieval = self._retrieve(searched, reading, context)
         answer = self._answer(question, lang, retrieval)
-        if _asks_about_the_other_lishui(question):
+        other_mayor = self._asks_for_the_other_mayor(question)
+        if other_mayor or _asks_about_the_other_lishui(question):
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
-        if answer.abstained and _ASKS_WHICH_LISHUI.search(question):
+        if answer.abstained and not other_mayor and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:

@@ -209,8 +209,10 @@ FIGURES = {
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
             r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
-            r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato)\b|"
-            r"讲了什么|说了什么|讲了啥|说了啥|讲话内容|致辞的重点|致辞内容|发言内容|希望什么|有什么期望"
+            r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato|"
+            r"(che|quale) (discorso|intervento) ha (fatto|tenuto))\b|"
+            r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|讲话内容|致辞的重点|致辞内容|发言内容|希望什么|"
+            r"有什么期望"
         ),
         _words(
             r"\b(said|says|stated|pointed out|presented|promoted|ha detto|ha affermato|ha presentato|"
@@ -286,7 +288,8 @@ FIGURES = {
     "other_events": Figure(
         _words(
             r"\b(other events?|what else is on|any other (events?|sessions?|activities)|"
-            r"altri eventi|eventi collaterali|altre attivit[aà])\b|别的活动|其他活动|还有什么活动"
+            r"altri eventi|eventi collaterali|altre attivit[aà]|other (forums?|sessions)|altri forum)\b|"
+            r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛"
         ),
         _words(r"\b(other events|also (held|hosted)|altri eventi)\b|其他活动"),
     ),

@@ -100,6 +100,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "What's the exact street address of the venue?",
         "What did district mayor Miao Xiumei say at the meeting?",
         "what did district mayor Miao Xiumei say in the opening speech?",  # not Liu Jia's speech
+        "缪区长致辞说了些什么？",  # not her profile
+        "la sindaca Miao Xiumei che discorso ha fatto?",
+        "智能制造大会其他分论坛日程在哪看",
         "How much foreign investment has Lishui attracted in total, in dollars?",
         "quanti giorni dura il World Intelligent Manufacturing Congress?",
         "how far is Lishui in Zhejiang from Hangzhou",  # not whether it is the other Lishui
@@ -181,6 +184,8 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("chi è il sindaco della città di Lishui nello Zhejiang?", "it"),
         ("浙江丽水青田那边有企业参加吗", "zh"),  # Qingtian, a county of Lishui city
         ("any Qingtian companies from Lishui Zhejiang attending the meeting?", "en"),
+        ("浙江丽水市的市长会出席对接会吗", "zh"),  # the other city's mayor, though the meeting is named
+        ("is the mayor of Lishui city in Zhejiang coming?", "en"),  # not "is … in Zhejiang?"
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(

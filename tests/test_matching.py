@@ -287,6 +287,9 @@ def test_clock_times_asked_and_given():
     ("Is Valeo French? one of the 300?", set()),  # two questions, no subset
     ("quale università di Colleferro collabora con Lishui?", {"university"}),
     ("科莱费罗支持哪些大学", {"university"}),
+    ("缪区长致辞说了些什么？", {"speech"}),
+    ("la sindaca Miao Xiumei che discorso ha fatto?", {"speech"}),
+    ("智能制造大会其他分论坛在哪开", {"other_events"}),
     ("does Colleferro support universities?", set()),
     ("Among the 36 local firms, which fields have leading players?", set()),
     ("恒天的产品卖到了欧洲哪些国家", {"country"}),
