@@ -61,6 +61,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("意大利副市长所在的那个区得过什么称号", "航天"),  # his district's title, not his profile
         ("quali multinazionali europee ci sono a Lishui?", "Brembo"),
         ("heyy so what did the Italian guy say Colleferro is focusing on?", "space"),  # in his speech
+        ("parent event?", "Congress"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -103,6 +104,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "缪区长致辞说了些什么？",  # not her profile
         "la sindaca Miao Xiumei che discorso ha fatto?",
         "智能制造大会其他分论坛日程在哪看",
+        "hey when's the next docking meeting like this one?",
+        "意大利同事来中国要办什么签证",
         "How much foreign investment has Lishui attracted in total, in dollars?",
         "quanti giorni dura il World Intelligent Manufacturing Congress?",
         "how far is Lishui in Zhejiang from Hangzhou",  # not whether it is the other Lishui
