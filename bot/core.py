@@ -50,15 +50,16 @@ _ASKS_WHICH_LISHUI = re.compile(
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
 # Zhejiang", "丽水市", "la città di Lishui", "我说的是浙江那个".
+_MAYOR_OF_A_CITY = r"(?<![副南京溧])市长"  # a city's, not this meeting's district's
 _ZHEJIANG_CITY = re.compile(
     r"\blishui[\s,]+(city|prefecture)|\b(city|prefecture\w*) of lishui|"
     r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|"
-    r"丽水市|(?<![副南京溧])市长|我说的是|\bintendo\b|\bi mean\b",
+    rf"丽水市|{_MAYOR_OF_A_CITY}|我说的是|\bintendo\b|\bi mean\b",
     re.IGNORECASE,
 )
 # The mayor of a city (Lishui city, Zhejiang), not of this meeting's district.
 _CITY_MAYOR = re.compile(
-    r"(?<![副南京溧])市长|\bmayor of (the )?(lishui )?city\b|\b(lishui )?city'?s? mayor\b|"
+    rf"{_MAYOR_OF_A_CITY}|\bmayor of (the )?(lishui )?city\b|\b(lishui )?city'?s? mayor\b|"
     r"\bsindac[oa] della citt[aà]\b",
     re.IGNORECASE,
 )

@@ -6,14 +6,21 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.config import Settings
+from bot.names import Names
 
 pytest_plugins = ["tests.harness.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PUBLIC_EVAL = ROOT.parent / "shared" / "eval" / "questions.yaml"
+
+
+def knowledge_names() -> Names:
+    """The names of the shipped knowledge (`knowledge/data/names.yaml`)."""
+    return Names.from_data(yaml.safe_load((KNOWLEDGE / "data" / "names.yaml").read_text(encoding="utf-8")))
 
 
 def entry_text(

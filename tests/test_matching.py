@@ -2,14 +2,13 @@
 small talk and injection checks (no false refusals of on-topic questions)."""
 
 import pytest
-import yaml
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
 from bot.normalise import clean, fold, without_chatter, without_excluded
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
-from tests.conftest import ROOT, FixedBooster
+from tests.conftest import FixedBooster, knowledge_names
 
 NAMES = Names.from_data(
     {
@@ -132,18 +131,14 @@ def test_a_misspelt_chinese_name_is_searched_as_the_knowledge_writes_it():
     assert names.as_written("幸庄科技园在哪") == "幸庄科技园在哪"  # another name of it, not a slip
 
 
-def _knowledge_names() -> Names:
-    return Names.from_data(yaml.safe_load((ROOT / "knowledge" / "data" / "names.yaml").read_text("utf-8")))
-
-
 def test_a_vice_mayor_is_not_the_mayor():
-    names = _knowledge_names()
+    names = knowledge_names()
     assert names.find("Liu Jia is vice mayor of the district") == ["liu-jia", "lishui-vice-mayors"]
     assert names.find("what did the mayor of the district say") == ["miao-xiumei"]
 
 
 def test_a_place_described_by_someones_role_is_searched_by_its_name():
-    names = _knowledge_names()
+    names = knowledge_names()
     assert names.as_written("意大利副市长所在的那个区得过什么称号") == "科莱费罗得过什么称号"
     assert names.as_written("what did the Deputy Mayor's town win?") == "what did the Colleferro win?"
     assert names.as_written("what did the deputy mayor say?") == "what did the deputy mayor say?"  # a person

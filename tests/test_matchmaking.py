@@ -8,7 +8,7 @@ from bot.answer import Reason
 from bot.core import Context
 from bot.matchmaking import Kind, Matchmaker
 from bot.names import Names
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, knowledge_names
 
 MEET = [
     ("I'd like to meet a Lishui company in new-energy vehicles", "en", (), "new-energy-vehicles"),
@@ -88,8 +88,7 @@ def knowledge_with_sectors() -> dict:
     [("I work in batteries", "en"), ("Lavoriamo nel settore delle batterie", "it"), ("我们是做电池的", "zh")],
 )
 def test_sector_suggestions_come_from_the_data_on_both_sides(question, lang):
-    names = Names.from_data(yaml.safe_load((KNOWLEDGE / "data" / "names.yaml").read_text(encoding="utf-8")))
-    matchmaker = Matchmaker(knowledge_with_sectors(), names)
+    matchmaker = Matchmaker(knowledge_with_sectors(), knowledge_names())
     intent = matchmaker.intent(question)
     assert intent is not None and intent.kind is Kind.SECTOR and intent.sector == "batteries"
     assert intent.suggestions == {"europe": ("volta",), "lishui": ("dianchi",)}
