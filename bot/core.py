@@ -20,7 +20,7 @@ from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
-from bot.normalise import clean, without_chatter, without_excluded
+from bot.normalise import clean, without_chatter, without_excluded, without_shorthand
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -324,5 +324,5 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]]) -> str:
     """What is searched for: the question without its chatter, a request for a language or whom it
     leaves out (`named` finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
     (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
-    asked = without_excluded(without_chatter(without_request(clean(question))), named)
+    asked = without_excluded(without_shorthand(without_chatter(without_request(clean(question)))), named)
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()

@@ -60,6 +60,25 @@ def without_chatter(question: str) -> str:
     return stripped if len(stripped) >= 2 else question
 
 
+# Phone shorthand that no typo mending reaches (too short, or more than a slip from its word): "the
+# german exhibition co boss", "what did the company reps say", "hw many ppl", "nn mi ricordo".
+_SHORTHAND = {
+    "co": "company", "cos": "companies", "reps": "representatives", "rep": "representative",
+    "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
+    "govt": "government", "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
+    "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
+}  # fmt: skip
+# a word of its own: not the "r" of "R&D", the "cos" of "cos'è", the "co" of "co-operation"
+_SHORTHAND_WORD = re.compile(
+    rf"(?<![\w&'’/-])({'|'.join(re.escape(short) for short in _SHORTHAND)})(?![\w&'’/-])", re.IGNORECASE
+)
+
+
+def without_shorthand(question: str) -> str:
+    """`question` with phone shorthand written out ("euro co that presented?" → "euro company …")."""
+    return _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group().lower()], question)
+
+
 # "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁": the one left out is not what
 # is asked about, so it is not searched for.
 _EXCLUDED = re.compile(

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import cache
 
+import jieba
+
 from bot.normalise import fold, strip_accents
 
 _WORD = re.compile(r"[a-z]+")
@@ -14,6 +16,8 @@ _HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 MAX_SYLLABLES = 6  # the longest word looked up
 MIN_WORDS = 2  # pinyin words (besides names) needed to call a message Chinese
 MIN_SHARE = 0.6  # and their share of the message's other words
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+RARE = 10  # jieba's count of a "word" that is no word to speak of (欧州: 4; 公式: 1158)
 
 
 @cache
@@ -67,17 +71,80 @@ def is_pinyin(
     return enough and len(pinyin) / len(telling) >= MIN_SHARE
 
 
+def _readings() -> dict[str, str]:
+    """Every common Chinese character's usual reading, toneless (行: xing), from pypinyin."""
+    from pypinyin import pinyin_dict
+
+    return {
+        chr(code): strip_accents(value.split(",")[0]).replace("ü", "v")
+        for code, value in pinyin_dict.pinyin_dict.items()
+        if 0x4E00 <= code <= 0x9FFF
+    }
+
+
+def _is_word(text: str) -> bool:
+    """A word of Chinese as jieba's dictionary counts them ("外资"; not "外姿", hardly "欧州")."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(text, 0) > RARE
+
+
+def _by_reading(words: Counter[str]) -> dict[tuple[str, ...], str]:
+    """Each reading's word: the most frequent of those read alike (溧水, not 丽水)."""
+    from pypinyin import Style, lazy_pinyin
+
+    found: dict[tuple[str, ...], str] = {}
+    for word, _ in words.most_common():
+        found.setdefault(tuple(lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)), word)
+    return found
+
+
 class Reader:
-    """Reads pinyin back into Chinese words of the knowledge ("duijiehui" → 对接会)."""
+    """Reads pinyin back into Chinese words of the knowledge ("duijiehui" → 对接会), and mends
+    the homophone slips a pinyin keyboard makes in Chinese ("外姿企业" → 外资企业)."""
 
-    def __init__(self, chinese_words: Iterable[str]) -> None:
-        from pypinyin import Style, lazy_pinyin
-
+    def __init__(self, chinese_words: Iterable[str], text_words: Iterable[str]) -> None:
+        """`chinese_words`: the knowledge's Chinese words (texts and sample questions: pinyin is
+        read into them); `text_words`: those of its texts (slips are mended to those that are
+        words of Chinese: a sample question may hold a slip itself, jieba a stray cut)."""
         self.syllables = syllables()
         counts = Counter(word for word in chinese_words if _HAN_WORD.match(word))
-        self._words: dict[tuple[str, ...], str] = {}
-        for word, _ in counts.most_common():  # the most frequent word of a reading wins (溧水, not 丽水)
-            self._words.setdefault(tuple(lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)), word)
+        self._words = _by_reading(counts)
+        self._known = frozenset(counts)
+        self._mended_to = _by_reading(
+            Counter(word for word in text_words if len(word) > 1 and _HAN_WORD.match(word) and _is_word(word))
+        )
+        self._reading = _readings()
+
+    def mend(self, text: str) -> str:
+        """`text` with each slip mended: a piece that is no word of Chinese ("外姿", "欧州", two
+        characters jieba leaves apart: "平抬") but reads as a word of the knowledge's texts one
+        character away is written as that word (外资, 欧洲, 平台). Words are left alone, and so
+        is a piece across two words ("觉得国际" is not 德国)."""
+        return _HAN_RUN.sub(lambda run: self._mended(jieba.lcut(run.group())), text)
+
+    def _mended(self, words: list[str]) -> str:
+        out, at = [], 0
+        while at < len(words):
+            word, pair = words[at], "".join(words[at : at + 2])  # two single characters: a pair
+            if len(word) > 1:
+                out.append(self._homophone(word) or word)
+            elif len(pair) == 2 and (mended := self._homophone(pair)):
+                out.append(mended)
+                at += 1
+            else:
+                out.append(word)
+            at += 1
+        return "".join(out)
+
+    def _homophone(self, typed: str) -> str | None:
+        """The word of the knowledge's texts that `typed` (no word itself) reads as, one character
+        apart (each typed character read as it is most often read: 不 as bu, not fou)."""
+        if typed in self._known or _is_word(typed):
+            return None
+        word = self._mended_to.get(tuple(self._reading.get(character, "") for character in typed))
+        if word and sum(a != b for a, b in zip(word, typed, strict=True)) == 1:
+            return word
+        return None
 
     def chinese(self, text: str) -> str:
         """The Chinese words the pinyin in `text` spells, longest first; the rest left out."""

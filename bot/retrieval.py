@@ -280,7 +280,13 @@ class Lexicon:
             idf=_idf(entry_tokens.values()),
             vocabulary=_vocabulary(chunks),
             pinyin=Reader(
-                word for _, meta in chunks if meta["lang"] == "zh" for word in _cut_chinese(meta["embed"])
+                (word for _, meta in chunks if meta["lang"] == "zh" for word in _cut_chinese(meta["embed"])),
+                (
+                    word
+                    for _, meta in chunks
+                    if meta["lang"] == "zh" and meta["role"] == "body"
+                    for word in _cut_chinese(meta["embed"])
+                ),
             ),
             english_italian={
                 word
@@ -443,10 +449,10 @@ class Retriever:
 
     def readable(self, question: str) -> str:
         """The question as searched: `clean`, names in the Chinese the knowledge writes them in; pinyin
-        read as the Chinese it spells (names kept)."""
+        read as the Chinese it spells (names kept); homophone slips in Chinese mended."""
         question = self.names.as_written(clean(question))
         if not self.is_pinyin(question):
-            return question
+            return self._pinyin.mend(question)
         names = [word for word in _LATIN.findall(fold(question)) if word in self._name_words]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 

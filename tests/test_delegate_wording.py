@@ -152,6 +152,8 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         ("Is the meeting in Lishui, Zhejiang province? Want to make sure I go to the right city", "Nanjing"),
         ("I'm staying in Hangzhou - is Xingzhuang park in Lishui city, Zhejiang?", "Nanjing"),
         ("il parco Xingzhuang sta a Lishui nel Zhejiang, vero?", "Nanchino"),
+        # the city as maps and train tickets write it, beside its Italian name
+        ("Lishui sta in che citta? non quella dello Zhejiang", "Nanchino (Nanjing)"),
         ("丽水星庄科技产业园是在浙江吗", "南京"),
     ],
 )

@@ -5,7 +5,7 @@ import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
-from bot.normalise import clean, fold, without_chatter, without_excluded
+from bot.normalise import clean, fold, without_chatter, without_excluded, without_shorthand
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster, knowledge_names
@@ -183,9 +183,39 @@ def test_pinyin_is_read_back_into_the_knowledges_chinese_words():
     assert syllabify("duijiehui") == ["dui", "jie", "hui"]
     assert syllabify("xyz") is None
     assert syllabify("nar") == ["na"] and syllabify("zher") == ["zhe"]  # the spoken 儿
-    reader = Reader(["溧水", "溧水", "丽水", "对接会", "在", "哪里", "举办"])
+    words = ["溧水", "溧水", "丽水", "对接会", "在", "哪里", "举办"]
+    reader = Reader(words, words)
     assert reader.chinese("duijiehui zai nali juban") == "对接会在哪里举办"
     assert reader.chinese("lishui") == "溧水"  # the knowledge's more frequent word of that reading
+
+
+TEXT_WORDS = ["外资", "企业", "欧洲", "平台", "市场", "发言", "德国", "国际", "觉得", "市长", "会议", "一共"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "mended"),
+    [
+        ("溧水全区外姿企业大概有多少家", "溧水全区外资企业大概有多少家"),  # a pinyin keyboard's slip
+        ("刘佳说希望这个活动搭建什么平抬", "刘佳说希望这个活动搭建什么平台"),  # two characters apart
+        ("有多少家企业想拓展海外是场", "有多少家企业想拓展海外市场"),
+        ("溧水企业这边谁上台发盐了", "溧水企业这边谁上台发言了"),
+        ("意大利副市长觉得国际合作重要吗", "意大利副市长觉得国际合作重要吗"),  # 得国 is across two words
+        ("这次对接会一共签了几个协议", "这次对接会一共签了几个协议"),  # 会一 is not 会议
+        ("公式是什么", "公式是什么"),  # a word of its own, though it reads as 公司
+        ("Avio 在会上介绍了啥", "Avio 在会上介绍了啥"),
+    ],
+)
+def test_homophone_slips_in_chinese_are_mended_to_the_knowledges_words(typed, mended):
+    reader = Reader(["公司", *TEXT_WORDS], ["公司", *TEXT_WORDS])
+    assert reader.mend(typed) == mended
+
+
+def test_slips_are_mended_only_to_words_of_the_knowledges_texts():
+    """Sample questions may hold slips, and so may a text: only words of Chinese found in the texts
+    are mended to."""
+    assert Reader(["平台"], ["平台"]).mend("搭建什么平抬") == "搭建什么平台"
+    assert Reader(["平台"], []).mend("搭建什么平抬") == "搭建什么平抬"  # a sample question's word only
+    assert Reader(["平抬"], ["平抬"]).mend("搭建什么平太") == "搭建什么平太"  # 平抬 is no word
 
 
 @pytest.mark.parametrize(
@@ -391,3 +421,30 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
 )
 def test_chatter_around_a_question_is_left_out_of_what_is_searched(question, searched):
     assert without_chatter(question) == searched
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("the german exhibition co boss - name?", "the german exhibition company boss - name?"),
+        ("what did the company reps say", "what did the company representatives say"),
+        ("hw many ppl r there w/ u", "how many people are there with you"),
+        ("quante aziende nn mi ricordo", "quante aziende non mi ricordo"),
+        ("cos'è Avio?", "cos'è Avio?"),  # Italian, not "companies"
+        ("R&D in Lishui? co-operation?", "R&D in Lishui? co-operation?"),
+    ],
+)
+def test_phone_shorthand_is_written_out_in_what_is_searched(question, searched):
+    assert without_shorthand(question) == searched
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("the german exhibition co boss - name?", "Hans Song"),
+        ("euro co that presented?", "Avio"),
+    ],
+)
+def test_shorthand_questions_find_their_answers(assistant, question, must):
+    answer = assistant.ask(question)
+    assert not answer.abstained and must in answer.text
