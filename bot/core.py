@@ -49,11 +49,13 @@ _ASKS_WHICH_LISHUI = re.compile(
     re.IGNORECASE,
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
-# Zhejiang", "丽水市", "la città di Lishui", "我说的是浙江那个".
+# Zhejiang", "丽水市", "la città di Lishui", "我说的是浙江那个", the city's development zone (which
+# the sources never mention: "lishui zhejiang's dev zone", "浙江丽水的经济开发区").
 _MAYOR_OF_A_CITY = r"(?<![副南京溧])市长"  # a city's, not this meeting's district's
 _ZHEJIANG_CITY = re.compile(
     r"\blishui[\s,]+(city|prefecture)|\b(city|prefecture\w*) of lishui|"
     r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|"
+    r"\b(dev|development|economic) zone\b|\bzona (industriale|economica)\b|开发区|"
     rf"丽水市|{_MAYOR_OF_A_CITY}|我说的是|\bintendo\b|\bi mean\b",
     re.IGNORECASE,
 )

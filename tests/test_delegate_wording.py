@@ -191,6 +191,8 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("any Qingtian companies from Lishui Zhejiang attending the meeting?", "en"),
         ("浙江丽水市的市长会出席对接会吗", "zh"),  # the other city's mayor, though the meeting is named
         ("is the mayor of Lishui city in Zhejiang coming?", "en"),  # not "is … in Zhejiang?"
+        ("浙江丽水的经济开发区有哪些欧洲企业", "zh"),  # that city's development zone
+        ("any european firms in lishui zhejiang's dev zone?", "en"),
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
