@@ -60,6 +60,17 @@ _SELF_WORDS = ("i work", "we work", "i'm in", "i’m in", "we're in", "we’re i
 _MEET = re.compile(f"{_WISH_EN}|{_WISH_IT}|{_WISH_ZH}|{_REQUEST}")
 _EXPLICIT = re.compile(_REQUEST)
 _SELF = re.compile(_SELF_SECTOR)
+# A question beside the sector ("我是做汽车零部件的，想问下对接会是哪天开的？"): the sector is context
+# for it, not a wish to be matched, unless what it asks is which companies match.
+_ASKS = re.compile(
+    r"[?？]|\b(what|when|where|who|which|how|why|quando|dove|chi|qual\w*|come|perch\w*|quant\w*)\b|"
+    r"哪|什么|吗|几|多少|怎么|啥|谁|请问|想问"
+)
+_ASKS_MATCHES = re.compile(
+    r"\b(which|what|any|quali|che|ci sono) (\w+ )?"
+    r"(companies|firms|enterprises|partners|aziende|imprese|partner)\b|"
+    r"\b(relevant|matching|pertinenti|adatte)\b|哪些(相关的?)?(企业|公司)|相关的?(企业|公司)|对口"
+)
 _SIDE_WORDS = {"lishui": re.compile(r"lishui|li shui|溧水"), "europe": re.compile(r"europ|欧洲")}
 _ENTERPRISE = re.compile(r"compan|enterprise|firm|business|aziend|impres|societa|ditt|企业|公司|厂")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -207,6 +218,8 @@ class Matchmaker:
         if any(word in folded for word in _MEET_WORDS) and _MEET.search(folded):
             return self._meet(question, folded)
         if any(word in folded for word in _SELF_WORDS) and _SELF.search(folded):
+            if _ASKS.search(folded) and not _ASKS_MATCHES.search(folded):
+                return None
             sector = self.find_sector(question)
             if sector:
                 return Intent(Kind.SECTOR, sector=sector, suggestions=self.in_sector(sector))

@@ -32,8 +32,24 @@ def fold(text: str) -> str:
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
 # is told from the whole question).
+# Who is asking, before what they ask ("I work for a supplier in Brescia and …", "sono un agente
+# commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
+_INTRODUCTION = (
+    r"(?:i['’]?m|i am|we['’]?re|we are) "
+    r"(?:a|an|from|with|working|writing|interpreting|translating|based|part) "
+    r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and )(?: and)?|"
+    r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
+    r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
+    r"(?:sono|siamo) (?:un|una|uno|un'|di|da) [^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
+    r"(?:lavoro|lavoriamo) (?:per|presso|in|nel|nella|con|come) [^,.;:!?]{1,80}?(?=[,.;:!]| e )(?: e)?|"
+    r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
+    r"(?:我是|我们是|本人是)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
+    r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
+)
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
+    r"hi there|hello there|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
+    rf"{_INTRODUCTION}|"
     r"quick q(?:uestion)?|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"

@@ -95,6 +95,7 @@ FIGURES = {
             r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
+            r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
             r"市场份额|市占率"
         ),
@@ -104,7 +105,9 @@ FIGURES = {
         _words(
             r"\b(what year|which year|since when|how long ago|in che anno|da quando|anno di fondazione|"
             r"when (was|were|did|has|have)\b.*\b(found\w*|establish\w*|set up|creat\w*|start\w*|open\w*|"
-            r"arriv\w*|came|come)|quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*)\b|"
+            r"arriv\w*|came|come|invest\w*|enter\w*|settle\w*)|"
+            r"quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*|"
+            r"quando ha(nno)? (investito|aperto)|quando (è|e) (arrivat|entrat)\w*)\b|"
             r"哪一?年|什么时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
@@ -266,9 +269,10 @@ FIGURES = {
     ),
     "leader": Figure(
         _words(
-            r"\b(ceo|chief executive|chairman|chairwoman|managing director|general manager|founder|boss|"
-            r"amministratore delegato|presidente del consiglio|direttore generale|fondatore|capo)\b|"
-            r"董事长|懂事长|总经理|老总|老板|创始人|负责人|ceo"
+            r"\b(ceo|chief executive|chairman|chairwoman|managing director|general manager|founder|"
+            r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
+            r"presidente del consiglio|direttore generale|fondatore|(?<!mio )capo)\b|"
+            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|ceo"
         ),
         _words(
             r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"

@@ -414,6 +414,15 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "Liu Jia cosa ha detto"),
         ("what did Liu Jia say? quick summary pls", "what did Liu Jia say?"),
         ("麻烦问下，科莱费罗那边主要搞什么产业呀？", "科莱费罗那边主要搞什么产业？"),
+        # who is asking is context, not what is asked
+        (
+            "hello, I work for a supplier in Brescia and my boss asked me what date the meeting was?",
+            "my boss asked me what date the meeting was?",
+        ),
+        ("你好，我是溧水本地报社的记者，刘佳副区长讲了哪些内容？", "刘佳副区长讲了哪些内容？"),
+        ("Buongiorno, sono un agente di commercio di Brescia. Quando si è svolto?", "Quando si è svolto?"),
+        ("We make car parts, when was the meeting?", "when was the meeting?"),
+        ("Sono i 22 europei, giusto?", "Sono i 22 europei, giusto?"),  # a question, not who asks
         ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged
         ("okapi?", "okapi?"),

@@ -101,3 +101,24 @@ def test_without_a_wish_or_a_sector_nothing_is_looked_up():
     matchmaker = Matchmaker(knowledge_with_sectors(), Names.from_data(None))
     assert matchmaker.intent("Who spoke about batteries?") is None
     assert matchmaker.intent("We need a taxi") is None  # describes the delegate, names no sector
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "你好，我是做汽车零部件的，想问下这个欧洲企业对接会是哪天开的？",
+        "We make car parts, when was the meeting?",
+        "Lavoriamo nel settore auto: dove si è svolto l'incontro?",
+    ],
+)
+def test_a_sector_said_beside_a_question_is_context_not_a_wish_to_be_matched(assistant, question):
+    answer = assistant.ask(question, Context())
+    assert answer.reason is not Reason.MEETING and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    "question", ["we make batteries - any relevant european companies?", "我们是做电池的，有哪些相关企业？"]
+)
+def test_a_sector_said_with_a_question_for_matching_companies_is_matched(question):
+    intent = Matchmaker(knowledge_with_sectors(), knowledge_names()).intent(question)
+    assert intent is not None and intent.kind is Kind.SECTOR and intent.sector == "batteries"
