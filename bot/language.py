@@ -203,7 +203,7 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
         # "quante aziende europee? how many came": the part written last says how to answer,
         # unless it only checks the part before ("Valeo è francese, giusto? is it in Lishui?")
         deciding = parts[-2] if _FOLLOW_UP.match(parts[-1]) else parts[-1]
-        found = _detect_one(deciding, None, neutral) if _says_enough(deciding, neutral) else None
+        found = _detect_one(deciding, None, neutral) if _is_sentence(deciding, neutral) else None
         if found is not None:
             return found
     return _detect_one(text, fallback, neutral) or fallback
@@ -228,6 +228,23 @@ def _says_enough(part: str, neutral: frozenset[str]) -> bool:
 
 
 _COURTESY_HAN = re.compile("谢谢|多谢|请问|你好|您好")
+SENTENCE_FUNCTION_WORDS = 2  # a last part with fewer is a term glossed ("vice mayor", "the motto")
+_INTERROGATIVE = re.compile(
+    r"\b(how|what|which|when|where|who|whose|why|quando|qual[ei]?|chi|dove|come|perch[eé]|quant[aeio]|cosa)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_sentence(part: str, neutral: frozenset[str]) -> bool:
+    """A part that says how to answer: Chinese, or a question or sentence of its own ("how many
+    came", "near which big city"), not a term added in another language ("… ？vice mayor？",
+    "… ? the motto"), which leaves the whole message to decide."""
+    if not _says_enough(part, neutral):
+        return False
+    if _mostly_chinese(part, neutral) or _INTERROGATIVE.search(part):
+        return True
+    words = [word.lower() for word in _latin_words(part, neutral)]
+    return sum(_function_word_counts(words).values()) >= SENTENCE_FUNCTION_WORDS
 
 
 def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str | None:

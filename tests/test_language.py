@@ -22,6 +22,10 @@ NAMES = frozenset({"brembo", "lishui", "hans", "song"})
         ("Avio è un'azienda europea o cinese? just checking", "it"),
         ("Skyworth e Hengtian vendono già in Europa? are they on the market there?", "it"),
         ("Where is the venue? giusto?", "en"),
+        # … or it is only a term in the other language, not a question or a sentence of its own
+        ("翟小丽是啥职位？vice mayor？", "zh"),
+        ("qual era lo slogan dell'evento? the motto", "it"),
+        ("Colleferro 在哪个城市附近? near which big city", "en"),  # a question of its own
     ],
 )
 def test_a_question_in_two_languages_is_answered_in_the_one_written_last(question, expected):
