@@ -38,7 +38,7 @@ from bot.index import IndexNotReady, Manifest, chroma_client, read_all, read_man
 from bot.language import FUNCTION_WORDS
 from bot.names import Names
 from bot.normalise import clean, fold
-from bot.pinyin import Reader, is_pinyin
+from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import (
     NAMED_KINDS,
     NAMES_FIGURE,
@@ -247,9 +247,7 @@ class Lexicon:
     def build(cls, chunks: Sequence[tuple[str, dict[str, Any]]], names: Names) -> "Lexicon":
         """From the index's chunks, (text, metadata) in the index's order."""
         order = sorted(range(len(chunks)), key=lambda number: chunks[number][1]["entry_id"])
-        tokens = [
-            index_tokens(meta["embed"]) + _name_tokens(names.find(meta["embed"])) for _, meta in chunks
-        ]
+        tokens = [index_tokens(meta["embed"]) + _name_tokens(names.find(meta["embed"])) for _, meta in chunks]
         entry_tokens: dict[str, set[str]] = {}
         bodies: dict[tuple[str, str], str] = {}
         titles: dict[tuple[str, str], str] = {}
@@ -452,9 +450,31 @@ class Retriever:
         read as the Chinese it spells (names kept); homophone slips in Chinese mended."""
         question = self.names.as_written(clean(question))
         if not self.is_pinyin(question):
-            return self._pinyin.mend(question)
+            return " ".join([self._pinyin.mend(question), *self._pinyin_terms(question)])
         names = [word for word in _LATIN.findall(fold(question)) if word in self._name_words]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
+
+    def _pinyin_terms(self, question: str) -> list[str]:
+        """The Chinese of the pinyin terms inside an English or Italian question ("is it at Xingzhuang
+        keji chanye yuan?" → 科技产业园): runs of two or more words spelt wholly in pinyin syllables
+        that are no English, Italian or name word, read as two or more characters of the knowledge."""
+        run: list[str] = []
+        terms = []
+        for word in [*_LATIN.findall(fold(question)), ""]:
+            if word and self._spelt_in_pinyin(word):
+                run.append(word)
+                continue
+            chinese = self._pinyin.chinese(" ".join(run)) if len(run) > 1 else ""
+            if len(chinese) > 1:
+                terms.append(chinese)
+            run = []
+        return terms
+
+    def _spelt_in_pinyin(self, word: str) -> bool:
+        if word in self._english_italian or word in self._name_words:
+            return False
+        spelt = syllabify(word, self._pinyin.syllables)
+        return spelt is not None and "".join(spelt) == word  # not "car" read as ca + 儿
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Retriever":

@@ -457,3 +457,11 @@ def test_phone_shorthand_is_written_out_in_what_is_searched(question, searched):
 def test_shorthand_questions_find_their_answers(assistant, question, must):
     answer = assistant.ask(question)
     assert not answer.abstained and must in answer.text
+
+
+def test_pinyin_terms_inside_an_english_question_are_read_as_chinese(assistant):
+    readable = assistant.retriever.readable
+    assert readable("is the meeting at Xingzhuang keji chanye yuan?").endswith("科技产业园")
+    assert readable("did any Lishui company present itself? like a car maker?").isascii()  # no pinyin
+    answer = assistant.ask("is the meeting at Xingzhuang keji chanye yuan?")
+    assert not answer.abstained and "Xingzhuang Science and Technology Industrial Park" in answer.text
