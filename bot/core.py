@@ -50,12 +50,15 @@ _ASKS_WHICH_LISHUI = re.compile(
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
 # Zhejiang", "丽水市", "la città di Lishui", "我说的是浙江那个", the city's development zone (which
-# the sources never mention: "lishui zhejiang's dev zone", "浙江丽水的经济开发区").
+# the sources never mention: "lishui zhejiang's dev zone", "浙江丽水的经济开发区"), the one near
+# Wenzhou, "浙江丽水那边".
 _MAYOR_OF_A_CITY = r"(?<![副南京溧])市长"  # a city's, not this meeting's district's
 _ZHEJIANG_CITY = re.compile(
     r"\blishui[\s,]+(city|prefecture)|\b(city|prefecture\w*) of lishui|"
     r"\bcitt[aà] (di|dello) (lishui|zhejiang)|\blishui,? (la )?citt[aà]|"
     r"\b(dev|development|economic) zone\b|\bzona (industriale|economica)\b|开发区|"
+    r"\b(near|close to|vicino a|vicina a|accanto a) (wenzhou|hangzhou|jinhua|quzhou|taizhou)\b|"
+    r"(温州|杭州|金华|衢州|台州)(附近|旁边|边上)|(丽水|浙江)那边|"
     rf"丽水市|{_MAYOR_OF_A_CITY}|我说的是|\bintendo\b|\bi mean\b",
     re.IGNORECASE,
 )
@@ -69,7 +72,7 @@ _CITY_MAYOR = re.compile(
 # does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
 _THIS_LISHUI = re.compile(
     r"nanjing|nanchino|jiangsu|南京|溧水|江苏|\b(meeting|conference|incontro|convegno|evento|event)\b|"
-    r"对接会|会议|大会|活动",
+    r"对接会|会议|大会|活动|参会",
     re.IGNORECASE,
 )
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a

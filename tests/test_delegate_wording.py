@@ -169,6 +169,7 @@ def test_the_other_lishui_is_explained(assistant: Assistant, question, expected)
         ("how many european companies came to Lishui, Zhejiang for the docking event?", "en", "22"),
         ("quando c'è l'incontro a Lishui, nello Zhejiang?", "it", "30"),
         ("la città di Lishui nello Zhejiang quante aziende manda all'incontro?", "it", "36"),
+        ("浙江丽水那边参会的企业里有新能源汽车龙头吗", "zh", "新能源汽车"),  # those at the meeting
     ],
 )
 def test_a_question_about_the_other_lishui_is_answered_with_a_note(
@@ -193,6 +194,8 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("is the mayor of Lishui city in Zhejiang coming?", "en"),  # not "is … in Zhejiang?"
         ("浙江丽水的经济开发区有哪些欧洲企业", "zh"),  # that city's development zone
         ("any european firms in lishui zhejiang's dev zone?", "en"),
+        ("what are the main industries of Lishui in Zhejiang province - the city near Wenzhou?", "en"),
+        ("浙江丽水那边的主导产业是啥？跟这边一样不", "zh"),  # over there, not here
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
