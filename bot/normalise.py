@@ -28,10 +28,6 @@ def fold(text: str) -> str:
     return strip_accents(clean(text).lower())
 
 
-# What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
-# "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
-# on the embedding as much as the words that ask, so it is left out of what is searched (the language
-# is told from the whole question).
 # Who is asking, before what they ask ("I work for a supplier in Brescia and …", "sono un agente
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
 _INTRODUCTION = (
@@ -46,6 +42,10 @@ _INTRODUCTION = (
     r"(?:我是|我们是|本人是)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
     r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
 )
+# What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
+# "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
+# on the embedding as much as the words that ask, so it is left out of what is searched (the language
+# is told from the whole question).
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
     r"hi there|hello there|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"

@@ -77,10 +77,12 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
 @pytest.mark.parametrize(
     "unit",
     ["besides the mayor ", "除了区长", "is it in Zhejiang ", "shi shui ", "Valeo? giusto? ", "青田丽水市 ",
-     "翟小丽"],
+     "翟小丽", "sono un agente ", "I work for a co and ", "我是记者，", "外姿平抬", "keji chanye ",
+     "hw r u ppl ", "我是做汽车的，哪天？"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
-    # the new wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names)
+    # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
+    # is asking, homophone slips, pinyin terms, shorthand, a sector beside a question)
     # on a question at the length limit: an answer comes back, no runaway matching holds it up
     question = (unit * assistant.settings.max_question_chars)[: assistant.settings.max_question_chars]
     done: list[object] = []
