@@ -127,7 +127,7 @@ class Reader:
         while at < len(words):
             word, pair = words[at], "".join(words[at : at + 2])  # two single characters: a pair
             if len(word) > 1:
-                out.append(self._homophone(word) or word)
+                out.append(self._mended_word(word))
             elif len(pair) == 2 and (mended := self._homophone(pair)):
                 out.append(mended)
                 at += 1
@@ -135,6 +135,17 @@ class Reader:
                 out.append(word)
             at += 1
         return "".join(out)
+
+    def _mended_word(self, word: str) -> str:
+        """`word` as jieba cut it, mended whole, else in the first two characters that mend: a cut
+        of no word may hold the slip beside a character of the next ("家外姿" → 家外资)."""
+        whole = self._homophone(word)
+        if whole or len(word) < 3 or word in self._known or _is_word(word):
+            return whole or word
+        for at in range(len(word) - 1):
+            if pair := self._homophone(word[at : at + 2]):
+                return word[:at] + pair + word[at + 2 :]
+        return word
 
     def _homophone(self, typed: str) -> str | None:
         """The word of the knowledge's texts that `typed` (no word itself) reads as, one character
