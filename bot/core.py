@@ -236,7 +236,8 @@ class Assistant:
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
-        if answer.abstained and not other_mayor and _ASKS_WHICH_LISHUI.search(question):
+        in_that_city = other_mayor or _ZHEJIANG_COUNTY.search(question)  # not "is it in Zhejiang?"
+        if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:

@@ -196,6 +196,7 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("any european firms in lishui zhejiang's dev zone?", "en"),
         ("what are the main industries of Lishui in Zhejiang province - the city near Wenzhou?", "en"),
         ("浙江丽水那边的主导产业是啥？跟这边一样不", "zh"),  # over there, not here
+        ("are the Yunhe rice terraces near Lishui in Zhejiang worth visiting?", "en"),  # a county of it
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
