@@ -157,8 +157,9 @@ class Reader:
             return word
         return None
 
-    def chinese(self, text: str) -> str:
-        """The Chinese words the pinyin in `text` spells, longest first; the rest left out."""
+    def chinese(self, text: str, whole: bool = False) -> str:
+        """The Chinese words the pinyin in `text` spells, longest first; the rest left out (with
+        `whole`, nothing unless every syllable is read: "mona lisa" is not 哪里)."""
         spelt = [s for word in _WORD.findall(fold(text)) for s in syllabify(word, self.syllables) or []]
         found, start = [], 0
         while start < len(spelt):
@@ -169,5 +170,7 @@ class Reader:
                     start += size
                     break
             else:
+                if whole:
+                    return ""
                 start += 1
         return "".join(found)

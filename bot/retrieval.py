@@ -457,14 +457,15 @@ class Retriever:
     def _pinyin_terms(self, question: str) -> list[str]:
         """The Chinese of the pinyin terms inside an English or Italian question ("is it at Xingzhuang
         keji chanye yuan?" → 科技产业园): runs of two or more words spelt wholly in pinyin syllables
-        that are no English, Italian or name word, read as two or more characters of the knowledge."""
+        that are no English, Italian or name word, every syllable read as a word of the knowledge
+        ("Mona Lisa" is no 哪里)."""
         run: list[str] = []
         terms = []
         for word in [*_LATIN.findall(fold(question)), ""]:
             if word and self._spelt_in_pinyin(word):
                 run.append(word)
                 continue
-            chinese = self._pinyin.chinese(" ".join(run)) if len(run) > 1 else ""
+            chinese = self._pinyin.chinese(" ".join(run), whole=True) if len(run) > 1 else ""
             if len(chinese) > 1:
                 terms.append(chinese)
             run = []
