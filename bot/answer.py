@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import zip_longest
 from typing import Any
 
 from langchain_core.output_parsers import StrOutputParser
@@ -240,3 +241,46 @@ def answer_chain(settings: Settings, retriever: Retriever) -> Runnable:
     return llm_answer(settings, retriever).with_fallbacks(
         [RunnableLambda(fallback, name="offline_fallback")], exception_key="error"
     )
+
+
+def combined(answers: list[Answer]) -> Answer:
+    """One answer to a message that asked several questions: each answer's paragraphs once, in
+    order. It abstains when one of its questions is not answered (staff can take that one)."""
+    answers = _saying_something_new(answers)
+    paragraphs: list[str] = []
+    for answer in answers:
+        paragraphs += [part for part in answer.text.split("\n\n") if part not in paragraphs]
+    missed = next((answer for answer in answers if answer.abstained), None)
+    first = answers[0]
+    return Answer(
+        "\n\n".join(paragraphs),
+        first.language,
+        missed.reason if missed else _answered_reason(answers),
+        min(answer.confidence for answer in answers),
+        list(dict.fromkeys(source for answer in answers for source in answer.sources)),
+        [hit for hits in zip_longest(*(answer.retrieved for answer in answers)) for hit in hits if hit],
+        first.generated_by,
+        any(answer.tentative for answer in answers),
+        next((answer.meeting for answer in answers if answer.meeting), None),
+        next((answer.venue for answer in answers if answer.venue), None),
+    )
+
+
+def _answered_reason(answers: list[Answer]) -> Reason:
+    """ANSWERED when one of the questions was answered from the knowledge, else the first one's
+    (a meeting request and small talk)."""
+    return Reason.ANSWERED if any(a.reason is Reason.ANSWERED for a in answers) else answers[0].reason
+
+
+def _saying_something_new(answers: list[Answer]) -> list[Answer]:
+    """`answers` without the later ones that would only give again (or, abstaining, miss) the entry
+    an answer before gave surely: "… in Lishui? what's behind that" is answered by the one entry."""
+    kept: list[Answer] = []
+    given: set[str] = set()
+    for answer in answers:
+        likeliest = {hit.entry_id for hit in answer.retrieved[:1]} | {s.entry_id for s in answer.sources[:1]}
+        if not (kept and likeliest & given):
+            kept.append(answer)
+        if not (answer.abstained or answer.tentative):
+            given.update(source.entry_id for source in answer.sources[:1])
+    return kept

@@ -8,19 +8,20 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chromadb.errors import NotFoundError
 from langchain_core.runnables import Runnable
 
 from bot import index
-from bot.answer import Answer, Reason, Source, abstention, answer_chain
+from bot.answer import Answer, Reason, Source, abstention, answer_chain, combined
 from bot.config import Settings
 from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
 from bot.normalise import clean, without_chatter, without_excluded, without_shorthand
+from bot.questions import questions_in
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -195,12 +196,15 @@ class Assistant:
         whether someone of this meeting is that mayor ("Miao Xiumei è la sindaca della città…?")."""
         if not (_OTHER_LISHUI.search(question) and _CITY_MAYOR.search(question)):
             return False
-        named = self.retriever.names.find(question)
-        return not any(self.retriever.names.entities[found].kind == "person" for found in named)
+        return not any(self._is_person(found) for found in self.retriever.names.find(question))
 
     def searched(self, question: str) -> str:
         """What is searched for `question` (`retrieval_text`)."""
         return retrieval_text(question, self._names_someone)
+
+    def _is_person(self, entity_id: str) -> bool:
+        entity = self.retriever.names.entities.get(entity_id)
+        return entity is not None and entity.kind == "person"
 
     def _names_someone(self, text: str) -> list[str]:
         """The entities `text` names, or the person word it uses ("the mayor", "区长")."""
@@ -214,6 +218,14 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
+        answers: list[Answer] = []
+        for asked in questions_in(question):  # each question of the message, read after the one before
+            answers.append(self._ask_one(asked, lang, context, continues=bool(answers)))
+            context = replace(context, history=(*context.history, asked))
+        return answers[0] if len(answers) == 1 else combined(answers)
+
+    def _ask_one(self, question: str, lang: str, context: Context, continues: bool = False) -> Answer:
+        """One question; `continues` the one before in the same message ("… ? e quante …?")."""
         meeting = self.matchmaker.intent(question)
         if meeting:
             return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
@@ -225,11 +237,11 @@ class Assistant:
         # "请用英文回答：对接会在哪" is read as the Chinese it is written in, answered in English
         reading = lang if asked_for(question) is None else self.language(searched, context)
         try:
-            retrieval = self._retrieve(searched, reading, context)
+            retrieval = self._retrieve(searched, reading, context, continues)
         except NotFoundError:  # the generation was deleted under a replica that fell far behind
             log.warning("the index %s is gone; reloading the active one", self._loaded_collection)
             self.reload()
-            retrieval = self._retrieve(searched, reading, context)
+            retrieval = self._retrieve(searched, reading, context, continues)
         answer = self._answer(question, lang, retrieval)
         other_mayor = self._asks_for_the_other_mayor(question)
         if other_mayor or _asks_about_the_other_lishui(question):
@@ -304,17 +316,20 @@ class Assistant:
             return Answer(text(lang, kind), lang, Reason.SMALL_TALK)
         return None
 
-    def _retrieve(self, question: str, lang: str, context: Context) -> Retrieval:
+    def _retrieve(self, question: str, lang: str, context: Context, continues: bool = False) -> Retrieval:
         """Search for the question alone; one that leans on the previous question ("he", "and …?",
-        他) is also read with it, and the better reading wins."""
+        他), or `continues` it, is also read with it, and the better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
         vector = self.retriever.embed(question)  # embedded once, for both searches
         alone = self.retriever.search(question, k, vector, lang)
-        if not context.history or not refers_back(question):
+        if not context.history or not (continues or refers_back(question)):
             return alone
-        follow_up = self.retriever.search_follow_up(question, context.history[-1], k, lang, vector)
+        previous = self.searched(context.history[-1])
+        follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector)
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
-        return follow_up if better else alone
+        # "Hans Song ha parlato? cosa ha detto?": about whom the message named, whatever else fits
+        about_them = continues and not alone.names and any(self._is_person(name) for name in follow_up.names)
+        return follow_up if better or about_them else alone
 
 
 def _asks_about_the_other_lishui(question: str) -> bool:

@@ -17,7 +17,7 @@ FUNCTION_WORDS = {
     "en": frozenset(
         "who what when where which why how is are was were the an of in on at to do "
         "does did can could there this that and or for with about from i you me my please "
-        "hello hi thanks thank yes pls plz thx "
+        "hello hi thanks thank yes pls plz thx really actually exactly "
         # contractions typed on a phone without the apostrophe
         "whos whats wheres whens hows whys thats theres isnt arent wasnt dont doesnt didnt cant im".split()
     ),
@@ -25,7 +25,7 @@ FUNCTION_WORDS = {
         "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
         "perché è sono era il lo la i gli le un una uno di del della dei delle degli da "
         "dal al alla nel nella con per su sul tra fra e o mi ti ci si non anche questo "
-        "questa grazie ciao c ce l un' po qual".split()
+        "questa grazie ciao c ce l un' po qual ma sta stanno davvero veramente esattamente".split()
     ),
 }
 # English words Italians use as they are: no evidence either way ("wifi password" is not Italian).

@@ -364,3 +364,42 @@ def test_a_speech_asked_by_role_that_is_not_reported_is_not_anothers(assistant: 
     answer = assistant.ask("what did the district mayor say in the speech", Context())
     assert answer.abstained and answer.sources[0].entry_id == "gap-other-speeches"
     assert "door is opening" not in answer.text  # not Liu Jia's speech
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("这次对接会是什么大会的专项活动？另外一共有多少家欧洲企业参加？", ["智能制造", "22"]),
+        ("我是投资人，想问溧水对南京来说是什么定位，还有外资企业大概有多少家", ["300", "南京"]),
+        ("Which European brands are in Lishui and which local ones sell in Europe?", ["Brembo", "Skyworth"]),
+        ("What were Zhai Xiaoli's four aspects? Also what's Lishui's role for Nanjing?", ["four", "Nanjing"]),
+        ("Quante aziende estere ci sono a Lishui e quante locali vogliono andare all'estero?", ["300", "20"]),
+        ("L'incontro fa parte di quale evento? E dove si è svolto?", ["World Intelligent", "Xingzhuang"]),
+    ],
+)
+def test_two_questions_in_one_message_get_both_answers(assistant: Assistant, message, expected):
+    answer = assistant.ask(message, Context())
+    assert not answer.abstained, answer.text
+    assert all(part in answer.text for part in expected), answer.text
+    assert len({source.entry_id for source in answer.sources}) >= 2, answer.sources
+
+
+def test_a_known_and_an_unknown_question_give_the_fact_and_hand_over_the_rest(assistant: Assistant):
+    message = "Come posso prenotare un incontro con Kaiwu e quanto costa la partecipazione?"
+    answer = assistant.ask(message, Context())
+    assert answer.abstained  # the fee is not published: staff can take it
+    assert answer.meeting is not None and "Kaiwu" in answer.text  # the meeting can still be requested
+    assert "/human" in answer.text
+
+
+def test_a_question_that_only_asks_again_is_answered_once(assistant: Assistant):
+    answer = assistant.ask("Brembo è a Lishui? e come mai Lishui attira investimenti esteri?", Context())
+    assert not answer.abstained, answer.text
+    assert answer.text.count("300") == 1, answer.text
+    assert [source.entry_id for source in answer.sources] == ["lishui-foreign-investment"]
+
+
+def test_a_second_question_is_about_the_person_the_first_named(assistant: Assistant):
+    answer = assistant.ask("Hans Song ha parlato? cosa ha detto?", Context())
+    assert "Guadagno" not in answer.text, answer.text  # not another speaker's speech
+    assert answer.abstained  # his speech is not published

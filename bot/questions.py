@@ -1,0 +1,86 @@
+"""A message's separate questions: "which sectors are the European firms from, and how many are
+there?", "是什么大会的专项活动？另外一共有多少家欧洲企业参加？" ask two things, each answered on its own."""
+
+import re
+
+MAX_QUESTIONS = 3  # more parts than this stay in the last one
+
+# Where a sentence ends ("… activity? Also …", "…活动？另外…").
+_SENTENCE_END = re.compile(r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)", re.IGNORECASE)
+_WH = (
+    r"how|what|what['’]?s|whats|which|when|where|who|whose|why|"
+    r"quant[aeio]|qual[ei]?|qual['’]\S*|dove|chi|come|quando|cosa|che cosa|perch[eé]"
+)
+# Where a sentence goes on to ask something else: ", and how many …", " e quante …", "，还有外资企业…",
+# "另外", "also, …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
+_ASKS_MORE = re.compile(
+    rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{_WH})\b)|"
+    r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
+    r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
+    re.IGNORECASE,
+)
+_WH_WORD = re.compile(rf"\b(?:{_WH})\b", re.IGNORECASE)
+# What opens a further sentence without asking anything itself ("Also what's …", "E dove …").
+_LEAD = re.compile(
+    r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
+)
+_ASKING = re.compile(
+    rf"\b(?:{_WH})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any)\b|"
+    r"\bc['’]?[eè]\b|什么|哪|几|多少|谁|吗|么|怎|如何|是否|有没有|是不是|啥|呢",
+    re.IGNORECASE,
+)
+# A yes/no question without a question word ("Brembo sta davvero a Lishui?"); fewer words than this
+# guess at the answer of the question before ("… quali settori? auto?", "… ? space stuff?").
+_YES_NO = re.compile(r"[?？]\W*$")
+YES_NO_WORDS = 4
+_STATEMENT = re.compile(r"[.。!！]\W*$")  # "Salve!", "Sono di un'azienda di batterie."
+# A part that only checks the one before ("… near 罗马 right?", "giusto?", "对吧？") or guesses at its
+# answer ("… like a car maker?", "tipo idrogeno?", "比如电池？").
+_CHECK = re.compile(
+    r"(?:\b(?:right|correct|true|really|giusto|vero|davvero|no)|对吧|对吗|是吧|没错吧)\W*$|"
+    r"^(?:like|such as|e\.?g\.?|maybe|perhaps|tipo|(?:come )?ad esempio|magari|forse|比如|例如|像是?)\b",
+    re.IGNORECASE,
+)
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
+def questions_in(message: str) -> list[str]:
+    """The questions `message` asks, in order (one, the message itself, when it asks one thing).
+    A part that asks nothing (an introduction, a greeting, "right?") stays with its question."""
+    parts = [part for sentence in _sentences(message) for part in _ASKS_MORE.split(sentence)]
+    questions: list[str] = []
+    pending = ""  # what precedes a question: an introduction, a greeting
+    for part in (part.strip() for part in parts):
+        if not part:
+            continue
+        if not _asks(part):
+            if questions and (_CHECK.search(part) or (not _CHINESE.search(part) and len(part) < 4)):
+                questions[-1] = f"{questions[-1]} {part}"
+            else:
+                pending = f"{pending} {part}".strip()
+            continue
+        questions.append(f"{pending} {part}".strip() if pending else part)
+        pending = ""
+    if pending:
+        if not questions:
+            return [message]
+        questions[-1] = f"{questions[-1]} {pending}"
+    if len(questions) > MAX_QUESTIONS:
+        questions[MAX_QUESTIONS - 1 :] = [" ".join(questions[MAX_QUESTIONS - 1 :])]
+    return questions or [message]
+
+
+def _sentences(message: str) -> list[str]:
+    return [_LEAD.sub("", sentence) for sentence in _SENTENCE_END.split(message.strip())]
+
+
+def _asks(part: str) -> bool:
+    """A question of its own: it asks something, and not only whether the one before is right."""
+    if _STATEMENT.search(part) or (_CHECK.search(part) and not _WH_WORD.search(part)) or len(part) <= 2:
+        return False
+    if _ASKING.search(part):
+        return True
+    return bool(_YES_NO.search(part)) and len(_WORDS.findall(part)) >= YES_NO_WORDS
+
+
+_WORDS = re.compile(r"[^\W\d_\u3400-\u9fff]+|[\u3400-\u9fff]{1,2}")  # a Chinese word as two characters

@@ -1,0 +1,49 @@
+"""A message that asks two things is split into its questions; one that asks one thing is not."""
+
+import pytest
+
+from bot.questions import MAX_QUESTIONS, questions_in
+
+
+# Each message is its parts joined by what separated them.
+@pytest.mark.parametrize(
+    ("parts", "separator"),
+    [
+        (["您好，我是助理，想问下对接会是什么大会的专项活动？", "一共有多少家欧洲企业参加？"], "另外"),
+        (["我是投资人，想问溧水对南京来说是什么定位", "外资企业大概有多少家"], "，还有"),
+        (["Hi I'm with a fund. Which brands are here", "which local brands sell in Europe?"], " and "),
+        (["What were the four aspects?", "what's Lishui's role for Nanjing?"], " Also "),
+        (["Salve, sono un investitore. Quante aziende estere ci sono", "quante vanno all'estero?"], " e "),
+        (["L'incontro fa parte di quale evento?", "dove si è svolto?"], " E "),
+        (["Hans Song ha parlato?", "cosa ha detto?"], " "),
+    ],
+)
+def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
+    assert questions_in(separator.join(parts)) == parts
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "When is the docking meeting?",
+        "Colleferro 在哪里? near 罗马 right?",  # checks the question before
+        "Valeo è francese, giusto?",
+        "did any Lishui company present itself? like a car maker?",  # guesses at the answer
+        "ok ma le aziende di Lishui in che settori sono forti? tipo idrogeno?",
+        "quali sono i settori? auto?",
+        "除了 Skyworth 还有哪些溧水企业的产品卖到 Europe",  # one question: "what else besides"
+        "Which companies from Italy and Germany are in Lishui?",  # two names, one question
+        "Salve! Sono di un'azienda di batterie.",  # nothing asked: the message as it is
+        "booked a train to lishui zj, wrong place??",
+        "I'm a journalist. I read about the meeting. When was it?",  # statements stay with the question
+    ],
+)
+def test_one_question_stays_whole(message: str) -> None:
+    assert questions_in(message) == [message]
+
+
+def test_a_message_with_many_questions_gets_at_most_the_limit() -> None:
+    message = "Who came? When was it? Where was it? Which firms spoke? How many were there?"
+    parts = questions_in(message)
+    assert len(parts) == MAX_QUESTIONS
+    assert parts[-1] == "Where was it? Which firms spoke? How many were there?"
