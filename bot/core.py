@@ -318,17 +318,21 @@ class Assistant:
 
     def _retrieve(self, question: str, lang: str, context: Context, continues: bool = False) -> Retrieval:
         """Search for the question alone; one that leans on the previous question ("he", "and …?",
-        他), or `continues` it, is also read with it, and the better reading wins."""
+        他), or `continues` it without a sure answer of its own, is also read with it, and the
+        better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
         vector = self.retriever.embed(question)  # embedded once, for both searches
         alone = self.retriever.search(question, k, vector, lang)
-        if not context.history or not (continues or refers_back(question)):
+        if not context.history:
             return alone
         previous = self.searched(context.history[-1])
+        # "Hans Song ha parlato? cosa ha detto?": about whom the message named, whatever else fits
+        named_before = self.retriever.names.find(previous)
+        about_them = continues and not alone.names and any(map(self._is_person, named_before))
+        if not (refers_back(question) or about_them or (continues and alone.confidence < enough)):
+            return alone
         follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector)
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
-        # "Hans Song ha parlato? cosa ha detto?": about whom the message named, whatever else fits
-        about_them = continues and not alone.names and any(self._is_person(name) for name in follow_up.names)
         return follow_up if better or about_them else alone
 
 

@@ -3,6 +3,8 @@ there?", "是什么大会的专项活动？另外一共有多少家欧洲企业�
 
 import re
 
+from bot.language import FUNCTION_WORDS
+
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
 
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
@@ -53,6 +55,9 @@ def questions_in(message: str) -> list[str]:
     for part in (part.strip() for part in parts):
         if not part:
             continue
+        if questions and not _has_subject(part):  # "… tra Colleferro e Lishui? da quando"
+            questions[-1] = f"{questions[-1]} {part}"
+            continue
         if not _asks(part):
             if questions and (_CHECK.search(part) or (not _CHINESE.search(part) and len(part) < 4)):
                 questions[-1] = f"{questions[-1]} {part}"
@@ -72,6 +77,19 @@ def questions_in(message: str) -> list[str]:
 
 def _sentences(message: str) -> list[str]:
     return [_LEAD.sub("", sentence) for sentence in _SENTENCE_END.split(message.strip())]
+
+
+def _has_subject(part: str) -> bool:
+    """Says what it asks about ("quante aziende locali…", "有来参会吗"), not only how or when it asks
+    ("da quando", "which one?", "叫什么"), which asks about the question before."""
+    words = [w for w in _LATIN_WORD.findall(part.lower()) if w not in _FUNCTION and w not in _ASKING_ONLY]
+    return bool(words) or len(_HAN_ASKING.sub("", "".join(_CHINESE.findall(part)))) >= 2
+
+
+_LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+")
+_FUNCTION = frozenset().union(*FUNCTION_WORDS.values())
+_ASKING_ONLY = frozenset("one ones many much long often else exactly precisely quello quella preciso".split())
+_HAN_ASKING = re.compile("[是哪几多少谁吗呢么怎什啥个位年时候里儿些的了呀啊吧叫有]")
 
 
 def _asks(part: str) -> bool:
