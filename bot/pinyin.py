@@ -128,13 +128,22 @@ class Reader:
             word, pair = words[at], "".join(words[at : at + 2])  # two single characters: a pair
             if len(word) > 1:
                 out.append(self._mended_word(word))
-            elif len(pair) == 2 and (mended := self._homophone(pair)):
-                out.append(mended)
+            elif mended := self._homophone(pair) if len(pair) == 2 else self._across(pair):
+                out.append(mended)  # two single characters, or one and a cut of no word ("队|接会")
                 at += 1
             else:
                 out.append(word)
             at += 1
         return "".join(out)
+
+    def _across(self, pair: str) -> str | None:
+        """A character and the cut after it that is no word, when a slip made the two: "队|接会" is
+        对接会; "会|一共" stays (一共 is a word)."""
+        after = pair[1:]
+        if after in self._known or _is_word(after):
+            return None
+        mended = self._homophone(pair[:2])
+        return mended + pair[2:] if mended else None
 
     def _mended_word(self, word: str) -> str:
         """`word` as jieba cut it, mended whole, else in the first two characters that mend: a cut

@@ -190,6 +190,7 @@ def test_pinyin_is_read_back_into_the_knowledges_chinese_words():
 
 
 TEXT_WORDS = ["外资", "企业", "欧洲", "平台", "市场", "发言", "德国", "国际", "觉得", "市长", "会议", "一共"]
+TEXT_WORDS += ["对接"]
 
 
 @pytest.mark.parametrize(
@@ -202,6 +203,8 @@ TEXT_WORDS = ["外资", "企业", "欧洲", "平台", "市场", "发言", "德�
         ("溧水企业这边谁上台发盐了", "溧水企业这边谁上台发言了"),
         ("意大利副市长觉得国际合作重要吗", "意大利副市长觉得国际合作重要吗"),  # 得国 is across two words
         ("这次对接会一共签了几个协议", "这次对接会一共签了几个协议"),  # 会一 is not 会议
+        ("队接会在哪里举行", "对接会在哪里举行"),  # jieba cuts 队|接会: the slip spans the two
+        ("参加对截会的有多少家", "参加对接会的有多少家"),
         ("公式是什么", "公式是什么"),  # a word of its own, though it reads as 公司
         ("Avio 在会上介绍了啥", "Avio 在会上介绍了啥"),
     ],
