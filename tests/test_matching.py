@@ -442,6 +442,7 @@ def test_chatter_around_a_question_is_left_out_of_what_is_searched(question, sea
         ("the german exhibition co boss - name?", "the german exhibition company boss - name?"),
         ("what did the company reps say", "what did the company representatives say"),
         ("hw many ppl r there w/ u", "how many people are there with you"),
+        ("any foreign biz there", "any foreign business there"),
         ("quante aziende nn mi ricordo", "quante aziende non mi ricordo"),
         ("cos'è Avio?", "cos'è Avio?"),  # Italian, not "companies"
         ("R&D in Lishui? co-operation?", "R&D in Lishui? co-operation?"),
