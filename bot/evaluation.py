@@ -50,7 +50,7 @@ class Outcome:
     @property
     def language_ok(self) -> bool:
         return self.answer.language == self.item.lang and (
-            detect(self.answer.text, self.answer.language) == self.item.lang
+            detect(self.answer.text, self.answer.language, requests=False) == self.item.lang
         )
 
 

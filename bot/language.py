@@ -185,7 +185,9 @@ def without_request(text: str) -> str:
     return _ASKED_FOR.sub(" ", text).strip(" :：,，")
 
 
-def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset()) -> str:
+def detect(
+    text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset(), requests: bool = True
+) -> str:
     """The language to answer `text` in: zh, en or it.
 
     The language the delegate asks for ("in English pls") wins. Han characters mean Chinese.
@@ -193,10 +195,11 @@ def detect(text: str, preferred: str | None = None, neutral: frozenset[str] = fr
     English and Italian. A text with too little language in it (emoji, a number, a name)
     falls back to the delegate's `preferred` language, then English; so does a question
     clearly written in a language the bot does not speak. Words in `neutral` (names that
-    read the same in every language, such as "Brembo") are not evidence either way.
+    read the same in every language, such as "Brembo") are not evidence either way. Without
+    `requests` (an answer's text: "this bot answers in Chinese, …"), no language is asked for.
     """
     fallback = normalise(preferred) or DEFAULT_LANGUAGE
-    if asked := asked_for(text):
+    if requests and (asked := asked_for(text)):
         return asked
     parts = _SENTENCES.split(text.strip(" ?？!！。."))
     if len(parts) > 1:

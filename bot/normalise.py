@@ -81,7 +81,8 @@ def without_chatter(question: str) -> str:
 _SHORTHAND = {
     "co": "company", "cos": "companies", "reps": "representatives", "rep": "representative",
     "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
-    "govt": "government", "biz": "business", "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
+    "govt": "government", "biz": "business",
+    "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
 }  # fmt: skip
 # a word of its own: not the "r" of "R&D", the "cos" of "cos'è", the "co" of "co-operation"

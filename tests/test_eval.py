@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Answer, Reason
 from bot.cli import main
 from bot.core import Assistant
-from bot.evaluation import Item, check_thresholds, contains_all, evaluate, load_items
+from bot.evaluation import Item, Outcome, check_thresholds, contains_all, evaluate, load_items
 from tests.conftest import PUBLIC_EVAL
 
 DEV_SET = Path(__file__).parent / "data" / "dev_questions.yaml"
@@ -42,6 +43,13 @@ def test_contains_all_handles_alternatives():
     item = Item(id="x", lang="en", question="When?", answerable=True, must_contain=["30", "November|Nov"])
     assert contains_all("On 30 nov 2023", item)
     assert not contains_all("On 30 October", item)
+
+
+def test_an_answer_that_names_the_languages_is_in_the_language_it_is_written_in():
+    """"Questo bot risponde in cinese, …" is Italian, not a request for Chinese."""
+    said = "Non è pubblicato. Questo bot risponde in cinese, inglese e italiano. Invii /human."
+    item = Item("it-x", "it", "Con chi posso parlare?", False, [])
+    assert Outcome(item, Answer(said, "it", Reason.GAP), 1.0).language_ok
 
 
 def test_eval_command_prints_json_and_gates(shared_settings, monkeypatch, capsys, tmp_path):
