@@ -281,3 +281,14 @@ async def test_staff_reply_in_the_requests_topic_reaches_the_delegate(bot):
     assert relayed["text"].startswith(text("it", "handoff_staff_says", name="Anna"))
     assert "Avio will be at stand 12 all morning." in relayed["text"]
     assert bot.bot_data["tickets"].get(ticket.id).status is Status.CLAIMED  # replying claims it
+
+
+async def test_a_meeting_asked_with_an_unknown_question_offers_both_the_request_and_the_staff(bot):
+    """"Come posso incontrare Avio e quanto costa?": the meeting can be requested, the fee (not
+    published) can go to a staff member, and both answers are in the one reply."""
+    await say(bot, "Come posso incontrare Avio e quanto costa la partecipazione?")
+    answer = last_to(bot, 7)
+    assert "Avio" in answer["text"] and "/human" in answer["text"]
+    data = [data for _, data in buttons(answer)]
+    assert "meet:co:avio" in data
+    assert any(item.startswith("human:") for item in data), data
