@@ -30,7 +30,7 @@ from bot.venue import VENUE_ENTRY, venue_pin
 log = logging.getLogger(__name__)
 
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
-_OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang", re.IGNORECASE)
+_OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang|\bzj\b", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
 _ZHEJIANG = re.compile(
     r"\b(in |of |from |nello |nella |dello |della |dal |del |di )?(the )?"
@@ -46,7 +46,9 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
-    r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)",
+    r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)|"
+    r"(?=.*(?:丽水|浙江|zhejiang|\bzj\b))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
+    r".*\b(?:posto|citt[aà]) sbagliat|.*(?:走错|搞错|弄错|订错|买错))",
     re.IGNORECASE,
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,

@@ -155,6 +155,10 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         # the city as maps and train tickets write it, beside its Italian name
         ("Lishui sta in che citta? non quella dello Zhejiang", "Nanchino (Nanjing)"),
         ("丽水星庄科技产业园是在浙江吗", "南京"),
+        # a ticket bought for the other one ("zj" is Zhejiang)
+        ("booked a train to lishui zj, wrong place??", "Nanjing"),
+        ("ho prenotato per Lishui Zhejiang, posto sbagliato?", "Nanchino"),
+        ("我买了去丽水的票，是不是买错了", "南京"),
     ],
 )
 def test_the_other_lishui_is_explained(assistant: Assistant, question, expected):
