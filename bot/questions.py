@@ -44,6 +44,12 @@ _CHECK = re.compile(
     re.IGNORECASE,
 )
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+")
+_WORDS = re.compile(rf"{_LATIN_WORD.pattern}|[\u3400-\u9fff]{{1,2}}")  # a Chinese word as two characters
+# Words that ask without saying about what ("da quando", "which one?", "叫什么").
+_FUNCTION = frozenset().union(*FUNCTION_WORDS.values())
+_ASKING_ONLY = frozenset("one ones many much long often else exactly precisely quello quella preciso".split())
+_HAN_ASKING = re.compile("[是哪几多少谁吗呢么怎什啥个位年时候里儿些的了呀啊吧叫有]")
 
 
 def questions_in(message: str) -> list[str]:
@@ -66,13 +72,13 @@ def questions_in(message: str) -> list[str]:
             continue
         questions.append(f"{pending} {part}".strip() if pending else part)
         pending = ""
+    if not questions:
+        return [message]
     if pending:
-        if not questions:
-            return [message]
         questions[-1] = f"{questions[-1]} {pending}"
     if len(questions) > MAX_QUESTIONS:
         questions[MAX_QUESTIONS - 1 :] = [" ".join(questions[MAX_QUESTIONS - 1 :])]
-    return questions or [message]
+    return questions
 
 
 def _sentences(message: str) -> list[str]:
@@ -86,11 +92,6 @@ def _has_subject(part: str) -> bool:
     return bool(words) or len(_HAN_ASKING.sub("", "".join(_CHINESE.findall(part)))) >= 2
 
 
-_LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+")
-_FUNCTION = frozenset().union(*FUNCTION_WORDS.values())
-_ASKING_ONLY = frozenset("one ones many much long often else exactly precisely quello quella preciso".split())
-_HAN_ASKING = re.compile("[是哪几多少谁吗呢么怎什啥个位年时候里儿些的了呀啊吧叫有]")
-
 
 def _asks(part: str) -> bool:
     """A question of its own: it asks something, and not only whether the one before is right."""
@@ -100,5 +101,3 @@ def _asks(part: str) -> bool:
         return True
     return bool(_YES_NO.search(part)) and len(_WORDS.findall(part)) >= YES_NO_WORDS
 
-
-_WORDS = re.compile(r"[^\W\d_\u3400-\u9fff]+|[\u3400-\u9fff]{1,2}")  # a Chinese word as two characters
