@@ -333,7 +333,7 @@ class Assistant:
         about_them = continues and not alone.names and any(map(self._is_person, named_before))
         if not (refers_back(question) or about_them or (continues and alone.confidence < enough)):
             return alone
-        follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector)
+        follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector, continues)
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
         return follow_up if better or about_them else alone
 

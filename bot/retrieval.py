@@ -705,10 +705,13 @@ class Retriever:
         k: int = 3,
         lang: str | None = None,
         vector: list[float] | None = None,
+        same_message: bool = False,
     ) -> Retrieval:
         """A follow-up ("and what did he say?"): the entries that fit both the question and the
         two questions read together, so the new question's intent meets the earlier one's subject.
-        `vector` is the question's embedding when the caller has it already."""
+        `vector` is the question's embedding when the caller has it already; for a question of
+        the `same_message` it also stands for the question with the names carried over (one
+        embedding less; the names are still searched by their words)."""
         own = self.names.find(question)
         if own:  # "and Kaiwu?" after "What is Avio?": the new subject replaces the earlier one
             previous = self.names.without(previous, set(self.names.find(previous)) - set(own))
@@ -716,7 +719,7 @@ class Retriever:
         names, both = self.candidates(together, None, lang)
         # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"
         resolved = f"{question} ({', '.join(names)})" if names else question
-        _, alone = self.candidates(resolved, vector if resolved == question else None, lang)
+        _, alone = self.candidates(resolved, vector if resolved == question or same_message else None, lang)
         alone_scores = {hit.entry_id: hit.score for hit in alone}
         for hit in both:
             hit.score = (hit.score + alone_scores.get(hit.entry_id, 0.0)) / 2

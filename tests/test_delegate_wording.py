@@ -407,3 +407,14 @@ def test_a_second_question_is_about_the_person_the_first_named(assistant: Assist
     answer = assistant.ask("Hans Song ha parlato? cosa ha detto?", Context())
     assert "Guadagno" not in answer.text, answer.text  # not another speaker's speech
     assert answer.abstained  # his speech is not published
+
+
+def test_a_later_question_costs_at_most_two_more_embeddings(assistant: Assistant, monkeypatch):
+    """The second question of "Hans Song ha parlato? cosa ha detto?" is embedded alone and read
+    together with the first; its reading with Hans Song's name reuses its own vector."""
+    embedded: list[str] = []
+    embeddings = assistant.retriever.embeddings
+    embed = embeddings.embed_query
+    monkeypatch.setattr(embeddings, "embed_query", lambda q: embedded.append(q) or embed(q))
+    assistant.ask("Hans Song ha parlato? cosa ha detto?", Context())
+    assert len(embedded) == 3, embedded
