@@ -47,7 +47,7 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)|"
-    r"(?=.*(?:丽水|浙江|zhejiang|\bzj\b))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
+    rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
     r".*\b(?:posto|citt[aà]) sbagliat|.*(?:走错|搞错|弄错|订错|买错))",
     re.IGNORECASE,
 )
@@ -325,13 +325,13 @@ class Assistant:
         k, enough = self.settings.top_k, self.settings.min_confidence
         vector = self.retriever.embed(question)  # embedded once, for both searches
         alone = self.retriever.search(question, k, vector, lang)
-        if not context.history:
-            return alone
+        if not context.history or not (continues or refers_back(question)):
+            return alone  # the earlier question is read only for a question that may lean on it
         previous = self.searched(context.history[-1])
         # "Hans Song ha parlato? cosa ha detto?": about whom the message named, whatever else fits
         named_before = self.retriever.names.find(previous)
         about_them = continues and not alone.names and any(map(self._is_person, named_before))
-        if not (refers_back(question) or about_them or (continues and alone.confidence < enough)):
+        if not (refers_back(question) or about_them or alone.confidence < enough):
             return alone
         follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector, continues)
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
