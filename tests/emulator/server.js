@@ -15,6 +15,11 @@ const host = process.env.EMULATOR_HOST || '127.0.0.1';
 // Seconds the emulator keeps messages; the default (60 s) would drop messages during long runs.
 const storeTimeout = Number(process.env.EMULATOR_STORE_TIMEOUT || 24 * 3600);
 
+// Node closes a keep-alive connection after 5 s idle, the same moment httpx (5 s) and before aiohttp
+// (15 s) stop reusing it: a request sent on a connection as the server closes it fails with a read
+// error. Keeping idle connections for 10 minutes lets every client close them first.
+const keepAliveMs = 10 * 60 * 1000;
+
 // The client routes do not await the emulator's promises: log a failure instead of crashing.
 process.on('unhandledRejection', (error) => {
   console.error(`emulator: unhandled rejection: ${error && error.stack ? error.stack : error}`);
@@ -23,6 +28,8 @@ process.on('unhandledRejection', (error) => {
 async function main() {
   const server = new TelegramServer({ port, host, storeTimeout });
   await server.start();
+  server.server.keepAliveTimeout = keepAliveMs;
+  server.server.headersTimeout = keepAliveMs + 1000;
   console.log(`EMULATOR READY http://${host}:${port}`);
 
   let stopping = false;
