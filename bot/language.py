@@ -11,6 +11,15 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+# The words that ask, in English and Italian (a regex alternation, used between \b … \b) and in
+# Chinese: shared by what splits a message into questions, what tells a sentence from a term, and
+# what tells a question beside a sector from a wish to be matched.
+QUESTION_WORDS = (
+    r"how|what|what['’]?s|whats|which|when|where|who|whose|why|"
+    r"quant[aeio]|qual[ei]?|qual['’]\S*|dove|chi|come|quando|cosa|che cosa|perch[eéè]"
+)
+CHINESE_QUESTION_WORDS = "什么|哪|几|多少|谁|吗|怎|啥"
+
 # Function words settle short questions, where a proper noun ("Hans Song") can outweigh
 # the rest of the sentence for a statistical detector; retrieval also skips them.
 FUNCTION_WORDS = {
@@ -232,10 +241,7 @@ def _says_enough(part: str, neutral: frozenset[str]) -> bool:
 
 _COURTESY_HAN = re.compile("谢谢|多谢|请问|你好|您好")
 SENTENCE_FUNCTION_WORDS = 2  # a last part with fewer is a term glossed ("vice mayor", "the motto")
-_INTERROGATIVE = re.compile(
-    r"\b(how|what|which|when|where|who|whose|why|quando|qual[ei]?|chi|dove|come|perch[eé]|quant[aeio]|cosa)\b",
-    re.IGNORECASE,
-)
+_INTERROGATIVE = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 
 
 def _is_sentence(part: str, neutral: frozenset[str]) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.language import CHINESE_QUESTION_WORDS, QUESTION_WORDS
 from bot.names import Names
 from bot.normalise import fold
 from bot.texts import text
@@ -62,10 +63,7 @@ _EXPLICIT = re.compile(_REQUEST)
 _SELF = re.compile(_SELF_SECTOR)
 # A question beside the sector ("我是做汽车零部件的，想问下对接会是哪天开的？"): the sector is context
 # for it, not a wish to be matched, unless what it asks is which companies match.
-_ASKS = re.compile(
-    r"[?？]|\b(what|when|where|who|which|how|why|quando|dove|chi|qual\w*|come|perch\w*|quant\w*)\b|"
-    r"哪|什么|吗|几|多少|怎么|啥|谁|请问|想问"
-)
+_ASKS = re.compile(rf"[?？]|\b(?:{QUESTION_WORDS})\b|{CHINESE_QUESTION_WORDS}|请问|想问")
 _ASKS_MATCHES = re.compile(
     r"\b(which|what|any|quali|che|ci sono) (\w+ )?"
     r"(companies|firms|enterprises|partners|aziende|imprese|partner)\b|"

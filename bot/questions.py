@@ -3,32 +3,28 @@ there?", "是什么大会的专项活动？另外一共有多少家欧洲企业�
 
 import re
 
-from bot.language import FUNCTION_WORDS
+from bot.language import CHINESE_QUESTION_WORDS, FUNCTION_WORDS, QUESTION_WORDS
 
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
 
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
 _SENTENCE_END = re.compile(r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)", re.IGNORECASE)
-_WH = (
-    r"how|what|what['’]?s|whats|which|when|where|who|whose|why|"
-    r"quant[aeio]|qual[ei]?|qual['’]\S*|dove|chi|come|quando|cosa|che cosa|perch[eé]"
-)
 # Where a sentence goes on to ask something else: ", and how many …", " e quante …", "，还有外资企业…",
 # "另外", "also, …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
 _ASKS_MORE = re.compile(
-    rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{_WH})\b)|"
+    rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{QUESTION_WORDS})\b)|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
 )
-_WH_WORD = re.compile(rf"\b(?:{_WH})\b", re.IGNORECASE)
+_WH_WORD = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 # What opens a further sentence without asking anything itself ("Also what's …", "E dove …").
 _LEAD = re.compile(
     r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
 )
 _ASKING = re.compile(
-    rf"\b(?:{_WH})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any)\b|"
-    r"\bc['’]?[eè]\b|什么|哪|几|多少|谁|吗|么|怎|如何|是否|有没有|是不是|啥|呢",
+    rf"\b(?:{QUESTION_WORDS})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any)\b|"
+    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
     re.IGNORECASE,
 )
 # A yes/no question without a question word ("Brembo sta davvero a Lishui?"); fewer words than this
