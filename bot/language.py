@@ -215,7 +215,8 @@ def detect(
         # "quante aziende europee? how many came": the part written last says how to answer,
         # unless it only checks the part before ("Valeo è francese, giusto? is it in Lishui?")
         deciding = parts[-2] if _FOLLOW_UP.match(parts[-1]) else parts[-1]
-        found = _detect_one(deciding, None, neutral) if _is_sentence(deciding, neutral) else None
+        says = _is_sentence(deciding, neutral) and not _is_gloss(deciding, text, neutral)
+        found = _detect_one(deciding, None, neutral) if says else None
         if found is not None:
             return found
     return _detect_one(text, fallback, neutral) or fallback
@@ -231,6 +232,22 @@ _FOLLOW_UP = re.compile(
 _COURTESY = frozenset(
     "thanks thank you very much please pls grazie mille tante per favore prego ciao hi hello".split()
 )
+
+
+GLOSS_SIZE = 4  # Han characters, or twice as many Latin words; a gloss ("how many", "几个方面") …
+GLOSS_SHARE = 0.34  # … is at most a third of the message
+
+
+def _size(text: str, neutral: frozenset[str]) -> float:
+    """How much language `text` holds: its Han characters and twice its Latin words."""
+    return len(_HAN.findall(text)) + 2 * len(_latin_words(text, neutral))
+
+
+def _is_gloss(part: str, text: str, neutral: frozenset[str]) -> bool:
+    """A last part that only repeats the question in another language ("… da quanti aspetti? how
+    many", "… from how many aspects? 几个方面"): the message, not the gloss, says how to answer."""
+    size = _size(part, neutral)
+    return size <= GLOSS_SIZE and size <= GLOSS_SHARE * _size(text, neutral)
 
 
 def _says_enough(part: str, neutral: frozenset[str]) -> bool:

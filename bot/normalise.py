@@ -32,13 +32,19 @@ def fold(text: str) -> str:
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
 _INTRODUCTION = (
     r"(?:i['’]?m|i am|we['’]?re|we are) "
-    r"(?:a|an|from|with|working|writing|interpreting|translating|based|part) "
-    r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and )(?: and)?|"
+    r"(?:a|an|from|with|working|writing|doing|interpreting|translating|based|part) "
+    r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
     r"(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:lavoro|lavoriamo) (?:per|presso|in|nel|nella|con|come) [^,.;:!?]{1,80}?(?=[,.;:!]| e )(?: e)?|"
     r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
+    r"(?:scrivo|sto scrivendo|stiamo scrivendo) (?:per|un|una|un') ?[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
+    r"(?:正在|在)写(?:稿|文章|报道|报告)[^，,。；;：:！!？?]{0,10}?(?=[，,。；;：:！!])|"
+    r"(?:[\w-]+ ){0,2}(?:journalist|reporter|consultant|interpreter|buyer|procurement|analyst|"
+    r"investor|assistant) here(?=[,.;:!])|"
+    r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista)\b"
+    r"[^,.;:!?]{0,60}?(?=[,;:!])|"
     r"(?:我是|我们是|本人是)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
     r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
 )
@@ -50,10 +56,10 @@ _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
     r"hi there|hello there|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
     rf"{_INTRODUCTION}|"
-    r"quick q(?:uestion)?|"
+    r"quick (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"
-    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
 _CLOSER = (

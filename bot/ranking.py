@@ -146,7 +146,7 @@ FIGURES = {
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
     "count": Figure(
-        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|几[个家位年人名]"),
+        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|(?<!哪)几[个家位年人名]"),
         _words(_ANY_FIGURE),
     ),
     "size": Figure(
@@ -198,6 +198,18 @@ FIGURES = {
             r"park(s|ed)? (for free|free of charge|behind|next to|near|at the|in the|on the))\b|停车"
         ),
     ),
+    # "how do I get there?" wants a way to travel: the venue's name and district give none
+    "directions": Figure(
+        _words(
+            r"\b(how (do|can|should|could) (i|we|you) get (to|there|from|a taxi)|how to get (to|there)|"
+            r"directions|come (ci )?arriv\w*|come si arriva|indicazioni stradali)\b|"
+            r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达"
+        ),
+        _words(
+            r"\b(metro|subway|bus|buses|shuttle|taxi|train|metropolitana|navetta|autobus|treno|"
+            r"line \d+|linea \d+)\b|地铁|公交|班车|出租车|打车|火车|高铁|[0-9一二三四五六七八九十]+号线"
+        ),
+    ),
     "address": Figure(
         _words(
             r"\b((street|exact|full|postal|precise) address|house number|building number|which building|"
@@ -213,6 +225,7 @@ FIGURES = {
             r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
             r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato|"
+            r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto))\b|"
             r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|讲话内容|致辞的重点|致辞内容|发言内容|希望什么|"
             r"有什么期望"

@@ -599,10 +599,7 @@ class Retriever:
             best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
-        unseen, wants_time, wants_figures = self._unseen(tokens), asks_time(query), figures_asked(query)
-        if not any(self.names.entities[found].kind == "company" for found in names):
-            # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
-            wants_figures -= {"products"}
+        unseen, wants_time, wants_figures = self._unseen(tokens), asks_time(query), self._wanted(query, names)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
@@ -688,6 +685,18 @@ class Retriever:
             names=names,
             tentative_below=self.model.tentative,
         )
+
+    def _wanted(self, query: str, names: Sequence[str]) -> frozenset[str]:
+        """The figures `query` asks for (`figures_asked`), as the entities it names make them mean."""
+        wanted = figures_asked(query)
+        kinds = {self.names.entities[found].kind for found in names}
+        if "company" not in kinds:
+            # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
+            return wanted - {"products"}
+        if "person" not in kinds and "nationality" in wanted:
+            # "Valeo è tedesca o francese?": a company's nationality is its country
+            return wanted - {"nationality"} | {"country"}
+        return wanted
 
     def search(
         self, query: str, k: int = 3, vector: list[float] | None = None, lang: str | None = None

@@ -62,10 +62,29 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("quali multinazionali europee ci sono a Lishui?", "Brembo"),
         ("heyy so what did the Italian guy say Colleferro is focusing on?", "space"),  # in his speech
         ("parent event?", "Congress"),
+        ("溧水哪几家企业的产品卖到欧洲去了", "创维|Skyworth"),  # 哪几家 asks which, not how many
+        ("Valeo è tedesca o francese?", "Francia"),  # a company's nationality is its country
+        ("thx! and Valeo = french or german lol", "France"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
     _answered(assistant, question, expected)
+
+
+def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: Assistant):
+    """"… e quali europee sono citate?" alone is unsure; the entry that answered the first question,
+    once the reporter's introduction is left out, names them."""
+    question = (
+        "Salve, scrivo per un report: quante aziende a capitale estero ci sono a Lishui e quali europee "
+        "sono citate?"
+    )
+    _answered(assistant, question, "300", "Brembo")
+
+
+def test_where_the_venue_is_is_told_and_how_to_get_there_is_handed_to_staff(assistant: Assistant):
+    answer = assistant.ask("where is the venue and how do I get there?")
+    assert "Xingzhuang" in answer.text
+    assert answer.abstained and answer.sources[-1].entry_id == "gap-transport", answer.text
 
 
 @pytest.mark.parametrize(
@@ -128,6 +147,11 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Can you name the 20+ Lishui firms that want to go overseas?",
         "会后能去西门子工厂参观吗",  # no visits are published
         "开沃生产什么车型",  # a named company's range is not published
+        "il manager della fiera tedesca ha parlato di quali progetti?",  # no speech of his is published
+        # how to get there: the venue's name gives no way to travel
+        "come arrivo in treno da Lishui Zhejiang alla sede?",
+        "how do I get to the park from the station?",
+        "怎么去会场",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

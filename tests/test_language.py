@@ -26,6 +26,10 @@ NAMES = frozenset({"brembo", "lishui", "hans", "song"})
         ("翟小丽是啥职位？vice mayor？", "zh"),
         ("qual era lo slogan dell'evento? the motto", "it"),
         ("Colleferro 在哪个城市附近? near which big city", "en"),  # a question of its own
+        # … or it only repeats the question, far shorter than it ("how many" for "da quanti")
+        ("Zhai Xiaoli promoted Lishui from how many aspects? 几个方面", "en"),
+        ("Zhai Xiaoli ha presentato Lishui da quanti aspetti? how many", "it"),
+        ("Siemens e Valeo di che paese sono? which country", "it"),
     ],
 )
 def test_a_question_in_two_languages_is_answered_in_the_one_written_last(question, expected):

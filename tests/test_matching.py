@@ -426,6 +426,12 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("你好，我是溧水本地报社的记者，刘佳副区长讲了哪些内容？", "刘佳副区长讲了哪些内容？"),
         ("Buongiorno, sono un agente di commercio di Brescia. Quando si è svolto?", "Quando si è svolto?"),
         ("We make car parts, when was the meeting?", "when was the meeting?"),
+        ("Salve, scrivo per un report: quante aziende estere?", "quante aziende estere?"),
+        ("Hello, trade journalist here, fact-checking: which congress?", "which congress?"),
+        ("Salve, giornalista di una testata di settore: chi è Guadagno?", "chi è Guadagno?"),
+        ("Hi, I'm doing a piece on Chinese brands - which Lishui brands sell in Europe?",
+         "which Lishui brands sell in Europe?"),
+        ("您好，我是行业媒体记者，正在写稿，想核实一下意大利副市长的名字", "意大利副市长的名字"),
         ("Sono i 22 europei, giusto?", "Sono i 22 europei, giusto?"),  # a question, not who asks
         ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged
