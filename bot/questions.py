@@ -13,6 +13,7 @@ _SENTENCE_END = re.compile(r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-�
 # "另外", "also, …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
 _ASKS_MORE = re.compile(
     rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{QUESTION_WORDS})\b)|"
+    r"[,;]\s*and\s+(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+\s+\w+)|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
@@ -50,23 +51,21 @@ _HAN_ASKING = re.compile("[是哪几多少谁吗呢么怎什啥个位年时候�
 
 def questions_in(message: str) -> list[str]:
     """The questions `message` asks, in order (one, the message itself, when it asks one thing).
-    A part that asks nothing (an introduction, a greeting, "right?") stays with its question."""
-    parts = [part for sentence in _sentences(message) for part in _ASKS_MORE.split(sentence)]
+    A part that asks nothing (an introduction, a greeting, "right?") stays with its question, joined
+    as it was written ("I work in batteries, and are there …" keeps its ", and")."""
     questions: list[str] = []
     pending = ""  # what precedes a question: an introduction, a greeting
-    for part in (part.strip() for part in parts):
-        if not part:
-            continue
+    for before, part in _parts(message):
         if questions and not _has_subject(part):  # "… tra Colleferro e Lishui? da quando"
-            questions[-1] = f"{questions[-1]} {part}"
+            questions[-1] += before + part
             continue
         if not _asks(part):
             if questions and (_CHECK.search(part) or (not _CHINESE.search(part) and len(part) < 4)):
-                questions[-1] = f"{questions[-1]} {part}"
+                questions[-1] += before + part
             else:
-                pending = f"{pending} {part}".strip()
+                pending = f"{pending}{before}{part}" if pending else part
             continue
-        questions.append(f"{pending} {part}".strip() if pending else part)
+        questions.append(f"{pending}{before}{part}" if pending else part)
         pending = ""
     if not questions:
         return [message]
@@ -75,6 +74,19 @@ def questions_in(message: str) -> list[str]:
     if len(questions) > MAX_QUESTIONS:
         questions[MAX_QUESTIONS - 1 :] = [" ".join(questions[MAX_QUESTIONS - 1 :])]
     return questions
+
+
+def _parts(message: str) -> list[tuple[str, str]]:
+    """The message's parts, each with what separated it from the part before (a space between
+    sentences, ", and " within one)."""
+    parts: list[tuple[str, str]] = []
+    for sentence in _sentences(message):
+        before, start = " ", 0
+        for split in _ASKS_MORE.finditer(sentence):
+            parts.append((before, sentence[start : split.start()]))
+            before, start = split.group(), split.end()
+        parts.append((before, sentence[start:]))
+    return [(before if before.strip() else " ", part.strip()) for before, part in parts if part.strip()]
 
 
 def _sentences(message: str) -> list[str]:

@@ -549,6 +549,8 @@ class Retriever:
         """The IDF-weighted share of the question's words that no fact entry uses (weather, parking…:
         at most a "not published" entry knows them)."""
         known = self._fact_words
+        # a number is no sign of an unknown subject: "32 European companies?" asks a known figure wrongly
+        tokens = [token for token in tokens if not token.isdigit()]
         weights = [(self._idf.get(token, self._unknown_idf), token not in known) for token in tokens]
         total = sum(w for w, _ in weights)
         return sum(w for w, unseen in weights if unseen) / total if total else 0.0

@@ -16,6 +16,7 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["Salve, sono un investitore. Quante aziende estere ci sono", "quante vanno all'estero?"], " e "),
         (["L'incontro fa parte di quale evento?", "dove si è svolto?"], " E "),
         (["Hans Song ha parlato?", "cosa ha detto?"], " "),
+        (["Which European firms are in Lishui", "do any local companies want to go abroad?"], ", and "),
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
@@ -36,6 +37,8 @@ def test_two_questions_in_one_message_are_split(parts: list[str], separator: str
         "Salve! Sono di un'azienda di batterie.",  # nothing asked: the message as it is
         "booked a train to lishui zj, wrong place??",
         "I'm a journalist. I read about the meeting. When was it?",  # statements stay with the question
+        "I work in batteries, and are there firms like mine?",  # kept as written, ", and" included
+        "Avio, and is it Italian?",
     ],
 )
 def test_one_question_stays_whole(message: str) -> None:
