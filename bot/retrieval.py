@@ -532,9 +532,16 @@ class Retriever:
         lacks them ("阿维奥是哪国的" + "Avio"), so the embedder knows them however they were typed."""
         question = self.readable(question)
         names = self.names.find(question)
-        added = self.names.forms_text(names, question)
+        added = " ".join(filter(None, [self.names.forms_text(names, question), *self._mended(question)]))
         expanded = f"{question} ({added})" if added else question
         return self.embeddings.embed_query(expanded)
+
+    def _mended(self, question: str) -> list[str]:
+        """The knowledge's words for the question's mistyped ones ("feilds", "europen" → fields,
+        european): the embedder reads a slip as another word."""
+        words = [word for word in _LATIN.findall(fold(question)) if len(word) > TYPO_FROM]
+        fixes = {word: self.correct(word) for word in words if word not in self._name_words}
+        return list(dict.fromkeys(fix for word, fix in fixes.items() if fix not in (word, *_FUNCTION_ASCII)))
 
     def coverage(self, tokens: list[str], entry_id: str) -> float:
         """The IDF-weighted share of the question's words that occur in the entry (any language)."""

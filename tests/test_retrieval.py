@@ -84,3 +84,10 @@ def test_a_detail_the_sources_lack_is_answered_by_its_gap(assistant: Assistant, 
 def test_an_off_topic_question_sharing_words_with_an_entry_abstains(assistant: Assistant):
     answer = assistant.ask("Qual è la capitale della Francia?", Context())  # "capitale estero", "Francia"
     assert answer.abstained and answer.language == "it"
+
+
+def test_slips_are_also_embedded_as_the_words_meant(assistant: Assistant):
+    mended = assistant.retriever._mended
+    assert mended("which feilds do the firms work in") == ["fields"]
+    assert mended("can I bring a plus one? sure") == []  # short words: no guess at a function word
+    assert mended("Avio Colleferro Guadgno") == []  # names are found by the names list
