@@ -56,7 +56,7 @@ _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
     r"hi there|hello there|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
     rf"{_INTRODUCTION}|"
-    r"quick (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
+    r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|una domanda|domanda veloce|"
     r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
@@ -87,7 +87,7 @@ def without_chatter(question: str) -> str:
 _SHORTHAND = {
     "co": "company", "cos": "companies", "reps": "representatives", "rep": "representative",
     "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
-    "govt": "government", "biz": "business",
+    "govt": "government", "biz": "business", "#": "number",
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
 }  # fmt: skip

@@ -361,6 +361,8 @@ def figures_asked(question: str) -> frozenset[str]:
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
     if _COMPANY_SIDE.search(question):
         kinds.discard("nationality")
+    if "count" in kinds:  # "how big is the foreign business community, like number of companies?"
+        kinds.discard("size")
     return frozenset(kinds | ({NAMES_FIGURE} if _ASKS_NAMES.search(question) else set()))
 
 

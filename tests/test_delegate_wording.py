@@ -65,6 +65,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("溧水哪几家企业的产品卖到欧洲去了", "创维|Skyworth"),  # 哪几家 asks which, not how many
         ("which feilds do the europen firms work in", "batter"),  # slips are embedded as the words meant
         ("which lishui compnay gave a presentaion", "Kaiwu"),
+        ("how big is the foreign biz community in lishui, like # of companies?", "300"),  # a count
+        ("sorry random one, is anyone in lishui doing hydrogen stuff?", "hydrogen"),
         ("Valeo è tedesca o francese?", "Francia"),  # a company's nationality is its country
         ("thx! and Valeo = french or german lol", "France"),
     ],
