@@ -356,12 +356,15 @@ _COMPANY_SIDE = _words(
 )
 
 
+_SIZE_AS_COUNT = _words(r"\bhow (big|large)\b.*\b(number of|how many)\b")
+
+
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
     if _COMPANY_SIDE.search(question):
         kinds.discard("nationality")
-    if "count" in kinds:  # "how big is the foreign business community, like number of companies?"
+    if _SIZE_AS_COUNT.search(question):  # "how big is the foreign business community, like number of …?"
         kinds.discard("size")
     return frozenset(kinds | ({NAMES_FIGURE} if _ASKS_NAMES.search(question) else set()))
 
