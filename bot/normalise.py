@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
 _INTRODUCTION = (
     r"(?:i['’]?m|i am|we['’]?re|we are) "
-    r"(?:a|an|from|with|working|writing|doing|interpreting|translating|based|part) "
+    r"(?:a|an|from|with|working|writing|doing|assisting|interpreting|translating|based|part) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
@@ -41,6 +41,9 @@ _INTRODUCTION = (
     r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
     r"(?:scrivo|sto scrivendo|stiamo scrivendo) (?:per|un|una|un') ?[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:正在|在)写(?:稿|文章|报道|报告)[^，,。；;：:！!？?]{0,10}?(?=[，,。；;：:！!])|"
+    r"(?:(?:he|she|they|we|i)(?:['’]d| would) like|(?:he|she|they) wants?|(?:my )?(?:boss|client|ceo) "
+    r"(?:wants|would like)) to know|(?:could|can) you (?:please )?tell me|"
+    r"(?:我们|我的)?(?:老板|领导|客户|上司)(?:想|希望|让我)(?:了解|知道|问问?|整理)(?:一下)?|"
     r"(?:[\w-]+ ){0,2}(?:journalist|reporter|consultant|interpreter|buyer|procurement|analyst|"
     r"investor|assistant) here(?=[,.;:!])|"
     r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista)\b"
@@ -53,8 +56,8 @@ _INTRODUCTION = (
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
 # is told from the whole question).
 _OPENERS = re.compile(
-    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi|hello|hmm+|um+|uh+|yo|sorry|well|btw|also|"
-    r"hi there|hello there|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
+    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|sorry|"
+    r"well|btw|also|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"

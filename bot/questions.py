@@ -8,23 +8,27 @@ from bot.language import CHINESE_QUESTION_WORDS, FUNCTION_WORDS, QUESTION_WORDS
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
 
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
-_SENTENCE_END = re.compile(r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)", re.IGNORECASE)
+_SENTENCE_END = re.compile(
+    r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[\U0001F300-\U0001FAFF])\s+(?=\S)",
+    re.IGNORECASE,
+)
 # Where a sentence goes on to ask something else: ", and how many …", " e quante …", "，还有外资企业…",
 # "另外", "also, …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
 _ASKS_MORE = re.compile(
     rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{QUESTION_WORDS})\b)|"
-    r"[,;]\s*and\s+(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+\s+\w+)|"
+    r"[,;]\s*and\s+(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+\s+\w+|whether\b)|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
 )
 _WH_WORD = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)
+_WH_START = re.compile(rf"(?:{QUESTION_WORDS}|whether)\b", re.IGNORECASE)
 # What opens a further sentence without asking anything itself ("Also what's …", "E dove …").
 _LEAD = re.compile(
     r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
 )
 _ASKING = re.compile(
-    rf"\b(?:{QUESTION_WORDS})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any)\b|"
+    rf"\b(?:{QUESTION_WORDS})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any|whether)\b|"
     rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
     re.IGNORECASE,
 )
@@ -59,18 +63,18 @@ def questions_in(message: str) -> list[str]:
         if questions and not _has_subject(part):  # "… tra Colleferro e Lishui? da quando"
             questions[-1] += before + part
             continue
-        if not _asks(part):
+        # "… quali sono le industrie e quante aziende vogliono espandersi." asks, whatever its full stop
+        if not (_asks(part) or (before.strip() and _WH_START.match(part))):
             if questions and (_CHECK.search(part) or (not _CHINESE.search(part) and len(part) < 4)):
                 questions[-1] += before + part
             else:
-                pending = f"{pending}{before}{part}" if pending else part
+                pending += before + part
             continue
-        questions.append(f"{pending}{before}{part}" if pending else part)
+        questions.append(f"{pending}{before}{part}".lstrip(" ,;") if pending else part)
         pending = ""
     if not questions:
         return [message]
-    if pending:
-        questions[-1] = f"{questions[-1]} {pending}"
+    questions[-1] += pending
     if len(questions) > MAX_QUESTIONS:
         questions[MAX_QUESTIONS - 1 :] = [" ".join(questions[MAX_QUESTIONS - 1 :])]
     return questions

@@ -185,6 +185,7 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         ("丽水星庄科技产业园是在浙江吗", "南京"),
         # a ticket bought for the other one ("zj" is Zhejiang)
         ("booked a train to lishui zj, wrong place??", "Nanjing"),
+        ("I booked a train to Lishui, Zhejiang - is the meeting there?", "Nanjing"),
         ("ho prenotato per Lishui Zhejiang, posto sbagliato?", "Nanchino"),
         ("我买了去丽水的票，是不是买错了", "南京"),
     ],

@@ -17,6 +17,10 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["L'incontro fa parte di quale evento?", "dove si è svolto?"], " E "),
         (["Hans Song ha parlato?", "cosa ha detto?"], " "),
         (["Which European firms are in Lishui", "do any local companies want to go abroad?"], ", and "),
+        (["He'd like to know which industries matter", "whether there are hydrogen firms."], ", and "),
+        (["溧水本地企业里有搞氢能的吗🤔", "有几家想出海的"], " "),  # an emoji ends a sentence
+        # an indirect question asks, whatever its full stop
+        (["Volevo capire quali sono le industrie", "quante aziende vogliono andare all'estero."], " e "),
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
