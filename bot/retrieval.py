@@ -537,8 +537,8 @@ class Retriever:
         return self.embeddings.embed_query(expanded)
 
     def _mended(self, question: str) -> list[str]:
-        """The knowledge's words for the question's mistyped ones ("feilds", "europen" → fields,
-        european): the embedder reads a slip as another word."""
+        """The knowledge's words for the question's mistyped ones ("feilds", "compnay" → fields,
+        company): the embedder reads a slip as another word."""
         words = [word for word in _LATIN.findall(fold(question)) if len(word) > TYPO_FROM]
         fixes = {word: self.correct(word) for word in words if word not in self._name_words}
         return list(dict.fromkeys(fix for word, fix in fixes.items() if fix not in (word, *_FUNCTION_ASCII)))
