@@ -272,15 +272,25 @@ def _answered_reason(answers: list[Answer]) -> Reason:
     return Reason.ANSWERED if any(a.reason is Reason.ANSWERED for a in answers) else answers[0].reason
 
 
+JUST_MISSED = 0.4  # a confidence this near the answer line (0.5) only just misses the entry
+
+
 def _saying_something_new(answers: list[Answer]) -> list[Answer]:
-    """`answers` without the later ones that would only give again (or, abstaining, miss) the entry
-    an answer before gave surely: "… in Lishui? what's behind that" is answered by the one entry."""
+    """`answers` without the later ones that would only give again the entry an answer before gave
+    surely, or that only just miss the entry an answer before gave at all: "… in Lishui? what's
+    behind that" is answered by the one entry."""
     kept: list[Answer] = []
-    given: set[str] = set()
+    given: set[str] = set()  # surely
+    shown: set[str] = set()  # surely or tentatively
     for answer in answers:
         likeliest = {hit.entry_id for hit in answer.retrieved[:1]} | {s.entry_id for s in answer.sources[:1]}
-        if not (kept and likeliest & given):
+        # a later question that only just misses an entry shown asks no more; one it is known to
+        # lack ("… ha parlato? cosa ha detto?": no speech) asks something else
+        missed = answer.abstained and answer.confidence >= JUST_MISSED
+        if not (kept and likeliest & (shown if missed else given)):
             kept.append(answer)
-        if not (answer.abstained or answer.tentative):
-            given.update(source.entry_id for source in answer.sources[:1])
+        if not answer.abstained:
+            shown.update(source.entry_id for source in answer.sources[:1])
+            if not answer.tentative:
+                given.update(source.entry_id for source in answer.sources[:1])
     return kept

@@ -45,9 +45,10 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"\b(?<!c')(?<!chi )(?<!qual )(?<!cosa )(si trova|si tiene|sta|[eè]'?)\s"
     r"[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
-    r"\bzhejiang\b[^?]{0,40}\b(is|was) (it|the \w+) (held )?there\b|\bzhejiang\b[^?]{0,40}\b[eè] l[iì]\b|"
+    r"\bzhejiang\b[^?]{0,40}\b(is|was) (it|the \w+( \w+)?) (held )?there\b|"
+    r"\bzhejiang\b[^?]{0,40}\b[eè] l[iì]\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
-    r"浙江[^？?，,]{0,6}(对吧|是吧|对不对)|"
+    r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
     r".*\b(?:posto|citt[aà]) sbagliat|.*(?:走错|搞错|弄错|订错|买错))",
     re.IGNORECASE,

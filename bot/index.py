@@ -353,6 +353,12 @@ def _vectors(
     return vectors
 
 
+# The nearest-neighbour graph built on one thread (the same graph from the same chunks, whatever
+# the scheduling) and searched wide enough that the candidates are the exact nearest ones: with
+# the defaults, two builds of the same knowledge could rank a borderline question differently.
+HNSW = {"hnsw:space": "cosine", "hnsw:num_threads": 1, "hnsw:construction_ef": 200, "hnsw:search_ef": 200}
+
+
 def _create_collection(
     client: chromadb.ClientAPI,
     name: str,
@@ -360,7 +366,7 @@ def _create_collection(
     documents: dict[str, Document],
     vectors: np.ndarray,
 ) -> None:
-    collection = client.create_collection(name, metadata={"hnsw:space": "cosine", "embedder": embedder_name})
+    collection = client.create_collection(name, metadata={**HNSW, "embedder": embedder_name})
     ids = list(documents)
     for start in range(0, len(ids), ADD_BATCH):
         batch = ids[start : start + ADD_BATCH]

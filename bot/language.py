@@ -81,11 +81,13 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     voted = _vote(counts)
     if han <= NAME_CHARS and voted and not _HAN_GRAMMAR.search(text):
         return False
-    # "what are the 四大主导产业 of Lishui": an English sentence that quotes a Chinese term
-    if voted and _HAN.match(text.strip()) is None and counts[voted] >= 2:
+    # "what are the 四大主导产业 of Lishui": an English sentence that quotes a Chinese term; not
+    # "European companies 里有做battery的吗", English words in a Chinese sentence
+    grammar = bool(voted) and any(w.lower() in FUNCTION_WORDS[voted] for w in latin_words)
+    if grammar and _HAN.match(text.strip()) is None and counts[voted] >= 2:
         return False
     # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
-    return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not voted)
+    return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not grammar)
 
 
 # Chinese grammar, not a name: "Who is 缪秀梅?" quotes a name, "Brembo 是 which country 的公司？" is

@@ -31,7 +31,7 @@ def fold(text: str) -> str:
 # Who is asking, before what they ask ("I work for a supplier in Brescia and …", "sono un agente
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
 _INTRODUCTION = (
-    r"(?:i['’]?m|i am|we['’]?re|we are) "
+    r"(?:i['’]?m|i am|we['’]?re|we are) (?:\w+ (?=from |with ))?"  # "I'm Marco from …"
     r"(?:a|an|from|with|working|writing|doing|assisting|interpreting|translating|based|part) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
@@ -39,6 +39,8 @@ _INTRODUCTION = (
     r"(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:lavoro|lavoriamo) (?:per|presso|in|nel|nella|con|come) [^,.;:!?]{1,80}?(?=[,.;:!]| e )(?: e)?|"
     r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
+    r"(?:(?:i['’]?ve|i have|we['’]?ve|we have) )?just (?:landed|arrived)\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
+    r"(?:sono|siamo) appena (?:arrivat[oaie]|atterrat[oaie])\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
     r"(?:scrivo|sto scrivendo|stiamo scrivendo) (?:per|un|una|un') ?[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:正在|在)写(?:稿|文章|报道|报告)[^，,。；;：:！!？?]{0,10}?(?=[，,。；;：:！!])|"
     r"(?:(?:he|she|they|we|i)(?:['’]d| would) like|(?:he|she|they) wants?|(?:my )?(?:boss|client|ceo) "
@@ -65,11 +67,13 @@ _OPENERS = re.compile(
     r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
+# Emoji and pictographs, which close a sentence ("… a Lishui? 🤔") and ask nothing themselves.
+EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27bf"
 _CLOSER = (
     r"(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|per favore|"
     r"(?:a )?(?:quick |short |brief )?summary|in short|in brief|tl;?dr|in a nutshell|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
-    r"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[\U0001F300-\U0001FAFF\u2600-\u27bf])"
+    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[{EMOJI}])"
 )
 # Closers, also after the question mark ("… in sostanza? riassunto veloce pls"): the question keeps its own.
 _CLOSERS = re.compile(
@@ -90,7 +94,8 @@ def without_chatter(question: str) -> str:
 _SHORTHAND = {
     "co": "company", "cos": "companies", "reps": "representatives", "rep": "representative",
     "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
-    "govt": "government", "biz": "business", "#": "number",
+    "govt": "government", "biz": "business", "#": "number", "nev": "new energy vehicle",
+    "nevs": "new energy vehicles", "ev": "electric vehicle", "evs": "electric vehicles",
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
 }  # fmt: skip

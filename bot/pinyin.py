@@ -67,7 +67,10 @@ def is_pinyin(
     telling = [word for word in own if word not in function_words or word not in known]
     pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
-    enough = len(pinyin) >= MIN_WORDS or (len(pinyin) == 1 and len(spelt_names) >= MIN_WORDS)
+    # one pinyin word is enough beside pinyin names, not also beside function words ("chi è Miao
+    # Xiumei quzhang?" is Italian)
+    alone = len(pinyin) == 1 and len(spelt_names) >= MIN_WORDS and len(telling) == len(own)
+    enough = len(pinyin) >= MIN_WORDS or alone
     return enough and len(pinyin) / len(telling) >= MIN_SHARE
 
 

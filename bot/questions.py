@@ -4,20 +4,24 @@ there?", "是什么大会的专项活动？另外一共有多少家欧洲企业�
 import re
 
 from bot.language import CHINESE_QUESTION_WORDS, FUNCTION_WORDS, QUESTION_WORDS
+from bot.normalise import EMOJI
 
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
 
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
+# The verbs that open an English yes/no question ("is there …", "did Avio …").
+_AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
 _SENTENCE_END = re.compile(
-    r"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[\U0001F300-\U0001FAFF])\s+(?=\S)",
+    rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)",
     re.IGNORECASE,
 )
 # Where a sentence goes on to ask something else: ", and how many …", " e quante …", "，还有外资企业…",
-# "另外", "also, …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
+# "另外", "also, …", "… and (2) which …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
 _ASKS_MORE = re.compile(
     rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{QUESTION_WORDS})\b)|"
-    r"[,;]\s*and\s+(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+\s+\w+|whether\b)|"
+    rf"[,;]\s*and\s+(?=(?:{_AUXILIARY})\s+\w+\s+\w+|whether\b)|(?:[,;]\s*|\s+)e\s+(?=se\s+\w+\s+\w+)|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
+    r"[,;，；]?\s*(?:and\s+|e\s+|以及|和)?(?:\([2-9]\)|(?<![\w(])[2-9]\))\s*|"  # "(1) … and (2) …"
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
 )
@@ -28,7 +32,7 @@ _LEAD = re.compile(
     r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
 )
 _ASKING = re.compile(
-    rf"\b(?:{QUESTION_WORDS})\b|^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|any|whether)\b|"
+    rf"\b(?:{QUESTION_WORDS})\b|^(?:{_AUXILIARY}|any|whether)\b|"
     rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
     re.IGNORECASE,
 )

@@ -55,7 +55,6 @@ _HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\d{1,2}点|\d
 # Digits, or a Chinese number ("二十二家", "四大"); a lone 一 ("一家企业") is an article, not a figure.
 _HAN_DIGITS = "一二两三四五六七八九十百千万亿"
 _HAN_NUMBER = f"(?:[{_HAN_DIGITS[1:]}]|一[十百千万亿])[{_HAN_DIGITS}]*[个家位年名项大%]"
-_ANY_FIGURE = rf"\d|{_HAN_NUMBER}|百分之"
 _PEOPLE = r"people|persons|employees|workers|residents|inhabitants|persone|dipendenti|abitanti|人|名员工|员工"
 
 
@@ -67,6 +66,11 @@ _MONTHS = (
     r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep|"
     r"october|oct|november|nov|december|dec|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|"
     r"settembre|ottobre|novembre|dicembre)\b\.?"
+)
+# A number that counts something: not a date's day, month or year ("30 November 2023", "11月30日")
+_COUNT = (
+    r"(?<![\d./])(?!(?:19|20)\d\d(?!\d))\d+(?!\d)(?![/.]\d)(?!\s*(?:月|日|号|年)|(?:st|nd|rd|th)\b)"
+    rf"(?!\s+{_MONTHS})(?<!ember \d)(?<!ember \d\d)|{_HAN_NUMBER}|百分之"
 )
 
 
@@ -97,7 +101,8 @@ FIGURES = {
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
             r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
-            r"市场份额|市占率"
+            r"市场份额|市占率|市值|估值|"
+            r"\b(market (cap|capitali[sz]ation|value)|valuation|capitalizzazione|valutazione)\b"
         ),
         _words(r"€|\$|¥|\b(euros?|dollars?|yuan|rmb|million|billion|milioni|miliardi)\b|元|亿"),
     ),
@@ -108,7 +113,7 @@ FIGURES = {
             r"arriv\w*|came|come|invest\w*|enter\w*|settle\w*)|"
             r"quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*|"
             r"quando ha(nno)? (investito|aperto)|quando (è|e) (arrivat|entrat)\w*)\b|"
-            r"哪一?年|什么时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
+            r"哪一?年|几几年|什么时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),
@@ -146,8 +151,8 @@ FIGURES = {
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
     "count": Figure(
-        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|(?<!哪)几[个家位年人名]"),
-        _words(_ANY_FIGURE),
+        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|(?<![哪几])几[个家位年人名]"),
+        _words(_COUNT),
     ),
     "size": Figure(
         _words(
@@ -220,14 +225,14 @@ FIGURES = {
     ),
     "speech": Figure(
         _words(
-            r"\b(what did [\w' ]{1,40}? (say|said|talk about|speak about)|"
+            r"\b(what did [\w' ]{1,60}? (say|said|talk about|speak about)|"
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
             r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
-            r"che cosa ha detto|(il suo|nel suo) (discorso|intervento)|di cosa ha parlato|"
+            r"che cosa ha detto|(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
             r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto))\b|"
-            r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|讲话内容|致辞的重点|致辞内容|发言内容|希望什么|"
+            r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|(讲话|演讲|发言|致辞)的?(内容|重点|要点)|希望什么|"
             r"有什么期望"
         ),
         _words(
@@ -235,9 +240,40 @@ FIGURES = {
             r"presentando|ha promosso)\b|表示|指出|介绍了|推介了"
         ),
     ),
+    # "did they sign anything?", "签约了吗": an agreement, which no fact reports
+    "agreement": Figure(
+        _words(
+            r"\b(sign(ed|ing)?|agreements?|contracts?|deals|(any|a) deal|mou|memorand\w+|firmat\w*|firmare|"
+            r"(?<!d')(?<!d’)accord[oi]|contratt[oi]|intes[ae])\b|签约|签了|签署|签订|合同|协议|合作项目"
+        ),
+        _words(r"\b(signed|firmat[oiae])\b|签约|签署|签订了"),
+    ),
+    # "where can I eat near the park?": food, which the venue's entry does not give
+    "food": Figure(
+        _words(
+            r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
+            r"ristorant[ei]|pranzo|cena|colazione|mensa)\b|"
+            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐"
+        ),
+        _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
+    ),
+    # "can I take a photo with him?": photos, which no fact mentions
+    "photo": Figure(
+        _words(r"\b(photos?|pictures?|selfies?|foto|fotografi\w*|fotografare)\b|合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照"),
+        _words(r"\b(photos?|pictures?|foto|fotografi\w*)\b|合影|照片|拍照"),
+    ),
+    # "which party is he in?": a person's politics, which no fact gives
+    "party": Figure(
+        _words(
+            r"\b(political party|(which|what) party|(che|quale) partito|partito politico)\b|"
+            r"党派|哪个党|什么党"
+        ),
+        _words(r"\b(party member|member of the \w+ party|partito)\b|党派|党员"),
+    ),
     "subset": Figure(
         _words(
-            r"\bhow many (of|among) (the|those|these|them)\b|\bhow many (of )?(the )?\d+\b|"
+            r"\bhow many (of|among) (the|those|these|them)\b(?! (are|were) there)|"
+            r"\bhow many (of )?(the )?\d+\b|"
             r"\bhow many (italian|german|french|spanish|chinese)\b|"
             r"\bquant[ie] (delle|dei|tra le|tra i|fra le|fra i|di queste|di loro)\b|"
             r"\bquant[ie] (aziende|imprese|societ[aà]) (italian|tedesch|frances|spagnol)\w*|"
@@ -282,10 +318,11 @@ FIGURES = {
     ),
     "leader": Figure(
         _words(
-            r"\b(ceo|chief executive|chairman|chairwoman|managing director|general manager|founder|"
+            r"\b(ceo|cfo|cto|coo|chief (executive|financial|technology|operating) officer|"
+            r"chairman|chairwoman|managing director|general manager|founder|direttore finanziario|"
             r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
             r"presidente del consiglio|direttore generale|fondatore|(?<!mio )capo)\b|"
-            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|ceo"
+            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo"
         ),
         _words(
             r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"
@@ -344,7 +381,14 @@ _ASKS_NAMES = _words(
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     r"quali (delle|dei|tra le) \d+)\b|哪些(企业|公司|品牌)|叫什么名字|具体是哪些|"
-    r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单"
+    r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
+    r"(企业|公司|集团)\S{0,2}叫(啥|什么)"
+)
+# "这个会叫什么名字", "what's the event called": the event's own name, which names no company
+_ASKS_EVENT_NAME = _words(
+    r"(这个会|这次会|本次会|对接会|会议|活动|大会)的?(全称|名字|名称)?(叫|是)(啥|什么)|"
+    r"\b(meeting|event|conference|congress)('s)? (called|named|full name|official name)\b|"
+    r"\bcome si chiama (l'|il )?(evento|incontro|conferenza|congresso)\b"
 )
 
 
@@ -357,6 +401,11 @@ _COMPANY_SIDE = _words(
 
 
 _SIZE_AS_COUNT = _words(r"\bhow (big|large)\b.*\b(number of|how many)\b")
+# "密码是多少", "电话多少": a value asked as "how much", not a count; nor is "quanto conta …?"
+_NOT_A_COUNT = _words(
+    r"(密码|号码|电话|手机号?|账号|编号|网址|邮编)\S{0,2}多少|"
+    r"\b(quanto (conta|importa|vale|[eè] importante)|how much (does|do|did) \w+( \w+)? matter)\b"
+)
 
 
 def figures_asked(question: str) -> frozenset[str]:
@@ -366,7 +415,10 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("nationality")
     if _SIZE_AS_COUNT.search(question):  # "how big is the foreign business community, like number of …?"
         kinds.discard("size")
-    return frozenset(kinds | ({NAMES_FIGURE} if _ASKS_NAMES.search(question) else set()))
+    if _NOT_A_COUNT.search(question):
+        kinds.discard("count")
+    names = _ASKS_NAMES.search(question) and not _ASKS_EVENT_NAME.search(question)
+    return frozenset(kinds | ({NAMES_FIGURE} if names else set()))
 
 
 def figures_given(text: str) -> frozenset[str]:

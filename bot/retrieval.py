@@ -91,6 +91,7 @@ _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # e-mail, Wi-Fi, foreign-
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "it": snowballstemmer.stemmer("italian")}
 TYPO_FROM = 4  # words at least this long may be a slip for a word of the knowledge
 _FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if word.isascii())
+_FUNCTION_ASCII_SET = frozenset(_FUNCTION_ASCII)
 _LATIN = re.compile(r"[a-z]+")
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 LEXICON_DIR = "lexicon"
@@ -242,6 +243,7 @@ class Lexicon:
     entry_names: dict[str, frozenset[str]]  # entry → the entities it mentions
     timed: frozenset[str]  # entries whose text gives a clock time
     figures: dict[str, frozenset[str]]  # entry → the kinds of figure its text gives (`FIGURES`)
+    gap_figures: dict[str, frozenset[str]]  # "not published" entry → the figures its questions ask
 
     @classmethod
     def build(cls, chunks: Sequence[tuple[str, dict[str, Any]]], names: Names) -> "Lexicon":
@@ -305,6 +307,7 @@ class Lexicon:
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
             figures=_figures(bodies, names, chunks),
+            gap_figures=_gap_figures(chunks),
         )
 
 
@@ -337,6 +340,16 @@ def _figures(
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
     for _, meta in chunks:
         if meta.get("inherited"):
+            kinds[meta["entry_id"]] = kinds.get(meta["entry_id"], frozenset()) | figures_asked(meta["embed"])
+    return kinds
+
+
+def _gap_figures(chunks: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, frozenset[str]]:
+    """"Not published" entry id → the kinds of figure its sample questions ask ("Where can we eat?":
+    food), which it explains the absence of."""
+    kinds: dict[str, frozenset[str]] = {}
+    for _, meta in chunks:
+        if meta["kind"] == "gap" and meta["role"] == "question":
             kinds[meta["entry_id"]] = kinds.get(meta["entry_id"], frozenset()) | figures_asked(meta["embed"])
     return kinds
 
@@ -427,6 +440,7 @@ class Retriever:
         self._entry_names = lexicon.entry_names
         self._timed = lexicon.timed
         self._figures = lexicon.figures
+        self._gap_figures = lexicon.gap_figures
         self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
         self._pinyin = lexicon.pinyin
@@ -541,7 +555,8 @@ class Retriever:
         company): the embedder reads a slip as another word."""
         words = [word for word in _LATIN.findall(fold(question)) if len(word) > TYPO_FROM]
         fixes = {word: self.correct(word) for word in words if word not in self._name_words}
-        return list(dict.fromkeys(fix for word, fix in fixes.items() if fix not in (word, *_FUNCTION_ASCII)))
+        mended = (fix for word, fix in fixes.items() if fix != word and fix not in _FUNCTION_ASCII_SET)
+        return list(dict.fromkeys(mended))
 
     def coverage(self, tokens: list[str], entry_id: str) -> float:
         """The IDF-weighted share of the question's words that occur in the entry (any language)."""
@@ -664,7 +679,15 @@ class Retriever:
             facts.remove(giving)
             facts.insert(0, giving)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
-        gap = max(gaps, key=lambda hit: hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage, default=None)
+        wanted = self._wanted(query, names)  # a gap that explains the figure asked leads ("eat": food)
+        gap = max(
+            gaps,
+            key=lambda hit: (
+                bool(wanted & self._gap_figures.get(hit.entry_id, frozenset())),
+                hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage,
+            ),
+            default=None,
+        )
         nearest_gap = max(gaps, key=lambda hit: hit.dense, default=None)
         repeated = bool(
             facts

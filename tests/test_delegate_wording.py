@@ -69,6 +69,20 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("sorry random one, is anyone in lishui doing hydrogen stuff?", "hydrogen"),
         ("Valeo è tedesca o francese?", "Francia"),  # a company's nationality is its country
         ("thx! and Valeo = french or german lol", "France"),
+        ("翟区长那四个方面说的啥来着 记不住了😅", "区位"),  # 翟区长 is Zhai Xiaoli, not the district mayor
+        ("刘区长讲了什么", "刘佳"),
+        ("the NEV group from lishui that made a speech, whats it called", "Kaiwu"),  # NEV: new energy vehicle
+        ("这个会叫什么名字", "对接会"),  # the event's own name, not a list of names
+        ("那个上台讲话的欧洲航天企业叫啥", "Avio"),
+        ("I booked a hotel in Lishui, Zhejiang - is the meeting venue there?", "Nanjing"),
+        # numbered questions are two questions
+        ("Could you confirm (1) the official slogan of the meeting and (2) which congress it was part of?",
+         "Intelligent Manufacturing"),
+        ("Il vicesindaco di Colleferro su quale settore ha puntato nel discorso?", "spazial"),  # his speech
+        ("what did the district vice mayor who sits on the standing committee say", "door"),  # a long role
+        # where the delegate has just come from is not what they ask about
+        ("Ciao! Sono appena arrivato da Roma. Quando e dove si tiene l'incontro?", "Xingzhuang"),
+        ("我订了去浙江丽水的高铁,对吗?会议到底在哪个lishui", "南京"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -83,6 +97,23 @@ def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: As
         "sono citate?"
     )
     _answered(assistant, question, "300", "Brembo")
+
+
+@pytest.mark.parametrize(
+    ("question", "gap"),
+    [
+        ("where can I eat jiaozi near xingzhuang yuanqu", "gap-food"),  # not the venue, nor parking
+        ("can we take photos with the speakers after?", "gap-event-details"),
+    ],
+)
+def test_the_gap_that_explains_the_detail_asked_is_the_one_given(assistant: Assistant, question, gap):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.sources[0].entry_id == gap, answer.text
+
+
+def test_a_second_question_the_first_answer_only_just_covers_is_not_declined(assistant: Assistant):
+    """"quali altre aziende europee ci sono" leans on "Brembo … a Lishui?", whose entry names them."""
+    _answered(assistant, "Brembo e gia a Lishui? quali altre aziende europee ci sono", "Siemens", "Valeo")
 
 
 def test_where_the_venue_is_is_told_and_how_to_get_there_is_handed_to_staff(assistant: Assistant):
@@ -156,6 +187,17 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "come arrivo in treno da Lishui Zhejiang alla sede?",
         "how do I get to the park from the station?",
         "怎么去会场",
+        "斯图加特展览宋总的演讲内容是什么",  # 宋总 is Hans Song; no speech of his is published
+        # agreements, a politician's party, market figures and photos are published nowhere
+        "Avio跟哪家溧水企业签约了",
+        "hanno firmato qualche MoU con gli italiani?",
+        "意大利那个副市长是哪个党派的",
+        "Francesco Guadagno di che partito è?",
+        "What's Xipu's market cap, and who is their CFO?",
+        "有合影环节不 想跟意大利副区长合个影📸",
+        # a date is no count: how many firms the park hosts is not published
+        "星庄科技产业园有多少家入驻企业",
+        "Il parco Xingzhuang quante aziende ospita?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -266,6 +308,9 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("di che paese e la messe stuttgart asia", "it"),  # syllables all, and "di" is in a name
         ("lishui you duoshao waiqi", "zh"),
         ("n. accordi firmati? grazie", "it"),
+        ("chi è Miao Xiumei quzhang?", "it"),  # one pinyin word among Italian function words
+        ("European companies 里有做battery的吗", "zh"),  # English words, Chinese grammar
+        ("what are the 四大主导产业 of Lishui", "en"),  # English grammar, a Chinese term
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
@@ -408,6 +453,7 @@ def test_a_speech_asked_by_role_that_is_not_reported_is_not_anothers(assistant: 
         ("What were Zhai Xiaoli's four aspects? Also what's Lishui's role for Nanjing?", ["four", "Nanjing"]),
         ("Quante aziende estere ci sono a Lishui e quante locali vogliono andare all'estero?", ["300", "20"]),
         ("L'incontro fa parte di quale evento? E dove si è svolto?", ["World Intelligent", "Xingzhuang"]),
+        ("Quante aziende cinesi ci sono all'incontro e se ce ne sono nell'idrogeno?", ["36", "idrogeno"]),
     ],
 )
 def test_two_questions_in_one_message_get_both_answers(assistant: Assistant, message, expected):

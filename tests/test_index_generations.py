@@ -4,6 +4,8 @@ uses them, no disk growth across re-ingests, replicas switching when the pointer
 import dataclasses
 from pathlib import Path
 
+import numpy as np
+
 from bot import index
 from bot.config import Settings
 from bot.core import Assistant
@@ -149,3 +151,23 @@ def test_an_index_is_read_a_page_at_a_time_whole_and_once(ingested_settings: Set
     write_entry(ingested_settings.knowledge_dir, "closing-dinner", "en", "At the Lakeside Hall.")
     report = index.ingest(ingested_settings)  # the changed re-ingest reuses vectors read in pages
     assert report.added and report.unchanged == collection.count()
+
+
+def test_the_candidates_searched_are_the_exact_nearest_chunks(ingested_settings: Settings):
+    """The graph is searched wide enough that a question's candidates are its exact nearest chunks:
+    with Chroma's defaults, two builds of the same knowledge ranked borderline questions differently."""
+    from bot.retrieval import CANDIDATES
+
+    client = index.chroma_client(ingested_settings)
+    collection = client.get_collection(index.read_manifest(ingested_settings).collection)
+    stored = index.read_all(collection.get, ["embeddings"])
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rng = np.random.default_rng(7)
+    pairs = rng.choice(len(vectors), size=(60, 2), replace=False)
+    queries = vectors[pairs[:, 0]] + vectors[pairs[:, 1]]  # between two chunks, like a question
+    found = collection.query(query_embeddings=queries, n_results=CANDIDATES, include=[])["ids"]
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :CANDIDATES]
+    nearest = [{stored["ids"][i] for i in row} for row in exact]
+    missed = sum(len(ids - set(got)) for ids, got in zip(nearest, found, strict=True))
+    assert missed == 0, f"{missed} of {60 * CANDIDATES} nearest chunks were not among the candidates"

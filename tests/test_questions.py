@@ -21,6 +21,11 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["溧水本地企业里有搞氢能的吗🤔", "有几家想出海的"], " "),  # an emoji ends a sentence
         # an indirect question asks, whatever its full stop
         (["Volevo capire quali sono le industrie", "quante aziende vogliono andare all'estero."], " e "),
+        # numbered questions
+        (["Could you confirm (1) the official slogan", "which congress it was part of?"], " and (2) "),
+        (["1) when is it", "where is it?"], " 2) "),
+        (["请问(1)几号开", "在哪里开"], " (2)"),
+        (["Quante aziende cinesi ci sono", "se ce ne sono nell'idrogeno?"], " e "),  # e se: whether
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
