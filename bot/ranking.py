@@ -262,6 +262,24 @@ FIGURES = {
         _words(r"\b(photos?|pictures?|selfies?|foto|fotografi\w*|fotografare)\b|合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照"),
         _words(r"\b(photos?|pictures?|foto|fotografi\w*)\b|合影|照片|拍照"),
     ),
+    # "does the mayor speak English?": the languages someone speaks, which no fact gives
+    "languages": Figure(
+        _words(
+            r"\b(speaks?|speaking) (english|chinese|italian|german|french)|"
+            r"\bparla (inglese|italiano|cinese|tedesco|francese)|"
+            r"会说(英语|英文|中文|意大利语|德语)|会讲(英语|中文)"
+        ),
+        _words(r"\b(speaks|parla) (english|chinese|italian|inglese|italiano|cinese)\b|会说|会讲"),
+    ),
+    # "is he staying tomorrow too?": someone's plans after the meeting, which no fact gives
+    "plans": Figure(
+        _words(
+            r"\b(resta|rimane|restano|rimangono|stays?|staying|still here) "
+            r"(anche |also |on )?(domani|tomorrow)\b|"
+            r"明天还在|明天还来|明天还有(什么)?安排"
+        ),
+        _words(r"\b(tomorrow|domani)\b|明天"),
+    ),
     # "which party is he in?": a person's politics, which no fact gives
     "party": Figure(
         _words(
@@ -294,7 +312,8 @@ FIGURES = {
             r"\bwhat (does|do|did) [\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
             r"\b(which|what) (products?|goods|models) (does|do|did|is|are)\b|"
             r"\bmain products?\b|product (range|line)|"
-            r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\bquali prodotti\b|prodotti principali|"
+            r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) prodotti\b|"
+            r"prodotti principali|"
             r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么"
         ),
         _words(

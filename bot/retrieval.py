@@ -306,7 +306,7 @@ class Lexicon:
                 for entry_id, words in entry_tokens.items()
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
-            figures=_figures(bodies, names, chunks),
+            figures=_figures(bodies, titles, names, chunks),
             gap_figures=_gap_figures(chunks),
         )
 
@@ -327,16 +327,21 @@ def _vocabulary(chunks: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
 
 
 def _figures(
-    bodies: dict[tuple[str, str], str], names: Names, chunks: Sequence[tuple[str, dict[str, Any]]]
+    bodies: dict[tuple[str, str], str],
+    titles: dict[tuple[str, str], str],
+    names: Names,
+    chunks: Sequence[tuple[str, dict[str, Any]]],
 ) -> dict[str, frozenset[str]]:
-    """Entry id → the kinds of figure any of its language versions gives; "names" when it names a
-    person or a company ("Which exactly are the 20-plus firms?" wants names, not a count). A fact
-    that fills a "not published" entry gives what that entry's questions asked, however its text
-    says it ("Delegates can park behind the hall" answers "Is there a car park?")."""
+    """Entry id → the kinds of figure any of its language versions gives, in its title or text
+    ("Closing dinner": "Lakeside." gives where the dinner is); "names" when it names a person or a
+    company ("Which exactly are the 20-plus firms?" wants names, not a count). A fact that fills a
+    "not published" entry gives what that entry's questions asked, however its text says it
+    ("Delegates can park behind the hall" answers "Is there a car park?")."""
     kinds: dict[str, frozenset[str]] = {}
-    for (entry_id, _), body in bodies.items():
+    for (entry_id, lang), body in bodies.items():
         named = any(names.entities[found].kind in NAMED_KINDS for found in names.find(body))
-        given = figures_given(body) | ({NAMES_FIGURE} if named else set())
+        titled = f"{titles.get((entry_id, lang), '')}\n{body}"
+        given = figures_given(titled) | ({NAMES_FIGURE} if named else set())
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
     for _, meta in chunks:
         if meta.get("inherited"):
