@@ -101,7 +101,8 @@ FIGURES = {
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
             r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
-            r"市场份额|市占率|市值|估值|"
+            r"市场份额|市占率|市值|估值|贸易额|进出口额|"
+            r"\b(trade volume|volume of trade|interscambio|volume d'affari)\b|"
             r"\b(market (cap|capitali[sz]ation|value)|valuation|capitalizzazione|valutazione)\b"
         ),
         _words(r"€|\$|¥|\b(euros?|dollars?|yuan|rmb|million|billion|milioni|miliardi)\b|元|亿"),
@@ -276,9 +277,15 @@ FIGURES = {
         _words(
             r"\b(resta|rimane|restano|rimangono|stays?|staying|still here) "
             r"(anche |also |on )?(domani|tomorrow)\b|"
-            r"明天还在|明天还来|明天还有(什么)?安排"
+            r"\b(quando riparte|quando torna in italia|when (is|does) (he|she) (leave|leaving|fly))\b|"
+            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国"
         ),
         _words(r"\b(tomorrow|domani)\b|明天"),
+    ),
+    # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
+    "main_venue": Figure(
+        _words(r"主会场|\b(main venue|main (hall|site) of the congress|sede principale del congresso)\b"),
+        _words(r"主会场|\b(main venue|sede principale)\b"),
     ),
     # "which party is he in?": a person's politics, which no fact gives
     "party": Figure(
@@ -310,7 +317,7 @@ FIGURES = {
     "products": Figure(
         _words(
             r"\bwhat (does|do|did) [\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
-            r"\b(which|what) (products?|goods|models) (does|do|did|is|are)\b|"
+            r"\b(which|what) (\w+ )?(products?|goods|models) (does|do|did|is|are)\b|"
             r"\bmain products?\b|product (range|line)|"
             r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) prodotti\b|"
             r"prodotti principali|"
@@ -395,7 +402,9 @@ NAMES_FIGURE = "names"
 NAMED_KINDS = frozenset({"person", "company", "organisation"})
 _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
-    r"name (them|those|these|the)|can you name|(full|complete) list|list of (the|all)|quali sono i nomi|"
+    r"name (them|those|these|the)|can you name|(full|complete) list|list of (the|all)|"
+    r"list all( the)?( \d+)?( \w+)? (companies|firms|enterprises)|"
+    r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"

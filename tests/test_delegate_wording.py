@@ -83,6 +83,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         # where the delegate has just come from is not what they ask about
         ("Ciao! Sono appena arrivato da Roma. Quando e dove si tiene l'incontro?", "Xingzhuang"),
         ("我订了去浙江丽水的高铁,对吗?会议到底在哪个lishui", "南京"),
+        ("cmq Brembo è a Lishui? 👀", "Brembo"),  # "cmq" (comunque) asks nothing
+        ("ngl I missed the start, who spoke for the italian side? 🙏", "Guadagno"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -198,6 +200,14 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         # a date is no count: how many firms the park hosts is not published
         "星庄科技产业园有多少家入驻企业",
         "Il parco Xingzhuang quante aziende ospita?",
+        # the Congress's own venue, trade figures, a product range, a full list, someone's plans
+        "世界智能制造大会主会场在哪",
+        "where was the main venue of the world intelligent manufacturing congress",
+        "quanto vale l'interscambio commerciale tra Lishui e l'Italia?",
+        "which Skyworth products are sold in Europe?",
+        "can you list all 22 European companies that attended?",
+        "quando riparte per l'Italia il vicesindaco di Colleferro",
+        "il sindaco del distretto parla inglese?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
