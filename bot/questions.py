@@ -8,9 +8,9 @@ from bot.normalise import EMOJI
 
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
 
-# Where a sentence ends ("… activity? Also …", "…活动？另外…").
 # The verbs that open an English yes/no question ("is there …", "did Avio …").
 _AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
+# Where a sentence ends ("… activity? Also …", "…活动？另外…").
 _SENTENCE_END = re.compile(
     rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)",
     re.IGNORECASE,
