@@ -45,6 +45,7 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"\b(?<!c')(?<!chi )(?<!qual )(?<!cosa )(si trova|si tiene|sta|[eè]'?)\s"
     r"[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
+    r"\b(as in|non (era|[eè]))\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,40}\b(is|was) (it|the \w+( \w+)?) (held )?there\b|"
     r"\bzhejiang\b[^?]{0,40}\b[eè] l[iì]\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
@@ -75,8 +76,10 @@ _CITY_MAYOR = re.compile(
 )
 # Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
 # does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
+# So does "this Lishui" ("which city does this Lishui belong to?").
 _THIS_LISHUI = re.compile(
     r"nanjing|nanchino|jiangsu|南京|溧水|江苏|\b(meeting|conference|incontro|convegno|evento|event)\b|"
+    r"\bthis (lishui|district)\b|\bquest[oa] (lishui|distretto)\b|这个(lishui|丽水)|"
     r"对接会|会议|大会|活动|参会",
     re.IGNORECASE,
 )
@@ -121,6 +124,7 @@ class Assistant:
         self.chain: Runnable
         self.matchmaker: Matchmaker
         self._neutral: frozenset[str] = frozenset()
+        self._spelt: dict[str, frozenset[str]] = {}
         self._reloading: threading.Thread | None = None
         self.reload()
         self._warm_up()
@@ -139,7 +143,7 @@ class Assistant:
         matchmaker = Matchmaker(retriever.manifest.data, retriever.names)
         with self._lock:
             self.retriever, self.chain, self.matchmaker = retriever, chain, matchmaker
-            self._neutral = retriever.neutral_words
+            self._neutral, self._spelt = retriever.neutral_words, retriever.spelt
             self._loaded_collection = retriever.manifest.collection
         self._checked_at = time.monotonic()  # as good as a check of the pointer
         self._report()
@@ -193,7 +197,7 @@ class Assistant:
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
             return "zh"
-        return detect(question, context.preferred_language, self._neutral)
+        return detect(question, context.preferred_language, self._neutral, spelt=self._spelt)
 
     def _asks_for_the_other_mayor(self, question: str) -> bool:
         """About the mayor of Lishui city, Zhejiang ("will 丽水市的市长 come to the meeting?"), not

@@ -1,6 +1,7 @@
 """Language detection: which of zh / en / it a delegate wrote in."""
 
 import re
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 
 from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
@@ -114,6 +115,11 @@ _SPELLING = {
 }
 
 
+def words_of(text: str) -> set[str]:
+    """The words of `text` as the detector reads them, in lower case."""
+    return {word.lower() for word in _WORD.findall(text)}
+
+
 def _function_word_counts(words: list[str]) -> dict[str, int]:
     """How many of `words` are English and how many Italian function words (or words spelt only
     in that language)."""
@@ -197,7 +203,11 @@ def without_request(text: str) -> str:
 
 
 def detect(
-    text: str, preferred: str | None = None, neutral: frozenset[str] = frozenset(), requests: bool = True
+    text: str,
+    preferred: str | None = None,
+    neutral: frozenset[str] = frozenset(),
+    requests: bool = True,
+    spelt: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The language to answer `text` in: zh, en or it.
 
@@ -208,6 +218,8 @@ def detect(
     clearly written in a language the bot does not speak. Words in `neutral` (names that
     read the same in every language, such as "Brembo") are not evidence either way. Without
     `requests` (an answer's text: "this bot answers in Chinese, …"), no language is asked for.
+    `spelt` holds the words only the English or only the Italian knowledge uses ("principali"),
+    which settle a terse question the function words and the statistical detector leave open.
     """
     fallback = normalise(preferred) or DEFAULT_LANGUAGE
     if requests and (asked := asked_for(text)):
@@ -218,10 +230,10 @@ def detect(
         # unless it only checks the part before ("Valeo è francese, giusto? is it in Lishui?")
         deciding = parts[-2] if _FOLLOW_UP.match(parts[-1]) else parts[-1]
         says = _is_sentence(deciding, neutral) and not _is_gloss(deciding, text, neutral)
-        found = _detect_one(deciding, None, neutral) if says else None
+        found = _detect_one(deciding, None, neutral, spelt or {}) if says else None
         if found is not None:
             return found
-    return _detect_one(text, fallback, neutral) or fallback
+    return _detect_one(text, fallback, neutral, spelt or {}) or fallback
 
 
 # A last part that only checks the one before ("… just checking", "… are they on the market there?").
@@ -275,7 +287,13 @@ def _is_sentence(part: str, neutral: frozenset[str]) -> bool:
     return sum(_function_word_counts(words).values()) >= SENTENCE_FUNCTION_WORDS
 
 
-def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str | None:
+# "Brembo a Lishui?": "a" before a name that ends the question is the Italian preposition
+_TO_A_NAME = re.compile(r"\ba\s+([A-Z]\w+)\W*$")
+
+
+def _detect_one(
+    text: str, fallback: str | None, neutral: frozenset[str], spelt: Mapping[str, Collection[str]]
+) -> str | None:
     if _mostly_chinese(text, neutral):
         return "zh"
     words = _latin_words(text, neutral)
@@ -284,8 +302,13 @@ def _detect_one(text: str, fallback: str | None, neutral: frozenset[str]) -> str
     confidences = _confidences(" ".join(words))
     if _other_european(confidences):
         return fallback
-    voted = _vote(_function_word_counts([w.lower() for w in words]))
-    return voted or _english_or_italian(confidences) or fallback
+    lowered = [w.lower() for w in words]
+    voted = _vote(_function_word_counts(lowered))
+    if voted is None and (name := _TO_A_NAME.search(text)) and name.group(1).lower() in neutral:
+        voted = "it"
+    if voted or (voted := _english_or_italian(confidences)):
+        return voted
+    return _vote({lang: sum(w in spelt.get(lang, ()) for w in lowered) for lang in ("en", "it")}) or fallback
 
 
 # Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".

@@ -141,9 +141,16 @@ class Names:
                 rest = rest.replace(form, " " * length)  # 翟晓丽 is not also 晓丽
         words = _LATIN_WORD.findall(rest)
         offset = len(folded)  # Latin names after Chinese ones of the same position: order is enough
-        for position, entity_id in self._latin_matches(words):
+        for position, _, entity_id in self._latin_matches(words):
             found.append((offset + position, entity_id))
         return list(dict.fromkeys(entity_id for _, entity_id in sorted(found)))
+
+    def named_words(self, text: str) -> frozenset[str]:
+        """The Latin words of `text` that name someone or something in it ("brembo", "lishui"), not
+        a word that is only part of a longer name ("zai" of "Zai Xiaoli" in "brembo zai lishui")."""
+        words = _LATIN_WORD.findall(fold(text))
+        spans = [(start, size) for start, size, _ in self._latin_matches(words)]
+        return frozenset(word for start, size in spans for word in words[start : start + size])
 
     def as_written(self, text: str) -> str:
         """`text` with other Chinese forms of a name ("翟小丽", "科列费罗") written as the knowledge
@@ -156,7 +163,8 @@ class Names:
             text = pattern.sub(name, text)
         return text
 
-    def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, str]]:
+    def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
+        """(start, number of words, entity id) of every name among `words`, longest first."""
         taken: set[int] = set()
         for size in range(min(self._longest, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
@@ -166,7 +174,7 @@ class Names:
                 entity_id = self._match(" ".join(words[start : start + size]))
                 if entity_id:
                     taken |= span
-                    yield start, entity_id
+                    yield start, size, entity_id
 
     def _match_phrase(self, phrase: str) -> str | None:
         exact = self._latin.get(phrase) or self._latin.get(phrase.replace(" ", ""))

@@ -17,6 +17,8 @@ MAX_SYLLABLES = 6  # the longest word looked up
 MIN_WORDS = 2  # pinyin words (besides names) needed to call a message Chinese
 MIN_SHARE = 0.6  # and their share of the message's other words
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_PIECE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+(?:[^a-z\u3400-\u4dbf\u4e00-\u9fff]+[a-z]+)*")
+PARTICLES = frozenset({"ma", "ne", "ba"})  # that end a Chinese question or suggestion
 RARE = 10  # jieba's count of a "word" that is no word to speak of (欧州: 4; 公式: 1158)
 
 
@@ -68,8 +70,11 @@ def is_pinyin(
     pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
     # one pinyin word is enough beside pinyin names, not also beside function words ("chi è Miao
-    # Xiumei quzhang?" is Italian)
-    alone = len(pinyin) == 1 and len(spelt_names) >= MIN_WORDS and len(telling) == len(own)
+    # Xiumei quzhang?" is Italian); or in a question that ends in a Chinese particle and is all
+    # syllables ("you zhibo ma": 有直播吗)
+    particle = own[-1] in PARTICLES and all(syllabify(word, known) for word in own)
+    beside_names = len(spelt_names) >= MIN_WORDS and len(telling) == len(own)
+    alone = len(pinyin) == 1 and (beside_names or particle)
     enough = len(pinyin) >= MIN_WORDS or alone
     return enough and len(pinyin) / len(telling) >= MIN_SHARE
 
@@ -101,6 +106,16 @@ def _by_reading(words: Counter[str]) -> dict[tuple[str, ...], str]:
     return found
 
 
+# The words that ask in Chinese, as typed in pinyin: read even where no text of the knowledge uses
+# them ("huichang zai ji lou": which floor), "shei" as spoken for 谁.
+_ASKING = {
+    "几楼": ("ji", "lou"), "几层": ("ji", "ceng"), "几点": ("ji", "dian"), "几号": ("ji", "hao"),
+    "哪里": ("na", "li"), "哪儿": ("na", "er"), "多远": ("duo", "yuan"),
+    "多久": ("duo", "jiu"), "多少": ("duo", "shao"), "什么": ("shen", "me"), "怎么": ("zen", "me"),
+    "谁": ("shei",), "是谁": ("shi", "shei"),
+}
+
+
 class Reader:
     """Reads pinyin back into Chinese words of the knowledge ("duijiehui" → 对接会), and mends
     the homophone slips a pinyin keyboard makes in Chinese ("外姿企业" → 外资企业)."""
@@ -111,11 +126,14 @@ class Reader:
         words of Chinese: a sample question may hold a slip itself, jieba a stray cut)."""
         self.syllables = syllables()
         counts = Counter(word for word in chinese_words if _HAN_WORD.match(word))
-        self._words = _by_reading(counts)
+        in_texts = Counter(word for word in text_words if _HAN_WORD.match(word))
+        # a cut of a sample question that is no word ("栗水有", a slip and what follows) spells nothing
+        self._words = _by_reading(Counter({w: n for w, n in counts.items() if w in in_texts or _is_word(w)}))
+        for asking, reading in _ASKING.items():  # "ji lou": 几楼, though the knowledge never asks it
+            self._words.setdefault(reading, asking)
         self._known = frozenset(counts)
-        self._mended_to = _by_reading(
-            Counter(word for word in text_words if len(word) > 1 and _HAN_WORD.match(word) and _is_word(word))
-        )
+        words = Counter({w: n for w, n in in_texts.items() if len(w) > 1 and _is_word(w)})
+        self._mended_to = _by_reading(words)
         self._reading = _readings()
 
     def mend(self, text: str) -> str:
@@ -172,7 +190,18 @@ class Reader:
     def chinese(self, text: str, whole: bool = False) -> str:
         """The Chinese words the pinyin in `text` spells, longest first; the rest left out (with
         `whole`, nothing unless every syllable is read: "mona lisa" is not 哪里)."""
-        spelt = [s for word in _WORD.findall(fold(text)) for s in syllabify(word, self.syllables) or []]
+        found = []
+        for piece in _PIECE.findall(fold(text)):  # Chinese typed among the pinyin is kept as it is
+            read = piece if _HAN_WORD.match(piece) else self._read(piece, whole)
+            if read is None:
+                return ""
+            found.append(read)
+        return "".join(found)
+
+    def _read(self, pinyin: str, whole: bool) -> str | None:
+        """The Chinese words a run of pinyin words spells, longest first (None, with `whole`, if a
+        syllable is not read)."""
+        spelt = [s for word in _WORD.findall(pinyin) for s in syllabify(word, self.syllables) or []]
         found, start = [], 0
         while start < len(spelt):
             for size in range(min(MAX_SYLLABLES, len(spelt) - start), 0, -1):
@@ -183,6 +212,6 @@ class Reader:
                     break
             else:
                 if whole:
-                    return ""
+                    return None
                 start += 1
         return "".join(found)

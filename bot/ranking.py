@@ -146,8 +146,8 @@ FIGURES = {
             r"\b(population|inhabitants|residents|employees|workers|staff numbers|headcount|popolazione|"
             r"abitanti|"
             r"dipendenti|lavoratori|how many (people|persons|delegates|visitors|guests)|"
-            r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti))\b|"
-            r"人口|员工|职工|工人|多少人|几个人|多少位?(嘉宾|代表|来宾)"
+            r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti)|jobs|posti di lavoro)\b|"
+            r"人口|员工|职工|工人|多少人|几个人|多少位?(嘉宾|代表|来宾)|就业|岗位"
         ),
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
@@ -232,9 +232,11 @@ FIGURES = {
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
             r"che cosa ha detto|(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
             r"ha(nno)? parlato di (quali|che|cosa)|"
-            r"(che|quale) (discorso|intervento) ha (fatto|tenuto))\b|"
+            r"(che|quale) (discorso|intervento) ha (fatto|tenuto)|"
+            r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on)|quotes?|citazion[ei]|"
+            r"parole (esatte|testuali))\b|"
             r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|(讲话|演讲|发言|致辞)的?(内容|重点|要点)|希望什么|"
-            r"有什么期望"
+            r"有什么期望|原话"
         ),
         _words(
             r"\b(said|says|stated|pointed out|presented|promoted|ha detto|ha affermato|ha presentato|"
@@ -258,10 +260,33 @@ FIGURES = {
         ),
         _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
     ),
-    # "can I take a photo with him?": photos, which no fact mentions
-    "photo": Figure(
-        _words(r"\b(photos?|pictures?|selfies?|foto|fotografi\w*|fotografare)\b|合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照"),
-        _words(r"\b(photos?|pictures?|foto|fotografi\w*)\b|合影|照片|拍照"),
+    # "can I take a photo with him?", "有直播吗": photos, streams and recordings, which no fact mentions
+    "media": Figure(
+        _words(
+            r"\b(photos?|pictures?|selfies?|foto|fotografi\w*|fotografare|live ?stream\w*|streaming|"
+            r"in diretta|video|recorded|recording)\b|"
+            r"合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照|直播|录像|录播|视频|回放"
+        ),
+        _words(r"\b(photos?|pictures?|foto|fotografi\w*|streamed|video)\b|合影|照片|拍照|直播|录像"),
+    ),
+    # "serve il cappotto?": the weather, which no fact gives
+    "weather": Figure(
+        _words(
+            r"\b(weather|temperatures?|forecast|rain(ing|y)?|umbrella|meteo|che tempo|temperatura|piove|"
+            r"pioggia|ombrello|cappotto|previsioni)\b|天气|气温|下雨|冷不冷|带伞|雨伞"
+        ),
+        _words(r"\b(weather|meteo|temperatures?)\b|天气|气温"),
+    ),
+    # "c'è un ATM?": what is at or around the venue, which no fact gives
+    "facilities": Figure(
+        _words(
+            r"\b(atms?|cash machines?|cashpoint|bancomat|change (\w+ )?(money|soldi|cash|currency)|"
+            r"currency exchange|cambiare (i )?soldi|cambio valuta|toilets?|restrooms?|bathrooms?|wc|bagni|"
+            r"smok\w+|fumare|fumatori|pharmac(y|ies)|farmaci[ae]|wheelchairs?|sedia a rotelle|"
+            r"supermarkets?|supermercat[oi]|shops|negozi)\b|"
+            r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店"
+        ),
+        _words(r"\b(atms?|bancomat|toilets?|pharmac(y|ies)|farmaci[ae]|supermarkets?)\b|厕所|洗手间|药店|超市"),
     ),
     # "does the mayor speak English?": the languages someone speaks, which no fact gives
     "languages": Figure(
@@ -272,15 +297,16 @@ FIGURES = {
         ),
         _words(r"\b(speaks|parla) (english|chinese|italian|inglese|italiano|cinese)\b|会说|会讲"),
     ),
-    # "is he staying tomorrow too?": someone's plans after the meeting, which no fact gives
+    # "is he staying tomorrow too?", "did he announce a new expo?": someone's plans, which no fact gives
     "plans": Figure(
         _words(
             r"\b(resta|rimane|restano|rimangono|stays?|staying|still here) "
             r"(anche |also |on )?(domani|tomorrow)\b|"
-            r"\b(quando riparte|quando torna in italia|when (is|does) (he|she) (leave|leaving|fly))\b|"
-            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国"
+            r"\b(quando riparte|quando torna in italia|when (is|does) (he|she) (leave|leaving|fly)|"
+            r"announc(e|ed|es|ing)|annunciat[oaie]|ha annunciato)\b|"
+            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布"
         ),
-        _words(r"\b(tomorrow|domani)\b|明天"),
+        _words(r"\b(tomorrow|domani|announced|annunciat[oaie])\b|明天|宣布"),
     ),
     # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
     "main_venue": Figure(

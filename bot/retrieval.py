@@ -35,7 +35,7 @@ from bot.bm25 import BM25
 from bot.config import Settings
 from bot.embeddings import make_embeddings
 from bot.index import IndexNotReady, Manifest, chroma_client, read_all, read_manifest
-from bot.language import FUNCTION_WORDS
+from bot.language import FUNCTION_WORDS, words_of
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin, syllabify
@@ -204,6 +204,15 @@ class Retrieval:
         return lacks(best) or self.confidence < self.tentative_below
 
 
+@dataclass
+class Candidates:
+    """Every entry near a question, and what the question names and asks for."""
+
+    names: list[str]  # the entities the question names
+    wanted: frozenset[str]  # the kinds of figure it asks for
+    hits: list[Hit]
+
+
 def lacks(hit: Hit) -> bool:
     """The entry lacks the kind of figure or the clock time the question asks for."""
     return hit.signals.figure_missing > 0 or hit.signals.time_missing > 0
@@ -239,8 +248,10 @@ class Lexicon:
     pinyin: Reader
     english_italian: set[str]  # Latin words of the English and Italian texts
     neutral_words: frozenset[str]  # Latin-script words of the Chinese texts (Brembo, Avio)
+    spelt: dict[str, frozenset[str]]  # "en", "it" → the words only that language's texts use
     fact_words: frozenset[str]  # the words of every entry that is not a "not published" one
     entry_names: dict[str, frozenset[str]]  # entry → the entities it mentions
+    mentioned: frozenset[str]  # the entities some entry's text mentions
     timed: frozenset[str]  # entries whose text gives a clock time
     figures: dict[str, frozenset[str]]  # entry → the kinds of figure its text gives (`FIGURES`)
     gap_figures: dict[str, frozenset[str]]  # "not published" entry → the figures its questions ask
@@ -300,6 +311,8 @@ class Lexicon:
                 if meta["lang"] == "zh" and meta["role"] == "body"
                 for word in _NAME_WORD.findall(text)
             ),
+            spelt=_spelt(chunks),
+            mentioned=frozenset(found for body in bodies.values() for found in names.find(body)),
             fact_words=frozenset().union(*(t for e, t in entry_tokens.items() if kinds[e] != "gap")),
             entry_names={
                 entry_id: frozenset(token[1:] for token in words if token.startswith("@"))
@@ -326,6 +339,16 @@ def _vocabulary(chunks: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
     return sorted(in_texts | again | {word for word in QUESTION_KINDS if word.isascii()})
 
 
+def _spelt(chunks: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, frozenset[str]]:
+    """"en", "it" → the words of that language's texts that the other language's texts do not use
+    ("principali", "industrie": Italian)."""
+    words: dict[str, set[str]] = {"en": set(), "it": set()}
+    for text, meta in chunks:
+        if meta["lang"] in words and meta["role"] == "body":
+            words[meta["lang"]].update(words_of(text))
+    return {"en": frozenset(words["en"] - words["it"]), "it": frozenset(words["it"] - words["en"])}
+
+
 def _figures(
     bodies: dict[tuple[str, str], str],
     titles: dict[tuple[str, str], str],
@@ -343,18 +366,24 @@ def _figures(
         titled = f"{titles.get((entry_id, lang), '')}\n{body}"
         given = figures_given(titled) | ({NAMES_FIGURE} if named else set())
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
-    for _, meta in chunks:
-        if meta.get("inherited"):
-            kinds[meta["entry_id"]] = kinds.get(meta["entry_id"], frozenset()) | figures_asked(meta["embed"])
+    for entry_id, asked in _figures_asked_by(chunks, lambda meta: bool(meta.get("inherited"))).items():
+        kinds[entry_id] = kinds.get(entry_id, frozenset()) | asked
     return kinds
 
 
 def _gap_figures(chunks: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, frozenset[str]]:
     """"Not published" entry id → the kinds of figure its sample questions ask ("Where can we eat?":
     food), which it explains the absence of."""
+    return _figures_asked_by(chunks, lambda meta: meta["kind"] == "gap" and meta["role"] == "question")
+
+
+def _figures_asked_by(
+    chunks: Sequence[tuple[str, dict[str, Any]]], chosen: Callable[[dict[str, Any]], bool]
+) -> dict[str, frozenset[str]]:
+    """Entry id → the kinds of figure its `chosen` chunks ask for."""
     kinds: dict[str, frozenset[str]] = {}
     for _, meta in chunks:
-        if meta["kind"] == "gap" and meta["role"] == "question":
+        if chosen(meta):
             kinds[meta["entry_id"]] = kinds.get(meta["entry_id"], frozenset()) | figures_asked(meta["embed"])
     return kinds
 
@@ -434,6 +463,7 @@ class Retriever:
         self.names = Names.from_data(manifest.data.get("names"))
         self.lexicon = lexicon
         self.neutral_words = lexicon.neutral_words
+        self.spelt = lexicon.spelt
         self._entry_tokens = lexicon.entry_tokens
         self._bodies = lexicon.bodies
         self._titles = lexicon.titles
@@ -443,6 +473,7 @@ class Retriever:
         self._fact_words = lexicon.fact_words
         self._unknown_idf = math.log((len(self._entry_tokens) + 1) / 1.5)  # as rare as the rarest word
         self._entry_names = lexicon.entry_names
+        self._mentioned = lexicon.mentioned
         self._timed = lexicon.timed
         self._figures = lexicon.figures
         self._gap_figures = lexicon.gap_figures
@@ -462,7 +493,8 @@ class Retriever:
     def is_pinyin(self, question: str) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
         known = self._pinyin.syllables
-        return is_pinyin(question, self._name_words, self._english_italian, self._function_words, known)
+        names = self._named_words(question)
+        return is_pinyin(question, names, self._english_italian, self._function_words, known)
 
     def readable(self, question: str) -> str:
         """The question as searched: `clean`, names in the Chinese the knowledge writes them in; pinyin
@@ -470,8 +502,14 @@ class Retriever:
         question = self.names.as_written(clean(question))
         if not self.is_pinyin(question):
             return " ".join([self._pinyin.mend(question), *self._pinyin_terms(question)])
-        names = [word for word in _LATIN.findall(fold(question)) if word in self._name_words]
+        named = self._named_words(question)
+        names = [word for word in _LATIN.findall(fold(question)) if word in named]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
+
+    def _named_words(self, question: str) -> frozenset[str]:
+        """The words of names' forms that name someone in `question` ("lishui"; not the "zai" of "Zai
+        Xiaoli" in "brembo zai lishui", nor the "is the" of a name matched with a slip)."""
+        return self.names.named_words(question) & self._name_words
 
     def _pinyin_terms(self, question: str) -> list[str]:
         """The Chinese of the pinyin terms inside an English or Italian question ("is it at Xingzhuang
@@ -599,9 +637,7 @@ class Retriever:
             best[entry_id] = max(0.0, float(scores[start:end].max(initial=0.0))) / top
         return best
 
-    def candidates(
-        self, query: str, vector: list[float] | None, lang: str | None
-    ) -> tuple[list[str], list[Hit]]:
+    def candidates(self, query: str, vector: list[float] | None, lang: str | None) -> Candidates:
         """The names `query` mentions, and every entry near it in meaning with its signals and
         the model's confidence that it answers."""
         query = self.readable(query)
@@ -673,10 +709,11 @@ class Retriever:
         scores = self.model.confidences([hit.signals for hit in hits.values()])
         for hit, score in zip(hits.values(), scores, strict=True):
             hit.score = score
-        return names, list(hits.values())
+        return Candidates(names, wants_figures, list(hits.values()))
 
-    def _decide(self, query: str, names: list[str], hits: list[Hit], k: int) -> Retrieval:
+    def _decide(self, query: str, found: Candidates, k: int) -> Retrieval:
         """Fact entries ranked by the model; the nearest "not published" entry kept as the fallback."""
+        hits = found.hits
         facts = sorted((hit for hit in hits if hit.kind != "gap"), key=lambda hit: hit.score, reverse=True)
         # an entry lacking the detail asked yields to a likely one giving it ("哪天": the date entry)
         giving = next((hit for hit in facts[1:k] if not lacks(hit) and hit.score >= ANSWER_LINE), None)
@@ -684,11 +721,10 @@ class Retriever:
             facts.remove(giving)
             facts.insert(0, giving)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
-        wanted = self._wanted(query, names)  # a gap that explains the figure asked leads ("eat": food)
-        gap = max(
+        gap = max(  # a gap that explains the figure asked leads ("eat": food)
             gaps,
             key=lambda hit: (
-                bool(wanted & self._gap_figures.get(hit.entry_id, frozenset())),
+                bool(found.wanted & self._gap_figures.get(hit.entry_id, frozenset())),
                 hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage,
             ),
             default=None,
@@ -714,14 +750,23 @@ class Retriever:
             and gap.signals.names_hit > 0
             and gap.score > facts[0].score
         )
+        unknown = self._about_the_unknown(found.names)
         return Retrieval(
             query=query,
             hits=facts[:k],
-            confidence=facts[0].score if facts and not (repeated or lacking or elsewhere) else 0.0,
+            confidence=facts[0].score if facts and not (repeated or lacking or elsewhere or unknown) else 0.0,
             gap=gap,
-            names=names,
+            names=found.names,
             tentative_below=self.model.tentative,
         )
+
+    def _about_the_unknown(self, names: Sequence[str]) -> bool:
+        """The question names a place no entry mentions, and no person or company that one does:
+        "有没有西班牙企业参加" asks what the sources do not cover ("Is Valeo Spanish?" is about Valeo)."""
+        known = [name for name in names if name in self._mentioned]
+        if len(known) == len(names):
+            return False
+        return not any(self.names.entities[name].kind in NAMED_KINDS for name in known)
 
     def _wanted(self, query: str, names: Sequence[str]) -> frozenset[str]:
         """The figures `query` asks for (`figures_asked`), as the entities it names make them mean."""
@@ -741,8 +786,7 @@ class Retriever:
         """The top `k` fact entries for `query`, with the confidence that the first one answers it.
         `vector` is the query's embedding (`embed`) when the caller has it already; `lang` the
         query's language (its words are stemmed like the entries in that language)."""
-        names, hits = self.candidates(query, vector, lang)
-        return self._decide(query, names, hits, k)
+        return self._decide(query, self.candidates(query, vector, lang), k)
 
     def search_follow_up(
         self,
@@ -762,11 +806,11 @@ class Retriever:
         if own:  # "and Kaiwu?" after "What is Avio?": the new subject replaces the earlier one
             previous = self.names.without(previous, set(self.names.find(previous)) - set(own))
         together = f"{previous} {question}"
-        names, both = self.candidates(together, None, lang)
+        both = self.candidates(together, None, lang)
         # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"
-        resolved = f"{question} ({', '.join(names)})" if names else question
-        _, alone = self.candidates(resolved, vector if resolved == question or same_message else None, lang)
-        alone_scores = {hit.entry_id: hit.score for hit in alone}
-        for hit in both:
+        resolved = f"{question} ({', '.join(both.names)})" if both.names else question
+        alone = self.candidates(resolved, vector if resolved == question or same_message else None, lang)
+        alone_scores = {hit.entry_id: hit.score for hit in alone.hits}
+        for hit in both.hits:
             hit.score = (hit.score + alone_scores.get(hit.entry_id, 0.0)) / 2
-        return self._decide(together, names, both, k)
+        return self._decide(together, both, k)

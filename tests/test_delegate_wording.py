@@ -85,6 +85,16 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("我订了去浙江丽水的高铁,对吗?会议到底在哪个lishui", "南京"),
         ("cmq Brembo è a Lishui? 👀", "Brembo"),  # "cmq" (comunque) asks nothing
         ("ngl I missed the start, who spoke for the italian side? 🙏", "Guadagno"),
+        # pinyin ending in a particle, with a syllable that is also part of a name ("zai" of "Zai
+        # Xiaoli"), or with Chinese typed among it
+        ("lishui you ximenzi ma", "西门子"),
+        ("brembo zai lishui you qiye ma", "布雷博|Brembo"),
+        ("lishui you duoshao 外资 qiye", "300"),
+        ("the chinese car company that gave a speech, which one?", "Kaiwu"),  # a role for a company
+        # "this Lishui" is the meeting's, though the city in Zhejiang is named too
+        ("wait, Lishui as in Lishui city Zhejiang?? which city does this Lishui belong to", "Nanjing"),
+        ("ma Lishui non era una citta dello Zhejiang? di quale citta fa parte questo distretto", "Nanchino"),
+        ("Is Valeo Spanish?", "France"),  # a country no entry mentions, about a company one does
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -106,6 +116,10 @@ def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: As
     [
         ("where can I eat jiaozi near xingzhuang yuanqu", "gap-food"),  # not the venue, nor parking
         ("can we take photos with the speakers after?", "gap-event-details"),
+        ("you zhibo ma", "gap-event-details"),  # 有直播吗: a stream
+        ("che tempo fa il 30 novembre, serve il cappotto?", "gap-weather"),  # not the date entry
+        ("excuse me, where can I change soldi near the venue, c'è un ATM?", "gap-venue-facilities"),
+        ("huichang zai ji lou a", "gap-rooms"),  # "ji lou": 几楼, which floor
     ],
 )
 def test_the_gap_that_explains_the_detail_asked_is_the_one_given(assistant: Assistant, question, gap):
@@ -208,6 +222,13 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "can you list all 22 European companies that attended?",
         "quando riparte per l'Italia il vicesindaco di Colleferro",
         "il sindaco del distretto parla inglese?",
+        # companies of a country no entry mentions
+        "有没有西班牙企业参加",
+        "did any spanish companies attend?",
+        # a speech asked as "X's speech", jobs, an announcement
+        "what was district mayor Miao Xiumei's speech about",
+        "how many jobs has Siemens created in Lishui",
+        "the german trade-fair guy - did he announce a new expo in Lishui?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -321,6 +342,10 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("chi è Miao Xiumei quzhang?", "it"),  # one pinyin word among Italian function words
         ("European companies 里有做battery的吗", "zh"),  # English words, Chinese grammar
         ("what are the 四大主导产业 of Lishui", "en"),  # English grammar, a Chinese term
+        ("Brembo a Lishui?", "it"),  # "a" before a name that ends the question
+        ("industrie principali Lishui?", "it"),  # words only the Italian knowledge uses
+        ("you zhibo ma", "zh"),
+        ("How many employees does Avio have? I'm writing a profile", "en"),
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):

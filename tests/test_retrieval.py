@@ -91,3 +91,9 @@ def test_slips_are_also_embedded_as_the_words_meant(assistant: Assistant):
     assert mended("which feilds do the firms work in") == ["fields"]
     assert mended("can I bring a plus one? sure") == []  # short words: no guess at a function word
     assert mended("Avio Colleferro Guadgno") == []  # names are found by the names list
+
+
+def test_pinyin_is_read_into_words_not_into_a_slip_of_a_sample_question(assistant: Assistant):
+    """A sample question typed with a slip ("栗水有多少外资企业") leaves a cut that is no word
+    ("栗水有"): "lishui you" is read as 溧水 and 有."""
+    assert assistant.retriever.readable("lishui you duoshao waiqi").startswith("溧水有多少")

@@ -718,7 +718,7 @@ def corrected_entries(context: ContextTypes.DEFAULT_TYPE, versions: dict[str, st
     retriever = assistant_of(context).retriever
     scores: dict[tuple[bool, str], float] = {}
     for lang, body in versions.items():
-        _, hits = retriever.candidates(body, retriever.embed(body), lang)
+        hits = retriever.candidates(body, retriever.embed(body), lang).hits
         for hit in hits:
             gap = hit.kind == "gap"
             near = hit.dense >= (GAP_MIN_DENSE if gap else REPLACES_MIN_DENSE)
