@@ -101,6 +101,13 @@ def _sentences(message: str) -> list[str]:
     return [_LEAD.sub("", sentence) for sentence in _SENTENCE_END.split(message.strip())]
 
 
+def asking_sentences(message: str) -> list[str]:
+    """The sentences of `message` that ask something ("… in Poland. How many …?": the second); the
+    whole message when it is one sentence."""
+    sentences = [sentence for sentence in _sentences(message) if sentence.strip()]
+    return [sentence for sentence in sentences if _asks(sentence)] if len(sentences) > 1 else sentences
+
+
 def _has_subject(part: str) -> bool:
     """Says what it asks about ("quante aziende locali…", "有来参会吗"), not only how or when it asks
     ("da quando", "which one?", "叫什么"), which asks about the question before."""

@@ -39,6 +39,7 @@ from bot.language import FUNCTION_WORDS, words_of
 from bot.names import Names
 from bot.normalise import clean, fold
 from bot.pinyin import Reader, is_pinyin, syllabify
+from bot.questions import asking_sentences
 from bot.ranking import (
     NAMED_KINDS,
     NAMES_FIGURE,
@@ -750,7 +751,7 @@ class Retriever:
             and gap.signals.names_hit > 0
             and gap.score > facts[0].score
         )
-        unknown = self._about_the_unknown(found.names)
+        unknown = self._about_the_unknown(query, found.names)
         return Retrieval(
             query=query,
             hits=facts[:k],
@@ -760,13 +761,15 @@ class Retriever:
             tentative_below=self.model.tentative,
         )
 
-    def _about_the_unknown(self, names: Sequence[str]) -> bool:
-        """The question names a place no entry mentions, and no person or company that one does:
-        "有没有西班牙企业参加" asks what the sources do not cover ("Is Valeo Spanish?" is about Valeo)."""
+    def _about_the_unknown(self, query: str, names: Sequence[str]) -> bool:
+        """The question asks about a place no entry mentions, and names no person or company that
+        one does: "有没有西班牙企业参加" asks what the sources do not cover ("Is Valeo Spanish?" is about
+        Valeo; "… from a pack assembler in Poland. How many …?" is not about Poland)."""
         known = [name for name in names if name in self._mentioned]
-        if len(known) == len(names):
+        if len(known) == len(names) or any(self.names.entities[name].kind in NAMED_KINDS for name in known):
             return False
-        return not any(self.names.entities[name].kind in NAMED_KINDS for name in known)
+        asked = {name for sentence in asking_sentences(query) for name in self.names.find(sentence)}
+        return any(name not in self._mentioned for name in asked)
 
     def _wanted(self, query: str, names: Sequence[str]) -> frozenset[str]:
         """The figures `query` asks for (`figures_asked`), as the entities it names make them mean."""

@@ -95,6 +95,11 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("wait, Lishui as in Lishui city Zhejiang?? which city does this Lishui belong to", "Nanjing"),
         ("ma Lishui non era una citta dello Zhejiang? di quale citta fa parte questo distretto", "Nanchino"),
         ("Is Valeo Spanish?", "France"),  # a country no entry mentions, about a company one does
+        # where the delegate's firm is from is not what they ask about
+        ("Good morning! Battery cell buyer here from a pack assembler in Poland. How many of the Lishui "
+         "companies are planning to expand into overseas markets?", "20"),
+        ("Salve, sono di una startup svedese di celle al litio. Quali sono le industrie principali "
+         "di Lishui?", "nuova energia"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
