@@ -21,7 +21,7 @@ from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
 from bot.normalise import clean, without_chatter, without_excluded, without_shorthand
-from bot.questions import questions_in
+from bot.questions import questions_in, without_introduction
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -51,7 +51,7 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
-    r".*\b(?:posto|citt[aà]) sbagliat|.*(?:走错|搞错|弄错|订错|买错))",
+    r".*\bsbagliat|.*\b(?:booked|got it|gone) wrong|.*(?:走错|搞错|弄错|订错|买错))",
     re.IGNORECASE,
 )
 # Asked about Lishui city in Zhejiang itself, not this meeting's Lishui read as it: "Lishui city,
@@ -208,7 +208,7 @@ class Assistant:
 
     def searched(self, question: str) -> str:
         """What is searched for `question` (`retrieval_text`)."""
-        return retrieval_text(question, self._names_someone)
+        return retrieval_text(question, self._names_someone, self.retriever.names.find)
 
     def _is_person(self, entity_id: str) -> bool:
         entity = self.retriever.names.entities.get(entity_id)
@@ -353,9 +353,13 @@ def _asks_about_the_other_lishui(question: str) -> bool:
     return bool(other and not _THIS_LISHUI.search(question))
 
 
-def retrieval_text(question: str, named: Callable[[str], Sequence[str]]) -> str:
-    """What is searched for: the question without its chatter, a request for a language or whom it
-    leaves out (`named` finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
+def retrieval_text(
+    question: str, named: Callable[[str], Sequence[str]], names: Callable[[str], Sequence[str]]
+) -> str:
+    """What is searched for: the question without its chatter, the writer's introduction (kept when
+    the question names none of the `names`), a request for a language or whom it leaves out (`named`
+    finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
     (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
-    asked = without_excluded(without_shorthand(without_chatter(without_request(clean(question)))), named)
+    asked = without_chatter(without_introduction(without_request(clean(question)), names))
+    asked = without_excluded(without_shorthand(asked), named)
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()

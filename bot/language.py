@@ -130,6 +130,19 @@ def _function_word_counts(words: list[str]) -> dict[str, int]:
     }
 
 
+CLEAR_VOTE = 3  # more function words of one language than of the other: no French or Spanish guess
+# Italian function words that Spanish or French use too ("¿Dónde es la reunión con la empresa?")
+_ROMANCE = frozenset("la le con un una si no mi ti se lo e o su".split())
+
+
+def _clear_vote(words: list[str]) -> str | None:
+    """English or Italian, when its function words (not those Spanish or French share) outnumber the
+    other's by `CLEAR_VOTE` ("c'è il wanyan dopo il duijiehui?": pinyin words make it look French to
+    the statistical detector)."""
+    counts = _function_word_counts([word.lower() for word in words if word.lower() not in _ROMANCE])
+    return _vote(counts) if abs(counts["en"] - counts["it"]) >= CLEAR_VOTE else None
+
+
 def _vote(counts: dict[str, int]) -> str | None:
     en, it = counts["en"], counts["it"]
     if en > it:
@@ -171,7 +184,7 @@ def is_foreign(text: str) -> bool:
     if _OTHER_SCRIPT.search(text):
         return True
     words = _latin_words(text, frozenset())
-    if not words or _mostly_chinese(text, frozenset()):
+    if not words or _mostly_chinese(text, frozenset()) or _clear_vote(words):
         return False
     return _other_european(_confidences(" ".join(words)))
 
@@ -299,6 +312,8 @@ def _detect_one(
     words = _latin_words(text, neutral)
     if not words or _KANA_HANGUL.search(text):
         return fallback
+    if clear := _clear_vote(words):
+        return clear
     confidences = _confidences(" ".join(words))
     if _other_european(confidences):
         return fallback

@@ -2,6 +2,7 @@
 there?", "是什么大会的专项活动？另外一共有多少家欧洲企业参加？" ask two things, each answered on its own."""
 
 import re
+from collections.abc import Callable, Sequence
 
 from bot.language import CHINESE_QUESTION_WORDS, FUNCTION_WORDS, QUESTION_WORDS
 from bot.normalise import EMOJI
@@ -44,7 +45,7 @@ _STATEMENT = re.compile(r"[.。!！]\W*$")  # "Salve!", "Sono di un'azienda di b
 # A part that only checks the one before ("… near 罗马 right?", "giusto?", "对吧？") or guesses at its
 # answer ("… like a car maker?", "tipo idrogeno?", "比如电池？").
 _CHECK = re.compile(
-    r"(?:\b(?:right|correct|true|really|giusto|vero|davvero|no)|对吧|对吗|是吧|没错吧)\W*$|"
+    r"(?:\b(?:right|correct|true|really|giusto|vero|davvero|no|sure|sicuro)|对吧|对吗|是吧|没错吧|确定吗)\W*$|"
     r"^(?:like|such as|e\.?g\.?|maybe|perhaps|tipo|(?:come )?ad esempio|magari|forse|比如|例如|像是?)\b",
     re.IGNORECASE,
 )
@@ -99,6 +100,30 @@ def _parts(message: str) -> list[tuple[str, str]]:
 
 def _sentences(message: str) -> list[str]:
     return [_LEAD.sub("", sentence) for sentence in _SENTENCE_END.split(message.strip())]
+
+
+# A sentence about the one who writes ("I'm sourcing manager at a brake-pad supplier near Turin",
+# "sono di un'azienda di materiali per batterie", "我是帮西班牙企业的留学生"), and a question that
+# points back to what was said before it ("… Is it in Lishui?").
+_ABOUT_THE_WRITER = re.compile(
+    r"\b(i|i['’]?m|i am|we|we['’]re|my|our|sono|siamo|mi chiamo|lavoro|ho|abbiamo)\b|我", re.IGNORECASE
+)
+_POINTS_BACK = re.compile(r"\b(it|its|they|them|their|he|she|his|her|lui|lei|loro)\b|它|他|她", re.IGNORECASE)
+
+
+def without_introduction(message: str, named: Callable[[str], Sequence[str]]) -> str:
+    """`message` without the sentences before its question that tell who writes ("Hi, I'm sourcing
+    manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
+    back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
+    (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
+    sentences = [sentence for sentence in _SENTENCE_END.split(message.strip()) if sentence.strip()]
+    first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
+    asked = " ".join(sentences[first:])
+    if not first or _POINTS_BACK.search(asked):
+        return message
+    unnamed = not named(asked)
+    kept = [s for s in sentences[:first] if not _ABOUT_THE_WRITER.search(s) or (unnamed and named(s))]
+    return " ".join([*kept, asked])
 
 
 def asking_sentences(message: str) -> list[str]:

@@ -255,8 +255,8 @@ FIGURES = {
     "food": Figure(
         _words(
             r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
-            r"ristorant[ei]|pranzo|cena|colazione|mensa)\b|"
-            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐"
+            r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala)\b|"
+            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会"
         ),
         _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
     ),
@@ -303,10 +303,13 @@ FIGURES = {
             r"\b(resta|rimane|restano|rimangono|stays?|staying|still here) "
             r"(anche |also |on )?(domani|tomorrow)\b|"
             r"\b(quando riparte|quando torna in italia|when (is|does) (he|she) (leave|leaving|fly)|"
-            r"announc(e|ed|es|ing)|annunciat[oaie]|ha annunciato)\b|"
+            r"announc(e|ed|es|ing)|annunciat[oaie]|ha annunciato|(is|are) (he|she|they) planning|"
+            r"far[àa] (una|un)|ha in programma)\b|"
             r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布"
         ),
-        _words(r"\b(tomorrow|domani|announced|annunciat[oaie])\b|明天|宣布"),
+        _words(
+            r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
+        ),
     ),
     # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
     "main_venue": Figure(
@@ -402,7 +405,8 @@ FIGURES = {
     "contact": Figure(
         _words(
             r"\b(phone|telephone|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
-            r"cellulare|numero di telefono|contatt\w*)\b|电话|手机号|邮箱|微信|联系方式"
+            r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
+            r"il (suo )?numero del(la)?|il suo numero)\b|电话|手机号|邮箱|微信|联系方式|联系人|对接人"
         ),
         _words(r"\+?\d[\d \-]{6,}\d|@\w|/human|https?://"),
     ),
@@ -434,7 +438,10 @@ _ASKS_NAMES = _words(
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
-    r"quali (delle|dei|tra le) \d+)\b|哪些(企业|公司|品牌)|叫什么名字|具体是哪些|"
+    r"quali (delle|dei|tra le) \d+|quali sono le [^?]{0,20}\b(aziende|imprese)|which are the [^?]{0,20}\b"
+    r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|"
+    r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"
+    r"哪些(企业|公司|品牌)|哪家(企业|公司)|叫什么名字|具体是哪些|"
     r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
     r"(企业|公司|集团)\S{0,2}叫(啥|什么)"
 )

@@ -94,6 +94,8 @@ TYPO_FROM = 4  # words at least this long may be a slip for a word of the knowle
 _FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if word.isascii())
 _FUNCTION_ASCII_SET = frozenset(_FUNCTION_ASCII)
 _LATIN = re.compile(r"[a-z]+")
+# A guess added to a question ("which company gave a presentation, was it BYD?"): not what it asks about
+_GUESS = re.compile(r"[,，]\s*(was it|is it|maybe|o [eè]|forse|是不是|还是)\b.*$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 LEXICON_DIR = "lexicon"
 _LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language", "bot.ranking")
@@ -722,10 +724,13 @@ class Retriever:
             facts.remove(giving)
             facts.insert(0, giving)
         gaps = [hit for hit in hits if hit.kind == "gap" and hit.dense >= GAP_MIN_DENSE]
+        # a company or country no entry mentions: which ones took part is what is not published
+        unknown = self._about_the_unknown(query, found.names)
+        wanted = found.wanted | ({NAMES_FIGURE} if unknown else frozenset())
         gap = max(  # a gap that explains the figure asked leads ("eat": food)
             gaps,
             key=lambda hit: (
-                bool(found.wanted & self._gap_figures.get(hit.entry_id, frozenset())),
+                bool(wanted & self._gap_figures.get(hit.entry_id, frozenset())),
                 hit.dense + GAP_COVERAGE_WEIGHT * hit.coverage,
             ),
             default=None,
@@ -751,7 +756,6 @@ class Retriever:
             and gap.signals.names_hit > 0
             and gap.score > facts[0].score
         )
-        unknown = self._about_the_unknown(query, found.names)
         return Retrieval(
             query=query,
             hits=facts[:k],
@@ -768,7 +772,8 @@ class Retriever:
         known = [name for name in names if name in self._mentioned]
         if len(known) == len(names) or any(self.names.entities[name].kind in NAMED_KINDS for name in known):
             return False
-        asked = {name for sentence in asking_sentences(query) for name in self.names.find(sentence)}
+        asking = [_GUESS.sub("", sentence) for sentence in asking_sentences(query)]
+        asked = {name for sentence in asking for name in self.names.find(sentence)}
         return any(name not in self._mentioned for name in asked)
 
     def _wanted(self, query: str, names: Sequence[str]) -> frozenset[str]:

@@ -100,6 +100,14 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
          "companies are planning to expand into overseas markets?", "20"),
         ("Salve, sono di una startup svedese di celle al litio. Quali sono le industrie principali "
          "di Lishui?", "nuova energia"),
+        # an introduction before the question is not searched
+        ("Buongiorno a tutti, sono di un'azienda di materiali per batterie. Mi dite data e luogo "
+         "dell'incontro?", "Xingzhuang"),
+        ("Hi, I'm sourcing manager at a brake-pad supplier near Turin, couldn't make the trip. Could you "
+         "tell me which bigger event this docking meeting was part of?", "Intelligent Manufacturing"),
+        # a question that only checks the one before ("确定吗"), a booking "sbagliato" for the other one
+        ("我朋友说这个对接会在浙江丽水开？确定吗", "南京"),
+        ("il mio capo ha prenotato un hotel a Lishui nello Zhejiang, ha sbagliato?", "Nanchino"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -234,6 +242,18 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "what was district mayor Miao Xiumei's speech about",
         "how many jobs has Siemens created in Lishui",
         "the german trade-fair guy - did he announce a new expo in Lishui?",
+        "il tizio della fiera tedesca farà una fiera a Lishui?",
+        # companies the sources do not name, and names no entry gives
+        "did Bosch attend the lishui docking meeting?",
+        "宁德时代是36家本地企业之一吗？",
+        "CATL era tra le 36 aziende?",
+        "which Lishui company does the hydrogen energy storage? name pls",
+        "quali sono le 20 e passa aziende che vogliono andare all'estero?",
+        "做氢能储能的是哪家企业",
+        # a contact, a banquet
+        "il numero del vicesindaco italiano ce l'hai?",
+        "chi e il referente per le aziende itagliane?",
+        "会后有没有晚宴",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -351,6 +371,8 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("industrie principali Lishui?", "it"),  # words only the Italian knowledge uses
         ("you zhibo ma", "zh"),
         ("How many employees does Avio have? I'm writing a profile", "en"),
+        ("c'è il wanyan dopo il duijiehui?", "it"),  # pinyin words do not make it French
+        ("¿Dónde es la reunión con la empresa?", "en"),  # Spanish: the default, not Italian
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
