@@ -108,6 +108,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         # a question that only checks the one before ("确定吗"), a booking "sbagliato" for the other one
         ("我朋友说这个对接会在浙江丽水开？确定吗", "南京"),
         ("il mio capo ha prenotato un hotel a Lishui nello Zhejiang, ha sbagliato?", "Nanchino"),
+        ("raga ma Brembo c'e a Lishui? 😅", "Brembo"),  # "raga" (ragazzi) asks nothing
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
