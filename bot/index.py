@@ -356,7 +356,7 @@ def _vectors(
 # The nearest-neighbour graph built on one thread (the same graph from the same chunks, whatever
 # the scheduling) and searched wide enough that the candidates are the exact nearest ones: with
 # the defaults, two builds of the same knowledge could rank a borderline question differently.
-HNSW = {"hnsw:space": "cosine", "hnsw:num_threads": 1, "hnsw:construction_ef": 200, "hnsw:search_ef": 200}
+HNSW = {"hnsw:space": "cosine", "hnsw:num_threads": 1, "hnsw:construction_ef": 400, "hnsw:search_ef": 400}
 
 
 def _create_collection(

@@ -269,11 +269,11 @@ FIGURES = {
         ),
         _words(r"\b(photos?|pictures?|foto|fotografi\w*|streamed|video)\b|合影|照片|拍照|直播|录像"),
     ),
-    # "serve il cappotto?": the weather, which no fact gives
+    # "che tempo fa?": the weather, which no fact gives (a coat alone may be for the cloakroom)
     "weather": Figure(
         _words(
-            r"\b(weather|temperatures?|forecast|rain(ing|y)?|umbrella|meteo|che tempo|temperatura|piove|"
-            r"pioggia|ombrello|cappotto|previsioni)\b|天气|气温|下雨|冷不冷|带伞|雨伞"
+            r"\b(weather|temperatures?|forecast|rain(ing|y)?|meteo|che tempo|temperatura|piove|pioggia|"
+            r"previsioni)\b|天气|气温|下雨|冷不冷"
         ),
         _words(r"\b(weather|meteo|temperatures?)\b|天气|气温"),
     ),

@@ -50,10 +50,14 @@ def _change(settings: Settings, n: int) -> None:
 def test_no_disk_growth_across_ten_re_ingests(ingested_settings: Settings):
     # no replica answers here: reports copied with the shared index (the session's assistant) expire
     settings = ingested_settings.model_copy(update={"index_grace_seconds": 0.0})
-    _change(settings, 0)
-    index.ingest(settings)  # steady state: the active generation and the previous one
+    # steady state: the active generation and the previous one, both written by a changed ingest
+    # (the first one after the shared build held 2,048 of its 3,049 vectors in its graph files
+    # when measured, the rest still in Chroma's log, so it reads smaller than those after it)
+    for n in (0, 1):
+        _change(settings, n)
+        index.ingest(settings)
     folders, size = _disk(settings.chroma_dir)
-    for n in range(1, 11):
+    for n in range(2, 12):
         _change(settings, n)
         before = index.Pointer(settings).active()
         report = index.ingest(settings)
@@ -167,7 +171,13 @@ def test_the_candidates_searched_are_the_exact_nearest_chunks(ingested_settings:
     pairs = rng.choice(len(vectors), size=(60, 2), replace=False)
     queries = vectors[pairs[:, 0]] + vectors[pairs[:, 1]]  # between two chunks, like a question
     found = collection.query(query_embeddings=queries, n_results=CANDIDATES, include=[])["ids"]
-    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :CANDIDATES]
-    nearest = [{stored["ids"][i] for i in row} for row in exact]
-    missed = sum(len(ids - set(got)) for ids, got in zip(nearest, found, strict=True))
+    similarity = queries @ vectors.T
+    order = np.argsort(-similarity, axis=1)
+    row_of = {chunk_id: n for n, chunk_id in enumerate(stored["ids"])}
+    # a chunk tied with the first one outside the candidates (the same text twice) may be either
+    missed = sum(
+        similarity[q, row_of[chunk_id]] > similarity[q, order[q, CANDIDATES]] + 1e-6
+        for q, got in enumerate(found)
+        for chunk_id in {stored["ids"][i] for i in order[q, :CANDIDATES]} - set(got)
+    )
     assert missed == 0, f"{missed} of {60 * CANDIDATES} nearest chunks were not among the candidates"
