@@ -766,9 +766,10 @@ class Retriever:
         )
 
     def _about_the_unknown(self, query: str, names: Sequence[str]) -> bool:
-        """The question asks about a place no entry mentions, and names no person or company that
-        one does: "有没有西班牙企业参加" asks what the sources do not cover ("Is Valeo Spanish?" is about
-        Valeo; "… from a pack assembler in Poland. How many …?" is not about Poland)."""
+        """The question asks about a place or a company no entry mentions, and names no person or
+        company that one does: "有没有西班牙企业参加", "did Bosch attend?" ask what the sources do not
+        cover ("Is Valeo Spanish?" is about Valeo; "… from a pack assembler in Poland. How many …?"
+        is not about Poland)."""
         known = [name for name in names if name in self._mentioned]
         if len(known) == len(names) or any(self.names.entities[name].kind in NAMED_KINDS for name in known):
             return False
