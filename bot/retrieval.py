@@ -276,6 +276,8 @@ class Lexicon:
             topics[meta["entry_id"]] = meta.get("topic", "")
             if meta["role"] == "body":
                 bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
+        named_in = {key: names.find(body) for key, body in bodies.items()}
+        naming = {key: _names_someone(found, names) for key, found in named_in.items()}
         entry_ids = sorted(entry_tokens)
         position = {entry_id: number for number, entry_id in enumerate(entry_ids)}
         chunk_entries = np.array([position[chunks[n][1]["entry_id"]] for n in order], dtype=np.int32)
@@ -315,14 +317,14 @@ class Lexicon:
                 for word in _NAME_WORD.findall(text)
             ),
             spelt=_spelt(chunks),
-            mentioned=frozenset(found for body in bodies.values() for found in names.find(body)),
+            mentioned=frozenset(found for named in named_in.values() for found in named),
             fact_words=frozenset().union(*(t for e, t in entry_tokens.items() if kinds[e] != "gap")),
             entry_names={
                 entry_id: frozenset(token[1:] for token in words if token.startswith("@"))
                 for entry_id, words in entry_tokens.items()
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
-            figures=_figures(bodies, titles, names, chunks),
+            figures=_figures(bodies, titles, naming, chunks),
             gap_figures=_gap_figures(chunks),
         )
 
@@ -352,22 +354,27 @@ def _spelt(chunks: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, frozenset[
     return {"en": frozenset(words["en"] - words["it"]), "it": frozenset(words["it"] - words["en"])}
 
 
+def _names_someone(found: Sequence[str], names: Names) -> bool:
+    """Whether the entities `found` in a text include a person or a company."""
+    return any(names.entities[entity_id].kind in NAMED_KINDS for entity_id in found)
+
+
 def _figures(
     bodies: dict[tuple[str, str], str],
     titles: dict[tuple[str, str], str],
-    names: Names,
+    naming: dict[tuple[str, str], bool],
     chunks: Sequence[tuple[str, dict[str, Any]]],
 ) -> dict[str, frozenset[str]]:
     """Entry id → the kinds of figure any of its language versions gives, in its title or text
     ("Closing dinner": "Lakeside." gives where the dinner is); "names" when it names a person or a
     company ("Which exactly are the 20-plus firms?" wants names, not a count). A fact that fills a
     "not published" entry gives what that entry's questions asked, however its text says it
-    ("Delegates can park behind the hall" answers "Is there a car park?")."""
+    ("Delegates can park behind the hall" answers "Is there a car park?"). `naming`: whether each
+    text names a person or a company."""
     kinds: dict[str, frozenset[str]] = {}
     for (entry_id, lang), body in bodies.items():
-        named = any(names.entities[found].kind in NAMED_KINDS for found in names.find(body))
         titled = f"{titles.get((entry_id, lang), '')}\n{body}"
-        given = figures_given(titled) | ({NAMES_FIGURE} if named else set())
+        given = figures_given(titled) | ({NAMES_FIGURE} if naming[(entry_id, lang)] else set())
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
     for entry_id, asked in _figures_asked_by(chunks, lambda meta: bool(meta.get("inherited"))).items():
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | asked
@@ -493,19 +500,20 @@ class Retriever:
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
         self._english_italian = (self._function_words | lexicon.english_italian) - self._name_words
 
-    def is_pinyin(self, question: str) -> bool:
-        """Chinese typed in pinyin ("duijiehui zai nali"), names aside."""
+    def is_pinyin(self, question: str, named: frozenset[str] | None = None) -> bool:
+        """Chinese typed in pinyin ("duijiehui zai nali"), names aside (`named`: its name words, when
+        already found)."""
+        named = self._named_words(question) if named is None else named
         known = self._pinyin.syllables
-        names = self._named_words(question)
-        return is_pinyin(question, names, self._english_italian, self._function_words, known)
+        return is_pinyin(question, named, self._english_italian, self._function_words, known)
 
     def readable(self, question: str) -> str:
         """The question as searched: `clean`, names in the Chinese the knowledge writes them in; pinyin
         read as the Chinese it spells (names kept); homophone slips in Chinese mended."""
         question = self.names.as_written(clean(question))
-        if not self.is_pinyin(question):
-            return " ".join([self._pinyin.mend(question), *self._pinyin_terms(question)])
         named = self._named_words(question)
+        if not self.is_pinyin(question, named):
+            return " ".join([self._pinyin.mend(question), *self._pinyin_terms(question)])
         names = [word for word in _LATIN.findall(fold(question)) if word in named]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 
