@@ -98,8 +98,14 @@ def _parts(message: str) -> list[tuple[str, str]]:
     return [(before if before.strip() else " ", part.strip()) for before, part in parts if part.strip()]
 
 
+def _split(message: str) -> list[str]:
+    """The sentences of `message`, as written."""
+    return [sentence for sentence in _SENTENCE_END.split(message.strip()) if sentence.strip()]
+
+
 def _sentences(message: str) -> list[str]:
-    return [_LEAD.sub("", sentence) for sentence in _SENTENCE_END.split(message.strip())]
+    """The sentences of `message` without the words that only lead them ("Also what's …")."""
+    return [sentence for sentence in (_LEAD.sub("", part) for part in _split(message)) if sentence.strip()]
 
 
 # A sentence about the one who writes ("I'm sourcing manager at a brake-pad supplier near Turin",
@@ -116,7 +122,7 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
     (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
-    sentences = [sentence for sentence in _SENTENCE_END.split(message.strip()) if sentence.strip()]
+    sentences = _split(message)
     first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
     asked = " ".join(sentences[first:])
     if not first or _POINTS_BACK.search(asked):
@@ -129,7 +135,7 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
 def asking_sentences(message: str) -> list[str]:
     """The sentences of `message` that ask something ("… in Poland. How many …?": the second); the
     whole message when it is one sentence."""
-    sentences = [sentence for sentence in _sentences(message) if sentence.strip()]
+    sentences = _sentences(message)
     return [sentence for sentence in sentences if _asks(sentence)] if len(sentences) > 1 else sentences
 
 
@@ -138,7 +144,6 @@ def _has_subject(part: str) -> bool:
     ("da quando", "which one?", "叫什么"), which asks about the question before."""
     words = [w for w in _LATIN_WORD.findall(part.lower()) if w not in _FUNCTION and w not in _ASKING_ONLY]
     return bool(words) or len(_HAN_ASKING.sub("", "".join(_CHINESE.findall(part)))) >= 2
-
 
 
 def _asks(part: str) -> bool:
