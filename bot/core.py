@@ -90,6 +90,8 @@ _ZHEJIANG_COUNTY = re.compile(
     r"qingyuan|jingning|liandu)\b",
     re.IGNORECASE,
 )
+# Lishui, Zhejiang set beside this meeting's: "also", "anche", "也", "一样" (`_beside_the_other_lishui`).
+_ALSO = re.compile(r"\b(also|too|as well|anche|pure)\b|也|一样|同样", re.IGNORECASE)
 # Words for a person, which "besides …" leaves out of what is asked ("who else came besides the mayor?").
 _PERSON = re.compile(
     r"\b(mayor|sindac\w*|president\w*|representatives?|rappresentant\w*|leaders?|director\w*|"
@@ -227,7 +229,8 @@ class Assistant:
             return early
         self._reload_if_reingested()
         answers: list[Answer] = []
-        for asked in questions_in(question):  # each question of the message, read after the one before
+        questions = [question] if _beside_the_other_lishui(question) else questions_in(question)
+        for asked in questions:  # each question of the message, read after the one before
             answers.append(self._ask_one(asked, lang, context, continues=bool(answers)))
             context = replace(context, history=(*context.history, asked))
         return answers[0] if len(answers) == 1 else combined(answers)
@@ -344,10 +347,16 @@ class Assistant:
         return follow_up if better or about_them else alone
 
 
+def _beside_the_other_lishui(message: str) -> bool:
+    """Sets Lishui, Zhejiang beside this meeting's Lishui ("does Lishui in Zhejiang also have …?"),
+    asking about that city in all its parts ("浙江丽水的主导产业是什么？跟这边一样吗")."""
+    return bool(_ZHEJIANG.search(message) and _ALSO.search(message))
+
+
 def _asks_about_the_other_lishui(question: str) -> bool:
     """About Lishui city in Zhejiang itself ("the mayor of Lishui city, Zhejiang"), which the
     knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
-    if _ZHEJIANG_COUNTY.search(question):
+    if _ZHEJIANG_COUNTY.search(question) or _beside_the_other_lishui(question):
         return True
     other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
     return bool(other and not _THIS_LISHUI.search(question))

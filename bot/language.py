@@ -73,8 +73,8 @@ def normalise(code: str | None) -> str | None:
 
 def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     """Chinese, even with a few Latin names such as "Colleferro" in it; but "Who is 缪秀梅?" is an
-    English sentence around a Chinese name."""
-    han = len(_HAN.findall(text))
+    English sentence around a Chinese name, "Lishui (丽水) mayor … right?" one that glosses a name."""
+    han = len(_HAN.findall(_HAN_GLOSS.sub(" ", text)))
     if not han or _KANA_HANGUL.search(text):
         return False
     latin_words = [w for w in _WORD.findall(_HAN.sub(" ", text)) if w.lower() not in neutral]
@@ -90,6 +90,8 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
     return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not grammar)
 
+
+_HAN_GLOSS = re.compile(r"[(（]\s*[\u3400-\u9fff]{1,8}\s*[)）]")  # "Lishui (丽水)"
 
 # Chinese grammar, not a name: "Who is 缪秀梅?" quotes a name, "Brembo 是 which country 的公司？" is
 # Chinese around English words.

@@ -112,11 +112,13 @@ def without_shorthand(question: str) -> str:
     return _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group().lower()], question)
 
 
-# "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁": the one left out is not what
+# "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁", "the other vice mayor,
+# not Liu Jia, who was it": the one left out is not what
 # is asked about, so it is not searched for.
 _EXCLUDED = re.compile(
     r"\b(?:besides|apart from|other than|except(?: for)?|oltre (?:a|al|alla|allo|ai|agli|alle)|a parte|"
-    r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])",
+    r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])|"
+    r"(?<=[,，])\s*(?:not|non|不是)\s+[^,，?？.!！]{1,30}?(?=[,，])",
     re.IGNORECASE,
 )
 

@@ -16,16 +16,20 @@ _SENTENCE_END = re.compile(
     rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)",
     re.IGNORECASE,
 )
+# What a further question may open with before its question word (", and in what park?").
+_PREPOSITION = "in|at|on|from|for|with|by|di|da|a|con|per|su"
 # Where a sentence goes on to ask something else: ", and how many …", " e quante …", "，还有外资企业…",
 # "另外", "also, …", "… and (2) which …" (not "除了 A 还有哪些", one question, nor "A and B", two names).
 _ASKS_MORE = re.compile(
-    rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?(?=(?:{QUESTION_WORDS})\b)|"
-    rf"[,;]\s*and\s+(?=(?:{_AUXILIARY})\s+\w+\s+\w+|whether\b)|(?:[,;]\s*|\s+)e\s+(?=se\s+\w+\s+\w+)|"
+    rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?"
+    rf"(?=(?:(?:{_PREPOSITION})\s+)?(?:{QUESTION_WORDS})\b)|"
+    rf"(?:[,;]|\s[-–])\s*and\s+(?=(?:{_AUXILIARY})\s+(?:\w+\s+\w+|\w+\W*$)|whether\b)|(?:[,;]\s*|\s+)e\s+(?=se\s+\w+\s+\w+)|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
     r"[,;，；]?\s*(?:and\s+|e\s+|以及|和)?(?:\([2-9]\)|(?<![\w(])[2-9]\))\s*|"  # "(1) … and (2) …"
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
 )
+_ONLY_ASKING = re.compile(rf"(?:{QUESTION_WORDS})", re.IGNORECASE)  # "When" of "When and where …"
 _WH_WORD = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 _WH_START = re.compile(rf"(?:{QUESTION_WORDS}|whether)\b", re.IGNORECASE)
 # What opens a further sentence without asking anything itself ("Also what's …", "E dove …").
@@ -33,7 +37,7 @@ _LEAD = re.compile(
     r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
 )
 _ASKING = re.compile(
-    rf"\b(?:{QUESTION_WORDS})\b|^(?:{_AUXILIARY}|any|whether)\b|"
+    rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether)\b|"
     rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
     re.IGNORECASE,
 )
@@ -92,6 +96,8 @@ def _parts(message: str) -> list[tuple[str, str]]:
     for sentence in _sentences(message):
         before, start = " ", 0
         for split in _ASKS_MORE.finditer(sentence):
+            if _ONLY_ASKING.fullmatch(sentence[start : split.start()].strip()):  # "When and where was it?"
+                continue
             parts.append((before, sentence[start : split.start()]))
             before, start = split.group(), split.end()
         parts.append((before, sentence[start:]))

@@ -51,6 +51,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("ouzhou qiye dou shi na xie lingyu de", "航空"),  # 都是哪些领域: fields, not names
         ("Avio è un'azienda europea o cinese? just checking", "europe"),  # its side, not a nationality
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
+        ("the other vice mayor, not Liu Jia, who was it", "Zhai Xiaoli"),
+        ("I missed it. When and where was the meeting, and how many companies came from Europe?", "22"),
         ("so does Colleferro work with universities or just companies?", "universit"),
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
         ("嗨,想知道溧水有哪些产品已经卖到欧洲去了", "创维|Skyworth"),  # whose products: no company's range
@@ -329,6 +331,10 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("what are the main industries of Lishui in Zhejiang province - the city near Wenzhou?", "en"),
         ("浙江丽水那边的主导产业是啥？跟这边一样不", "zh"),  # over there, not here
         ("are the Yunhe rice terraces near Lishui in Zhejiang worth visiting?", "en"),  # a county of it
+        # set beside this meeting's Lishui ("also", "anche", "一样"), in every part of the message
+        ("does lishui zhejiang also have a hydrogen industry", "en"),
+        ("Anche Lishui nello Zhejiang ha aziende europee come Brembo?", "it"),
+        ("浙江丽水的主导产业是什么？跟这次会议说的一样吗", "zh"),
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(

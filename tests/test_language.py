@@ -48,6 +48,7 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("对接会在哪里？", "zh"),
         ("Colleferro是哪一年获得欧洲航天之都称号的？", "zh"),
         ("Who is 缪秀梅?", "en"),
+        ("Lishui (丽水) mayor Miao Xiumei attended, right?", "en"),  # a name glossed in Chinese
         ("Chi è 刘佳?", "it"),
         ("Hans Song 是谁？", "zh"),
         ("what are the 四大主导产业 of Lishui", "en"),  # an English sentence quoting a Chinese term

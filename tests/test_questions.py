@@ -26,6 +26,8 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["1) when is it", "where is it?"], " 2) "),
         (["请问(1)几号开", "在哪里开"], " (2)"),
         (["Quante aziende cinesi ci sono", "se ce ne sono nell'idrogeno?"], " e "),  # e se: whether
+        (["which Lishui was it really", "in what park?"], ", and "),  # a preposition, then the question word
+        (["Kaiwu - did they speak at the meeting", "did Avio?"], ", and "),  # a short yes/no after a dash
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
@@ -48,6 +50,8 @@ def test_two_questions_in_one_message_are_split(parts: list[str], separator: str
         "I'm a journalist. I read about the meeting. When was it?",  # statements stay with the question
         "I work in batteries, and are there firms like mine?",  # kept as written, ", and" included
         "Avio, and is it Italian?",
+        "When and where was it?",  # one question word is no question of its own
+        "quando e dove si è svolto?",
     ],
 )
 def test_one_question_stays_whole(message: str) -> None:
