@@ -287,7 +287,10 @@ def _saying_something_new(answers: list[Answer]) -> list[Answer]:
         # a later question that only just misses an entry shown asks no more; one it is known to
         # lack ("… ha parlato? cosa ha detto?": no speech) asks something else
         missed = answer.abstained and answer.confidence >= JUST_MISSED
-        if not (kept and likeliest & (shown if missed else given)):
+        # a "not published" entry says what the entry shown is known to lack (no confidence left in
+        # it): "… è venuto con una delegazione? quante persone erano?"
+        lacking = answer.reason is Reason.GAP and answer.confidence == 0.0
+        if lacking or not (kept and likeliest & (shown if missed else given)):
             kept.append(answer)
         if not answer.abstained:
             shown.update(source.entry_id for source in answer.sources[:1])

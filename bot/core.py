@@ -259,7 +259,8 @@ class Assistant:
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
-        in_that_city = other_mayor or _ZHEJIANG_COUNTY.search(question)  # not "is it in Zhejiang?"
+        # not "is it in Zhejiang?"
+        in_that_city = other_mayor or _ZHEJIANG_COUNTY.search(question) or _beside_the_other_lishui(question)
         if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)

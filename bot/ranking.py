@@ -118,6 +118,14 @@ FIGURES = {
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),
+    "month": Figure(
+        _words(r"\b(which|what) month\b|\bin (che|quale) mese\b|哪个月|哪一个月|几月份"),
+        _words(
+            r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+            r"gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b|"
+            r"\d{1,2}月|[一二三四五六七八九十]{1,2}月"
+        ),
+    ),
     "date": Figure(
         _words(
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
@@ -190,7 +198,8 @@ FIGURES = {
         _words(
             r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
             r"\b(in|quale|che|in quale) (sala|aula|piano)\b|(哪个|哪间|几号|什么)会议室|会议室在哪|"
-            r"哪个厅|几号厅|几楼|几层|哪个房间"
+            r"哪个厅|几号厅|几楼|几层|哪个房间|房间号|房号|门牌号|"
+            r"\broom (number|no\b|#)|\bnumero (della|di) (sala|stanza|aula)\b"
         ),
         _words(r"\b(room|hall|sala|aula)\s+[A-Z0-9]|\d+\s*(楼|层|号厅)|[A-Z0-9]\s*会议室|\b(floor|piano) \d"),
     ),

@@ -127,6 +127,14 @@ def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: As
     _answered(assistant, question, "300", "Brembo")
 
 
+def test_a_second_question_the_first_answers_entry_is_known_to_lack_is_declined(assistant: Assistant):
+    """"… è venuto con una delegazione? quante persone erano?": Guadagno's entry gives no headcount,
+    so the second question is not dropped as a repeat of the first."""
+    answer = assistant.ask("il vicesindaco italiano è venuto con una delegazione? quante persone erano?")
+    assert answer.abstained and answer.reason is Reason.GAP
+    assert "Guadagno" in answer.text and answer.sources[-1].entry_id.startswith("gap-"), answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "gap"),
     [
@@ -136,6 +144,8 @@ def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: As
         ("che tempo fa il 30 novembre, serve il cappotto?", "gap-weather"),  # not the date entry
         ("excuse me, where can I change soldi near the venue, c'è un ATM?", "gap-venue-facilities"),
         ("huichang zai ji lou a", "gap-rooms"),  # "ji lou": 几楼, which floor
+        ("会场房间号", "gap-rooms"),  # a room number
+        ("In which month was Colleferro named European Space Capital?", "gap-colleferro"),  # the year only
     ],
 )
 def test_the_gap_that_explains_the_detail_asked_is_the_one_given(assistant: Assistant, question, gap):
@@ -334,6 +344,7 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         # set beside this meeting's Lishui ("also", "anche", "一样"), in every part of the message
         ("does lishui zhejiang also have a hydrogen industry", "en"),
         ("Anche Lishui nello Zhejiang ha aziende europee come Brembo?", "it"),
+        ("Is Lishui in Zhejiang also hosting World Intelligent Manufacturing Congress events?", "en"),
         ("浙江丽水的主导产业是什么？跟这次会议说的一样吗", "zh"),
     ],
 )
