@@ -103,6 +103,9 @@ FIGURES = {
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
             r"市场份额|市占率|市值|估值|贸易额|进出口额|"
             r"\b(trade volume|volume of trade|interscambio|volume d'affari)\b|"
+            r"\b(export|sales) (figures?|volume|value)|\bquanto esport\w+|"
+            r"\b(volume|valore) (delle|di) esportazion\w+|"
+            r"出口额|出口量|出口了?多少|"
             r"\b(market (cap|capitali[sz]ation|value)|valuation|capitalizzazione|valutazione)\b"
         ),
         _words(r"€|\$|¥|\b(euros?|dollars?|yuan|rmb|million|billion|milioni|miliardi)\b|元|亿"),
@@ -359,7 +362,7 @@ FIGURES = {
             r"\bmain products?\b|product (range|line)|"
             r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) prodotti\b|"
             r"prodotti principali|"
-            r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么"
+            r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
         ),
         _words(
             r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"

@@ -145,6 +145,8 @@ def test_a_second_question_the_first_answers_entry_is_known_to_lack_is_declined(
         ("excuse me, where can I change soldi near the venue, c'è un ATM?", "gap-venue-facilities"),
         ("huichang zai ji lou a", "gap-rooms"),  # "ji lou": 几楼, which floor
         ("会场房间号", "gap-rooms"),  # a room number
+        ("what was Skyworth's export figure to Europe", "gap-company-figures"),  # an amount
+        ("创维卖到欧洲的是啥产品", "gap-company-figures"),
         ("In which month was Colleferro named European Space Capital?", "gap-colleferro"),  # the year only
     ],
 )
