@@ -74,6 +74,8 @@ _CITY_MAYOR = re.compile(
     r"\bsindac[oa] della citt[aà]\b",
     re.IGNORECASE,
 )
+_A_MAYOR = re.compile(rf"\b(mayor|sindac[oa])\b|{_MAYOR_OF_A_CITY}", re.IGNORECASE)
+_NOT_A_CITYS_MAYOR = re.compile(r"\b(vice|deputy|district|distretto)\b|区长|副", re.IGNORECASE)
 # Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
 # does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
 # So does "this Lishui" ("which city does this Lishui belong to?").
@@ -204,9 +206,13 @@ class Assistant:
     def _asks_for_the_other_mayor(self, question: str) -> bool:
         """About the mayor of Lishui city, Zhejiang ("will 丽水市的市长 come to the meeting?"), not
         whether someone of this meeting is that mayor ("Miao Xiumei è la sindaca della città…?")."""
-        if not (_OTHER_LISHUI.search(question) and _CITY_MAYOR.search(question)):
+        city_mayor = _OTHER_LISHUI.search(question) and _CITY_MAYOR.search(question)
+        # "il sindaco di Lishui nello Zhejiang c'era?": a mayor in Zhejiang (no deputy, no district's)
+        zhejiang_mayor = _ZHEJIANG.search(question) and _A_MAYOR.search(question)
+        if not (city_mayor or (zhejiang_mayor and not _NOT_A_CITYS_MAYOR.search(question))):
             return False
-        return not any(self._is_person(found) for found in self.retriever.names.find(question))
+        named = self.retriever.names.find(_A_MAYOR.sub(" ", question))  # "the mayor of Lishui" names no one
+        return not any(self._is_person(found) for found in named)
 
     def searched(self, question: str) -> str:
         """What is searched for `question` (`retrieval_text`)."""

@@ -316,6 +316,7 @@ def test_the_other_lishui_is_explained(assistant: Assistant, question, expected)
         ("quando c'è l'incontro a Lishui, nello Zhejiang?", "it", "30"),
         ("la città di Lishui nello Zhejiang quante aziende manda all'incontro?", "it", "36"),
         ("浙江丽水那边参会的企业里有新能源汽车龙头吗", "zh", "新能源汽车"),  # those at the meeting
+        ("il sindaco di Lishui nello Zhejiang è Miao Xiumei?", "it", "Miao"),  # someone of this meeting
     ],
 )
 def test_a_question_about_the_other_lishui_is_answered_with_a_note(
@@ -347,6 +348,7 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("does lishui zhejiang also have a hydrogen industry", "en"),
         ("Anche Lishui nello Zhejiang ha aziende europee come Brembo?", "it"),
         ("Is Lishui in Zhejiang also hosting World Intelligent Manufacturing Congress events?", "en"),
+        ("il sindaco di Lishui nello Zhejiang c'era?", "it"),  # a mayor in Zhejiang, no deputy, no district's
         ("浙江丽水的主导产业是什么？跟这次会议说的一样吗", "zh"),
     ],
 )
