@@ -194,12 +194,13 @@ class Names:
     def label(self, entity_id: str) -> str:
         return self.entities[entity_id].label
 
-    def without(self, text: str, entity_ids: Iterable[str]) -> str:
-        """`text` with the forms and roles of the entities left out ("What is Avio?" → "What is ?")."""
+    def without(self, text: str, entity_ids: Iterable[str], instead: str = " ") -> str:
+        """`text` with the forms and roles of the entities left out ("What is Avio?" → "What is ?"), or
+        replaced by `instead`."""
         entities = [self.entities[entity_id] for entity_id in entity_ids]
         for form in sorted((form for e in entities for form in (*e.forms, *e.roles)), key=len, reverse=True):
             pattern = re.escape(form) if _HAN.search(form) else rf"(?<![^\W_]){re.escape(form)}(?![^\W_])"
-            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+            text = re.sub(pattern, instead, text, flags=re.IGNORECASE)
         return text
 
     def forms_text(self, entity_ids: Iterable[str], question: str = "") -> str:

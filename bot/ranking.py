@@ -92,7 +92,8 @@ def _words(pattern: str) -> re.Pattern[str]:
 FIGURES = {
     "money": Figure(
         _words(
-            r"\b(revenue|turnover|sales|profit|cost|costs|price|fee|fees|budget|salary|amount|"
+            r"\b(revenue|turnover|sales(?! (guy|man|manager|people|person|rep|team|director))|"
+            r"profit|cost|costs|price|fee|fees|budget|salary|amount|"
             r"how much (money|capital)|"
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
             r"how much (\w+ )?(investment|capital|money)|total investment|in (dollars|euros?|yuan|rmb)|"

@@ -786,9 +786,12 @@ class Retriever:
         return any(name not in self._mentioned for name in asked)
 
     def _wanted(self, query: str, names: Sequence[str]) -> frozenset[str]:
-        """The figures `query` asks for (`figures_asked`), as the entities it names make them mean."""
-        wanted = figures_asked(query)
+        """The figures `query` asks for (`figures_asked`) outside the names and roles of the people and
+        companies it names ("the German trade fair organiser" asks for no organiser), as the
+        entities it names make them mean."""
         kinds = {self.names.entities[found].kind for found in names}
+        named = [found for found in names if self.names.entities[found].kind in NAMED_KINDS]
+        wanted = figures_asked(self.names.without(query, named, instead="someone"))
         if "company" not in kinds:
             # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
             return wanted - {"products"}

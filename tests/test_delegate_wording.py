@@ -52,6 +52,9 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("Avio è un'azienda europea o cinese? just checking", "europe"),  # its side, not a nationality
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
         ("the other vice mayor, not Liu Jia, who was it", "Zhai Xiaoli"),
+        ("who came from the german trade fair organiser", "Hans Song"),  # a role asks for no organiser
+        ("quick one from an italian sales guy: Guadagno said cooperation is the engine of what?", "innov"),
+        ("come si chiama il capo del distretto cioè il sindaco del distretto", "Miao"),
         ("I missed it. When and where was the meeting, and how many companies came from Europe?", "22"),
         ("so does Colleferro work with universities or just companies?", "universit"),
         ("Lishui 四大主导产业 - can u list them in English", "new energy"),  # a list, not names
