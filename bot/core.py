@@ -21,7 +21,7 @@ from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
 from bot.normalise import clean, without_chatter, without_excluded, without_shorthand
-from bot.questions import questions_in, without_introduction
+from bot.questions import asking_sentences, questions_in, without_introduction
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -51,6 +51,8 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
+    r".*\bright (?:place|city|lishui|one|station)\b|.*\b(?:which|what) city\b|.*\b(?:quale|che) citt[aà]\b|"
+    r".*(?:哪个城市|哪座城市|哪个市)|"
     r".*\bsbagliat|.*\b(?:booked|got it|gone) wrong|.*(?:走错|搞错|弄错|订错|买错))",
     re.IGNORECASE,
 )
@@ -266,7 +268,8 @@ class Assistant:
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         # not "is it in Zhejiang?"
-        in_that_city = other_mayor or _ZHEJIANG_COUNTY.search(question) or _beside_the_other_lishui(question)
+        county = _in_a_county(question) and not _THIS_LISHUI.search(question)  # not "is the meeting near …?"
+        in_that_city = other_mayor or county or _beside_the_other_lishui(question)
         if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
@@ -360,10 +363,15 @@ def _beside_the_other_lishui(message: str) -> bool:
     return bool(_ZHEJIANG.search(message) and _ALSO.search(message))
 
 
+def _in_a_county(question: str) -> bool:
+    """Asks about a county of Lishui city, Zhejiang ("我人在青田" only says where the writer is)."""
+    return any(_ZHEJIANG_COUNTY.search(sentence) for sentence in asking_sentences(question))
+
+
 def _asks_about_the_other_lishui(question: str) -> bool:
     """About Lishui city in Zhejiang itself ("the mayor of Lishui city, Zhejiang"), which the
     knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
-    if _ZHEJIANG_COUNTY.search(question) or _beside_the_other_lishui(question):
+    if _in_a_county(question) or _beside_the_other_lishui(question):
         return True
     other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
     return bool(other and not _THIS_LISHUI.search(question))

@@ -10,10 +10,15 @@ from functools import lru_cache
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
+_O_IN_A_NUMBER = re.compile(r"(?<=\d)[Oo]+(?=\d)")
+
+
 def clean(text: str) -> str:
     """`text` in Unicode NFKC (full-width letters become ASCII) without invisible characters:
-    what the embedder and the language detector see."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    what the embedder and the language detector see; a letter O typed inside a number is a zero
+    ("2O23")."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _O_IN_A_NUMBER.sub(lambda found: "0" * len(found.group()), text)
 
 
 @lru_cache(maxsize=8192)

@@ -52,6 +52,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("Avio è un'azienda europea o cinese? just checking", "europe"),  # its side, not a nationality
         ("btw who else from the district leadership came besides the mayor?", "Zhai Xiaoli"),
         ("the other vice mayor, not Liu Jia, who was it", "Zhai Xiaoli"),
+        ("这个会是2O23年开的吗", "2023"),  # a letter O typed for a zero
         ("who came from the german trade fair organiser", "Hans Song"),  # a role asks for no organiser
         ("quick one from an italian sales guy: Guadagno said cooperation is the engine of what?", "innov"),
         ("come si chiama il capo del distretto cioè il sindaco del distretto", "Miao"),
@@ -303,6 +304,10 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         ("booked a train to lishui zj, wrong place??", "Nanjing"),
         ("I booked a train to Lishui, Zhejiang - is the meeting there?", "Nanjing"),
         ("ho prenotato per Lishui Zhejiang, posto sbagliato?", "Nanchino"),
+        ("I booked a train to Lishui in Zhejiang for the docking meeting is that the right city", "Nanjing"),
+        ("我票订到浙江丽水了😭 对接会到底在哪个城市", "南京"),
+        ("是在浙江丽水开的吗？我人在青田", "南京"),  # the county only says where the writer is
+        ("l incontro e a Lishui nel Zhejiang vicino a Qingtian giusto", "Nanchino"),  # is the meeting there
         ("我买了去丽水的票，是不是买错了", "南京"),
     ],
 )

@@ -39,6 +39,7 @@ NAMES = Names.from_data(
 
 def test_fold_removes_invisible_characters_accents_width_and_case():
     assert clean("Guad\u200bagno\ufeff") == "Guadagno"
+    assert clean("2O23, 2oo1, Osaka 2") == "2023, 2001, Osaka 2"  # a letter O inside a number is a zero
     assert fold("PERCHÉ Città ＡＢＣ") == "perche citta abc"
     assert fold("溧水") == "溧水"
 
