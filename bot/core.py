@@ -20,7 +20,7 @@ from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
-from bot.normalise import clean, without_chatter, without_excluded, without_shorthand
+from bot.normalise import clean, with_digits, without_chatter, without_excluded, without_shorthand
 from bot.questions import asking_sentences, questions_in, without_introduction
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
@@ -255,6 +255,7 @@ class Assistant:
         searched = self.searched(question)
         # "请用英文回答：对接会在哪" is read as the Chinese it is written in, answered in English
         reading = lang if asked_for(question) is None else self.language(searched, context)
+        searched = with_digits(searched, reading)
         try:
             retrieval = self._retrieve(searched, reading, context, continues)
         except NotFoundError:  # the generation was deleted under a replica that fell far behind

@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from text_to_num import alpha2digit
+
 # Zero-width spaces and joiners, soft hyphens, word joiners, byte-order marks, bidi controls.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -133,3 +135,15 @@ def without_excluded(question: str, named: Callable[[str], Sequence[str]]) -> st
     role in ("besides the mayor"; not "besides space", which says what is asked about)."""
     stripped = _EXCLUDED.sub(lambda part: " " if named(part.group()) else part.group(), question)
     return stripped.strip(" ,，")
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def with_digits(text: str, lang: str) -> str:
+    """`text` with the numbers it spells out in English or Italian added in digits ("le aziende
+    europee sono ventidue o trentasei" + "22 36"), the words kept for the texts that spell them."""
+    if lang not in ("en", "it"):
+        return text
+    spelt = set(_NUMBER.findall(alpha2digit(text, lang))) - set(_NUMBER.findall(text))
+    return f"{text} {' '.join(sorted(spelt))}" if spelt else text

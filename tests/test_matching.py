@@ -5,7 +5,7 @@ import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
-from bot.normalise import clean, fold, without_chatter, without_excluded, without_shorthand
+from bot.normalise import clean, fold, with_digits, without_chatter, without_excluded, without_shorthand
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster, knowledge_names
@@ -487,3 +487,12 @@ def test_pinyin_terms_inside_an_english_question_are_read_as_chinese(assistant):
     assert readable("Who painted the Mona Lisa?").isascii()  # mo-na li-sa: not every syllable a word
     answer = assistant.ask("is the meeting at Xingzhuang keji chanye yuan?")
     assert not answer.abstained and "Xingzhuang Science and Technology Industrial Park" in answer.text
+
+
+def test_numbers_spelt_out_in_english_and_italian_are_added_in_digits():
+    assert with_digits("le aziende europee sono ventidue o trentasei", "it") == (
+        "le aziende europee sono ventidue o trentasei 22 36"
+    )
+    assert with_digits("thirty six local firms?", "en") == "thirty six local firms? 36"
+    assert with_digits("36 local firms?", "en") == "36 local firms?"  # nothing spelt out
+    assert with_digits("三十六家", "zh") == "三十六家"
