@@ -268,8 +268,8 @@ class Assistant:
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
         if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
-        # not "is it in Zhejiang?"
-        county = _in_a_county(question) and not _THIS_LISHUI.search(question)  # not "is the meeting near …?"
+        # asked about that city itself, not "is it in Zhejiang?" nor "is the meeting near Qingtian?"
+        county = _in_a_county(question) and not _THIS_LISHUI.search(question)
         in_that_city = other_mayor or county or _beside_the_other_lishui(question)
         if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer

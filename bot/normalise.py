@@ -120,8 +120,7 @@ def without_shorthand(question: str) -> str:
 
 
 # "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁", "the other vice mayor,
-# not Liu Jia, who was it": the one left out is not what
-# is asked about, so it is not searched for.
+# not Liu Jia, who was it": the one left out is not what is asked about, so it is not searched for.
 _EXCLUDED = re.compile(
     r"\b(?:besides|apart from|other than|except(?: for)?|oltre (?:a|al|alla|allo|ai|agli|alle)|a parte|"
     r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])|"
