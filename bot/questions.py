@@ -29,7 +29,6 @@ _ASKS_MORE = re.compile(
     r"[，,；;]\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|(?<=[？?])\s*另外[，,\s]*",
     re.IGNORECASE,
 )
-_ONLY_ASKING = re.compile(rf"(?:{QUESTION_WORDS})", re.IGNORECASE)  # "When" of "When and where …"
 _WH_WORD = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)
 _WH_START = re.compile(rf"(?:{QUESTION_WORDS}|whether)\b", re.IGNORECASE)
 # What opens a further sentence without asking anything itself ("Also what's …", "E dove …").
@@ -96,7 +95,7 @@ def _parts(message: str) -> list[tuple[str, str]]:
     for sentence in _sentences(message):
         before, start = " ", 0
         for split in _ASKS_MORE.finditer(sentence):
-            if _ONLY_ASKING.fullmatch(sentence[start : split.start()].strip()):  # "When and where was it?"
+            if _WH_WORD.fullmatch(sentence[start : split.start()].strip()):  # "When and where was it?"
                 continue
             parts.append((before, sentence[start : split.start()]))
             before, start = split.group(), split.end()

@@ -779,7 +779,7 @@ class Retriever:
         cover ("Is Valeo Spanish?" is about Valeo; "… from a pack assembler in Poland. How many …?"
         is not about Poland)."""
         known = [name for name in names if name in self._mentioned]
-        if len(known) == len(names) or any(self.names.entities[name].kind in NAMED_KINDS for name in known):
+        if len(known) == len(names) or _names_someone(known, self.names):
             return False
         asking = [_GUESS.sub("", sentence) for sentence in asking_sentences(query)]
         asked = {name for sentence in asking for name in self.names.find(sentence)}
