@@ -20,7 +20,14 @@ from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
-from bot.normalise import clean, with_digits, without_chatter, without_excluded, without_shorthand
+from bot.normalise import (
+    clean,
+    with_digits,
+    without_chatter,
+    without_excluded,
+    without_shorthand,
+    without_the_asker,
+)
 from bot.questions import asking_sentences, questions_in, without_introduction
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
@@ -203,7 +210,8 @@ class Assistant:
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
             return "zh"
-        return detect(question, context.preferred_language, self._neutral, spelt=self._spelt)
+        asked = without_the_asker(question)
+        return detect(asked, context.preferred_language, self._neutral, spelt=self._spelt)
 
     def _asks_for_the_other_mayor(self, question: str) -> bool:
         """About the mayor of Lishui city, Zhejiang ("will 丽水市的市长 come to the meeting?"), not

@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
 _INTRODUCTION = (
     r"(?:i['’]?m|i am|we['’]?re|we are) (?:\w+ (?=from |with ))?"  # "I'm Marco from …"
-    r"(?:a|an|from|with|working|writing|doing|assisting|interpreting|translating|based|part) "
+    r"(?:a|an|the|from|with|working|writing|doing|assisting|interpreting|translating|based|part) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
@@ -91,10 +91,43 @@ _CLOSERS = re.compile(
 )
 
 
+# Whom the question is asked for, before or after it: "boss asks where …", "il mio capo chiede: …",
+# "老板问 …", "… ? boss cant remember lol", "…？我老板要写报告". The boss asks nothing of a boss
+# ("who is Avio's boss?" keeps its boss: no word of asking or needing follows it).
+_BOSS = (
+    r"(?:(?:my|our|the) )?(?:boss|ceo|chairman|chairwoman|manager|client|director|gm)|"
+    r"(?:(?:il|la) )?(?:mio |mia |nostro |nostra )?(?:capo|titolare|direttore|direttrice|cliente)|"
+    r"我?们?的?(?:老板|领导|上司|客户|董事长|老总)"
+)
+_BOSS_ASKS = (
+    r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
+    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|问|想知道|让我问问?|说|听说)"
+)
+_BOSS_NEEDS = (
+    rf"(?:{_BOSS_ASKS}|wants?|would like|needs?|cant|can't|cannot|can not|doesn'?t|does not|forgot|"
+    r"is writing|has to|vuole|deve|ha bisogno|non (?:se |si )?(?:lo )?ricorda|ha dimenticato|"
+    r"要|让|想|需要|记不清|不记得|叫我)"
+)
+_FOR_THE_BOSS = re.compile(
+    rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*(?:{_BOSS_ASKS}|wants?|needs?|would like)"
+    r"(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
+    rf"(?:(?<=[?？!！.。,，;；…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z'])[^?？]*$",
+    re.IGNORECASE,
+)
+
+
+def without_the_asker(question: str) -> str:
+    """`question` without whom it is asked for ("… firmati? my boss needs the numbers"), which says
+    nothing of what is asked, nor in which language to answer."""
+    stripped = _FOR_THE_BOSS.sub(" ", question).strip()
+    return stripped if len(stripped) >= 2 else question
+
+
 def without_chatter(question: str) -> str:
-    """`question` without the greetings, apologies and fillers around what it asks; unchanged
-    when nothing else would be left."""
+    """`question` without the greetings, apologies and fillers around what it asks, and whom it is
+    asked for; unchanged when nothing else would be left."""
     stripped = _CLOSERS.sub("", _OPENERS.sub("", question.strip())).strip()
+    stripped = _CLOSERS.sub("", without_the_asker(stripped)).strip()
     return stripped if len(stripped) >= 2 else question
 
 
@@ -105,6 +138,7 @@ _SHORTHAND = {
     "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
     "govt": "government", "biz": "business", "#": "number", "nev": "new energy vehicle",
     "nevs": "new energy vehicles", "ev": "electric vehicle", "evs": "electric vehicles",
+    "fdi": "foreign direct investment",
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
 }  # fmt: skip

@@ -209,7 +209,9 @@ FIGURES = {
     ),
     "parking": Figure(
         _words(
-            r"\b(parking|car park|park (my|the|a) car|(where|can) (can |do )?(i|we) park|parcheggi\w*|"
+            r"\b(parking|car park|park (my|the|a) car|(where|can) (can |do )?(i|we) park|"
+            r"where (can|do|does|should|could) (\w+ )?(?!find |see |reach |visit |get )\w+ park\b(?! is)|"
+            r"parcheggi\w*|"
             r"posteggi\w*)\b|停车"
         ),
         _words(
@@ -290,6 +292,15 @@ FIGURES = {
         ),
         _words(r"\b(weather|meteo|temperatures?)\b|天气|气温"),
     ),
+    # "意大利副市长住哪个酒店？": a hotel, which no fact names
+    "lodging": Figure(
+        _words(
+            r"\b(hotels?|accommodation|lodging|where (is|are) (he|she|they|\w+) staying|"
+            r"where (do|does|did|will|should|can) (\w+ ){1,2}stay|albergh?[oi]|alloggi[oa]?|pernott\w+|"
+            r"dove (alloggia|alloggiano|dorme|dormono|soggiorna|soggiornano))\b|酒店|宾馆|住宿|住哪|住在哪"
+        ),
+        _words(r"\b(hotels?|accommodation|albergh?[oi]|alloggi\w*)\b|酒店|宾馆|住宿"),
+    ),
     # "c'è un ATM?": what is at or around the venue, which no fact gives
     "facilities": Figure(
         _words(
@@ -315,10 +326,16 @@ FIGURES = {
         _words(
             r"\b(resta|rimane|restano|rimangono|stays?|staying|still here) "
             r"(anche |also |on )?(domani|tomorrow)\b|"
-            r"\b(quando riparte|quando torna in italia|when (is|does) (he|she) (leave|leaving|fly)|"
+            r"\b(quando riparte|quando torna in (italia|cina)|when (is|does) (he|she) (leave|leaving|fly)|"
             r"announc(e|ed|es|ing)|annunciat[oaie]|ha annunciato|(is|are) (he|she|they) planning|"
-            r"far[àa] (una|un)|ha in programma)\b|"
-            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布"
+            r"far[àa] (una|un)|ha in programma|"
+            # "when is he visiting China again?", "ci sarà un altro incontro?": what comes next
+            r"(visit\w*|come|coming|be back|go|going|travel\w*) [\w ]{0,25}\bagain|"
+            r"(next|another|a second|a similar|similar) (visit|trip|meeting|event|edition|docking)|"
+            r"(tornerà|torneranno|ritornerà)|(un altro|un nuovo|una nuova|un secondo|prossim[oa]) "
+            r"(incontro|evento|edizione|visita|viaggio|meeting|docking|forum)|di nuovo in (cina|italia))\b|"
+            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布|(什么时候|何时|还会|会不会)再来|"
+            r"下次|下一次|下一届|下届|还会(再)?(办|举办|来)|再办|(明年|以后|今后|将来)还(办|有|举办|开)|还办"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
@@ -458,6 +475,21 @@ _ASKS_NAMES = _words(
     r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
     r"(企业|公司|集团)\S{0,2}叫(啥|什么)"
 )
+# "name of the Kaiwu rep who spoke?", "Avio发言的代表叫什么": a speaker's name, which an entry gives
+# when it names a person (the companies' profiles name no one who spoke for them)
+SPEAKER_FIGURE = "speaker"
+_REPRESENTATIVE = r"(reps?|representatives?|speakers?|presenters?|spokes(man|woman|person))"
+_RAPPRESENTANTE = r"(rappresentante|relatore|relatrice|oratore|oratrice|portavoce|speaker)"
+_ASKS_SPEAKER = _words(
+    rf"\bname of (the|their|its|that) (\w+ ){{0,3}}{_REPRESENTATIVE}\b|\b{_REPRESENTATIVE}('s|s')? names?\b|"
+    rf"\bwho (was|is|were) (the|their|its) (\w+ ){{0,2}}{_REPRESENTATIVE} (of|from|for)\b|"
+    r"\bwho (spoke|presented|talked|gave the (talk|presentation|speech)) (for|on behalf of) someone\b|"
+    rf"\bcome si chiama(no)? (il|la|l['’]|i) ?(\w+ )?{_RAPPRESENTANTE}|"
+    rf"\bnome del(la|l['’])? ?(\w+ )?{_RAPPRESENTANTE}|"
+    r"\bchi (ha parlato|[eè] intervenut[oa]|ha presentato) (per|a nome di) someone\b|"
+    r"(代表|发言人|发言的人|讲话的人|演讲的人|上台的人)\S{0,2}(叫|是)(谁|什么|啥|哪位)|"
+    r"谁代表someone(发言|讲话|演讲|介绍)|(代表|发言人)的?(名字|姓名)"
+)
 # "这个会叫什么名字", "what's the event called": the event's own name, which names no company
 _ASKS_EVENT_NAME = _words(
     r"(这个会|这次会|本次会|对接会|会议|活动|大会)的?(全称|名字|名称)?(叫|是)(啥|什么)|"
@@ -491,6 +523,8 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("size")
     if _NOT_A_COUNT.search(question):
         kinds.discard("count")
+    if _ASKS_SPEAKER.search(question):
+        kinds.add(SPEAKER_FIGURE)
     names = _ASKS_NAMES.search(question) and not _ASKS_EVENT_NAME.search(question)
     return frozenset(kinds | ({NAMES_FIGURE} if names else set()))
 

@@ -43,6 +43,7 @@ from bot.questions import asking_sentences
 from bot.ranking import (
     NAMED_KINDS,
     NAMES_FIGURE,
+    SPEAKER_FIGURE,
     Model,
     Signals,
     asks_time,
@@ -277,7 +278,6 @@ class Lexicon:
             if meta["role"] == "body":
                 bodies[(meta["entry_id"], meta["lang"])] = meta["entry_body"]
         named_in = {key: names.find(body) for key, body in bodies.items()}
-        naming = {key: _names_someone(found, names) for key, found in named_in.items()}
         entry_ids = sorted(entry_tokens)
         position = {entry_id: number for number, entry_id in enumerate(entry_ids)}
         chunk_entries = np.array([position[chunks[n][1]["entry_id"]] for n in order], dtype=np.int32)
@@ -324,7 +324,7 @@ class Lexicon:
                 for entry_id, words in entry_tokens.items()
             },
             timed=frozenset(entry_id for (entry_id, _), body in bodies.items() if has_time(body)),
-            figures=_figures(bodies, titles, naming, chunks),
+            figures=_figures(bodies, titles, named_in, names, chunks),
             gap_figures=_gap_figures(chunks),
         )
 
@@ -362,19 +362,25 @@ def _names_someone(found: Sequence[str], names: Names) -> bool:
 def _figures(
     bodies: dict[tuple[str, str], str],
     titles: dict[tuple[str, str], str],
-    naming: dict[tuple[str, str], bool],
+    named_in: dict[tuple[str, str], list[str]],
+    names: Names,
     chunks: Sequence[tuple[str, dict[str, Any]]],
 ) -> dict[str, frozenset[str]]:
     """Entry id → the kinds of figure any of its language versions gives, in its title or text
     ("Closing dinner": "Lakeside." gives where the dinner is); "names" when it names a person or a
-    company ("Which exactly are the 20-plus firms?" wants names, not a count). A fact that fills a
-    "not published" entry gives what that entry's questions asked, however its text says it
-    ("Delegates can park behind the hall" answers "Is there a car park?"). `naming`: whether each
-    text names a person or a company."""
+    company ("Which exactly are the 20-plus firms?" wants names, not a count), and "speaker" when it
+    names a person ("who spoke for Kaiwu?"). A fact that fills a "not published" entry gives what
+    that entry's questions asked, however its text says it ("Delegates can park behind the hall"
+    answers "Is there a car park?"). `named_in`: the entities each text names."""
     kinds: dict[str, frozenset[str]] = {}
     for (entry_id, lang), body in bodies.items():
         titled = f"{titles.get((entry_id, lang), '')}\n{body}"
-        given = figures_given(titled) | ({NAMES_FIGURE} if naming[(entry_id, lang)] else set())
+        found = named_in[(entry_id, lang)]
+        given = set(figures_given(titled))
+        if _names_someone(found, names):
+            given.add(NAMES_FIGURE)
+        if any(names.entities[entity_id].kind == "person" for entity_id in found):
+            given.add(SPEAKER_FIGURE)
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | given
     for entry_id, asked in _figures_asked_by(chunks, lambda meta: bool(meta.get("inherited"))).items():
         kinds[entry_id] = kinds.get(entry_id, frozenset()) | asked

@@ -116,6 +116,13 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("我朋友说这个对接会在浙江丽水开？确定吗", "南京"),
         ("il mio capo ha prenotato un hotel a Lishui nello Zhejiang, ha sbagliato?", "Nanchino"),
         ("raga ma Brembo c'e a Lishui? 😅", "Brembo"),  # "raga" (ragazzi) asks nothing
+        # whom the question is asked for is not what it asks ("boss" asks for no chief executive)
+        ("was it morning or afternoon? my boss can't remember", "morning"),
+        ("老板问：对接会在哪个园区开的？", "星庄|Xingzhuang"),
+        ("quante aziende europee c'erano? il capo non se lo ricorda", "22"),
+        ("my boss wants the name of the italian deputy mayor", "Guadagno"),
+        ("溧水本地来了几家企叶", "36"),  # a slip some sample question holds is mended too
+        ("is lishui good for FDI? numbers pls", "300"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -274,6 +281,15 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "il numero del vicesindaco italiano ce l'hai?",
         "chi e il referente per le aziende itagliane?",
         "会后有没有晚宴",
+        # someone's next visit, another edition, the name of whoever spoke for a company
+        "will the italian deputy mayor come back to china next year?",
+        "ci sarà una nuova edizione dell'incontro?",
+        "瓜达尼奥什么时候再来中国",
+        "who was the Kaiwu speaker? name?",
+        "come si chiama il relatore di Avio?",
+        "阿维奥发言人叫什么",
+        "意大利副市长住哪个酒店？老板想去拜访",  # a hotel, asked for the boss
+        "where can my boss park at the xingzhuang park?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
