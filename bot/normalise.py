@@ -110,7 +110,7 @@ _BOSS_NEEDS = (
 )
 _FOR_THE_BOSS = re.compile(
     rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*(?:{_BOSS_ASKS}|wants?|needs?|would like)"
-    r"(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
+    r"(?: me)?(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
     rf"(?:(?<=[?？!！.。,，;；…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z'])[^?？]*$",
     re.IGNORECASE,
 )

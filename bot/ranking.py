@@ -295,9 +295,12 @@ FIGURES = {
     # "意大利副市长住哪个酒店？": a hotel, which no fact names
     "lodging": Figure(
         _words(
-            r"\b(hotels?|accommodation|lodging|where (is|are) (he|she|they|\w+) staying|"
-            r"where (do|does|did|will|should|can) (\w+ ){1,2}stay|albergh?[oi]|alloggi[oa]?|pernott\w+|"
-            r"dove (alloggia|alloggiano|dorme|dormono|soggiorna|soggiornano))\b|酒店|宾馆|住宿|住哪|住在哪"
+            r"\b((which|what|any|a|good|nearby|cheap|recommended) hotels?|hotels? (near|close|recommend\w*|"
+            r"booking|deals?|for (delegates|participants|guests))|hotels?\W*$|accommodation|lodging|"
+            r"where (is|are) (he|she|they|\w+) staying|where (do|does|did|will|should|can) (\w+ ){1,2}stay|"
+            r"(quale|qualche|un|che) (hotel|albergo)|alloggio|pernott\w+|"
+            r"dove (alloggia|alloggiano|dorme|dormono|soggiorna|soggiornano))\b|"
+            r"(哪个|哪家|什么|推荐\S{0,2})(酒店|宾馆)|住哪(个|家)(酒店|宾馆)|住在哪|住哪(里|儿)|住宿"
         ),
         _words(r"\b(hotels?|accommodation|albergh?[oi]|alloggi\w*)\b|酒店|宾馆|住宿"),
     ),
@@ -469,7 +472,7 @@ _ASKS_NAMES = _words(
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     r"quali (delle|dei|tra le) \d+|quali sono le [^?]{0,20}\b(aziende|imprese)|which are the [^?]{0,20}\b"
-    r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|"
+    r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|nomi\W*$|"
     r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"
     r"哪些(企业|公司|品牌)|哪家(企业|公司)|叫什么名字|具体是哪些|"
     r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"

@@ -428,7 +428,7 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         # who is asking is context, not what is asked
         (
             "hello, I work for a supplier in Brescia and my boss asked me what date the meeting was?",
-            "my boss asked me what date the meeting was?",
+            "what date the meeting was?",  # whom it is asked for, too
         ),
         ("你好，我是溧水本地报社的记者，刘佳副区长讲了哪些内容？", "刘佳副区长讲了哪些内容？"),
         ("Buongiorno, sono un agente di commercio di Brescia. Quando si è svolto?", "Quando si è svolto?"),
