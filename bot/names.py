@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.normalise import fold
+from bot.normalise import fold, without_shorthand
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -44,6 +44,12 @@ def _strings(value: object) -> tuple[str, ...]:
     letters are not forms each), and empty ones are none."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     return tuple(text for text in (str(item).strip() for item in items if item is not None) if text)
+
+
+def _written_out(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """`roles`, and those written with phone shorthand as they are searched ("local EV maker" is
+    also "local electric vehicle maker")."""
+    return roles + tuple(dict.fromkeys(out for role in roles if (out := without_shorthand(role)) != role))
 
 
 def _misspellings(entities: Iterable[Entity]) -> Iterable[tuple[str, str]]:
@@ -123,7 +129,7 @@ class Names:
                 str(row.get("kind", "")),
                 row.get("entry"),
                 _strings(row.get("forms")),
-                _strings(row.get("roles")),
+                _written_out(_strings(row.get("roles"))),
             )
             for row in rows
             if row.get("id") and (_strings(row.get("forms")) or _strings(row.get("roles")))

@@ -119,6 +119,7 @@ def _sentences(message: str) -> list[str]:
 _ABOUT_THE_WRITER = re.compile(
     r"\b(i|i['’]?m|i am|we|we['’]re|my|our|sono|siamo|mi chiamo|lavoro|ho|abbiamo)\b|我", re.IGNORECASE
 )
+_CLAUSE_END = re.compile(r"(?<=[\u3400-\u9fff][,，])")
 _POINTS_BACK = re.compile(r"\b(it|its|they|them|their|he|she|his|her|lui|lei|loro)\b|它|他|她", re.IGNORECASE)
 
 
@@ -127,7 +128,8 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
     (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
-    sentences = _split(message)
+    # a Chinese clause tells who writes too ("我买了去丽水的高铁票，对接会是在丽水开的吧？")
+    sentences = [clause for sentence in _split(message) for clause in _CLAUSE_END.split(sentence) if clause]
     first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
     asked = " ".join(sentences[first:])
     if not first or _POINTS_BACK.search(asked):

@@ -144,8 +144,10 @@ FIGURES = {
     "duration": Figure(
         _words(
             r"\b(how many days|how long (does|did|will|is) (it|the \w+)( \w+)? (last|take|run)|"
-            r"quanti giorni|quanto dura\w*|durata)\b|"
-            r"多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久"
+            r"quanti giorni|quanto dura\w*|durata|(second|another|next) day|day (two|2)|"
+            r"how long (is|was|will) (he|she|they|\w+) (be )?(stay|staying|here|there|in)|"
+            r"(secondo|un altro) giorno|giorno successivo)\b|"
+            r"多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久|第二天|[待呆住](几天|多久)"
         ),
         _words(r"\d+\s*(days?|giorni|天)|\b(one|two|three|four|five|un|due|tre|quattro)[- ](days?|giorni)\b"),
     ),
@@ -203,7 +205,8 @@ FIGURES = {
             r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
             r"\b(in|quale|che|in quale) (sala|aula|piano)\b|(哪个|哪间|几号|什么)会议室|会议室在哪|"
             r"哪个厅|几号厅|几楼|几层|哪个房间|房间号|房号|门牌号|"
-            r"\broom (number|no\b|#)|\bnumero (della|di) (sala|stanza|aula)\b"
+            r"\broom (number|no\b|#)|\bnumero (della|di) (sala|stanza|aula)\b|\b(which|what) (booth|stand)\b|"
+            r"\bbooth (number|no\b)|\b(ha|hanno) (uno |lo |un )?stand\b|(哪个|几号|什么)展位|展台|展位号"
         ),
         _words(r"\b(room|hall|sala|aula)\s+[A-Z0-9]|\d+\s*(楼|层|号厅)|[A-Z0-9]\s*会议室|\b(floor|piano) \d"),
     ),
@@ -224,7 +227,7 @@ FIGURES = {
         _words(
             r"\b(how (do|can|should|could) (i|we|you) get (to|there|from|a taxi)|how to get (to|there)|"
             r"directions|come (ci )?arriv\w*|come si arriva|indicazioni stradali)\b|"
-            r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达"
+            r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达|班车|接驳车|\b(shuttles?|navett[ae])\b"
         ),
         _words(
             r"\b(metro|subway|bus|buses|shuttle|taxi|train|metropolitana|navetta|autobus|treno|"
@@ -235,7 +238,9 @@ FIGURES = {
         _words(
             r"\b((street|exact|full|postal|precise) address|house number|building number|which building|"
             r"indirizzo (esatto|preciso|completo)|numero civico|quale edificio)\b|门牌|具体地址|详细地址|"
-            r"几号楼|哪栋楼|哪个楼"
+            r"几号楼|哪栋楼|哪个楼|(工厂|厂房|厂区)\S{0,4}(在哪|地址|位置)|"
+            r"\b(where is (its|their|the) (plant|factory)|(plant|factory)('s)? (address|location)|"
+            r"dove (si trova|[eè]) (lo|il|la) (stabilimento|fabbrica))\b"
         ),
         _words(r"\d+\s*(号|号楼|栋)|路\d|\b\d+,? \w+ (road|street|avenue)\b|\bvia \w+,? \d+"),
     ),
@@ -249,7 +254,10 @@ FIGURES = {
             r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto)|"
             r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on)|quotes?|citazion[ei]|"
-            r"parole (esatte|testuali))\b|"
+            r"parole (esatte|testuali)|"
+            r"(did|has|have|does) (he|she|they|someone|\w+) (give|make|deliver|hold) (a |any )?(talk|speech|"
+            r"presentation)|ha(nno)? (fatto|tenuto) (un |una |un['’])"
+            r"(intervento|discorso|presentazione))\b|"
             r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|(讲话|演讲|发言|致辞)的?(内容|重点|要点)|希望什么|"
             r"有什么期望|原话"
         ),
@@ -368,7 +376,13 @@ FIGURES = {
             r"(le |i |the )?(circa |about |around |nearly |almost |quasi )?\d+\b|"
             r"\d+\s*家?\S{0,6}[里中](面)?\S{0,6}?有?(几|多少)家|(几|多少)家是(意大利|德国|法国|西班牙)|"
             r"(意大利|德国|法国|西班牙)的?(企业|公司)\S{0,4}?(几|多少)家|"
-            r"有(几|多少)家(意大利|德国|法国|西班牙)"
+            r"有(几|多少)家(意大利|德国|法国|西班牙)|"
+            # "exactly how many European companies already operate in Lishui?": the ones among its
+            # nearly 300 foreign firms, not the 22 at the meeting
+            r"\bhow many european (companies|firms|enterprises)\b[^?]{0,25}\b(already|operate|operating|"
+            r"based|located|settled|invested)|"
+            r"\bquant[ie] (aziende|imprese) europee\b[^?]{0,25}\b(gi[aà]|sede|operano|insediat\w+)|"
+            r"落户的?欧洲?(企业|公司|欧企)\S{0,6}(多少|几)家|欧企\S{0,6}落户\S{0,4}(多少|几)家"
         ),
         _words(
             r"\b\d+ (of them|di queste|di loro|of the \d+|(delle|dei|degli) \d+)\b|中，?有\d+多?家|"
@@ -474,7 +488,8 @@ _ASKS_NAMES = _words(
     r"quali (delle|dei|tra le) \d+|quali sono le [^?]{0,20}\b(aziende|imprese)|which are the [^?]{0,20}\b"
     r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|nomi\W*$|"
     r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"
-    r"哪些(企业|公司|品牌)|哪家(企业|公司)|叫什么名字|具体是哪些|"
+    r"哪些(企业|公司|品牌)|哪家\S{0,4}?(企业|公司)|叫什么名字|具体是哪些|"
+    r"what (are )?they(['’]re| are)? called|"
     r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
     r"(企业|公司|集团)\S{0,2}叫(啥|什么)"
 )

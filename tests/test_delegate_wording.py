@@ -290,6 +290,13 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "阿维奥发言人叫什么",
         "意大利副市长住哪个酒店？老板想去拜访",  # a hotel, asked for the boss
         "where can my boss park at the xingzhuang park?",
+        # a second day, a talk by someone no one reports speaking, a booth, a plant's address, the
+        # European firms among Lishui's foreign ones
+        "is there a second day of the docking meeting?",
+        "which booth is the Brembo stand?",
+        "西门子在溧水的工厂在哪",
+        "il tizio di Valeo ha tenuto un discorso?",
+        "how many European companies are already based in Lishui?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
