@@ -73,7 +73,7 @@ _OPENERS = re.compile(
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"
     r"domanda veloce|"
-    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我想问一下|我想问下|想问一下|想问下|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
 # Emoji and pictographs, which close a sentence ("… a Lishui? 🤔") and ask nothing themselves.

@@ -128,14 +128,17 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
     (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
-    # a Chinese clause tells who writes too ("我买了去丽水的高铁票，对接会是在丽水开的吧？")
-    sentences = [clause for sentence in _split(message) for clause in _CLAUSE_END.split(sentence) if clause]
+    sentences = _split(message) or [message]
     first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
-    asked = " ".join(sentences[first:])
-    if not first or _POINTS_BACK.search(asked):
+    # a Chinese clause before the question tells who writes too ("我买了去丽水的高铁票，对接会…吧？")
+    clauses = _CLAUSE_END.split(sentences[first])
+    asks_at = next((number for number, clause in enumerate(clauses) if _asks(clause)), 0)
+    before = sentences[:first] + clauses[:asks_at]
+    asked = " ".join(["".join(clauses[asks_at:]), *sentences[first + 1 :]])
+    if not before or _POINTS_BACK.search(asked):
         return message
     unnamed = not named(asked)
-    kept = [s for s in sentences[:first] if not _ABOUT_THE_WRITER.search(s) or (unnamed and named(s))]
+    kept = [s for s in before if not _ABOUT_THE_WRITER.search(s) or (unnamed and named(s))]
     return " ".join([*kept, asked])
 
 

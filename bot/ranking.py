@@ -532,6 +532,13 @@ _NOT_A_COUNT = _words(
 )
 
 
+# "有几位区领导来了？都是谁", "how many came and who were they": who, which a list of names gives
+_WHO_TOO = _words(
+    r"\b(and who|who (are|were) (they|them)|e chi|chi (sono|erano))\b|"
+    r"都是谁|分别是谁|是哪几位|都有谁|都有哪些人"
+)
+
+
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
@@ -541,6 +548,9 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("size")
     if _NOT_A_COUNT.search(question):
         kinds.discard("count")
+    if "count" in kinds and _WHO_TOO.search(question):  # the names counted give how many
+        kinds.discard("count")
+        kinds.add(NAMES_FIGURE)
     if _ASKS_SPEAKER.search(question):
         kinds.add(SPEAKER_FIGURE)
     names = _ASKS_NAMES.search(question) and not _ASKS_EVENT_NAME.search(question)

@@ -123,6 +123,8 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("my boss wants the name of the italian deputy mayor", "Guadagno"),
         ("溧水本地来了几家企叶", "36"),  # a slip some sample question holds is mended too
         ("is lishui good for FDI? numbers pls", "300"),
+        ("我订了去丽水的火车票，对接会是在丽水开的吧？", "南京"),  # a clause telling what the writer did
+        ("来了几位区领导？都是谁", "缪秀梅"),  # how many, and who: the names give both
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -609,3 +611,10 @@ def test_a_later_question_costs_at_most_two_more_embeddings(assistant: Assistant
     monkeypatch.setattr(embeddings, "embed_query", lambda q: embedded.append(q) or embed(q))
     assistant.ask("Hans Song ha parlato? cosa ha detto?", Context())
     assert len(embedded) == 3, embedded
+
+
+def test_a_role_written_in_shorthand_names_its_entity(assistant: Assistant):
+    # the search writes "EV" out; the role "local EV maker" is matched as written out too
+    searched = assistant.searched("the local EV maker that spoke, name?")
+    assert "electric vehicle" in searched
+    assert assistant.retriever.names.find(searched) == ["kaiwu"]
