@@ -66,7 +66,8 @@ _INTRODUCTION = (
 # is told from the whole question).
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|sorry|"
-    r"well|btw|also|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|你好|您好|大家好|"
+    r"well|btw|also|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|lol|"
+    r"(?:你好|您好|大家好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
@@ -97,7 +98,7 @@ _CLOSERS = re.compile(
 _BOSS = (
     r"(?:(?:my|our|the) )?(?:boss|ceo|chairman|chairwoman|manager|client|director|gm)|"
     r"(?:(?:il|la) )?(?:mio |mia |nostro |nostra )?(?:capo|titolare|direttore|direttrice|cliente)|"
-    r"我?们?的?(?:老板|领导|上司|客户|董事长|老总)"
+    r"(?:替|帮|代)?我?们?的?(?:老板|领导|上司|客户|董事长|老总)"
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
@@ -109,9 +110,13 @@ _BOSS_NEEDS = (
     r"要|让|想|需要|记不清|不记得|叫我)"
 )
 _FOR_THE_BOSS = re.compile(
+    # after the question, to the end ("… ? boss wants the gist"); before it ("boss asks where …")
+    rf"(?:(?<=[?？!！.。,，;；…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z'])[^?？]*$|"
     rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*(?:{_BOSS_ASKS}|wants?|needs?|would like)"
     r"(?: me)?(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
-    rf"(?:(?<=[?？!！.。,，;；…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z'])[^?？]*$",
+    # "明天要给老板做简报：": what the writer will do with the answer
+    r"(?:明天|今天|回头)?(?:要|得|需要)?(?:给|向|跟)(?:我们?的?)?(?:老板|领导|上司|董事长|老总)"
+    r"(?:做|写|汇报|报告|介绍)[^:：,，。.?？]{0,6}[:：,，]?",
     re.IGNORECASE,
 )
 

@@ -160,7 +160,8 @@ FIGURES = {
             r"\b(population|inhabitants|residents|employees|workers|staff numbers|headcount|popolazione|"
             r"abitanti|"
             r"dipendenti|lavoratori|how many (people|persons|delegates|visitors|guests)|"
-            r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti)|jobs|posti di lavoro)\b|"
+            r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti|giornalisti)|jobs|"
+            r"posti di lavoro|how many (journalists|reporters|media))\b|"
             r"人口|员工|职工|工人|多少人|几个人|多少位?(嘉宾|代表|来宾)|就业|岗位"
         ),
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
@@ -357,6 +358,14 @@ FIGURES = {
         _words(r"主会场|\b(main venue|main (hall|site) of the congress|sede principale del congresso)\b"),
         _words(r"主会场|\b(main venue|sede principale)\b"),
     ),
+    # "chi è il sindaco di Colleferro?": a mayor, which a deputy mayor's profile does not give
+    "mayor": Figure(
+        _words(
+            r"(?<!vice )(?<!deputy )(?<!vice-)(?<!deputy-)\bmayor of\b|"
+            r"(?<!vice)(?<!vice-)\bsindac[oa] (di|del|della|dello)\b|(?<!副)(市长|区长)是谁|谁是(市长|区长)"
+        ),
+        _words(r"(?<!vice )(?<!deputy )\b(mayor)\b|(?<!vice)\bsindac[oa]\b|(?<!副)(市长|区长)"),
+    ),
     # "which party is he in?": a person's politics, which no fact gives
     "party": Figure(
         _words(
@@ -478,7 +487,8 @@ FIGURES = {
 NAMES_FIGURE = "names"
 NAMED_KINDS = frozenset({"person", "company", "organisation"})
 _ASKS_NAMES = _words(
-    r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these)|"
+    r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these|all)|"
+    r"(give|tell|send) me (the|their) names|"
     r"name (them|those|these|the)|can you name|(full|complete) list|list of (the|all)|"
     r"list all( the)?( \d+)?( \w+)? (companies|firms|enterprises)|"
     r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"

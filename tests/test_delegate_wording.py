@@ -125,6 +125,9 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("is lishui good for FDI? numbers pls", "300"),
         ("我订了去丽水的火车票，对接会是在丽水开的吧？", "南京"),  # a clause telling what the writer did
         ("来了几位区领导？都是谁", "缪秀梅"),  # how many, and who: the names give both
+        ("替我们老板问一下：对接会在哪天开？", "30"),
+        ("明天要给领导汇报：参会的欧洲企业有多少家？", "22"),
+        ("what sectors did the european firms come from? boss wants the gist", "batter"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -299,6 +302,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "西门子在溧水的工厂在哪",
         "il tizio di Valeo ha tenuto un discorso?",
         "how many European companies are already based in Lishui?",
+        "Colleferro ha un sindaco? chi è il sindaco di Colleferro?",  # the deputy mayor is no mayor
+        "how many journalists covered the meeting?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
