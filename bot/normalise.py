@@ -102,16 +102,21 @@ _BOSS = (
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
-    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|问|想知道|让我问问?|说|听说)"
+    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|问(?:问|一下|下)?|想知道|让我问(?:问|一下|下)?|说|听说)"
 )
 _BOSS_NEEDS = (
     rf"(?:{_BOSS_ASKS}|wants?|would like|needs?|cant|can't|cannot|can not|doesn'?t|does not|forgot|"
     r"is writing|has to|vuole|deve|ha bisogno|non (?:se |si )?(?:lo )?ricorda|ha dimenticato|"
     r"要|让|想|需要|记不清|不记得|叫我)"
 )
+# What follows asks nothing ("… 老板记不清了", not "老板让我问一下哪些欧洲企业落户了")
+_ASKS_NOTHING = (
+    r"(?![^?？]*(?:吗|呢|什么|哪|几|多少|谁|怎么|\b(?:what|which|who|when|where|how|why|quale|quali|quando|"
+    r"dove|chi|cosa|come|perch[eé]|quant\w*)\b))"
+)
 _FOR_THE_BOSS = re.compile(
     # after the question, to the end ("… ? boss wants the gist"); before it ("boss asks where …")
-    rf"(?:(?<=[?？!！.。,，;；…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z'])[^?？]*$|"
+    rf"(?:(?<=[?？!！…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z']){_ASKS_NOTHING}[^?？]*$|"
     rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*(?:{_BOSS_ASKS}|wants?|needs?|would like)"
     r"(?: me)?(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
     # "明天要给老板做简报：": what the writer will do with the answer

@@ -205,7 +205,7 @@ FIGURES = {
         _words(
             r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
             r"\b(in|quale|che|in quale) (sala|aula|piano)\b|(哪个|哪间|几号|什么)会议室|会议室在哪|"
-            r"哪个厅|几号厅|几楼|几层|哪个房间|房间号|房号|门牌号|"
+            r"哪个[厅听]|几号[厅听]|几楼|几层|哪个房间|房间号|房号|门牌号|"
             r"\broom (number|no\b|#)|\bnumero (della|di) (sala|stanza|aula)\b|\b(which|what) (booth|stand)\b|"
             r"\bbooth (number|no\b)|\b(ha|hanno) (uno |lo |un )?stand\b|(哪个|几号|什么)展位|展台|展位号"
         ),
@@ -347,7 +347,9 @@ FIGURES = {
             r"(tornerà|torneranno|ritornerà)|(un altro|un nuovo|una nuova|un secondo|prossim[oa]) "
             r"(incontro|evento|edizione|visita|viaggio|meeting|docking|forum)|di nuovo in (cina|italia))\b|"
             r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布|(什么时候|何时|还会|会不会)再来|"
-            r"下次|下一次|下一届|下届|还会(再)?(办|举办|来)|再办|(明年|以后|今后|将来)还(办|有|举办|开)|还办"
+            r"下次|下一次|下一届|下届|还会(再)?(办|举办|来)|再办|(明年|以后|今后|将来)还(办|有|举办|开)|还办|"
+            r"还去了哪|去了哪些(城市|地方)|"
+            r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
@@ -365,6 +367,20 @@ FIGURES = {
             r"(?<!vice)(?<!vice-)\bsindac[oa] (di|del|della|dello)\b|(?<!副)(市长|区长)是谁|谁是(市长|区长)"
         ),
         _words(r"(?<!vice )(?<!deputy )\b(mayor)\b|(?<!vice)\bsindac[oa]\b|(?<!副)(市长|区长)"),
+    ),
+    # "did Brembo send anyone to the meeting?": attendance, which a company's mention among Lishui's
+    # foreign firms does not give
+    "attendance": Figure(
+        _words(
+            r"\b(did|does|was|were|has|have) (someone|\w+)( \w+)? (attend|come to|participate|take part|"
+            r"send (anyone|someone|a rep\w*|people))\b|\b(ha|hanno) (partecipato|mandato qualcuno)\b|"
+            r"\b(era|erano) (present[ei]|all['’]incontro)\b|"
+            r"(参加|出席|参会)了?(吗|没有|没)|有没有(参加|出席|参会|派人)"
+        ),
+        _words(
+            r"\b(attend\w*|took part|take part|participat\w+|partecipat\w+|present[ei]|"
+            r"at the (docking )?meeting|all['’]incontro)\b|出席|参加|参会|与会|对接会上|会上"
+        ),
     ),
     # "which party is he in?": a person's politics, which no fact gives
     "party": Figure(

@@ -654,9 +654,13 @@ class Retriever:
             best[entry_id] = max(0.0, float(scores[start:end].max(initial=0.0))) / top
         return best
 
-    def candidates(self, query: str, vector: list[float] | None, lang: str | None) -> Candidates:
+    def candidates(
+        self, query: str, vector: list[float] | None, lang: str | None, intent: str | None = None
+    ) -> Candidates:
         """The names `query` mentions, and every entry near it in meaning with its signals and
-        the model's confidence that it answers."""
+        the model's confidence that it answers. A follow-up's `intent` (the new question of two read
+        together) says which figure is asked, when it asks one ("… 有没有出席，还有会是哪天开的？": a
+        date, not whether someone attended)."""
         query = self.readable(query)
         names = self.names.find(query)
         tokens = tokenize(query, lang, self.correct) + _name_tokens(names)
@@ -681,7 +685,9 @@ class Retriever:
             best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
-        unseen, wants_time, wants_figures = self._unseen(tokens), asks_time(query), self._wanted(query, names)
+        intended = self._wanted(self.readable(intent), names) if intent is not None else frozenset()
+        wants_figures = intended or self._wanted(query, names)
+        unseen, wants_time = self._unseen(tokens), asks_time(query)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
@@ -798,6 +804,10 @@ class Retriever:
         kinds = {self.names.entities[found].kind for found in names}
         named = [found for found in names if self.names.entities[found].kind in NAMED_KINDS]
         wanted = figures_asked(self.names.without(query, named, instead="someone"))
+        if "person" in kinds:
+            # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their
+            # profile says
+            wanted -= {"mayor"}
         if "company" not in kinds:
             # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
             return wanted - {"products"}
@@ -832,7 +842,7 @@ class Retriever:
         if own:  # "and Kaiwu?" after "What is Avio?": the new subject replaces the earlier one
             previous = self.names.without(previous, set(self.names.find(previous)) - set(own))
         together = f"{previous} {question}"
-        both = self.candidates(together, None, lang)
+        both = self.candidates(together, None, lang, intent=question)
         # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"
         resolved = f"{question} ({', '.join(both.names)})" if both.names else question
         alone = self.candidates(resolved, vector if resolved == question or same_message else None, lang)

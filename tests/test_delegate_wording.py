@@ -128,6 +128,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("替我们老板问一下：对接会在哪天开？", "30"),
         ("明天要给领导汇报：参会的欧洲企业有多少家？", "22"),
         ("what sectors did the european firms come from? boss wants the gist", "batter"),
+        ("领导让我问一下溧水已经落户了哪些欧洲知名企业", "Brembo"),  # what follows asks: kept
+        ("Guadagno è il sindaco di Roma, giusto?", "vicesindaco"),  # whether someone named is a mayor
+        # a second question's own figure: a date, not whether the district mayor attended
+        ("缪区长有没有出席这次对接会，还有会是哪天开的？", "出席", "30"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
