@@ -382,6 +382,33 @@ FIGURES = {
             r"at the (docking )?meeting|all['’]incontro)\b|出席|参加|参会|与会|对接会上|会上"
         ),
     ),
+    # "布雷博溧水工厂的卡钳年产量是多少", "开沃有没有 IATF 16949 认证？", "Xipu e una joint venture?",
+    # "西门子在溧水有研发中心吗": a plant's output, a certification, a joint venture, an R&D centre,
+    # which no fact gives
+    "capacity": Figure(
+        _words(
+            r"\b(capacity|capacit[aà] produttiva|(units|pieces|calipers|cars|vehicles) (per|a) year|"
+            r"output per year|annual (output|production)|produzione annua|all['’]anno)\b|年产量|产能|年产"
+        ),
+        _words(r"\b(capacity|capacit[aà] produttiva|per year|all['’]anno)\b|年产|产能"),
+    ),
+    "certification": Figure(
+        _words(r"\b(certif\w+|iatf|iso ?\d{4,5})\b|认证|资质"),
+        _words(r"\b(certif\w+|iatf|iso ?\d{4,5})\b|认证|资质"),
+    ),
+    "joint_venture": Figure(
+        _words(r"\b(joint[- ]?ventures?|jv|jvs)\b|合资"),
+        _words(r"\b(joint[- ]?ventures?)\b|合资"),
+    ),
+    "research_centre": Figure(
+        _words(
+            r"\b(r&d|research) (cent(er|re)s?|facilit\w+|labs?|base)\b|\bcentr[oi] (di )?(ricerca|r&s)\b|"
+            r"研发中心|研发基地|研究院"
+        ),
+        _words(
+            r"\b(r&d|research) (cent(er|re)s?|facilit\w+|labs?)\b|\bcentro (di )?ricerca\b|研发中心|研究院"
+        ),
+    ),
     # "which party is he in?": a person's politics, which no fact gives
     "party": Figure(
         _words(

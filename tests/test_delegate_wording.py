@@ -306,6 +306,11 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "how many European companies are already based in Lishui?",
         "Colleferro ha un sindaco? chi è il sindaco di Colleferro?",  # the deputy mayor is no mayor
         "how many journalists covered the meeting?",
+        # a plant's output, a certification, a joint venture, an R&D centre
+        "how many calipers a year does Brembo make in Lishui?",
+        "Kaiwu ha la certificazione ISO 9001?",
+        "西门子和开沃有没有成立合资企业",
+        "does Valeo have an R&D centre in Lishui?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
