@@ -136,8 +136,7 @@ def without_the_asker(question: str) -> str:
 def without_chatter(question: str) -> str:
     """`question` without the greetings, apologies and fillers around what it asks, and whom it is
     asked for; unchanged when nothing else would be left."""
-    stripped = _CLOSERS.sub("", _OPENERS.sub("", question.strip())).strip()
-    stripped = _CLOSERS.sub("", without_the_asker(stripped)).strip()
+    stripped = _CLOSERS.sub("", without_the_asker(_OPENERS.sub("", question.strip()))).strip()
     return stripped if len(stripped) >= 2 else question
 
 

@@ -549,17 +549,20 @@ _ASKS_NAMES = _words(
 # "name of the Kaiwu rep who spoke?", "Avio发言的代表叫什么": a speaker's name, which an entry gives
 # when it names a person (the companies' profiles name no one who spoke for them)
 SPEAKER_FIGURE = "speaker"
+# The word that stands for each person or company a question names when its figures are read
+# (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
+SOMEONE = "someone"
 _REPRESENTATIVE = r"(reps?|representatives?|speakers?|presenters?|spokes(man|woman|person))"
 _RAPPRESENTANTE = r"(rappresentante|relatore|relatrice|oratore|oratrice|portavoce|speaker)"
 _ASKS_SPEAKER = _words(
     rf"\bname of (the|their|its|that) (\w+ ){{0,3}}{_REPRESENTATIVE}\b|\b{_REPRESENTATIVE}('s|s')? names?\b|"
     rf"\bwho (was|is|were) (the|their|its) (\w+ ){{0,2}}{_REPRESENTATIVE} (of|from|for)\b|"
-    r"\bwho (spoke|presented|talked|gave the (talk|presentation|speech)) (for|on behalf of) someone\b|"
+    rf"\bwho (spoke|presented|talked|gave the (talk|presentation|speech)) (for|on behalf of) {SOMEONE}\b|"
     rf"\bcome si chiama(no)? (il|la|l['’]|i) ?(\w+ )?{_RAPPRESENTANTE}|"
     rf"\bnome del(la|l['’])? ?(\w+ )?{_RAPPRESENTANTE}|"
-    r"\bchi (ha parlato|[eè] intervenut[oa]|ha presentato) (per|a nome di) someone\b|"
+    rf"\bchi (ha parlato|[eè] intervenut[oa]|ha presentato) (per|a nome di) {SOMEONE}\b|"
     r"(代表|发言人|发言的人|讲话的人|演讲的人|上台的人)\S{0,2}(叫|是)(谁|什么|啥|哪位)|"
-    r"谁代表someone(发言|讲话|演讲|介绍)|(代表|发言人)的?(名字|姓名)"
+    rf"谁代表{SOMEONE}(发言|讲话|演讲|介绍)|(代表|发言人)的?(名字|姓名)"
 )
 # "这个会叫什么名字", "what's the event called": the event's own name, which names no company
 _ASKS_EVENT_NAME = _words(

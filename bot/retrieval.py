@@ -43,6 +43,7 @@ from bot.questions import asking_sentences
 from bot.ranking import (
     NAMED_KINDS,
     NAMES_FIGURE,
+    SOMEONE,
     SPEAKER_FIGURE,
     Model,
     Signals,
@@ -803,7 +804,7 @@ class Retriever:
         entities it names make them mean."""
         kinds = {self.names.entities[found].kind for found in names}
         named = [found for found in names if self.names.entities[found].kind in NAMED_KINDS]
-        wanted = figures_asked(self.names.without(query, named, instead="someone"))
+        wanted = figures_asked(self.names.without(query, named, instead=SOMEONE))
         if "person" in kinds:
             # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their
             # profile says
