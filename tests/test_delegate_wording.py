@@ -635,3 +635,16 @@ def test_a_role_written_in_shorthand_names_its_entity(assistant: Assistant):
 def test_a_second_question_is_asked_for_its_own_figure(assistant: Assistant):
     # a date, not whether the district mayor (named in the first question) attended
     _answered(assistant, "缪区长有没有出席这次对接会，还有会是哪天开的？", "出席", "30")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["老板要，" * 250, "my boss wants " * 70, "? boss cant remember " * 45, "where can the " * 70 + "park"],
+)
+def test_a_message_made_of_the_askers_words_is_answered_not_failed(assistant: Assistant, message):
+    # the patterns that leave out whom a question is for meet a message of nothing else (at the
+    # 1,000-character limit): it gets an answer object in its language, not an error
+    answer = assistant.ask(message[:1000])
+    assert answer.text
+    assert answer.language in {"zh", "en"}
+
