@@ -50,9 +50,8 @@ _INTRODUCTION = (
     r"(?:sono|siamo) appena (?:arrivat[oaie]|atterrat[oaie])\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
     r"(?:scrivo|sto scrivendo|stiamo scrivendo) (?:per|un|una|un') ?[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:正在|在)写(?:稿|文章|报道|报告)[^，,。；;：:！!？?]{0,10}?(?=[，,。；;：:！!])|"
-    r"(?:(?:he|she|they|we|i)(?:['’]d| would) like|(?:he|she|they) wants?|(?:my )?(?:boss|client|ceo) "
-    r"(?:wants|would like)) to know|(?:could|can) you (?:please )?tell me|"
-    r"(?:我们|我的)?(?:老板|领导|客户|上司)(?:想|希望|让我)(?:了解|知道|问问?|整理)(?:一下)?|"
+    r"(?:(?:he|she|they|we|i)(?:['’]d| would) like|(?:he|she|they) wants?) to know|"
+    r"(?:could|can) you (?:please )?tell me|"
     r"(?:[\w-]+ ){0,2}(?:journalist|reporter|consultant|interpreter|buyer|procurement|analyst|"
     r"investor|assistant) here(?=[,.;:!])|"
     r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista)\b"
@@ -67,14 +66,14 @@ _INTRODUCTION = (
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|sorry|"
     r"well|btw|also|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|lol|"
-    r"(?:你好|您好|大家好)[呀啊哈]?|"
+    r"(?:你好|您好|大家好|老师(?:您)?好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"
     r"domanda veloce|"
-    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
 # Emoji and pictographs, which close a sentence ("… a Lishui? 🤔") and ask nothing themselves.
@@ -102,7 +101,8 @@ _BOSS = (
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
-    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|问(?:问|一下|下)?|想知道|让我问(?:问|一下|下)?|说|听说)"
+    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|"
+    r"问(?:问|一下|下)?|(?:想|希望)(?:知道|了解|问问?)(?:一下)?|让我(?:问问?|了解|整理)(?:一下|下)?|说|听说)"
 )
 _BOSS_NEEDS = (
     rf"(?:{_BOSS_ASKS}|wants?|would like|needs?|cant|can't|cannot|can not|doesn'?t|does not|forgot|"

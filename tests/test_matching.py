@@ -442,6 +442,9 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("Hi, I'm doing a piece on Chinese brands - which Lishui brands sell in Europe?",
          "which Lishui brands sell in Europe?"),
         ("您好，我是行业媒体记者，正在写稿，想核实一下意大利副市长的名字", "意大利副市长的名字"),
+        # greeting the organiser as 老师, an introduction closed by 。, a boss who wants to know
+        ("老师好，我是随团翻译。想确认一下：哪一年？", "哪一年？"),
+        ("我是代表处的助理，我们老板想了解那位嘉宾的头衔是什么？", "那位嘉宾的头衔是什么？"),
         ("Sono i 22 europei, giusto?", "Sono i 22 europei, giusto?"),  # a question, not who asks
         ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged
