@@ -210,7 +210,7 @@ class Assistant:
     def language(self, question: str, context: Context) -> str:
         if self.retriever.is_pinyin(question):
             return "zh"
-        asked = without_the_asker(question)
+        asked = without_the_asker(question, before=False)
         return detect(asked, context.preferred_language, self._neutral, spelt=self._spelt)
 
     def _asks_for_the_other_mayor(self, question: str) -> bool:

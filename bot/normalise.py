@@ -37,10 +37,16 @@ def fold(text: str) -> str:
 
 # Who is asking, before what they ask ("I work for a supplier in Brescia and …", "sono un agente
 # commerciale che … .", "我是溧水本地报社的记者，"): context for a person, noise for the search.
+# Emoji and pictographs, which close a sentence ("… a Lishui? 🤔") and ask nothing themselves.
+EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27bf"
+_EMOJI_SIGNS = f"{EMOJI}\u200d\ufe0f"  # with the joiners of "🙋‍♀️"
 _INTRODUCTION = (
     r"(?:i['’]?m|i am|we['’]?re|we are) (?:\w+ (?=from |with ))?"  # "I'm Marco from …"
-    r"(?:a|an|the|from|with|working|writing|doing|assisting|interpreting|translating|based|part) "
+    r"(?:a|an|the|from|with|working|writing|doing|assisting|interpreting|translating|based|part|helping|"
+    r"volunteering) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
+    r"(?:i['’]?m|i am) [a-z]+(?=, )|"  # "I'm Anna, volunteer at gate B."
+    rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
     r"(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
@@ -53,9 +59,9 @@ _INTRODUCTION = (
     r"(?:(?:he|she|they|we|i)(?:['’]d| would) like|(?:he|she|they) wants?) to know|"
     r"(?:could|can) you (?:please )?tell me|"
     r"(?:[\w-]+ ){0,2}(?:journalist|reporter|consultant|interpreter|buyer|procurement|analyst|"
-    r"investor|assistant) here(?=[,.;:!])|"
-    r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista)\b"
-    r"[^,.;:!?]{0,60}?(?=[,;:!])|"
+    rf"investor|assistant|volunteer|intern) here(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
+    r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista|"
+    rf"volontari[oa]|stagista)\b[^,.;:!?{_EMOJI_SIGNS}]{{0,60}}?(?=\s*[,;:!{_EMOJI_SIGNS}])|"
     r"(?:我是|我们是|本人是)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
     r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
 )
@@ -64,8 +70,9 @@ _INTRODUCTION = (
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
 # is told from the whole question).
 _OPENERS = re.compile(
-    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|sorry|"
-    r"well|btw|also|good (?:morning|afternoon|evening)|buongiorno|buonasera|salve|lol|"
+    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
+    r"sorry(?: to bother(?: you)?)?|well|btw|also|good (?:morning|afternoon|evening)|"
+    r"buongiorno|buonasera|salve|lol|"
     r"(?:你好|您好|大家好|老师(?:您)?好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
@@ -73,11 +80,9 @@ _OPENERS = re.compile(
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"
     r"domanda veloce|"
-    r"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])))+",
     re.IGNORECASE,
 )
-# Emoji and pictographs, which close a sentence ("… a Lishui? 🤔") and ask nothing themselves.
-EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27bf"
 _CLOSER = (
     r"(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|per favore|"
     r"(?:a )?(?:quick |short |brief )?summary|in short|in brief|tl;?dr|in a nutshell|"
@@ -97,7 +102,13 @@ _CLOSERS = re.compile(
 _BOSS = (
     r"(?:(?:my|our|the) )?(?:boss|ceo|chairman|chairwoman|manager|client|director|gm)|"
     r"(?:(?:il|la) )?(?:mio |mia |nostro |nostra )?(?:capo|titolare|direttore|direttrice|cliente)|"
-    r"(?:替|帮|代)?我?们?的?(?:老板|领导|上司|客户|董事长|老总)"
+    r"(?:替|帮|代)?我?们?的?(?:老板|领导|上司|客户|董事长|老总)|"
+    # a guest at the desk, for whom a volunteer asks ("guest asks …", "un ospite di Roma chiede", "客人问的")
+    r"(?:(?:a|an|the|one|our|my|this) )?(?:guest|visitor|lady|gentleman|journalist|reporter)"
+    r"(?: from [^,.;:!?]{1,40}?)?|"
+    r"(?:(?:un|una|il|la|l'|questo|questa) ?)?(?:ospite|visitatore|visitatrice|signora|signore|giornalista)"
+    r"(?: \w+)?(?: di [^,.;:!?]{1,30}?)?|"
+    r"(?:有位|有个|一位|这位|那位)?[\u4e00-\u9fff]{0,4}?(?:客人|访客|老外|记者)"
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
@@ -114,11 +125,16 @@ _ASKS_NOTHING = (
     r"(?![^?？]*(?:吗|呢|什么|哪|几|多少|谁|怎么|\b(?:what|which|who|when|where|how|why|quale|quali|quando|"
     r"dove|chi|cosa|come|perch[eé]|quant\w*)\b))"
 )
-_FOR_THE_BOSS = re.compile(
-    # after the question, to the end ("… ? boss wants the gist"); before it ("boss asks where …")
-    rf"(?:(?<=[?？!！…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z']){_ASKS_NOTHING}[^?？]*$|"
-    rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*(?:{_BOSS_ASKS}|wants?|needs?|would like)"
-    r"(?: me)?(?: to know| that)?(?:\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
+# After the question, to the end ("… ? boss wants the gist")
+_AFTER_FOR_THE_BOSS = re.compile(
+    rf"(?:(?<=[?？!！…~])|(?<=[^\x00-\x7f])\s)\s*(?:{_BOSS})\s*{_BOSS_NEEDS}(?![a-z']){_ASKS_NOTHING}[^?？]*$",
+    re.IGNORECASE,
+)
+# Before it ("boss asks where …"), in the writer's own words, which are the language to answer in
+_BEFORE_FOR_THE_BOSS = re.compile(
+    rf"(?:^|(?<=[:：,，;；.。!！?？]))\s*(?:{_BOSS})\s*"
+    rf"(?:{_BOSS_ASKS}|(?:wants?|needs?|would like)(?! to (?!know)))"
+    r"(?: me)?(?: to know| that)?(?:的\s*$|\s*[:：,，]\s*|\s+|(?=[^\x00-\x7f]))|"
     # "明天要给老板做简报：": what the writer will do with the answer
     r"(?:明天|今天|回头)?(?:要|得|需要)?(?:给|向|跟)(?:我们?的?)?(?:老板|领导|上司|董事长|老总)"
     r"(?:做|写|汇报|报告|介绍)[^:：,，。.?？]{0,6}[:：,，]?",
@@ -126,11 +142,14 @@ _FOR_THE_BOSS = re.compile(
 )
 
 
-def without_the_asker(question: str) -> str:
+def without_the_asker(question: str, before: bool = True) -> str:
     """`question` without whom it is asked for ("… firmati? my boss needs the numbers"), which says
-    nothing of what is asked, nor in which language to answer."""
-    stripped = _FOR_THE_BOSS.sub(" ", question).strip()
-    return stripped if len(stripped) >= 2 else question
+    nothing of what is asked. Without `before`, what comes before the question stays ("la signora
+    chiede if …": the language the writer asks in, which is the one to answer in)."""
+    stripped = _AFTER_FOR_THE_BOSS.sub(" ", question)
+    if before:
+        stripped = _BEFORE_FOR_THE_BOSS.sub(" ", stripped)
+    return stripped.strip() if len(stripped.strip()) >= 2 else question
 
 
 def without_chatter(question: str) -> str:

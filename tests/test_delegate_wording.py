@@ -130,6 +130,13 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("what sectors did the european firms come from? boss wants the gist", "batter"),
         ("领导让我问一下溧水已经落户了哪些欧洲知名企业", "Brembo"),  # what follows asks: kept
         ("Guadagno è il sindaco di Roma, giusto?", "vicesindaco"),  # whether someone named is a mayor
+        # a volunteer asking for a guest at the desk
+        ("guest asks 开沃 is what kind of company", "Kaiwu"),
+        ("Good morning! I'm Anna, volunteer at gate B. A visitor asks how many enterprises from Lishui "
+         "and how many from Europe are taking part", "36"),
+        ("Ciao! Volontaria della reception 🙋‍♀️ un ospite tedesco vuole sapere quante aziende europee e "
+         "quante di Lishui partecipano", "22"),
+        ("客人问这个 docking meeting 的 slogan 是什么,就是那个聚溧什么的", "Smart"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -441,6 +448,9 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("How many employees does Avio have? I'm writing a profile", "en"),
         ("c'è il wanyan dopo il duijiehui?", "it"),  # pinyin words do not make it French
         ("¿Dónde es la reunión con la empresa?", "en"),  # Spanish: the default, not Italian
+        # who asks, written before the question, is in the writer's language; after it, it is not
+        ("la signora chiede if Skyworth products are sold in Europe, cioè arrivano in Europa?", "it"),
+        ("Siemens 在溧水有企业吗？老板 want to know", "zh"),
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):

@@ -445,6 +445,9 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         # greeting the organiser as 老师, an introduction closed by 。, a boss who wants to know
         ("老师好，我是随团翻译。想确认一下：哪一年？", "哪一年？"),
         ("我是代表处的助理，我们老板想了解那位嘉宾的头衔是什么？", "那位嘉宾的头衔是什么？"),
+        ("whos the organizr? guest wants to thank them", "whos the organizr?"),
+        ("溧水本地企业有几家参价?客人问的", "溧水本地企业有几家参价?"),
+        ("guest's email, guest wants to follow up", "guest's email, guest wants to follow up"),  # no asking
         ("Sono i 22 europei, giusto?", "Sono i 22 europei, giusto?"),  # a question, not who asks
         ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged

@@ -28,6 +28,10 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["Quante aziende cinesi ci sono", "se ce ne sono nell'idrogeno?"], " e "),  # e se: whether
         (["which Lishui was it really", "in what park?"], ", and "),  # a preposition, then the question word
         (["Kaiwu - did they speak at the meeting", "did Avio?"], ", and "),  # a short yes/no after a dash
+        # dictated without punctuation; enumerated; a yes/no question, then what it leads to
+        (["我是开沃的 我们集团在会上有没有代表发言", "欧洲那边哪家企业发言了"], " 还有"),
+        (["想确认两件事：一是本次对接会属于哪个大会", "在哪个园区举办？"], "，二是"),
+        (["这次专场是在南京那个溧水吗", "具体哪个园区"], "，"),
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
