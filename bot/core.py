@@ -57,6 +57,8 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"\bzhejiang\b[^?]{0,40}\b[eè] l[iì]\b|"
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
+    r"\b(which|what|quale) lishui\b(?=\W*$|[?,]| (is|was|are|do|does|did|exactly|[eè]|si)\b)|"
+    r"(是在|在)丽水市[^？?，,]{0,8}(吗|吧|么)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
     r".*\bright (?:place|city|lishui|one|station)\b|.*\b(?:which|what) city\b|.*\b(?:quale|che) citt[aà]\b|"
     r".*(?:哪个城市|哪座城市|哪个市)|"

@@ -318,6 +318,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Kaiwu ha la certificazione ISO 9001?",
         "西门子和开沃有没有成立合资企业",
         "does Valeo have an R&D centre in Lishui?",
+        # another talk by someone who spoke
+        "the Italian deputy mayor, is he giving another talk tomorrow?",
+        "il vicesindaco italiano fa un altro intervento domani?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -354,6 +357,8 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         ("是在浙江丽水开的吗？我人在青田", "南京"),  # the county only says where the writer is
         ("l incontro e a Lishui nel Zhejiang vicino a Qingtian giusto", "Nanchino"),  # is the meeting there
         ("我买了去丽水的票，是不是买错了", "南京"),
+        ("guest googled Lishui and got mountains in Zhejiang, which Lishui is this event in?", "Nanjing"),
+        ("客人以为是浙江丽水,这个活动是在丽水市开的吗?", "南京"),
     ],
 )
 def test_the_other_lishui_is_explained(assistant: Assistant, question, expected):
