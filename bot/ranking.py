@@ -597,6 +597,15 @@ _WHO_TOO = _words(
 )
 
 
+def figure_words() -> frozenset[str]:
+    """The whole Latin words the figures are asked with ("second", "booth", "calipers"), to which a
+    slip in a question is mended before the figures are read."""
+    asking = [*(figure.asks for figure in FIGURES.values()), _ASKS_SPEAKER, _ASKS_NAMES]
+    patterns = [pattern.pattern for pattern in asking]
+    text = re.sub(r"\\[a-zA-Z]", " ", " ".join(patterns))  # "\bsecond" is "second"
+    return frozenset(re.findall(r"(?<![a-z])[a-z]{5,}(?![a-z(\[?*+{])", text))
+
+
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}

@@ -48,11 +48,13 @@ from bot.ranking import (
     Model,
     Signals,
     asks_time,
+    figure_words,
     figures_asked,
     figures_given,
     has_time,
     load_model,
 )
+from bot.spelling import is_word, load_word_lists
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -96,6 +98,7 @@ TYPO_FROM = 4  # words at least this long may be a slip for a word of the knowle
 _FUNCTION_ASCII = sorted(word for word in _STOPWORDS | QUESTION_KINDS.keys() if word.isascii())
 _FUNCTION_ASCII_SET = frozenset(_FUNCTION_ASCII)
 _LATIN = re.compile(r"[a-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # A guess added to a question ("which company gave a presentation, was it BYD?"): not what it asks about
 _GUESS = re.compile(r"[,，]\s*(was it|is it|maybe|o [eè]|forse|是不是|还是)\b.*$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -496,6 +499,9 @@ class Retriever:
         self._gap_figures = lexicon.gap_figures
         self._vocabulary = lexicon.vocabulary
         self._known_words = frozenset(self._vocabulary)
+        self._figure_words = figure_words()
+        self._figure_vocabulary = tuple(sorted(self._figure_words))
+        load_word_lists()
         self._pinyin = lexicon.pinyin
         self._function_words = frozenset().union(*FUNCTION_WORDS.values())
         # a name's "di" ("Comune di Colleferro") is a function word, not a name
@@ -590,17 +596,35 @@ class Retriever:
         return self._entry_names.get(entry_id, frozenset())
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one retriever per index, kept while it is active
-    def correct(self, word: str) -> str:
-        """A mistyped Latin word ("wher", "venu", "incontor") as the knowledge's word one slip away;
-        a short one ("teh", "hwo") only as a function word."""
+    def correct(self, word: str, vocabulary: tuple[str, ...] | None = None) -> str:
+        """A mistyped Latin word ("wher", "venu", "incontor") as the knowledge's word (or one of
+        `vocabulary`) one slip away; a short one ("teh", "hwo") only as a function word."""
+        vocabulary = self._vocabulary if vocabulary is None else vocabulary
         if not word.isascii() or not word.isalpha() or word in self._known_words or len(word) < 3:
             return word
         short = len(word) < TYPO_FROM
         slips = 1 if len(word) < 8 else 2
-        choices = _FUNCTION_ASCII if short else self._vocabulary
+        choices = _FUNCTION_ASCII if short else vocabulary
         near = process.extract(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=slips, limit=8)
         # of equally near words, the one sharing most letters in order: "wher" is "where", not "when"
         return max(near, key=lambda found: (-found[1], fuzz.ratio(word, found[0])))[0] if near else word
+
+    def spelt_right(self, question: str) -> str:
+        """`question` with its mistyped Latin words as the knowledge spells them ("secnd day" →
+        "second day"), for the patterns that read what it asks; names and short words as typed."""
+
+        def mended(match: re.Match[str]) -> str:
+            word = match.group().lower()
+            if len(word) <= TYPO_FROM or word in self._name_words or word in self._figure_words:
+                return match.group()
+            if is_word(word):  # "pezzo" is no slip for "prezzo"
+                return match.group()
+            fix = self.correct(word)
+            if fix == word:  # a slip for a word the knowledge lacks ("booht")
+                fix = self.correct(word, self._figure_vocabulary)
+            return match.group() if fix == word or fix in _FUNCTION_ASCII_SET else fix
+
+        return _LETTERS.sub(mended, question)
 
     def embed(self, question: str) -> list[float]:
         """The question's embedding, with the usual forms of the names it mentions added where it
@@ -688,7 +712,8 @@ class Retriever:
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
         intended = self._wanted(self.readable(intent), names) if intent is not None else frozenset()
         wants_figures = intended or self._wanted(query, names)
-        unseen, wants_time = self._unseen(tokens), asks_time(query)
+        spelt = self.spelt_right(query)
+        unseen, wants_time = self._unseen(tokens), asks_time(query) or asks_time(spelt)
         asked_tokens = [token for token in tokens if token not in self._name_tokens]
         asked = {  # a question that only names someone asks nothing the entry could lack
             hit.entry_id: self.coverage(asked_tokens, hit.entry_id) if asked_tokens else 1.0
@@ -804,7 +829,8 @@ class Retriever:
         entities it names make them mean."""
         kinds = {self.names.entities[found].kind for found in names}
         named = [found for found in names if self.names.entities[found].kind in NAMED_KINDS]
-        wanted = figures_asked(self.names.without(query, named, instead=SOMEONE))
+        without = self.names.without(query, named, instead=SOMEONE)
+        wanted = figures_asked(without) | figures_asked(self.spelt_right(without))  # "secnd day"
         if "person" in kinds:
             # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their
             # profile says

@@ -44,6 +44,13 @@ def test_slips_are_read_as_the_knowledges_words(assistant: Assistant):
     assert correct("weather") == "weather"  # two slips from "whether": an unknown word stays
 
 
+def test_slips_in_the_words_that_ask_for_a_figure_are_mended_before_it_is_read(assistant: Assistant):
+    spelt_right = assistant.retriever.spelt_right
+    assert spelt_right("Which booht is Brembo at?") == "Which booth is Brembo at?"  # a word no entry has
+    assert spelt_right("c'è un secodno giorno?") == "c'è un secondo giorno?"
+    assert spelt_right("nel mio pezzo su Avio") == "nel mio pezzo su Avio"  # a word, not "prezzo"
+
+
 def test_names_are_tokens_in_any_script(assistant: Assistant):
     retriever = assistant.retriever
     assert retriever.names.find("阿维奥") == retriever.names.find("Avio") == ["avio"]
