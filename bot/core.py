@@ -103,8 +103,13 @@ _ZHEJIANG_COUNTY = re.compile(
     r"qingyuan|jingning|liandu)\b",
     re.IGNORECASE,
 )
-# Lishui, Zhejiang set beside this meeting's: "also", "anche", "也", "一样" (`_beside_the_other_lishui`).
-_ALSO = re.compile(r"\b(also|too|as well|anche|pure)\b|也|一样|同样", re.IGNORECASE)
+# Lishui, Zhejiang set beside this meeting's: "also", "anche", "也", "一样", "vs", "跟…比"
+# (`_beside_the_other_lishui`).
+_ALSO = re.compile(
+    r"\b(also|too|as well|anche|pure|vs|versus|compared (to|with)|rispetto a\w*)\b|"
+    r"也|一样|同样|[跟和与]\S{0,6}比|相比",
+    re.IGNORECASE,
+)
 # Words for a person, which "besides …" leaves out of what is asked ("who else came besides the mayor?").
 _PERSON = re.compile(
     r"\b(mayor|sindac\w*|president\w*|representatives?|rappresentant\w*|leaders?|director\w*|"
@@ -371,7 +376,12 @@ class Assistant:
 def _beside_the_other_lishui(message: str) -> bool:
     """Sets Lishui, Zhejiang beside this meeting's Lishui ("does Lishui in Zhejiang also have …?"),
     asking about that city in all its parts ("浙江丽水的主导产业是什么？跟这边一样吗")."""
-    return bool(_ZHEJIANG.search(message) and _ALSO.search(message))
+    other = _ZHEJIANG.search(message) or "丽水市" in message
+    return bool(other and _ALSO.search(message) and not _WHICH_ONE.search(message))
+
+
+# "Lishui in Zhejiang vs Lishui the district - which one hosted it?": which Lishui, not the other one
+_WHICH_ONE = re.compile(r"\bwhich one\b|\bquale dei due\b|哪一?个(?![多大少好强])", re.IGNORECASE)
 
 
 def _in_a_county(question: str) -> bool:

@@ -3,7 +3,7 @@ and reading it back into the Chinese words the knowledge uses, so it can be matc
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Container, Iterable
 from functools import cache
 
 import jieba
@@ -52,7 +52,7 @@ def syllabify(word: str, known: frozenset[str] | None = None) -> list[str] | Non
 def is_pinyin(
     text: str,
     names: Collection[str],
-    other_words: Collection[str],
+    other_words: Container[str],
     function_words: Collection[str],
     known: frozenset[str] | None = None,
 ) -> bool:

@@ -89,6 +89,10 @@ def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# The other districts of Nanjing, and places a question may compare Lishui with.
+_NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
+_PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
+
 FIGURES = {
     "money": Figure(
         _words(
@@ -201,6 +205,22 @@ FIGURES = {
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
+    # "does Lishui have more foreign firms than Jiangning?", "排第几", "in tutto il Jiangsu": how Lishui
+    # compares with other places, or a figure of the whole province, which no entry gives
+    "comparison": Figure(
+        _words(
+            r"\b(rank|ranks|ranked|ranking|rankings|classifica|in (che|quale) posizione|si colloca)\b|"
+            rf"\b(compar\w*|versus|vs|than|rispetto|confront\w*|di quell[oa] di)\b[^?？.!]{{0,40}}\b{_PLACE}|"
+            rf"\b{_PLACE}[^?？.!]{{0,40}}\b(compar\w*|versus|vs)\b|\b{_NANJING_DISTRICT}|"
+            r"\b(other|altri|altre) (nanjing )?(districts|distretti|cities|citt[aà]|provinces|province)\b|"
+            r"\b(whole|entire|all of|tutta|tutto|intera|in tutto) (of )?(the |la |il )?"
+            r"(province of |provincia del )?jiangsu\b|"
+            r"\b(how many|total|number of|quant[ie])\b[^?？]{0,60}\b(in|nel|of|del) (the )?jiangsu\b|"
+            r"排名|排第几|第几名|(其他|别的)(区|城市|省)|江苏省?(一共|总共|全省|总数)|全省|"
+            r"江宁|浦口|六合|高淳|栖霞|雨花台|鼓楼区|玄武区|秦淮区|建邺"
+        ),
+        _words(r"(?!)"),  # no entry compares
+    ),
     "room": Figure(
         _words(
             r"\b(which|what) (room|hall|floor)\b|\bmeeting room|"
@@ -271,7 +291,8 @@ FIGURES = {
     "agreement": Figure(
         _words(
             r"\b(sign(ed|ing)?|agreements?|contracts?|deals|(any|a) deal|mou|memorand\w+|firmat\w*|firmare|"
-            r"(?<!d')(?<!d’)accord[oi]|contratt[oi]|intes[ae])\b|签约|签了|签署|签订|合同|协议|合作项目"
+            r"(?<!d')(?<!d’)accord[oi]|contratt[oi]|intes[ae]|gemellat\w*|twinn(ed|ing)|twin (cit|town)\w*|"
+            r"sister[- ]cit\w*)\b|签约|签了|签署|签订|合同|协议|合作项目|友好城市|姐妹城市|结对"
         ),
         _words(r"\b(signed|firmat[oiae])\b|签约|签署|签订了"),
     ),
@@ -342,7 +363,8 @@ FIGURES = {
             r"announc(e|ed|es|ing)|annunciat[oaie]|ha annunciato|(is|are) (he|she|they) planning|"
             r"far[àa] (una|un)|ha in programma|"
             # "when is he visiting China again?", "ci sarà un altro incontro?": what comes next
-            r"(visit\w*|come|coming|be back|go|going|travel\w*) [\w ]{0,25}\bagain|"
+            r"(visit\w*|come|coming|be back|go|going|travel\w*) [\w ]{0,25}\bagain|(coming|come|comes) back|"
+            r"\b(torna|tornano|ritorna|ritornano) (a|in) |"
             r"(next|another|a second|a similar|similar) (visit|trip|meeting|event|edition|docking)|"
             r"(another|a second|one more) (talk|speech|presentation)|"  # not the programme's "next speech"
             r"(un altro|un secondo) (intervento|discorso|talk)|"

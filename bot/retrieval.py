@@ -54,7 +54,7 @@ from bot.ranking import (
     has_time,
     load_model,
 )
-from bot.spelling import is_word, load_word_lists
+from bot.spelling import EverydayWords, is_word, load_word_lists
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -511,7 +511,8 @@ class Retriever:
             for text in (*self._name_words, *self.names.han_forms())
             for token in [*index_tokens(text), *_cut_chinese(text)]
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
-        self._english_italian = (self._function_words | lexicon.english_italian) - self._name_words
+        known = (self._function_words | lexicon.english_italian) - self._name_words
+        self._english_italian = EverydayWords(known)
 
     def is_pinyin(self, question: str, named: frozenset[str] | None = None) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside (`named`: its name words, when

@@ -19,9 +19,21 @@ def load_word_lists() -> None:
 
 
 COMMON = 1000  # times in the lists' corpora: rarer words ("meting", "impresse") are likelier slips
+EVERYDAY = 20000  # so common that it is not pinyin, though it could be spelt so ("came": ca me)
 
 
 @lru_cache(maxsize=16384)
-def is_word(word: str) -> bool:
-    """True when `word` (lower case) is a common English or Italian word."""
-    return any(checker.word_frequency[word] >= COMMON for checker in _checkers())
+def is_word(word: str, at_least: int = COMMON) -> bool:
+    """True when `word` (lower case) is an English or Italian word used `at_least` so often."""
+    return any(checker.word_frequency[word] >= at_least for checker in _checkers())
+
+
+class EverydayWords:
+    """The words the bot knows in English and Italian, and every everyday word of four letters or
+    more ("came"), as a collection `pinyin.is_pinyin` can ask."""
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self._known = known
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._known or (isinstance(word, str) and len(word) >= 4 and is_word(word, EVERYDAY))

@@ -318,6 +318,12 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Kaiwu ha la certificazione ISO 9001?",
         "西门子和开沃有没有成立合资企业",
         "does Valeo have an R&D centre in Lishui?",
+        # how Lishui compares with other places, a figure of the whole province, twinning, a return
+        "does lishui have more foreign companies than pukou?",
+        "in classifica tra i distretti di Nanchino dove sta Lishui?",
+        "江苏全省有多少外资企业",
+        "Colleferro è gemellata con Lishui?",
+        "when is the deputy mayor from Colleferro coming back?",
         # another talk by someone who spoke
         "the Italian deputy mayor, is he giving another talk tomorrow?",
         "il vicesindaco italiano fa un altro intervento domani?",
@@ -408,6 +414,10 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("Is Lishui in Zhejiang also hosting World Intelligent Manufacturing Congress events?", "en"),
         ("il sindaco di Lishui nello Zhejiang c'era?", "it"),  # a mayor in Zhejiang, no deputy, no district's
         ("浙江丽水的主导产业是什么？跟这次会议说的一样吗", "zh"),
+        # compared with this meeting's Lishui
+        ("丽水市的外资企业跟溧水比哪个多", "zh"),
+        ("does Lishui in Zhejiang have more European firms compared to the Nanjing one?", "en"),
+        ("Lishui nello Zhejiang ha più aziende estere rispetto a quella di Nanchino?", "it"),
     ],
 )
 def test_a_question_about_lishui_city_in_zhejiang_itself_is_not_answered_with_this_lishui(
@@ -456,6 +466,7 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         # who asks, written before the question, is in the writer's language; after it, it is not
         ("la signora chiede if Skyworth products are sold in Europe, cioè arrivano in Europa?", "it"),
         ("Siemens 在溧水有企业吗？老板 want to know", "zh"),
+        ("zhai xiaoli came too?", "en"),  # "came" could be spelt in pinyin, but it is English
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
