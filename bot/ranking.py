@@ -367,12 +367,13 @@ FIGURES = {
             r"\b(torna|tornano|ritorna|ritornano) (a|in) |"
             r"(next|another|a second|a similar|similar) (visit|trip|meeting|event|edition|docking)|"
             r"(another|a second|one more) (talk|speech|presentation)|"  # not the programme's "next speech"
+            r"(next|prossim[oa]) (\w+ ){0,3}(congress|congresso|fair|fiera|expo|exhibition|mostra)|"
             r"(un altro|un secondo) (intervento|discorso|talk)|"
             r"(tornerà|torneranno|ritornerà)|(un altro|un nuovo|una nuova|un secondo|prossim[oa]) "
             r"(incontro|evento|edizione|visita|viaggio|meeting|docking|forum)|di nuovo in (cina|italia))\b|"
             r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布|(什么时候|何时|还会|会不会)再来|"
             r"下次|下一次|下一届|下届|还会(再)?(办|举办|来|讲|发言)|再办|再(讲|发言|演讲|致辞)一次|(明年|以后|今后|将来)还(办|有|举办|开)|还办|"
-            r"还去了哪|去了哪些(城市|地方)|"
+            r"还去了哪|去了哪些(城市|地方)|明年\S{0,8}(办|举办)什么|"
             r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b"
         ),
         _words(

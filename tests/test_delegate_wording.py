@@ -137,6 +137,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("Ciao! Volontaria della reception 🙋‍♀️ un ospite tedesco vuole sapere quante aziende europee e "
          "quante di Lishui partecipano", "22"),
         ("客人问这个 docking meeting 的 slogan 是什么,就是那个聚溧什么的", "Smart"),
+        ("法雷欧是法国的吗", "法国"),  # another way to write 法雷奥 (Valeo)
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -324,6 +325,8 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "江苏全省有多少外资企业",
         "Colleferro è gemellata con Lishui?",
         "when is the deputy mayor from Colleferro coming back?",
+        "when is Messe Stuttgart's next fair in Shanghai?",
+        "quando sarà il prossimo congresso mondiale della manifattura intelligente?",
         # another talk by someone who spoke
         "the Italian deputy mayor, is he giving another talk tomorrow?",
         "il vicesindaco italiano fa un altro intervento domani?",
