@@ -136,6 +136,28 @@ def runner_up(retrieval: Retrieval) -> list[Hit]:
     return [second] if likely and named and not lacks(second) else []
 
 
+# Two things asked together: "the name of the event and the date", "quante … e in quali settori",
+# "名称和日期".
+# (Italian "e" when what follows is a second thing, not "è" typed without its accent: "dove e l'incontro")
+_JOINED = re.compile(
+    r"\b(and|plus|ed)\b|"
+    r"\be (il|lo|la|i|gli|le|l'|un|una|quant\w*|quali?|dove|quando|chi|cosa|come|in quali?)\b|"
+    r"和|以及|、|还有",
+    re.IGNORECASE,
+)
+BOTH_LINE = 0.85  # a second entry this likely answers the other half of a joined question
+
+
+def also_asked(retrieval: Retrieval, question: str) -> list[Hit]:
+    """The second likeliest fact, when the question joins two things and that entry, as surely as
+    the first, answers one of them ("Could you tell me the name of the event and the date?")."""
+    if len(retrieval.hits) < 2 or not _JOINED.search(question):
+        return []
+    second = retrieval.hits[1]
+    sure = second.kind != "gap" and second.score >= BOTH_LINE and not lacks(second)
+    return [second] if sure else []
+
+
 def offline_answer(retriever: Retriever) -> Runnable:
     """The extractive answer: the best entry, quoted in the delegate's language; with a hint that
     a person can help when the entry may answer a neighbouring question."""
@@ -145,10 +167,14 @@ def offline_answer(retriever: Retriever) -> Runnable:
         lang: str = inputs["lang"]
         best = retrieval.best
         assert best is not None  # the core only answers when something matched
-        quoted = [best, *runner_up(retrieval)]
+        runner = runner_up(retrieval)
+        both = [] if runner else also_asked(retrieval, inputs["question"])
+        quoted = [best, *runner, *both]
         body = entry_text(retriever, best, lang)
-        if len(quoted) > 1:  # unsure which of two likely entries was meant: both, the likelier first
-            body += f"\n\n{text(lang, 'also')}\n{entry_text(retriever, quoted[1], lang)}"
+        if runner:  # unsure which of two likely entries was meant: both, the likelier first
+            body += f"\n\n{text(lang, 'also')}\n{entry_text(retriever, runner[0], lang)}"
+        if both:  # two things asked, each answered
+            body += f"\n\n{entry_text(retriever, both[0], lang)}"
         return Answer(
             text=f"{body}\n\n{text(lang, 'tentative')}" if retrieval.tentative else body,
             language=lang,

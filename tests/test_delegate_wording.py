@@ -144,6 +144,12 @@ def test_phone_wording_is_answered(assistant: Assistant, question, expected):
     _answered(assistant, question, expected)
 
 
+def test_two_things_asked_together_are_both_answered(assistant: Assistant):
+    """"the name of the event and the date": two entries answer it as surely, and both are given."""
+    question = "Hello, I'm writing a newsletter. Could you tell me the name of the event and the date?"
+    _answered(assistant, question, "Gathering", "30 November")
+
+
 def test_a_second_question_the_first_answer_covers_is_not_declined(assistant: Assistant):
     """"… e quali europee sono citate?" alone is unsure; the entry that answered the first question,
     once the reporter's introduction is left out, names them."""
