@@ -29,6 +29,7 @@ from bot.normalise import (
     without_the_asker,
 )
 from bot.questions import asking_sentences, questions_in, without_introduction
+from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -235,6 +236,16 @@ class Assistant:
         """What is searched for `question` (`retrieval_text`)."""
         return retrieval_text(question, self._names_someone, self.retriever.names.find)
 
+    def _described_by_name_asked(self, question: str) -> str | None:
+        """The entry of the one company or person the question describes by a role and asks the name
+        of ("the Lishui EV maker that spoke, whats it called?": Kaiwu's entry names it)."""
+        if not _ASKS_THE_NAME.search(question) or figures_asked(question) - {NAMES_FIGURE, SPEAKER_FIGURE}:
+            return None  # "il capo dell'azienda cinese … come si chiama?" asks another's name
+        names = self.retriever.names
+        described = names.described_only(question, names.find(question))
+        entries = {names.entities[found].entry for found in described} - {None}
+        return entries.pop() if len(entries) == 1 and len(described) == 1 else None
+
     def _is_person(self, entity_id: str) -> bool:
         entity = self.retriever.names.entities.get(entity_id)
         return entity is not None and entity.kind == "person"
@@ -288,6 +299,8 @@ class Assistant:
         in_that_city = other_mayor or county or _beside_the_other_lishui(question)
         if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
+        if answer.abstained and (described := self._described_by_name_asked(searched)):
+            answer = self.entry_answer(described, lang) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
             answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"
@@ -380,6 +393,13 @@ def _beside_the_other_lishui(message: str) -> bool:
     return bool(other and _ALSO.search(message) and not _WHICH_ONE.search(message))
 
 
+# What someone or something described is called: "whats it called", "name?", "come si chiama", "叫什么"
+_ASKS_THE_NAME = re.compile(
+    r"\b(what(['’]?s| is| was) (it|they) called|what(['’]?s| is| was) (its|the|their|his|her) name|"
+    r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|"
+    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|什么名字|名字是?什么",
+    re.IGNORECASE,
+)
 # "Lishui in Zhejiang vs Lishui the district - which one hosted it?": which Lishui, not the other one
 _WHICH_ONE = re.compile(r"\bwhich one\b|\bquale dei due\b|哪一?个(?![多大少好强])", re.IGNORECASE)
 

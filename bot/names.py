@@ -200,14 +200,23 @@ class Names:
     def label(self, entity_id: str) -> str:
         return self.entities[entity_id].label
 
-    def without(self, text: str, entity_ids: Iterable[str], instead: str = " ") -> str:
-        """`text` with the forms and roles of the entities left out ("What is Avio?" → "What is ?"), or
-        replaced by `instead`."""
+    def without(self, text: str, entity_ids: Iterable[str], instead: str = " ", forms: bool = True) -> str:
+        """`text` with the roles of the entities, and their forms unless not `forms`, left out ("What is
+        Avio?" → "What is ?"), or replaced by `instead`."""
         entities = [self.entities[entity_id] for entity_id in entity_ids]
-        for form in sorted((form for e in entities for form in (*e.forms, *e.roles)), key=len, reverse=True):
+        written = (form for e in entities for form in (*(e.forms if forms else ()), *e.roles))
+        for form in sorted(written, key=len, reverse=True):
             pattern = re.escape(form) if _HAN.search(form) else rf"(?<![^\W_]){re.escape(form)}(?![^\W_])"
             text = re.sub(pattern, instead, text, flags=re.IGNORECASE)
         return text
+
+    def described_only(self, text: str, entity_ids: Iterable[str]) -> list[str]:
+        """Of `entity_ids`, those `text` names only by a role ("the Lishui EV maker"), not by a name."""
+        return [
+            entity_id
+            for entity_id in entity_ids
+            if entity_id not in self.find(self.without(text, [entity_id], forms=False))
+        ]
 
     def forms_text(self, entity_ids: Iterable[str], question: str = "") -> str:
         """The entities' main forms ("Avio 阿维奥"), to add to a `question`: those it does not hold

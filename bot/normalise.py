@@ -73,7 +73,7 @@ _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
     r"sorry(?: to bother(?: you)?)?|well|btw|also|good (?:morning|afternoon|evening)|"
     r"buongiorno|buonasera|salve|lol|"
-    r"(?:你好|您好|大家好|老师(?:您)?好)[呀啊哈]?|"
+    r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"

@@ -373,7 +373,8 @@ FIGURES = {
             r"(incontro|evento|edizione|visita|viaggio|meeting|docking|forum)|di nuovo in (cina|italia))\b|"
             r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布|(什么时候|何时|还会|会不会)再来|"
             r"下次|下一次|下一届|下届|还会(再)?(办|举办|来|讲|发言)|再办|再(讲|发言|演讲|致辞)一次|(明年|以后|今后|将来)还(办|有|举办|开)|还办|"
-            r"还去了哪|去了哪些(城市|地方)|明年\S{0,8}(办|举办)什么|"
+            r"还去了哪|去了哪些(城市|地方)|(明年|今年)\S{0,8}(办|举办)什么|之前来过|以前来过|来过几次|"
+            r"\bnext years?\b|\b(been|come|came) to \w+ before\b|\b(già|gia) stat[oa] a\b|"
             r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b"
         ),
         _words(
@@ -609,7 +610,8 @@ _SIZE_AS_COUNT = _words(r"\bhow (big|large)\b.*\b(number of|how many)\b")
 # "密码是多少", "电话多少": a value asked as "how much", not a count; nor is "quanto conta …?"
 _NOT_A_COUNT = _words(
     r"(密码|号码|电话|手机号?|账号|编号|网址|邮编)\S{0,2}多少|"
-    r"\b(quanto (conta|importa|vale|[eè] importante)|how much (does|do|did) \w+( \w+)? matter)\b"
+    r"\b(quanto (conta|importa|vale|[eè] importante)|how much (does|do|did) \w+( \w+)? matter|"
+    r"(secondo|per|in) quanto)\b"  # "secondo quanto ha detto Guadagno": according to what he said
 )
 
 

@@ -138,6 +138,11 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
          "quante di Lishui partecipano", "22"),
         ("客人问这个 docking meeting 的 slogan 是什么,就是那个聚溧什么的", "Smart"),
         ("法雷欧是法国的吗", "法国"),  # another way to write 法雷奥 (Valeo)
+        # a company described by a role, asked for its name: its entry names it
+        ("the local EV maker that gave a talk, what's it called?", "Kaiwu"),
+        ("come si chiama l'azienda spaziale italiana che ha parlato?", "Avio"),
+        # "secondo quanto ha detto": according to what he said, not how many
+        ("In quali campi vuole collaborare Colleferro, secondo quanto ha detto Guadagno?", "econom"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -332,6 +337,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "Colleferro è gemellata con Lishui?",
         "when is the deputy mayor from Colleferro coming back?",
         "when is Messe Stuttgart's next fair in Shanghai?",
+        "意大利副市长之前来过溧水吗",  # an earlier visit
+        "il capo dell'azienda cinese di auto che ha parlato come si chiama?",  # its boss, not its name
+        "next yeers meeting date?",
         "quando sarà il prossimo congresso mondiale della manifattura intelligente?",
         # another talk by someone who spoke
         "the Italian deputy mayor, is he giving another talk tomorrow?",

@@ -444,6 +444,7 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("您好，我是行业媒体记者，正在写稿，想核实一下意大利副市长的名字", "意大利副市长的名字"),
         # greeting the organiser as 老师, an introduction closed by 。, a boss who wants to know
         ("老师好，我是随团翻译。想确认一下：哪一年？", "哪一年？"),
+        ("早上好，我是校报的学生记者，想确认一下会议的全称", "会议的全称"),
         ("我是代表处的助理，我们老板想了解那位嘉宾的头衔是什么？", "那位嘉宾的头衔是什么？"),
         ("whos the organizr? guest wants to thank them", "whos the organizr?"),
         ("溧水本地企业有几家参价?客人问的", "溧水本地企业有几家参价?"),
