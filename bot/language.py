@@ -304,6 +304,8 @@ def _is_sentence(part: str, neutral: frozenset[str]) -> bool:
 
 # "Brembo a Lishui?": "a" before a name that ends the question is the Italian preposition
 _TO_A_NAME = re.compile(r"\ba\s+([A-Z]\w+)\W*$")
+# "password wifi?": the head noun before its modifier is Italian word order ("wifi password" in English)
+_ITALIAN_ORDER = re.compile(r"\b(?:password|codice|rete)\s+(?:del(?:la)?\s+)?wi-?fi\b", re.IGNORECASE)
 
 
 def _detect_one(
@@ -312,6 +314,8 @@ def _detect_one(
     if _mostly_chinese(text, neutral):
         return "zh"
     words = _latin_words(text, neutral)
+    if _ITALIAN_ORDER.search(text) and not _function_word_counts([w.lower() for w in words])["en"]:
+        return "it"
     if not words or _KANA_HANGUL.search(text):
         return fallback
     if clear := _clear_vote(words):

@@ -65,6 +65,9 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("brembo from italy?", "en"),
         ("quante foreign companies ha Lishui in tutto?", "it"),  # an Italian auxiliary and quantifier
         ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "it"),  # Italians write pls
+        ("password wifi?", "it"),  # the head noun first: Italian word order
+        ("wifi password?", "en"),
+        ("what is the password wifi", "en"),
     ],
 )
 def test_detects_the_language_of_short_and_mixed_questions(question, expected):
