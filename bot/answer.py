@@ -275,7 +275,10 @@ def combined(answers: list[Answer]) -> Answer:
     answers = _saying_something_new(answers)
     paragraphs: list[str] = []
     for answer in answers:
-        paragraphs += [part for part in answer.text.split("\n\n") if part not in paragraphs]
+        for part in answer.text.split("\n\n"):
+            # "you may have meant:" another answer already given is not said again
+            if part not in paragraphs and part.split("\n", 1)[-1] not in paragraphs:
+                paragraphs.append(part)
     missed = next((answer for answer in answers if answer.abstained), None)
     first = answers[0]
     return Answer(

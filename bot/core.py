@@ -28,8 +28,8 @@ from bot.normalise import (
     without_shorthand,
     without_the_asker,
 )
-from bot.questions import asking_sentences, questions_in, without_introduction
-from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked
+from bot.questions import asking_sentences, joined_parts, questions_in, without_introduction
+from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.texts import text
@@ -265,9 +265,23 @@ class Assistant:
         answers: list[Answer] = []
         questions = [question] if _beside_the_other_lishui(question) else questions_in(question)
         for asked in questions:  # each question of the message, read after the one before
-            answers.append(self._ask_one(asked, lang, context, continues=bool(answers)))
+            answers.append(self._ask_joined(asked, lang, context, continues=bool(answers)))
             context = replace(context, history=(*context.history, asked))
         return answers[0] if len(answers) == 1 else combined(answers)
+
+    def _ask_joined(self, question: str, lang: str, context: Context, continues: bool) -> Answer:
+        """One question, or its two halves each answered when it joins two things asked and the
+        answer to the whole does not give both ("la data dell'incontro e il numero di imprese europee")."""
+        answer = self._ask_one(question, lang, context, continues)
+        asked = figures_asked(self.searched(question)) - {NAMES_FIGURE, SPEAKER_FIGURE}
+        parts = joined_parts(self.searched(question), figures_asked)
+        if len(parts) < 2 or (not answer.abstained and asked <= figures_given(answer.text)):
+            return answer
+        answers: list[Answer] = []
+        for part in parts:
+            answers.append(self._ask_one(part, lang, context, continues=continues or bool(answers)))
+            context = replace(context, history=(*context.history, part))
+        return combined(answers)
 
     def _ask_one(self, question: str, lang: str, context: Context, continues: bool = False) -> Answer:
         """One question; `continues` the one before in the same message ("… ? e quante …?")."""
@@ -426,5 +440,9 @@ def retrieval_text(
     finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
     (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
     asked = without_chatter(without_introduction(without_request(clean(question)), names))
-    asked = without_excluded(without_shorthand(asked), named)
+    asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()
+
+
+# The formal written copula: "此次对接会系哪个大会的专题活动" (是)
+_FORMAL_COPULA = re.compile(r"(?<=[\u4e00-\u9fff])系(?=哪|何|什么|谁|由)")

@@ -45,7 +45,8 @@ _INTRODUCTION = (
     r"(?:a|an|the|from|with|working|writing|doing|assisting|interpreting|translating|based|part|helping|"
     r"volunteering) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
-    r"(?:i['’]?m|i am) [a-z]+(?=, )|"  # "I'm Anna, volunteer at gate B."
+    # "I'm Anna, volunteer at gate B.", "I am Pierre Dubois, responsable of R&D …"
+    r"(?:i['’]?m|i am) [a-z]+(?: [a-z]+){0,2}(?=, )|"
     rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
@@ -62,7 +63,13 @@ _INTRODUCTION = (
     rf"investor|assistant|volunteer|intern) here(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:giornalista|consulente|interprete|assistente|buyer|imprenditore|imprenditrice|analista|"
     rf"volontari[oa]|stagista)\b[^,.;:!?{_EMOJI_SIGNS}]{{0,60}}?(?=\s*[,;:!{_EMOJI_SIGNS}])|"
-    r"(?:我是|我们是|本人是)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
+    r"(?:我是|我们是|本人是|本人为|本人系)[^，,。.；;：:！!？?]{1,30}?(?=[，,。；;：:！!])|"
+    # a letter's signature line first: "my name is Klaus Weber,", "I am senior engineer by a supplier …."
+    r"(?:my name is|mi chiamo|je m'appelle) [^,.;:!?]{1,40}?(?=[,.;:!]| and | e )(?: and| e)?|"
+    r"(?:i['’]?m|i am) (?:a |an |the )?(?:[\w-]+ ){0,2}(?:engineer|ingénieur|ingenieur|manager|director|"
+    r"officer|responsable|head|researcher|student|professor|founder|owner|buyer)s? "
+    r"(?:by|at|in|for|of|with|from|near|chez) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
+    r"(?:i|we) (?:want|wanted|wish|would like|'d like) to know(?: (?:if|whether))?|"
     r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
@@ -72,7 +79,16 @@ _INTRODUCTION = (
 _OPENERS = re.compile(
     r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
     r"sorry(?: to bother(?: you)?)?|well|btw|also|good (?:morning|afternoon|evening)|"
-    r"buongiorno|buonasera|salve|lol|"
+    r"buongiorno|buonasera|salve|lol|bonjour|guten tag|"
+    # a letter's salutation and its politeness: "Dear Sir or Madam,", "Gentile Segreteria,", "尊敬的主办方："
+    r"dear [^,:;!?]{1,40}?(?=\s*[,:;!])|to whom it may concern|"
+    r"(?:gentil[ei]|egregi[oa]?|spettabile|spett\.le|cortese) [^,:;!?]{1,40}?(?=\s*[,:;!])|"
+    r"尊敬的[^，,：:]{1,20}|"
+    r"i have (?:one|a|two|some|a few|a couple of) (?:short |quick |small )?questions?\b[^:.?]{0,40}[:.]|"
+    r"(?:i would|i'd) like to (?:know|ask)(?: (?:you )?(?:if|whether))?|"
+    r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
+    r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
+    r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
@@ -86,6 +102,13 @@ _OPENERS = re.compile(
 _CLOSER = (
     r"(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|per favore|"
     r"(?:a )?(?:quick |short |brief )?summary|in short|in brief|tl;?dr|in a nutshell|"
+    # a letter's close, with the name signed under it: "With kind regards, Klaus", "Distinti saluti"
+    r"(?:(?:with )?(?:kind|best|warm|many) regards|regards|sincerely|yours (?:faithfully|sincerely|truly)|"
+    r"cordiali saluti|distinti saluti|cordialmente|cordialement|merci(?: beaucoup)?|danke(?: sch[öo]n)?|"
+    r"mit freundlichen gr[üu](?:ß|ss)en|grazie (?:per l'attenzione|anticipatamente|in anticipo))"
+    r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
+    r"此致敬礼|不胜感激|感激不尽|万分感谢|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
+    r"以便[^？?!！。]{1,30}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[{EMOJI}])"
 )
@@ -156,7 +179,11 @@ def without_chatter(question: str) -> str:
     """`question` without the greetings, apologies and fillers around what it asks, and whom it is
     asked for; unchanged when nothing else would be left."""
     stripped = _CLOSERS.sub("", without_the_asker(_OPENERS.sub("", question.strip()))).strip()
+    stripped = _LEFT_OVER_STOP.sub("", stripped)  # "…之一？尽请告知。": the closer's full stop
     return stripped if len(stripped) >= 2 else question
+
+
+_LEFT_OVER_STOP = re.compile(r"(?<=[?？])[\s。.!！]+$")
 
 
 # Phone shorthand that no typo mending reaches (too short, or more than a slip from its word): "the

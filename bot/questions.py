@@ -23,7 +23,8 @@ _PREPOSITION = "in|at|on|from|for|with|by|di|da|a|con|per|su"
 _ASKS_MORE = re.compile(
     rf"(?:[,;]\s*|\s+)(?:and|plus|e|ed|inoltre)\s+(?:also\s+|anche\s+|poi\s+)?"
     rf"(?=(?:(?:{_PREPOSITION})\s+)?(?:{QUESTION_WORDS})\b)|"
-    rf"(?:[,;]|\s[-–])\s*and\s+(?=(?:{_AUXILIARY})\s+(?:\w+\s+\w+|\w+\W*$)|whether\b)|(?:[,;]\s*|\s+)e\s+(?=se\s+\w+\s+\w+)|"
+    rf"(?:[,;]|\s[-–])\s*and\s+(?=(?:{_AUXILIARY})\s+(?:\w+\s+\w+|\w+\W*$)|whether\b)|"
+    r"(?:[,;]\s*|\s+)(?:e\s+(?=se\s+\w+\s+\w+)|and\s+(?=if\s+\w+\s+\w+))|"
     r"[,;]\s*(?:and )?also\b[,\s]*|[,;]\s*inoltre\b[,\s]*|"
     r"[,;，；]?\s*(?:and\s+|e\s+|以及|和)?(?:\([2-9]\)|(?<![\w(])[2-9]\))\s*|"  # "(1) … and (2) …"
     r"(?:[，,；;]|(?<=[\u4e00-\u9fff])\s)\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|"
@@ -39,7 +40,7 @@ _LEAD = re.compile(
     r"^(?:(?:and|also|plus|e|ed|inoltre|anche)\b|另外|还有|顺便问一?下|再问一?下)[,，\s]*", re.IGNORECASE
 )
 _ASKING = re.compile(
-    rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether)\b|"
+    rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether|if)\b|"
     rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
     re.IGNORECASE,
 )
@@ -48,6 +49,14 @@ _ASKING = re.compile(
 _YES_NO = re.compile(r"[?？]\W*$")
 YES_NO_WORDS = 4
 _STATEMENT = re.compile(r"[.。!！]\W*$")  # "Salve!", "Sono di un'azienda di batterie."
+# A request that asks though it ends with a full stop ("另请告知出席的区领导还有哪几位。", "I want to
+# know which …")
+_REQUEST = re.compile(
+    r"告知|告诉我|说明一下|想知道|想了解|"
+    r"\b(tell me|let me know|(?:want|like) to know|wonder(?:ing)?|indicarmi|dirmi|comunicarmi|"
+    r"vorrei sapere)\b",
+    re.IGNORECASE,
+)
 # A part that only checks the one before ("… near 罗马 right?", "giusto?", "对吧？") or guesses at its
 # answer ("… like a car maker?", "tipo idrogeno?", "比如电池？").
 _CHECK = re.compile(
@@ -91,6 +100,38 @@ def questions_in(message: str) -> list[str]:
     return questions
 
 
+# Where two things asked are joined in one phrase: "la data dell'incontro e il numero di imprese",
+# "会议的日期和欧洲企业的数量"
+_JOINS = re.compile(r"\s+(?:and|e|ed|as well as|plus)\s+|\s*(?:以及|和|及|与)\s*", re.IGNORECASE)
+
+
+def joined_parts(question: str, figures: Callable[[str], frozenset[str]]) -> list[str]:
+    """The two halves of a question that joins two things asked ("the date of the meeting and the
+    number of European firms": a date, then a count), each asking something of its own that the other
+    does not (`figures` tells what a text asks); the question alone when it joins none ("Brembo and
+    Siemens, which countries?": one thing asked of two names)."""
+    for join in _JOINS.finditer(question):
+        left, right = question[: join.start()].strip(), question[join.end() :].strip()
+        asked_left, asked_right = figures(left), figures(right)
+        if asked_left and asked_right and not asked_left & asked_right:
+            return [left, right]
+    return [question]
+
+
+# "属于哪个大会的专场活动，在哪个园区举行？": a clause that asks after one that asked
+_HAN_CLAUSE = re.compile(r"[，,]\s*(?=[\u4e00-\u9fff]{0,3}(?:" + CHINESE_QUESTION_WORDS + "))")
+_HAN_ASKS = re.compile(CHINESE_QUESTION_WORDS)
+
+
+def _clauses(before: str, part: str) -> list[tuple[str, str]]:
+    """A Chinese part's clauses that each ask something, each with what separated it from the one
+    before, or the part."""
+    for comma in _HAN_CLAUSE.finditer(part):
+        if _HAN_ASKS.search(part[: comma.start()]) and _CHINESE.search(part[: comma.start()]):
+            return [(before, part[: comma.start()]), *_clauses(comma.group(), part[comma.end() :])]
+    return [(before, part)]
+
+
 def _parts(message: str) -> list[tuple[str, str]]:
     """The message's parts, each with what separated it from the part before (a space between
     sentences, ", and " within one)."""
@@ -100,9 +141,9 @@ def _parts(message: str) -> list[tuple[str, str]]:
         for split in _ASKS_MORE.finditer(sentence):
             if _WH_WORD.fullmatch(sentence[start : split.start()].strip()):  # "When and where was it?"
                 continue
-            parts.append((before, sentence[start : split.start()]))
+            parts += _clauses(before, sentence[start : split.start()])
             before, start = split.group(), split.end()
-        parts.append((before, sentence[start:]))
+        parts += _clauses(before, sentence[start:])
     return [(before if before.strip() else " ", part.strip()) for before, part in parts if part.strip()]
 
 
@@ -161,7 +202,8 @@ def _has_subject(part: str) -> bool:
 
 def _asks(part: str) -> bool:
     """A question of its own: it asks something, and not only whether the one before is right."""
-    if _STATEMENT.search(part) or (_CHECK.search(part) and not _WH_WORD.search(part)) or len(part) <= 2:
+    statement = _STATEMENT.search(part) and not (_REQUEST.search(part) and _ASKING.search(part))
+    if statement or (_CHECK.search(part) and not _WH_WORD.search(part)) or len(part) <= 2:
         return False
     if _ASKING.search(part):
         return True

@@ -171,7 +171,10 @@ FIGURES = {
         _words(rf"(\d[\d,.]*|{_HAN_NUMBER})\s*({_PEOPLE})"),
     ),
     "count": Figure(
-        _words(r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|(?<![哪几])几[个家位年人名]"),
+        _words(
+            r"\b(how many|how much|number of|quant[ieoa]|numero di)\b|多少|(?<![哪几])几[个家位年人名]|"
+            r"的(?:数量|数目)"
+        ),
         _words(_COUNT),
     ),
     "size": Figure(
@@ -511,8 +514,10 @@ FIGURES = {
     ),
     "organiser": Figure(
         _words(
-            r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed|host(ed)? by|who (hosted|ran|runs|organi[sz]\w+)|"
-            r"organizzat\w+|chi (organizza|ha organizzato))\b|主办|承办|组织者|谁办的|谁组织"
+            # "organised" alone is no organiser: "in the frame of which congress was it organised?"
+            r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed by|host(ed)? by|who (hosted|ran|runs|organi[sz]\w+)|"
+            r"organizzator\w+|organizzat[oaie] da|chi (organizza|l'ha organizzat\w|ha organizzato))\b|"
+            r"主办|承办|组织者|谁办的|谁组织"
         ),
         _words(
             r"\b(organi[sz]ed by|hosted by|organizzat[oa] da|organi[sz]er (is|was))\b|"

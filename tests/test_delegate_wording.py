@@ -627,6 +627,15 @@ def test_a_speech_asked_by_role_that_is_not_reported_is_not_anothers(assistant: 
         ("Quante aziende estere ci sono a Lishui e quante locali vogliono andare all'estero?", ["300", "20"]),
         ("L'incontro fa parte di quale evento? E dove si è svolto?", ["World Intelligent", "Xingzhuang"]),
         ("Quante aziende cinesi ci sono all'incontro e se ce ne sono nell'idrogeno?", ["36", "idrogeno"]),
+        # two things joined in one phrase, each asking its own figure
+        ("Mi può indicare la data dell'incontro e il numero di imprese europee partecipanti?", ["30", "22"]),
+        ("会议的日期和欧洲企业的数量", ["30", "22"]),
+        # a clause asking after one that asked, with a comma between them
+        ("请问此次对接会属于哪个大会的专场活动，在哪个园区举行？", ["智能制造", "星庄"]),
+        # a request that ends with a full stop asks too
+        ("溧水区区长缪秀梅是否出席了本次对接会？另请告知出席的区领导还有哪几位。", ["缪秀梅", "翟晓丽"]),
+        ("I want to know what are the four leading industries of Lishui and if new materials was among the "
+         "fields of the European companies.", ["smart home", "new materials"]),
     ],
 )
 def test_two_questions_in_one_message_get_both_answers(assistant: Assistant, message, expected):
@@ -691,3 +700,37 @@ def test_a_message_made_of_the_askers_words_is_answered_not_failed(assistant: As
     assert answer.text
     assert answer.language in {"zh", "en"}
 
+
+
+@pytest.mark.parametrize(
+    ("letter", "expected"),
+    [
+        (
+            "Gentile Segreteria, sono l'Assessore alle Attività Produttive della Regione Lazio. Le sarei grato "
+            "se potesse indicarmi la data dell'incontro e il numero di imprese europee partecipanti. "
+            "Distinti saluti",
+            ["30", "22"],
+        ),
+        (
+            "Dear Sir or Madam, my name is Klaus Weber, I am senior engineer by an automotive supplier in "
+            "Baden-Württemberg. I have one question: in the frame of which congress was the docking meeting "
+            "organised? With kind regards",
+            ["World Intelligent Manufacturing"],
+        ),
+        ("您好，请问此次欧洲企业对接会系哪个大会的专题活动之一？尽请告知，以便我局撰写学习材料。", ["智能制造"]),
+    ],
+)
+def test_a_formal_letter_is_read_for_what_it_asks(assistant: Assistant, letter, expected):
+    # the salutation, the signature lines, the politeness and the close ask nothing; "organised"
+    # alone asks for no organiser; 系 is the written 是
+    _answered(assistant, letter, *expected)
+
+
+def test_a_company_typed_alone_in_chinese_gets_its_own_entry(assistant: Assistant):
+    text = _answered(assistant, "法雷奥", "法雷奥")
+    assert "瓜达尼奥" not in text  # no sample question of another entry names it
+
+
+@pytest.mark.parametrize("question", ["who gave speeches??", "speakers有谁", "chi erano i relatori?"])
+def test_who_spoke_names_the_speakers(assistant: Assistant, question):
+    _answered(assistant, question, "Guadagno|瓜达尼奥", "Liu Jia|刘佳")
