@@ -706,8 +706,9 @@ def test_a_message_made_of_the_askers_words_is_answered_not_failed(assistant: As
     ("letter", "expected"),
     [
         (
-            "Gentile Segreteria, sono l'Assessore alle Attività Produttive della Regione Lazio. Le sarei grato "
-            "se potesse indicarmi la data dell'incontro e il numero di imprese europee partecipanti. "
+            "Gentile Segreteria, sono l'Assessore alle Attività Produttive della Regione Lazio. "
+            "Le sarei grato se potesse indicarmi la data dell'incontro e il numero di imprese europee "
+            "partecipanti. "
             "Distinti saluti",
             ["30", "22"],
         ),
@@ -717,7 +718,7 @@ def test_a_message_made_of_the_askers_words_is_answered_not_failed(assistant: As
             "organised? With kind regards",
             ["World Intelligent Manufacturing"],
         ),
-        ("您好，请问此次欧洲企业对接会系哪个大会的专题活动之一？尽请告知，以便我局撰写学习材料。", ["智能制造"]),
+        ("您好，请问此次欧洲企业对接会系哪个大会的专题活动之一？尽请告知，以便我局撰写学习材料。", ["智能制造"]),  # noqa: E501
     ],
 )
 def test_a_formal_letter_is_read_for_what_it_asks(assistant: Assistant, letter, expected):
