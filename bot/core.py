@@ -262,6 +262,8 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
+        if _ASKS_OVERVIEW.search(question) and (overview := self._overview(lang)):
+            return overview
         answers: list[Answer] = []
         questions = [question] if _beside_the_other_lishui(question) else questions_in(question)
         for asked in questions:  # each question of the message, read after the one before
@@ -350,6 +352,12 @@ class Assistant:
         if answer is not None:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         return answer
+
+    def _overview(self, lang: str) -> Answer | None:
+        """The event in brief: when and where, who took part, what happened (the entries that are
+        published of those)."""
+        answers = [answer for entry in OVERVIEW_ENTRIES if (answer := self.entry_answer(entry, lang))]
+        return combined(answers) if answers else None
 
     def entry_answer(
         self, entry_id: str, lang: str, said: str | None = None, reason: Reason = Reason.ANSWERED
@@ -443,6 +451,18 @@ def retrieval_text(
     asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()
 
+
+# A summary of the whole event asked ("a quick summary of the whole event: when, where, how many",
+# "mi fai un riassunto dell'evento?", "帮我简单总结一下这次活动"), not of a speech
+_ASKS_OVERVIEW = re.compile(
+    r"\b(summary|summari[sz]e|overview|recap) (of )?(the )?(whole |entire )?(event|meeting|docking)\b|"
+    r"\briassunt\w* (dell['’] ?|del |della )?(intero )?(evento|incontro|convegno)\b|"
+    r"\briassum\w* (l['’] ?)?(evento|incontro)\b|\bpanoramica (dell['’] ?)(evento|incontro)\b|"
+    r"总结一下(这次|本次|这个)?(活动|会议|对接会)|(这次|本次|这个)(活动|会议|对接会)的?(概况|总结|简介)|"
+    r"概括一下(这次|本次|这个)?(活动|会议|对接会)",
+    re.IGNORECASE,
+)
+OVERVIEW_ENTRIES = ("event-date", "event-participants", "event-programme")
 
 # The formal written copula: "此次对接会系哪个大会的专题活动" (是)
 _FORMAL_COPULA = re.compile(r"(?<=[\u4e00-\u9fff])系(?=哪|何|什么|谁|由)")

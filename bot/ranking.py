@@ -378,11 +378,37 @@ FIGURES = {
             r"下次|下一次|下一届|下届|还会(再)?(办|举办|来|讲|发言)|再办|再(讲|发言|演讲|致辞)一次|(明年|以后|今后|将来)还(办|有|举办|开)|还办|"
             r"还去了哪|去了哪些(城市|地方)|(明年|今年)\S{0,8}(办|举办)什么|之前来过|以前来过|来过几次|"
             r"\bnext years?\b|\b(been|come|came) to \w+ before\b|\b(già|gia) stat[oa] a\b|"
-            r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b"
+            r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b|"
+            # "is the Messe Stuttgart guy's company opening an office in Lishui?"
+            r"\b(open(s|ing)?|set(ting)? up|establish(ing)?) (an? |its |their )?(new )?"
+            r"(office|branch|rep office)\b|"
+            r"\b(apr(e|ono|ire|irà)|aprirà) (un |una )?(ufficio|filiale|sede)\b|"
+            r"设(立)?办事处|开设办事处|设分公司"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
         ),
+    ),
+    # "why did Siemens pull out of Lishui?", "perché Brembo ha lasciato Lishui?": a company leaving,
+    # which the sources never report (they name the firms that are there)
+    "departure": Figure(
+        _words(
+            r"\b(pull(ed|ing|s)? out|withdr[ae]w\w*|"
+            r"(left|leav(e|es|ing)|quit|exit(ed)?) (lishui|china|the district)|"
+            r"clos(e|ed|es|ing) (down |its |their |the )?(plant|factory|office)|"
+            r"(ha|hanno) lasciato|lascia(no)? (lishui|la cina)|si (è|e|sono) ritirat\w*|ritir\w+ da|"
+            r"(ha|hanno) chiuso)\b|撤出|撤资|撤离|离开(了)?溧水|退出(了)?溧水|关闭了?(工厂|厂|办事处)"
+        ),
+        _words(r"(?!)"),  # no entry reports one
+    ),
+    # "which sector was NOT represented among the 36 local firms?": what was missing, which the
+    # sources never list (they name what was there)
+    "absent": Figure(
+        _words(
+            r"\b(not|n['’]t) (been )?represented\b|\bnon (era|erano|è|e|sono) (stat[oaie] )?rappresentat\w*|"
+            r"(哪个|哪些|什么)(行业|领域|产业)没有(代表|企业)?|没有(代表|企业)的(行业|领域)"
+        ),
+        _words(r"(?!)"),  # no entry lists one
     ),
     # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
     "main_venue": Figure(
@@ -570,8 +596,9 @@ _ASKS_NAMES = _words(
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     # one company described by what it did: "which European aerospace firm presented"
-    r"(which|what) (\w+ ){1,2}(company|firm|enterprise) (presented|spoke|gave)|"
+    r"(which|what) (\w+ ){0,2}(company|firm|enterprise) (presented|spoke|gave)|"
     r"(quale|l['’]) ?(azienda|impresa) (\w+ ){1,2}che ha (presentato|parlato)|"
+    r"(quale|che) (azienda|impresa)( \w+)? ha (presentato|parlato|fatto)|"
     r"quali (delle|dei|tra le) \d+|quali sono le [^?]{0,20}\b(aziende|imprese)|which are the [^?]{0,20}\b"
     r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|nomi\W*$|"
     r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"

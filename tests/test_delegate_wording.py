@@ -735,3 +735,42 @@ def test_a_company_typed_alone_in_chinese_gets_its_own_entry(assistant: Assistan
 @pytest.mark.parametrize("question", ["who gave speeches??", "speakers有谁", "chi erano i relatori?"])
 def test_who_spoke_names_the_speakers(assistant: Assistant, question):
     _answered(assistant, question, "Guadagno|瓜达尼奥", "Liu Jia|刘佳")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "could you give me a quick summary of the whole event? like when, where and how many firms",
+        "mi fai un riassunto dell'evento? quando, dove e quante aziende per parte",
+        "能不能帮我简单总结一下这次活动：什么时候、在哪、欧洲企业有多少家参加？",
+    ],
+)
+def test_a_summary_of_the_event_gives_when_where_who_and_what(assistant: Assistant, question):
+    answer = assistant.ask(question, Context())
+    assert not answer.abstained
+    assert all(part in answer.text for part in ("30", "36", "22", "Xingzhuang")), answer.text
+    assert {source.entry_id for source in answer.sources} >= {"event-date", "event-participants"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why did Siemens pull out of Lishui?",
+        "perché Brembo ha lasciato Lishui?",
+        "西门子为什么撤出溧水？",
+        "is the Messe Stuttgart guy's company opening an office in Lishui?",
+        "l'azienda di fiere tedesca apre un ufficio a Lishui?",
+        "which sector was NOT represented among the 36 local firms?",
+        "溧水36家企业里哪个行业没有代表？",
+    ],
+)
+def test_a_premise_the_sources_never_report_is_declined_not_answered_with_a_neighbour(
+    assistant: Assistant, question
+):
+    # a company leaving, an office to open, what was missing: the nearest fact (Siemens is among
+    # Lishui's foreign firms) would read as a yes
+    assert assistant.ask(question, Context()).abstained
+
+
+def test_a_company_described_by_what_it_did_is_named(assistant: Assistant):
+    _answered(assistant, "quale azienda locale ha parlato? quella delle auto elettriche 🚙", "Kaiwu")
