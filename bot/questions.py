@@ -119,7 +119,8 @@ def joined_parts(question: str, figures: Callable[[str], frozenset[str]]) -> lis
 
 
 # "属于哪个大会的专场活动，在哪个园区举行？": a clause that asks after one that asked
-_HAN_CLAUSE = re.compile(r"[，,]\s*(?=[\u4e00-\u9fff]{0,3}(?:" + CHINESE_QUESTION_WORDS + "))")
+# (one that only guesses at the answer asks nothing new: "归哪个城市管啊，是南京吗")
+_HAN_CLAUSE = re.compile(r"[，,]\s*(?=[\u4e00-\u9fff]{0,3}(?:什么|哪|几|多少|谁|怎|啥))")
 _HAN_ASKS = re.compile(CHINESE_QUESTION_WORDS)
 
 

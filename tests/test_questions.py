@@ -32,6 +32,10 @@ from bot.questions import MAX_QUESTIONS, questions_in
         (["我是开沃的 我们集团在会上有没有代表发言", "欧洲那边哪家企业发言了"], " 还有"),
         (["想确认两件事：一是本次对接会属于哪个大会", "在哪个园区举办？"], "，二是"),
         (["这次专场是在南京那个溧水吗", "具体哪个园区"], "，"),
+        # a clause asking after one that asked; a request that ends with a full stop; "and if"
+        (["请问此次对接会属于哪个大会的专场活动", "在哪个园区举行？"], "，"),
+        (["缪秀梅是否出席了本次对接会？", "另请告知出席的区领导还有哪几位。"], " "),
+        (["what are the four leading industries", "if new materials was among the fields?"], " and "),
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
@@ -48,6 +52,8 @@ def test_two_questions_in_one_message_are_split(parts: list[str], separator: str
         "ok ma le aziende di Lishui in che settori sono forti? tipo idrogeno?",
         "quali sono i settori? auto?",
         "除了 Skyworth 还有哪些溧水企业的产品卖到 Europe",  # one question: "what else besides"
+        "话说溧水到底归哪个城市管啊，是南京吗",  # a clause that only guesses at the answer
+        "the date of the meeting and the venue?",  # joined halves are the core's to split
         "Which companies from Italy and Germany are in Lishui?",  # two names, one question
         "Salve! Sono di un'azienda di batterie.",  # nothing asked: the message as it is
         "booked a train to lishui zj, wrong place??",
