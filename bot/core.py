@@ -50,9 +50,13 @@ _ZHEJIANG = re.compile(
 # the other Lishui, which the note answers (not "chi è il sindaco … nello Zhejiang?").
 _ASKS_WHICH_LISHUI = re.compile(
     r"(^|[.!?,;:-]\s*)(is|are|was)\b[^?]{0,60}\bin\b[^?]{0,40}\bzhejiang\b|"
-    r"\b(?<!c')(?<!chi )(?<!qual )(?<!cosa )(si trova|si tiene|sta|[eè]'?)\s"
+    r"\b(?<!c')(?<!chi )(?<!qual )(?<!cosa )(si trova|si tiene|si tratta|si [eè] svolt[oa]|sta|era|[eè]'?)\s"
     r"[^?]{0,60}\b(in|nello|nel|dello|a)\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,30}\b(right|correct|vero|giusto)\b|"
+    # one or the other: "della Lishui dello Zhejiang o di quella di Nanchino?", "浙江的还是南京的"
+    r"\bzhejiang\b[^?]{0,40}\b(or|o|oppure)\b[^?]{0,40}\b(nanjing|nanchino|jiangsu)\b|"
+    r"\b(nanjing|nanchino|jiangsu)\b[^?]{0,40}\b(or|o|oppure)\b[^?]{0,40}\bzhejiang\b|"
+    r"浙江[^？?]{0,12}还是[^？?]{0,12}(南京|江苏)|(南京|江苏)[^？?]{0,12}还是[^？?]{0,12}浙江|"
     r"\b(as in|non (era|[eè]))\b[^?]{0,40}\bzhejiang\b|"
     r"\bzhejiang\b[^?]{0,40}\b(is|was) (it|the \w+( \w+)?) (held )?there\b|"
     r"\bzhejiang\b[^?]{0,40}\b[eè] l[iì]\b|"

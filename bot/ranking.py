@@ -343,10 +343,13 @@ FIGURES = {
             r"\b(atms?|cash machines?|cashpoint|bancomat|change (\w+ )?(money|soldi|cash|currency)|"
             r"currency exchange|cambiare (i )?soldi|cambio valuta|toilets?|restrooms?|bathrooms?|wc|bagni|"
             r"smok\w+|fumare|fumatori|pharmac(y|ies)|farmaci[ae]|wheelchairs?|sedia a rotelle|"
-            r"supermarkets?|supermercat[oi]|shops|negozi)\b|"
-            r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店"
+            r"supermarkets?|supermercat[oi]|shops|negozi|wi-?fi|wlan|hotspot)\b|"
+            r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网"
         ),
-        _words(r"\b(atms?|bancomat|toilets?|pharmac(y|ies)|farmaci[ae]|supermarkets?)\b|厕所|洗手间|药店|超市"),
+        _words(
+            r"\b(atms?|bancomat|toilets?|pharmac(y|ies)|farmaci[ae]|supermarkets?|wi-?fi)\b|"
+            r"厕所|洗手间|药店|超市|无线网"
+        ),
     ),
     # "does the mayor speak English?": the languages someone speaks, which no fact gives
     "languages": Figure(
@@ -501,7 +504,9 @@ FIGURES = {
         _words(
             r"\bwhat (does|do|did) [\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
             r"\b(which|what) (\w+ )?(products?|goods|models) (does|do|did|is|are)\b|"
-            r"\bmain products?\b|product (range|line)|"
+            r"\bmain products?\b|product (range|line|list|catalog(ue)?|portfolio)|"
+            r"\blist of (its |their )?products\b|"
+            r"\b(elenco|lista|catalogo) (dei )?prodotti\b|^\W*prodotti \w+\W*$|产品(清单|目录)|"
             r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) prodotti\b|"
             r"prodotti principali|"
             r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"

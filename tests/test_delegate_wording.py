@@ -774,3 +774,22 @@ def test_a_premise_the_sources_never_report_is_declined_not_answered_with_a_neig
 
 def test_a_company_described_by_what_it_did_is_named(assistant: Assistant):
     _answered(assistant, "quale azienda locale ha parlato? quella delle auto elettriche 🚙", "Kaiwu")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mi scusi, si tratta della Lishui dello Zhejiang o di quella di Nanchino?",
+        "quindi l'evento era a Lishui nello Zhejiang, vicino a Wenzhou?",
+        "是浙江的丽水还是南京的溧水？",
+    ],
+)
+def test_one_lishui_or_the_other_gets_the_note_on_the_two(assistant: Assistant, question):
+    _answered(assistant, question, "Nanjing|南京", "Zhejiang|浙江")
+
+
+@pytest.mark.parametrize(
+    "question", ["Avio product list?", "prodotti Avio?", "c'e il wifi al parco Xingzhuang?", "会场有wifi吗"]
+)
+def test_details_the_entries_lack_are_declined(assistant: Assistant, question):
+    assert assistant.ask(question, Context()).abstained
