@@ -559,7 +559,12 @@ FIGURES = {
         _words(
             r"\b(other events?|what else is on|any other (events?|sessions?|activities)|"
             r"altri eventi|eventi collaterali|altre attivit[aà]|other (forums?|sessions)|altri forum)\b|"
-            r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛"
+            # a visit besides the meeting: "did he visit also the Kaiwu factory after the meeting?"
+            r"\b(visit(ed|ing)?|tour(ed)?) (also |the |a |any )*(\w+ )?"
+            r"(factory|factories|plant|plants|site)\b|"
+            r"\b(visitato|visita(re)?) (anche )?(la |lo |una |uno |le )?"
+            r"(fabbrica|fabbriche|stabilimento|stabilimenti)\b|"
+            r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛|参观(了)?\S{0,6}(工厂|厂区|企业)"
         ),
         _words(r"\b(other events|also (held|hosted)|altri eventi)\b|其他活动"),
     ),

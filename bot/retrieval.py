@@ -620,10 +620,11 @@ class Retriever:
                 return match.group()
             if is_word(word):  # "pezzo" is no slip for "prezzo"
                 return match.group()
-            fix = self.correct(word)
-            if fix == word:  # a slip for a word the knowledge lacks ("booht")
-                fix = self.correct(word, self._figure_vocabulary)
-            return match.group() if fix == word or fix in _FUNCTION_ASCII_SET else fix
+            # the knowledge's word, or a nearer one the figures are asked with ("booht", "visiters")
+            fixes = (self.correct(word), self.correct(word, self._figure_vocabulary))
+            found = [fix for fix in fixes if fix != word]
+            fix = min(found, key=lambda fix: DamerauLevenshtein.distance(word, fix), default=word)
+            return match.group() if fix in _FUNCTION_ASCII_SET else fix
 
         return _LETTERS.sub(mended, question)
 
