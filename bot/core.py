@@ -279,6 +279,7 @@ class Assistant:
         """One question, or its two halves each answered when it joins two things asked and the
         answer to the whole does not give both ("la data dell'incontro e il numero di imprese europee")."""
         answer = self._ask_one(question, lang, context, continues)
+        answer = self._with_the_others_named(answer, question, lang)
         asked = figures_asked(self.searched(question)) - {NAMES_FIGURE, SPEAKER_FIGURE}
         parts = joined_parts(self.searched(question), figures_asked)
         if len(parts) < 2 or (not answer.abstained and asked <= figures_given(answer.text)):
@@ -356,6 +357,25 @@ class Assistant:
         if answer is not None:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         return answer
+
+    def _with_the_others_named(self, answer: Answer, question: str, lang: str) -> Answer:
+        """`answer` from one person's entry, with the entries of the other people the question names
+        ("Miao Xiumei e Zhai Xiaoli che ruoli hanno?": both)."""
+        names = self.retriever.names
+        people = [found for found in names.find(self.searched(question)) if self._is_person(found)]
+        entries = [entry for entry in dict.fromkeys(names.entities[found].entry for found in people) if entry]
+        first = answer.sources[0].entry_id if answer.sources else None
+        if answer.abstained or len(entries) < 2 or first not in entries:
+            return answer
+        given = {source.entry_id for source in answer.sources}
+        missing = [entry for entry in entries if entry not in given]
+        others = [other for entry in missing if (other := self.entry_answer(entry, lang))]
+        if not others:
+            return answer
+        hint = f"\n\n{text(lang, 'tentative')}"
+        joined = combined([replace(answer, text=answer.text.replace(hint, "")), *others])
+        joined.text += hint if answer.tentative else ""
+        return joined
 
     def _overview(self, lang: str) -> Answer | None:
         """The event in brief: when and where, who took part, what happened (the entries that are

@@ -196,6 +196,9 @@ _SHORTHAND = {
     "fdi": "foreign direct investment",
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
+    # the countries as German and French engineers write them in English
+    "deutschland": "germany", "frankreich": "france", "allemagne": "germany", "italien": "italy",
+    "italie": "italy",
 }  # fmt: skip
 # a word of its own: not the "r" of "R&D", the "cos" of "cos'è", the "co" of "co-operation"
 _SHORTHAND_WORD = re.compile(

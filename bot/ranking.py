@@ -260,8 +260,9 @@ FIGURES = {
     ),
     "address": Figure(
         _words(
-            r"\b((street|exact|full|postal|precise) address|house number|building number|which building|"
-            r"indirizzo (esatto|preciso|completo)|numero civico|quale edificio)\b|门牌|具体地址|详细地址|"
+            # an address at all ("venue address", "indirizzo sede", "会场地址"): only a park is named
+            r"\b(address(es)?|house number|building number|which building|"
+            r"indirizz[oi]|numero civico|quale edificio)\b|门牌|地址|"
             r"几号楼|哪栋楼|哪个楼|(工厂|厂房|厂区)\S{0,4}(在哪|地址|位置)|"
             r"\b(where is (its|their|the) (plant|factory)|(plant|factory)('s)? (address|location)|"
             r"dove (si trova|[eè]) (lo|il|la) (stabilimento|fabbrica))\b"
@@ -382,6 +383,7 @@ FIGURES = {
             r"还去了哪|去了哪些(城市|地方)|(明年|今年)\S{0,8}(办|举办)什么|之前来过|以前来过|来过几次|"
             r"\bnext years?\b|\b(been|come|came) to \w+ before\b|\b(già|gia) stat[oa] a\b|"
             r"\b(other cities|where else (did|will|is)|altre citt[aà]|dove altro)\b|"
+            r"\b(flights? (back|home)|return flight|volo di ritorno)\b|回程|返程|回国的航班|"
             # "is the Messe Stuttgart guy's company opening an office in Lishui?"
             r"\b(open(s|ing)?|set(ting)? up|establish(ing)?) (an? |its |their )?(new )?"
             r"(office|branch|rep office)\b|"

@@ -793,3 +793,20 @@ def test_one_lishui_or_the_other_gets_the_note_on_the_two(assistant: Assistant, 
 )
 def test_details_the_entries_lack_are_declined(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Miao Xiumei e Zhai Xiaoli che ruoli hanno? sorry per i nomi cinesi", ("Miao", "Zhai")),
+        ("缪秀梅和翟晓丽分别是什么职务", ("缪秀梅", "翟晓丽")),
+    ],
+)
+def test_two_people_named_are_both_answered(assistant: Assistant, question, expected):
+    text = _answered(assistant, question, *expected)
+    assert text.count("\n\n") >= 1
+
+
+@pytest.mark.parametrize("question", ["venue address", "indirizzo sede", "会场地址"])
+def test_an_address_is_declined_the_sources_name_only_the_park(assistant: Assistant, question):
+    assert assistant.ask(question, Context()).abstained
