@@ -49,6 +49,9 @@ _ASKING = re.compile(
 _YES_NO = re.compile(r"[?？]\W*$")
 YES_NO_WORDS = 4
 _STATEMENT = re.compile(r"[.。!！]\W*$")  # "Salve!", "Sono di un'azienda di batterie."
+_SAYS_WHAT = re.compile(  # "… ? thats what i wrote in my notes"
+    r"^\W*(?:that['’]?s|thats|this is|it['’]?s) what\b|^\W*(?:è|e) (?:quello|ciò) che\b", re.IGNORECASE
+)
 # A request that asks though it ends with a full stop ("另请告知出席的区领导还有哪几位。", "I want to
 # know which …")
 _REQUEST = re.compile(
@@ -203,6 +206,8 @@ def _has_subject(part: str) -> bool:
 
 def _asks(part: str) -> bool:
     """A question of its own: it asks something, and not only whether the one before is right."""
+    if _SAYS_WHAT.search(part):
+        return False
     statement = _STATEMENT.search(part) and not (_REQUEST.search(part) and _ASKING.search(part))
     if statement or (_CHECK.search(part) and not _WH_WORD.search(part)) or len(part) <= 2:
         return False

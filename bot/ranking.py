@@ -678,9 +678,28 @@ def figure_words() -> frozenset[str]:
     return frozenset(re.findall(r"(?<![a-z])[a-z]{5,}(?![a-z(\[?*+{])", text))
 
 
+# "was the meeting at Xingzhuang science park or in Jiangning?": where, not a comparison
+_PLACE_CHOICE = _words(
+    rf"\b(or|o|oppure)( in| a| at)? {_NANJING_DISTRICT}|还是(在)?(江宁|浦口|六合|高淳|栖霞|雨花台)"
+)
+_COMPARES = _words(
+    r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
+)
+# "… just checking before I email them": what the writer will do, no contact asked
+_WRITER_CONTACTS = _words(
+    r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
+    r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)"
+)
+
+
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
+    if _PLACE_CHOICE.search(question) and not _COMPARES.search(question):
+        kinds.discard("comparison")
+    rest = _WRITER_CONTACTS.sub(" ", question)
+    if rest != question and not FIGURES["contact"].asks.search(rest):
+        kinds.discard("contact")
     if _COMPANY_SIDE.search(question):
         kinds.discard("nationality")
     if _SIZE_AS_COUNT.search(question):  # "how big is the foreign business community, like number of …?"

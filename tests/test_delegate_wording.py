@@ -810,3 +810,15 @@ def test_two_people_named_are_both_answered(assistant: Assistant, question, expe
 @pytest.mark.parametrize("question", ["venue address", "indirizzo sede", "会场地址"])
 def test_an_address_is_declined_the_sources_name_only_the_park(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("was the docking meeting on nov 13 2023? thats what i wrote in my notse", "30"),  # says, not asks
+        ("is Kaiwu one of the aziende europee? just checking before I email them", "Kaiwu"),  # no contact
+        ("was the meetng at xingzhuang science park or in jiangning?", "Xingzhuang"),  # where, no comparison
+    ],
+)
+def test_what_the_writer_says_around_a_check_asks_nothing(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
