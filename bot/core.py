@@ -480,8 +480,8 @@ def retrieval_text(
 # "mi fai un riassunto dell'evento?", "帮我简单总结一下这次活动"), not of a speech
 _ASKS_OVERVIEW = re.compile(
     r"\b(summary|summari[sz]e|overview|recap) (of )?(the )?(whole |entire )?(event|meeting|docking)\b|"
-    r"\briassunt\w* (dell['’] ?|del |della )?(intero )?(evento|incontro|convegno)\b|"
-    r"\briassum\w* (l['’] ?)?(evento|incontro)\b|\bpanoramica (dell['’] ?)(evento|incontro)\b|"
+    r"\briassunt\w* (dell['’ ] ?|del |della )?(intero )?(evento|incontro|convegno)\b|"
+    r"\briassum\w* (l['’ ] ?)?(evento|incontro)\b|\bpanoramica (dell['’ ] ?)(evento|incontro)\b|"
     r"总结一下(这次|本次|这个)?(活动|会议|对接会)|(这次|本次|这个)(活动|会议|对接会)的?(概况|总结|简介)|"
     r"概括一下(这次|本次|这个)?(活动|会议|对接会)",
     re.IGNORECASE,

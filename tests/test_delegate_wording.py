@@ -742,6 +742,7 @@ def test_who_spoke_names_the_speakers(assistant: Assistant, question):
     [
         "could you give me a quick summary of the whole event? like when, where and how many firms",
         "mi fai un riassunto dell'evento? quando, dove e quante aziende per parte",
+        "mi fai un riassunto dell evento?",  # typed without the apostrophe
         "能不能帮我简单总结一下这次活动：什么时候、在哪、欧洲企业有多少家参加？",
     ],
 )
