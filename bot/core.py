@@ -278,11 +278,14 @@ class Assistant:
     def _ask_joined(self, question: str, lang: str, context: Context, continues: bool) -> Answer:
         """One question, or its two halves each answered when it joins two things asked and the
         answer to the whole does not give both ("la data dell'incontro e il numero di imprese europee")."""
+        searched = self.searched(question)
         answer = self._ask_one(question, lang, context, continues)
-        answer = self._with_the_others_named(answer, question, lang)
-        asked = figures_asked(self.searched(question)) - {NAMES_FIGURE, SPEAKER_FIGURE}
-        parts = joined_parts(self.searched(question), figures_asked)
-        if len(parts) < 2 or (not answer.abstained and asked <= figures_given(answer.text)):
+        answer = self._with_the_others_named(answer, searched, lang)
+        parts = joined_parts(searched, figures_asked)
+        if len(parts) < 2:
+            return answer
+        asked = figures_asked(searched) - {NAMES_FIGURE, SPEAKER_FIGURE}
+        if not answer.abstained and asked <= figures_given(answer.text):
             return answer
         answers: list[Answer] = []
         for part in parts:
@@ -358,11 +361,11 @@ class Assistant:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         return answer
 
-    def _with_the_others_named(self, answer: Answer, question: str, lang: str) -> Answer:
-        """`answer` from one person's entry, with the entries of the other people the question names
-        ("Miao Xiumei e Zhai Xiaoli che ruoli hanno?": both)."""
+    def _with_the_others_named(self, answer: Answer, searched: str, lang: str) -> Answer:
+        """`answer` from one person's entry, with the entries of the other people the question (as
+        `searched`) names ("Miao Xiumei e Zhai Xiaoli che ruoli hanno?": both)."""
         names = self.retriever.names
-        people = [found for found in names.find(self.searched(question)) if self._is_person(found)]
+        people = [found for found in names.find(searched) if self._is_person(found)]
         entries = [entry for entry in dict.fromkeys(names.entities[found].entry for found in people) if entry]
         first = answer.sources[0].entry_id if answer.sources else None
         if answer.abstained or len(entries) < 2 or first not in entries:
