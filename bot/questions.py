@@ -3,11 +3,13 @@ there?", "是什么大会的专项活动？另外一共有多少家欧洲企业�
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from bot.language import CHINESE_QUESTION_WORDS, FUNCTION_WORDS, QUESTION_WORDS
 from bot.normalise import EMOJI
 
 MAX_QUESTIONS = 3  # more parts than this stay in the last one
+MAX_JOINS = 4  # the joins ("and", "e", "和") of a question tried as the place it joins two halves
 
 # The verbs that open an English yes/no question ("is there …", "did Avio …").
 _AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
@@ -113,7 +115,7 @@ def joined_parts(question: str, figures: Callable[[str], frozenset[str]]) -> lis
     number of European firms": a date, then a count), each asking something of its own that the other
     does not (`figures` tells what a text asks); the question alone when it joins none ("Brembo and
     Siemens, which countries?": one thing asked of two names)."""
-    for join in _JOINS.finditer(question):
+    for join in islice(_JOINS.finditer(question), MAX_JOINS):  # a flood of "和" is not read 300 times
         left, right = question[: join.start()].strip(), question[join.end() :].strip()
         asked_left, asked_right = figures(left), figures(right)
         if asked_left and asked_right and not asked_left & asked_right:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.questions import MAX_QUESTIONS, questions_in
+from bot.questions import MAX_JOINS, MAX_QUESTIONS, joined_parts, questions_in
 
 
 # Each message is its parts joined by what separated them.
@@ -73,3 +73,15 @@ def test_a_message_with_many_questions_gets_at_most_the_limit() -> None:
     parts = questions_in(message)
     assert len(parts) == MAX_QUESTIONS
     assert parts[-1] == "Where was it? Which firms spoke? How many were there?"
+
+
+def test_a_flood_of_joins_is_read_at_a_bounded_cost() -> None:
+    # a 1,000-character message of "和日期" reads only the first joins, not all 333 of them
+    calls: list[str] = []
+
+    def figures(text: str) -> frozenset[str]:
+        calls.append(text)
+        return frozenset()
+
+    assert joined_parts(("和日期" * 333)[:1000], figures) == [("和日期" * 333)[:1000]]
+    assert len(calls) <= 2 * MAX_JOINS
