@@ -20,6 +20,7 @@ from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
 from bot.language import asked_for, detect, is_foreign, refers_back, without_request
 from bot.matchmaking import Matchmaker
+from bot.names import Names
 from bot.normalise import (
     clean,
     with_digits,
@@ -28,7 +29,13 @@ from bot.normalise import (
     without_shorthand,
     without_the_asker,
 )
-from bot.questions import asking_sentences, joined_parts, questions_in, without_introduction
+from bot.questions import (
+    asking_sentences,
+    joined_parts,
+    questions_in,
+    with_the_writers_company,
+    without_introduction,
+)
 from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
@@ -238,7 +245,7 @@ class Assistant:
 
     def searched(self, question: str) -> str:
         """What is searched for `question` (`retrieval_text`)."""
-        return retrieval_text(question, self._names_someone, self.retriever.names.find)
+        return retrieval_text(question, self._names_someone, self.retriever.names)
 
     def _described_by_name_asked(self, question: str) -> str | None:
         """The entry of the one company or person the question describes by a role and asks the name
@@ -325,6 +332,10 @@ class Assistant:
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         if answer.abstained and (described := self._described_by_name_asked(searched)):
             answer = self.entry_answer(described, lang) or answer
+        if not answer.abstained and answer.sources and _ASKS_A_PERSONS_NAME.search(question):
+            # "the italian guy from the space capital town, whats his name?": the town's person
+            person = self.retriever.names.person_of_place(answer.sources[0].entry_id)
+            answer = (self.entry_answer(person, lang) if person else None) or answer
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
             answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"
@@ -449,6 +460,14 @@ _ASKS_THE_NAME = re.compile(
     r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|什么名字|名字是?什么",
     re.IGNORECASE,
 )
+# The name of a person asked ("the italian guy from the space capital town, whats his name again?",
+# "il vicesindaco della capitale europea dello spazio come si chiama?")
+_ASKS_A_PERSONS_NAME = re.compile(
+    rf"(?=.*(?:{_ASKS_THE_NAME.pattern}))"
+    r".*(\b(guy|man|woman|lady|person|he|his|him|she|her|mayor|deputy mayor|vice mayor|official|sindac[oa]|"
+    r"vicesindac[oa]|signore|signora|tizio|lui|lei|funzionario)\b|他|她|副区长|区长|那位|这位|官员)",
+    re.IGNORECASE,
+)
 # "Lishui in Zhejiang vs Lishui the district - which one hosted it?": which Lishui, not the other one
 _WHICH_ONE = re.compile(r"\bwhich one\b|\bquale dei due\b|哪一?个(?![多大少好强])", re.IGNORECASE)
 
@@ -467,14 +486,14 @@ def _asks_about_the_other_lishui(question: str) -> bool:
     return bool(other and not _THIS_LISHUI.search(question))
 
 
-def retrieval_text(
-    question: str, named: Callable[[str], Sequence[str]], names: Callable[[str], Sequence[str]]
-) -> str:
+def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: Names) -> str:
     """What is searched for: the question without its chatter, the writer's introduction (kept when
-    the question names none of the `names`), a request for a language or whom it leaves out (`named`
-    finds them: "besides the mayor"), with 丽水 read as 溧水 and Zhejiang left out
-    (the Lishui of this meeting, what is asked about it; the answer notes the difference)."""
-    asked = without_chatter(without_introduction(without_request(clean(question)), names))
+    the question names none of the `names`; the company it names read for "us"), a request for a
+    language or whom it leaves out (`named` finds them: "besides the mayor"), with 丽水 read as 溧水
+    and Zhejiang left out (the Lishui of this meeting, what is asked about it; the answer notes the
+    difference)."""
+    asked = with_the_writers_company(without_request(clean(question)), names.find, names.label)
+    asked = without_chatter(without_introduction(asked, names.find))
     asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
     return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()
 

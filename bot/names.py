@@ -210,6 +210,24 @@ class Names:
             text = re.sub(pattern, instead, text, flags=re.IGNORECASE)
         return text
 
+    def person_of_place(self, entry_id: str) -> str | None:
+        """The entry of the one person whose role names the place `entry_id` is about ("deputy mayor of
+        Colleferro": Guadagno, for the entry on Colleferro); None for no place or several people."""
+        places = [e for e in self.entities.values() if e.kind == "place" and e.entry == entry_id]
+        forms = {_latin_key(form) for place in places for form in place.forms} - {""}
+        han = {form for place in places for form in place.forms if _HAN.search(form)}
+        people = {
+            person.entry
+            for person in self.entities.values()
+            if person.kind == "person"
+            and person.entry
+            and any(
+                any(f" {form} " in f" {_latin_key(role)} " for form in forms) or any(h in role for h in han)
+                for role in person.roles
+            )
+        }
+        return people.pop() if len(people) == 1 else None
+
     def described_only(self, text: str, entity_ids: Iterable[str]) -> list[str]:
         """Of `entity_ids`, those `text` names only by a role ("the Lishui EV maker"), not by a name."""
         return [

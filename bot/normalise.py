@@ -46,7 +46,7 @@ _INTRODUCTION = (
     r"volunteering) "
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     # "I'm Anna, volunteer at gate B.", "I am Pierre Dubois, responsable of R&D …"
-    r"(?:i['’]?m|i am) [a-z]+(?: [a-z]+){0,2}(?=, )|"
+    r"(?:i['’]?m|i am) [a-z'’]+(?: [a-z'’]+){0,2}(?=, )|"
     rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"

@@ -173,6 +173,32 @@ _CLAUSE_END = re.compile(r"(?<=[\u3400-\u9fff][,，])")
 _POINTS_BACK = re.compile(r"\b(it|its|they|them|their|he|she|his|her|lui|lei|loro)\b|它|他|她", re.IGNORECASE)
 
 
+# The writer's own company, named in their introduction ("I'm on Hengtian's export team. Does the
+# article mention us?", "lavoro per Brembo. L'articolo parla di noi?", "我是恒天的员工，…提到我们公司…")
+_OURS = re.compile(
+    r"\b(?:mention(?:s|ed)?|about|name[sd]?|list(?:s|ed)?|include[sd]?|say about|parla(?:no)? di|dice di|"
+    r"cita|scrive di|su di) (?P<us>us|noi)\b|"
+    r"\b(?P<our>our (?:company|firm|group|products?|brand)|(?:la )?nostra (?:azienda|società|impresa|ditta)|"
+    r"(?:i )?nostri prodotti)\b|(?P<ours>我们(?:公司|企业|集团|厂)|(?<=提到|提及|说到|关于)我们)",
+    re.IGNORECASE,
+)
+
+
+def with_the_writers_company(
+    message: str, named: Callable[[str], Sequence[str]], label: Callable[[str], str]
+) -> str:
+    """`message` with "us", "noi", "我们公司" after an introduction that names the writer's company
+    ("I'm on Hengtian's export team. Does the article mention us?") read as that company (`named`
+    finds names, `label` writes one), so what is asked is asked about it."""
+    ours = _OURS.search(message)
+    before = message[: ours.start()] if ours else ""
+    introduced = named(before) if _ABOUT_THE_WRITER.search(before) else []
+    if not ours or not introduced or named(message[ours.end() :]):
+        return message
+    start, end = next(ours.span(group) for group in ("us", "our", "ours") if ours.group(group))
+    return f"{message[:start]}{' '.join(label(name) for name in introduced)}{message[end:]}"
+
+
 def without_introduction(message: str, named: Callable[[str], Sequence[str]]) -> str:
     """`message` without the sentences before its question that tell who writes ("Hi, I'm sourcing
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
@@ -184,8 +210,9 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     clauses = _CLAUSE_END.split(sentences[first])
     asks_at = next((number for number, clause in enumerate(clauses) if _asks(clause)), 0)
     before = sentences[:first] + clauses[:asks_at]
-    asked = " ".join(["".join(clauses[asks_at:]), *sentences[first + 1 :]])
-    if not before or _POINTS_BACK.search(asked):
+    asking = "".join(clauses[asks_at:])
+    asked = " ".join([asking, *sentences[first + 1 :]])
+    if not before or _POINTS_BACK.search(asking):  # "… He wants to meet them." points back to no one
         return message
     unnamed = not named(asked)
     kept = [s for s in before if not _ABOUT_THE_WRITER.search(s) or (unnamed and named(s))]
@@ -216,4 +243,3 @@ def _asks(part: str) -> bool:
     if _ASKING.search(part):
         return True
     return bool(_YES_NO.search(part)) and len(_WORDS.findall(part)) >= YES_NO_WORDS
-

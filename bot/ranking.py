@@ -102,7 +102,9 @@ FIGURES = {
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
             r"how much (\w+ )?(investment|capital|money)|total investment|in (dollars|euros?|yuan|rmb)|"
             r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
-            r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*)\b|"
+            r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*|"
+            r"how many (euros|dollars|yuan|rmb|millions)|"
+            r"quant[ie] (euro|euri|soldi|dollari|yuan|milioni)(?! (aziende|imprese|societ)))\b|"
             r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
             r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
@@ -163,7 +165,7 @@ FIGURES = {
         _words(
             r"\b(population|inhabitants|residents|employees|workers|staff numbers|headcount|popolazione|"
             r"abitanti|"
-            r"dipendenti|lavoratori|how many (people|persons|delegates|visitors|guests)|"
+            r"dipendenti|lavoratori|operai|addetti|how many (people|persons|delegates|visitors|guests)|"
             r"quante persone|quanti (partecipanti|delegati|visitatori|ospiti|giornalisti)|jobs|"
             r"posti di lavoro|how many (journalists|reporters|media))\b|"
             r"人口|员工|职工|工人|多少人|几个人|多少位?(嘉宾|代表|来宾)|就业|岗位"
@@ -313,8 +315,8 @@ FIGURES = {
     "media": Figure(
         _words(
             r"\b(photos?|pictures?|selfies?|foto|fotografi\w*|fotografare|live ?stream\w*|streaming|"
-            r"in diretta|video|recorded|recording)\b|"
-            r"合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照|直播|录像|录播|视频|回放"
+            r"in diretta|video|recorded|recording|interview\w*|intervist\w*)\b|"
+            r"合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照|直播|录像|录播|视频|回放|采访"
         ),
         _words(r"\b(photos?|pictures?|foto|fotografi\w*|streamed|video)\b|合影|照片|拍照|直播|录像"),
     ),
@@ -566,7 +568,7 @@ FIGURES = {
             r"(factory|factories|plant|plants|site)\b|"
             r"\b(visitato|visita(re)?) (anche )?(la |lo |una |uno |le )?"
             r"(fabbrica|fabbriche|stabilimento|stabilimenti)\b|"
-            r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛|参观(了)?\S{0,6}(工厂|厂区|企业)"
+            r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛|参观(了)?\S{0,6}(工厂|厂区|企业)|(工厂|厂区)\S{0,2}参观"
         ),
         _words(r"\b(other events|also (held|hosted)|altri eventi)\b|其他活动"),
     ),
@@ -616,7 +618,7 @@ _ASKS_NAMES = _words(
     r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"
     r"哪些(企业|公司|品牌)|哪家\S{0,4}?(企业|公司)|叫什么名字|具体是哪些|"
     r"what (are )?they(['’]re| are)? called|"
-    r"都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
+    r"(?<!产业)(?<!行业)(?<!领域)(?<!方面)都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
     r"(企业|公司|集团)\S{0,2}叫(啥|什么)"
 )
 # "name of the Kaiwu rep who spoke?", "Avio发言的代表叫什么": a speaker's name, which an entry gives
@@ -679,8 +681,10 @@ def figure_words() -> frozenset[str]:
 
 
 # "was the meeting at Xingzhuang science park or in Jiangning?": where, not a comparison
+_NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE_CHOICE = _words(
-    rf"\b(or|o|oppure)( in| a| at)? {_NANJING_DISTRICT}|还是(在)?(江宁|浦口|六合|高淳|栖霞|雨花台)"
+    rf"\b(or|o|oppure)( in| a| at)? ({_NANJING_DISTRICT}|{_NANJING_DISTRICT_HAN})|"
+    rf"还是(在)?({_NANJING_DISTRICT_HAN})"
 )
 _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"

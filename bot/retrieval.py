@@ -37,7 +37,7 @@ from bot.embeddings import make_embeddings
 from bot.index import IndexNotReady, Manifest, chroma_client, read_all, read_manifest
 from bot.language import FUNCTION_WORDS, words_of
 from bot.names import Names
-from bot.normalise import clean, fold
+from bot.normalise import clean, fold, strip_accents
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.questions import asking_sentences
 from bot.ranking import (
@@ -101,6 +101,14 @@ _LATIN = re.compile(r"[a-z]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # A guess added to a question ("which company gave a presentation, was it BYD?"): not what it asks about
 _GUESS = re.compile(r"[,，]\s*(was it|is it|maybe|o [eè]|forse|是不是|还是)\b.*$", re.IGNORECASE)
+# A name guessed for the one who spoke ("the Chinese carmaker that spoke was BYD?", "l'azienda europea
+# che ha fatto il discorso era Airbus?", "发言的欧洲企业是空客吗"): who spoke is what is asked.
+_SPEAKER_GUESSED = re.compile(
+    r"^(.*\b(?:spoke|speech|speach|presented|parlato|discorso|intervenut[oa]|presentat[oa])\b.*?)\s+"
+    r"(?:was|is|era|è)\s+\w+(?:\s\w+)?\s*[?？]*\s*$"
+    r"|^(.*(?:发言|讲话|致辞|介绍).*?[企业司表宾])是[^，,。？?]{1,10}?[吗吧]?[?？]*$",
+    re.IGNORECASE,
+)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 LEXICON_DIR = "lexicon"
 _LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language", "bot.ranking")
@@ -527,7 +535,7 @@ class Retriever:
         question = self.names.as_written(clean(question))
         named = self._named_words(question)
         if not self.is_pinyin(question, named):
-            return " ".join([self._pinyin.mend(question), *self._pinyin_terms(question)])
+            return self._pinyin_terms_read(self._pinyin.mend(question))
         names = [word for word in _LATIN.findall(fold(question)) if word in named]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 
@@ -536,22 +544,25 @@ class Retriever:
         Xiaoli" in "brembo zai lishui", nor the "is the" of a name matched with a slip)."""
         return self.names.named_words(question) & self._name_words
 
-    def _pinyin_terms(self, question: str) -> list[str]:
-        """The Chinese of the pinyin terms inside an English or Italian question ("is it at Xingzhuang
-        keji chanye yuan?" → 科技产业园): runs of two or more words spelt wholly in pinyin syllables
-        that are no English, Italian or name word, every syllable read as a word of the knowledge
-        ("Mona Lisa" is no 哪里)."""
-        run: list[str] = []
-        terms = []
-        for word in [*_LATIN.findall(fold(question)), ""]:
-            if word and self._spelt_in_pinyin(word):
-                run.append(word)
+    def _pinyin_terms_read(self, question: str) -> str:
+        """`question` with the pinyin terms inside it, English or Italian, read as the Chinese they
+        spell in their place ("is it at Xingzhuang keji chanye yuan?" → 科技产业园, "who was the
+        quzhang" → 区长): runs of words spelt wholly in pinyin syllables that are no English,
+        Italian or name word, two words or one of two syllables or more, every syllable read as a
+        word of the knowledge ("Mona Lisa" is no 哪里)."""
+        out, at, run = [], 0, []  # run: (match, pinyin word) of the words read together
+        for match in [*_LETTERS.finditer(question), None]:
+            word = strip_accents(match.group()).lower() if match else ""  # "qūzhǎng": quzhang
+            if match and _LATIN.fullmatch(word) and self._spelt_in_pinyin(word):
+                run.append((match, word))
                 continue
-            chinese = self._pinyin.chinese(" ".join(run), whole=True) if len(run) > 1 else ""
-            if len(chinese) > 1:
-                terms.append(chinese)
+            spelt = [word for _, word in run]
+            chinese = self._pinyin.chinese(" ".join(spelt), whole=True) if run else ""
+            if len(chinese) > 1 and (len(run) > 1 or len(syllabify(spelt[0], self._pinyin.syllables)) > 1):
+                out += [question[at : run[0][0].start()], chinese]
+                at = run[-1][0].end()
             run = []
-        return terms
+        return "".join([*out, question[at:]])
 
     def _spelt_in_pinyin(self, word: str) -> bool:
         if word in self._english_italian or word in self._name_words:
@@ -821,7 +832,10 @@ class Retriever:
         known = [name for name in names if name in self._mentioned]
         if len(known) == len(names) or _names_someone(known, self.names):
             return False
-        asking = [_GUESS.sub("", sentence) for sentence in asking_sentences(query)]
+        asking = [
+            _SPEAKER_GUESSED.sub(lambda said: said.group(1) or said.group(2), _GUESS.sub("", sentence))
+            for sentence in asking_sentences(query)
+        ]
         asked = {name for sentence in asking for name in self.names.find(sentence)}
         return any(name not in self._mentioned for name in asked)
 

@@ -823,3 +823,55 @@ def test_an_address_is_declined_the_sources_name_only_the_park(assistant: Assist
 )
 def test_what_the_writer_says_around_a_check_asks_nothing(assistant: Assistant, question, expected):
     _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("the chinese car company that spoke was BYD?", "Kaiwu"),
+        ("l'azienda automobilistica cinese che ha parlato era BYD?", "Kaiwu"),
+        ("在会上发言的欧洲企业是空客吗？", "Avio"),
+    ],
+)
+def test_a_wrong_name_guessed_for_a_speaker_gets_who_spoke(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+def test_a_company_no_entry_names_is_still_unknown_when_asked_whether_it_spoke(assistant: Assistant):
+    assert assistant.ask("did Bosch give a speech?", Context()).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hello, I'm on Hengtian's export team. Does the article mention us? What does it say?", "Hengtian"),
+        ("Ciao, lavoro per Brembo in Cina. L'articolo parla di noi? Cosa dice in breve?", "Brembo"),
+        ("您好！我是恒天的员工，听说文章里提到我们公司产品推向欧洲市场了，还有哪几家一起被提到？", "创维"),
+    ],
+)
+def test_us_after_an_introduction_is_the_writers_company(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "法国那家汽车零部件公司在溧水生产什么",  # the French one: Valeo, whose products are not published
+        "l'azienda francese dei ricambi auto quanti operai ha a Lishui?",
+        "quanti euri ha investito la Brenbo a Lishui?",
+    ],
+)
+def test_company_figures_asked_in_other_words_are_declined(assistant: Assistant, question):
+    assert assistant.ask(question, Context()).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "il vicesindaco della capitale europea dello spazio come si chiama?",
+        "the italian guy from the space capital town, whats his name again?",
+    ],
+)
+def test_the_name_of_a_person_described_by_their_town_is_the_persons(assistant: Assistant, question):
+    _answered(assistant, question, "Guadagno")
+    _answered(assistant, "what is the space capital town called?", "Colleferro")

@@ -343,6 +343,11 @@ def test_clock_times_asked_and_given():
     ("which universities in Colleferro are involved?", {"university"}),
     ("Which companies presented at the meeting?", {"names"}),  # answered by the entry naming them
     ("il vicesindaco italiano cosa si aspetta da questo incontro?", {"speech"}),
+    ("溧水的四大主导产业都是哪些?", set()),  # industries, not the names of companies
+    ("参会的欧洲企业都是哪些？", {"names"}),
+    ("quanti euri ha investito la Brenbo a Lishui?", {"money", "count"}),
+    ("how many euro companies showed up?", {"count"}),  # European, not euros
+    ("l'azienda francese quanti operai ha?", {"headcount", "count"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
@@ -489,11 +494,22 @@ def test_shorthand_questions_find_their_answers(assistant, question, must):
 
 def test_pinyin_terms_inside_an_english_question_are_read_as_chinese(assistant):
     readable = assistant.retriever.readable
-    assert readable("is the meeting at Xingzhuang keji chanye yuan?").endswith("科技产业园")
+    read = readable("is the meeting at Xingzhuang keji chanye yuan?")
+    assert read == "is the meeting at Xingzhuang 科技产业园?"
     assert readable("did any Lishui company present itself? like a car maker?").isascii()  # no pinyin
     assert readable("Who painted the Mona Lisa?").isascii()  # mo-na li-sa: not every syllable a word
     answer = assistant.ask("is the meeting at Xingzhuang keji chanye yuan?")
     assert not answer.abstained and "Xingzhuang Science and Technology Industrial Park" in answer.text
+
+
+def test_a_pinyin_word_of_two_syllables_is_read_in_its_place(assistant):
+    """One pinyin word for a role ("quzhang": 区长) inside English or Italian names the person."""
+    readable = assistant.retriever.readable
+    assert readable("chi era il qūzhǎng presente all'incontro?") == "chi era il 区长 presente all'incontro?"
+    assert readable("where can I change money?").isascii()  # an English word, though chan-ge spells
+    for question in ("who was the quzhang at the meeting", "chi era il quzhang presente all'incontro?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and "Miao Xiumei" in answer.text
 
 
 def test_numbers_spelt_out_in_english_and_italian_are_added_in_digits():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.questions import MAX_JOINS, MAX_QUESTIONS, joined_parts, questions_in
+from bot.questions import MAX_JOINS, MAX_QUESTIONS, joined_parts, questions_in, with_the_writers_company
 
 
 # Each message is its parts joined by what separated them.
@@ -85,3 +85,29 @@ def test_a_flood_of_joins_is_read_at_a_bounded_cost() -> None:
 
     assert joined_parts(("和日期" * 333)[:1000], figures) == [("和日期" * 333)[:1000]]
     assert len(calls) <= 2 * MAX_JOINS
+
+
+def test_us_is_read_as_the_company_the_writer_introduced():
+    found = {"Brembo": "brembo", "Hengtian": "hengtian"}
+
+    def named(text: str) -> list[str]:
+        return [entity for name, entity in found.items() if name in text]
+
+    def label(entity: str) -> str:
+        return entity.title()
+
+    assert (
+        with_the_writers_company("Ciao, lavoro per Brembo. L'articolo parla di noi?", named, label)
+        == "Ciao, lavoro per Brembo. L'articolo parla di Brembo?"
+    )
+    assert with_the_writers_company("I'm on Hengtian's team. Is our company listed?", named, label).endswith(
+        "Is Hengtian listed?"
+    )
+    unchanged = [
+        "Does the article mention us?",  # no company introduced
+        "Brembo is in Lishui. Does the article mention us?",  # not the writer's introduction
+        "I work for Brembo. Can you send us the agenda?",  # "us" not mentioned in the report
+        "I work for Brembo. Does it mention us or Hengtian?",  # the question names a company itself
+    ]
+    for message in unchanged:
+        assert with_the_writers_company(message, named, label) == message
