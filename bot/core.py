@@ -108,6 +108,15 @@ _THIS_LISHUI = re.compile(
     r"对接会|会议|大会|活动|参会",
     re.IGNORECASE,
 )
+# What a city is known for, asked of Lishui in Zhejiang: its leading industries, its fame (not this
+# district's, nor the European firms' match with them)
+_CITY_TRAIT = re.compile(
+    r"^(?!.*\b(district|distretto|europe\w*|europa|europe[io])\b)(?!.*(欧洲|区))"
+    r".*(\b(main|leading|key|major|principal) industr\w*|\bindustri\w* (principal\w*|trainant\w*|chiave)\b|"
+    r"\b(famous|known) for\b|\b(famos[oa]|conosciut[oa]) per\b|"
+    r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名)",
+    re.IGNORECASE,
+)
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a
 # question naming one is about that Lishui, whatever else it names.
 _ZHEJIANG_COUNTY = re.compile(
@@ -456,8 +465,8 @@ def _beside_the_other_lishui(message: str) -> bool:
 # What someone or something described is called: "whats it called", "name?", "come si chiama", "叫什么"
 _ASKS_THE_NAME = re.compile(
     r"\b(what(['’]?s| is| was) (it|they) called|what(['’]?s| is| was) (its|the|their|his|her) name|"
-    r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|"
-    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|什么名字|名字是?什么",
+    r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|which one\s*\??$|"
+    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$",
     re.IGNORECASE,
 )
 # The name of a person asked ("the italian guy from the space capital town, whats his name again?",
@@ -482,8 +491,10 @@ def _asks_about_the_other_lishui(question: str) -> bool:
     knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
     if _in_a_county(question) or _beside_the_other_lishui(question):
         return True
+    # "浙江丽水的主导产业是什么", "Lishui nello Zhejiang è famosa per cosa?": that city's own industries
+    city_trait = _ZHEJIANG.search(question) and _CITY_TRAIT.search(question)
     other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
-    return bool(other and not _THIS_LISHUI.search(question))
+    return bool((other or city_trait) and not _THIS_LISHUI.search(question))
 
 
 def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: Names) -> str:

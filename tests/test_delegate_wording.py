@@ -875,3 +875,31 @@ def test_company_figures_asked_in_other_words_are_declined(assistant: Assistant,
 def test_the_name_of_a_person_described_by_their_town_is_the_persons(assistant: Assistant, question):
     _answered(assistant, question, "Guadagno")
     _answered(assistant, "what is the space capital town called?", "Colleferro")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "浙江丽水的主导产业是什么",
+        "What are the main industries of Lishui, Zhejiang province?",
+        "Lishui nello Zhejiang è famosa per cosa?",
+    ],
+)
+def test_what_lishui_city_in_zhejiang_is_known_for_is_not_this_districts(assistant: Assistant, question):
+    answer = assistant.ask(question, Context())
+    assert answer.abstained and any(word in answer.text for word in ("Zhejiang", "浙江")), answer.text
+    _answered(assistant, "what are the leading industries of Lishui, Zhejiang that the European firms match?")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("the local EV maker that presented, which one?", "Kaiwu"),
+        ("the Lishui electric vehicle group that presented, what was it called", "Kaiwu"),
+        ("发言的那家意大利航天企业叫啥", "Avio"),
+    ],
+)
+def test_a_company_described_by_its_role_is_named_when_its_name_is_asked(
+    assistant: Assistant, question, expected
+):
+    _answered(assistant, question, expected)
