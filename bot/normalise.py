@@ -47,6 +47,8 @@ _INTRODUCTION = (
     r"[^,.;:!?，。]{1,80}?(?=[,.;:!]| and | [-–—] )(?: and)?|"
     # "I'm Anna, volunteer at gate B.", "I am Pierre Dubois, responsable of R&D …"
     r"(?:i['’]?m|i am) [a-z'’]+(?: [a-z'’]+){0,2}(?=, )|"
+    # "Pierre here from Toulouse, nice bot.", "Marco here, we make brake components in Anagni."
+    r"[a-z]+(?: [a-z]+)? here(?: from [^,.;:!?]{1,40}?)?(?=\s*[,.;:!])|"
     rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"

@@ -458,6 +458,9 @@ def test_confidence_is_one_half_at_the_fitted_threshold():
         ("Is it in short supply?", "Is it in short supply?"),  # words of the question, not a closer
         ("ok", "ok"),  # nothing else: unchanged
         ("okapi?", "okapi?"),
+        ("sales guy here, whats the date", "whats the date"),  # who writes, as "<name> here"
+        ("Marco here, we make brake components in Anagni. Is Brembo in Lishui?", "Is Brembo in Lishui?"),
+        ("is anyone here? where is the venue", "is anyone here? where is the venue"),
     ],
 )
 def test_chatter_around_a_question_is_left_out_of_what_is_searched(question, searched):
