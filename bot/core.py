@@ -111,7 +111,7 @@ _THIS_LISHUI = re.compile(
 # What a city is known for, asked of Lishui in Zhejiang: its leading industries, its fame (not this
 # district's, nor the European firms' match with them)
 _CITY_TRAIT = re.compile(
-    r"^(?!.*\b(district|distretto|europe\w*|europa|europe[io])\b)(?!.*(欧洲|区))"
+    r"^(?!.*\b(district|distretto|europe\w*|europa)\b)(?!.*(欧洲|区))"
     r".*(\b(main|leading|key|major|principal) industr\w*|\bindustri\w* (principal\w*|trainant\w*|chiave)\b|"
     r"\b(famous|known) for\b|\b(famos[oa]|conosciut[oa]) per\b|"
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名)",
@@ -341,7 +341,7 @@ class Assistant:
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
         if answer.abstained and (described := self._described_by_name_asked(searched)):
             answer = self.entry_answer(described, lang) or answer
-        if not answer.abstained and answer.sources and _ASKS_A_PERSONS_NAME.search(question):
+        if not answer.abstained and answer.sources and _asks_a_persons_name(question):
             # "the italian guy from the space capital town, whats his name?": the town's person
             person = self.retriever.names.person_of_place(answer.sources[0].entry_id)
             answer = (self.entry_answer(person, lang) if person else None) or answer
@@ -469,14 +469,30 @@ _ASKS_THE_NAME = re.compile(
     r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$",
     re.IGNORECASE,
 )
-# The name of a person asked ("the italian guy from the space capital town, whats his name again?",
-# "il vicesindaco della capitale europea dello spazio come si chiama?")
-_ASKS_A_PERSONS_NAME = re.compile(
-    rf"(?=.*(?:{_ASKS_THE_NAME.pattern}))"
-    r".*(\b(guy|man|woman|lady|person|he|his|him|she|her|mayor|deputy mayor|vice mayor|official|sindac[oa]|"
-    r"vicesindac[oa]|signore|signora|tizio|lui|lei|funzionario)\b|他|她|副区长|区长|那位|这位|官员)",
+# A word for a person, beside a name asked in the same line ("the italian guy from the space capital
+# town, whats his name again?", "il vicesindaco della capitale europea dello spazio come si chiama?")
+_PERSON_WORD = re.compile(
+    r"\b(guy|man|woman|lady|person|he|his|him|she|her|mayor|deputy mayor|vice mayor|official|sindac[oa]|"
+    r"vicesindac[oa]|signore|signora|tizio|lui|lei|funzionario)\b|他|她|副区长|区长|那位|这位|官员",
     re.IGNORECASE,
 )
+
+
+def _asks_a_persons_name(question: str) -> bool:
+    """The name of a person asked: a line where a name is asked (`_ASKS_THE_NAME`, read on in the
+    message as written) and a person word stands. Searched line by line, each search going on from
+    the last, so a long message costs one pass (one pattern holding both cost 0.9 s on 4,000 letters)."""
+    start, asked = 0, None
+    for line in question.split("\n"):
+        end = start + len(line)
+        if asked is None or asked.start() < start:
+            asked = _ASKS_THE_NAME.search(question, start)
+            if asked is None:
+                return False
+        if asked.start() < end and _PERSON_WORD.search(question, start, end):
+            return True
+        start = end + 1
+    return False
 # "Lishui in Zhejiang vs Lishui the district - which one hosted it?": which Lishui, not the other one
 _WHICH_ONE = re.compile(r"\bwhich one\b|\bquale dei due\b|哪一?个(?![多大少好强])", re.IGNORECASE)
 

@@ -91,6 +91,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 # The other districts of Nanjing, and places a question may compare Lishui with.
 _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
+_NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
 FIGURES = {
@@ -222,7 +223,7 @@ FIGURES = {
             r"(province of |provincia del )?jiangsu\b|"
             r"\b(how many|total|number of|quant[ie])\b[^?？]{0,60}\b(in|nel|of|del) (the )?jiangsu\b|"
             r"排名|排第几|第几名|(其他|别的)(区|城市|省)|江苏省?(一共|总共|全省|总数)|全省|"
-            r"江宁|浦口|六合|高淳|栖霞|雨花台|鼓楼区|玄武区|秦淮区|建邺"
+            rf"{_NANJING_DISTRICT_HAN}|鼓楼区|玄武区|秦淮区|建邺"
         ),
         _words(r"(?!)"),  # no entry compares
     ),
@@ -681,7 +682,6 @@ def figure_words() -> frozenset[str]:
 
 
 # "was the meeting at Xingzhuang science park or in Jiangning?": where, not a comparison
-_NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE_CHOICE = _words(
     rf"\b(or|o|oppure)( in| a| at)? ({_NANJING_DISTRICT}|{_NANJING_DISTRICT_HAN})|"
     rf"还是(在)?({_NANJING_DISTRICT_HAN})"

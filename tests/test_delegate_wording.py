@@ -4,7 +4,7 @@ as the delegate would expect it, through the core."""
 import pytest
 
 from bot.answer import Reason
-from bot.core import Assistant, Context
+from bot.core import Assistant, Context, _asks_a_persons_name
 from bot.index import ingest
 from bot.texts import text
 from tests.conftest import entry_text, write_entry
@@ -875,6 +875,13 @@ def test_company_figures_asked_in_other_words_are_declined(assistant: Assistant,
 def test_the_name_of_a_person_described_by_their_town_is_the_persons(assistant: Assistant, question):
     _answered(assistant, question, "Guadagno")
     _answered(assistant, "what is the space capital town called?", "Colleferro")
+
+
+def test_a_persons_name_is_asked_where_the_name_and_the_person_word_share_a_line():
+    assert _asks_a_persons_name("the guy from Rome\nwhats his name")
+    assert not _asks_a_persons_name("his name\nwhat is the town called")  # "name" ends no message there
+    assert not _asks_a_persons_name("the guy from Rome\nwhat is the town called")
+    assert _asks_a_persons_name("whats the name " * 400 + "of that guy")  # one long line
 
 
 @pytest.mark.parametrize(
