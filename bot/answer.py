@@ -7,7 +7,7 @@ wrong language still gives the delegate a grounded answer.
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import zip_longest
 from typing import Any
@@ -21,6 +21,7 @@ from bot.language import detect, is_foreign
 from bot.llm import LANGUAGE_NAMES, LLMGate, chat_model
 from bot.matchmaking import Intent
 from bot.retrieval import ANSWER_LINE, Hit, Retrieval, Retriever, lacks
+from bot.scripts import in_traditional
 from bot.texts import LANGUAGE_LABELS, text
 from bot.venue import Pin
 
@@ -67,6 +68,12 @@ class Answer:
     @property
     def abstained(self) -> bool:
         return self.reason not in (Reason.ANSWERED, Reason.SMALL_TALK, Reason.MEETING)
+
+
+def in_traditional_script(answer: Answer) -> Answer:
+    """`answer` for a delegate who writes traditional characters."""
+    sources = [replace(source, title=in_traditional(source.title)) for source in answer.sources]
+    return replace(answer, text=in_traditional(answer.text), sources=sources)
 
 
 class WrongLanguageError(ValueError):

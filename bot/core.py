@@ -14,7 +14,7 @@ from chromadb.errors import NotFoundError
 from langchain_core.runnables import Runnable
 
 from bot import index
-from bot.answer import Answer, Reason, Source, abstention, answer_chain, combined
+from bot.answer import Answer, Reason, Source, abstention, answer_chain, combined, in_traditional_script
 from bot.config import Settings
 from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
@@ -39,6 +39,7 @@ from bot.questions import (
 from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
+from bot.scripts import as_mainland, writes_traditional
 from bot.texts import text
 from bot.venue import VENUE_ENTRY, venue_pin
 
@@ -275,13 +276,18 @@ class Assistant:
         return self.retriever.names.find(text) or _PERSON.findall(text)
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
-        context = context or Context()
         question = clean(question).strip()
+        answer = self._ask_mainland(as_mainland(question), context or Context())
+        return in_traditional_script(answer) if writes_traditional(question) else answer
+
+    def _ask_mainland(self, question: str, context: Context) -> Answer:
+        """The answer to `question`, written (or read) in simplified characters and Mandarin."""
         lang = self.language(question, context)
         early = self._check_input(question, lang)
         if early:
             return early
         self._reload_if_reingested()
+        question = self.retriever.names.as_spelt(question)
         if _ASKS_OVERVIEW.search(question) and (overview := self._overview(lang)):
             return overview
         answers: list[Answer] = []

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
+from itertools import pairwise
 
 from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -35,7 +36,7 @@ FUNCTION_WORDS = {
         "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
         "perché è sono era il lo la i gli le un una uno di del della dei delle degli da "
         "dal al alla nel nella con per su sul tra fra e o mi ti ci si non anche questo "
-        "questa grazie ciao c ce l un' po qual ma sta stanno davvero veramente esattamente".split()
+        "questa grazie ciao c ce l un' po qual ma sta stanno davvero veramente esattamente x".split()
     ),
 }
 # English words Italians use as they are: no evidence either way ("wifi password" is not Italian).
@@ -126,10 +127,19 @@ def _function_word_counts(words: list[str]) -> dict[str, int]:
     """How many of `words` are English and how many Italian function words (or words spelt only
     in that language)."""
     voting = [w for w in words if w not in _BOTH]
-    return {
+    counts = {
         lang: sum(w in vocab or w in _SPELLING[lang] for w in voting)
         for lang, vocab in FUNCTION_WORDS.items()
     }
+    # "i am vegetarian": the English "I", not the Italian article of "i relatori"
+    counts["it"] -= sum(w == "i" and after in _AFTER_I for w, after in pairwise(words))
+    return counts
+
+
+_AFTER_I = frozenset(
+    "am was have had want need would will can could should might think know saw heard missed forgot "
+    "work just only also dont don't got read".split()
+)
 
 
 CLEAR_VOTE = 3  # more function words of one language than of the other: no French or Spanish guess

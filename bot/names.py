@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process
 
 from bot.normalise import fold, without_shorthand
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+SOUNDED_NAME = range(2, 5)  # Chinese personal names of two to four characters are matched by sound
 EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
 MATCH_CACHE = 65536  # phrases whose match is remembered
 FUZZY_CUTOFF = 85  # rapidfuzz ratio for a longer Latin form typed with a slip
@@ -75,6 +78,19 @@ def _descriptions(entities: Iterable[Entity]) -> Iterable[tuple[re.Pattern[str],
                 yield re.compile(rf"(?<![^\W_]){re.escape(role)}(?![^\W_])", re.IGNORECASE), latin
 
 
+@lru_cache(maxsize=8192)
+def _sounds(character: str) -> frozenset[str]:
+    """The toneless readings of a Chinese character (缪: miao, miu, mou)."""
+    return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True)[0])
+
+
+def _sounds_like(typed: str, form: str) -> bool:
+    """`typed` is `form` written by sound: every character read alike, some the same ("刘加": 刘佳)."""
+    pairs = list(zip(typed, form, strict=True))
+    same = sum(a == b for a, b in pairs)
+    return 0 < same < len(form) and all(a == b or _sounds(a) & _sounds(b) for a, b in pairs)
+
+
 def _latin_key(form: str) -> str:
     return " ".join(_LATIN_WORD.findall(fold(form)))
 
@@ -93,6 +109,22 @@ class Names:
             for role in entity.roles:
                 self._add(role, entity, role=True)
         self._han.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._han_at: dict[str, list[str]] = {}  # first character → the Chinese forms, longest first
+        for form, _ in self._han:
+            self._han_at.setdefault(form[0], []).append(form)
+        # people's Chinese names, to know them typed by sound (a voice keyboard's 刘加 for 刘佳), by
+        # the readings of their first character
+        self._sounded: dict[str, list[tuple[str, str]]] = {}
+        for form, entity_id in self._han:
+            person = self.entities[entity_id].kind == "person"
+            if person and len(form) in SOUNDED_NAME and all(_HAN.match(character) for character in form):
+                for sound in _sounds(form[0]):
+                    self._sounded.setdefault(sound, []).append((form, entity_id))
+        self._first_han = {  # how the knowledge writes each name: its first Chinese form
+            entity.id: next(form for form in entity.forms if _HAN.search(form))
+            for entity in self.entities.values()
+            if any(_HAN.search(form) for form in entity.forms)
+        }
         self._misspelt = sorted(_misspellings(self.entities.values()), key=lambda pair: -len(pair[0]))
         described = _descriptions(self.entities.values())
         self._described = sorted(described, key=lambda pair: -len(pair[0].pattern))
@@ -168,6 +200,32 @@ class Names:
         for pattern, name in self._described:
             text = pattern.sub(name, text)
         return text
+
+    def as_spelt(self, text: str) -> str:
+        """`text` with a person's Chinese name typed by sound ("刘加", "缪秀美") written as the
+        knowledge writes it; names typed as written, and words that are another's name, stay."""
+        return _HAN_RUN.sub(lambda run: self._spelt_run(run.group()), text)
+
+    def _spelt_run(self, run: str) -> str:
+        out, at = [], 0
+        while at < len(run):
+            size, written = self._name_at(run, at)
+            out.append(written)
+            at += size
+        return "".join(out)
+
+    def _name_at(self, run: str, at: int) -> tuple[int, str]:
+        """The name at `at` of `run` (as written, or typed by sound and then as the knowledge writes
+        it) and its length; else the one character there."""
+        for form in self._han_at.get(run[at], ()):
+            if run.startswith(form, at):
+                return len(form), form
+        sounded = (pair for sound in _sounds(run[at]) for pair in self._sounded.get(sound, ()))
+        for form, entity_id in sorted(sounded, key=lambda pair: -len(pair[0])):
+            typed = run[at : at + len(form)]
+            if len(typed) == len(form) and _sounds_like(typed, form):
+                return len(form), self._first_han[entity_id]
+        return 1, run[at]
 
     def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
         """(start, number of words, entity id) of every name among `words`, longest first."""

@@ -195,9 +195,11 @@ _SHORTHAND = {
     "mtg": "meeting", "ppl": "people", "abt": "about", "yr": "year", "yrs": "years", "intl": "international",
     "govt": "government", "biz": "business", "#": "number", "nev": "new energy vehicle",
     "nevs": "new energy vehicles", "ev": "electric vehicle", "evs": "electric vehicles",
-    "fdi": "foreign direct investment",
+    "fdi": "foreign direct investment", "fie": "foreign-invested enterprise",
+    "fies": "foreign-invested enterprises",
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
+    "cerano": "c'erano",
     # the countries as German and French engineers write them in English
     "deutschland": "germany", "frankreich": "france", "allemagne": "germany", "italien": "italy",
     "italie": "italy",

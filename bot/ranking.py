@@ -527,12 +527,15 @@ FIGURES = {
             r"(job|work|role|position)|\bcareer\b|\bbefore (that|this|becoming)\b|\bresponsib\w+ for\b|"
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
-            r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了"
+            r"\b(stud(y|ied|ies)|university|degree|graduated?|alma mater|education|studiato|laurea\w*|"
+            r"universit[aà]|da quanti anni)\b|"
+            r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
+            r"几年了|多少年了|毕业|学历|哪个大学|哪所大学|留学"
         ),
         _words(
-            r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|"
-            r"dal (19|20)\d\d|nominat[oa]|in precedenza|responsabile (di|del|della)|delega)\b|"
-            r"分管|负责|曾任|任职|上任"
+            r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|graduated|"
+            r"dal (19|20)\d\d|nominat[oa]|in precedenza|responsabile (di|del|della)|delega|laureat[oa])\b|"
+            r"分管|负责|曾任|任职|上任|毕业于"
         ),
     ),
     "leader": Figure(

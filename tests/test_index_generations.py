@@ -159,16 +159,18 @@ def test_an_index_is_read_a_page_at_a_time_whole_and_once(ingested_settings: Set
 
 def test_the_candidates_searched_are_the_exact_nearest_chunks(ingested_settings: Settings):
     """The graph is searched wide enough that a question's candidates are its exact nearest chunks:
-    with Chroma's defaults, two builds of the same knowledge ranked borderline questions differently."""
+    with Chroma's defaults, two builds of the same knowledge ranked borderline questions differently,
+    and searching 400 still missed one nearest chunk in about 25,000."""
     from bot.retrieval import CANDIDATES
 
+    queries_made = 600
     client = index.chroma_client(ingested_settings)
     collection = client.get_collection(index.read_manifest(ingested_settings).collection)
     stored = index.read_all(collection.get, ["embeddings"])
     vectors = np.asarray(stored["embeddings"], dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     rng = np.random.default_rng(7)
-    pairs = rng.choice(len(vectors), size=(60, 2), replace=False)
+    pairs = rng.choice(len(vectors), size=(queries_made, 2), replace=False)
     queries = vectors[pairs[:, 0]] + vectors[pairs[:, 1]]  # between two chunks, like a question
     found = collection.query(query_embeddings=queries, n_results=CANDIDATES, include=[])["ids"]
     similarity = queries @ vectors.T
@@ -180,4 +182,4 @@ def test_the_candidates_searched_are_the_exact_nearest_chunks(ingested_settings:
         for q, got in enumerate(found)
         for chunk_id in {stored["ids"][i] for i in order[q, :CANDIDATES]} - set(got)
     )
-    assert missed == 0, f"{missed} of {60 * CANDIDATES} nearest chunks were not among the candidates"
+    assert missed == 0, f"{missed} of {queries_made * CANDIDATES} nearest chunks were not candidates"

@@ -37,6 +37,23 @@ def test_first_ingest_adds_everything_then_nothing_is_re_embedded(settings: Sett
     assert counting.embedded == []
 
 
+def test_new_graph_settings_rebuild_the_index_without_re_embedding(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """An index built with older graph settings (a narrower search) is rebuilt with the new ones at
+    the next ingest, from the vectors it holds."""
+    ingest(settings)
+    before = read_manifest(settings)
+    monkeypatch.setattr(index, "HNSW", {**index.HNSW, "hnsw:search_ef": 1200})
+    monkeypatch.setattr(index, "code_version", lambda: "new settings")  # index.py was edited
+    counting = CountingEmbeddings(settings)
+    ingest(settings, embeddings=counting)  # type: ignore[arg-type]
+    after = read_manifest(settings)
+    assert counting.embedded == [] and after.collection != before.collection
+    collection = index.chroma_client(settings).get_collection(after.collection)
+    assert collection.configuration["hnsw"]["ef_search"] == 1200
+
+
 def test_edit_add_and_remove_are_incremental(settings: Settings):
     ingest(settings)
     entries = settings.knowledge_dir / "entries"
