@@ -472,7 +472,9 @@ def _beside_the_other_lishui(message: str) -> bool:
 _ASKS_THE_NAME = re.compile(
     r"\b(what(['’]?s| is| was) (it|they) called|what(['’]?s| is| was) (its|the|their|his|her) name|"
     r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|which one\s*\??$|"
-    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$",
+    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$|"
+    # a description alone asks who it is: "the chinese EV maker that presented?"
+    r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?]{3,80}\s(that|which|who|che)\s[^?]{2,60}\?\s*$",
     re.IGNORECASE,
 )
 # A word for a person, beside a name asked in the same line ("the italian guy from the space capital
@@ -528,7 +530,11 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: 
     asked = with_the_writers_company(without_request(clean(question)), names.find, names.label)
     asked = without_chatter(without_introduction(asked, names.find))
     asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
-    return _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水")).strip()
+    return _NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip()
+
+
+# "today" in a delegate's question is the day of the meeting, not news ("chi ha parlato oggi?")
+_NOW = re.compile(r"\b(today|this morning|oggi|stamattina|stamani)\b|今天|今日|今早", re.IGNORECASE)
 
 
 # A summary of the whole event asked ("a quick summary of the whole event: when, where, how many",

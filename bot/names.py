@@ -22,6 +22,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 SOUNDED_NAME = range(2, 5)  # Chinese personal names of two to four characters are matched by sound
+_TITLE = re.compile("[长总]$")  # "翟区长": a title, whose sound is too common ("的区长")
 EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
 MATCH_CACHE = 65536  # phrases whose match is remembered
 FUZZY_CUTOFF = 85  # rapidfuzz ratio for a longer Latin form typed with a slip
@@ -84,11 +85,18 @@ def _sounds(character: str) -> frozenset[str]:
     return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True)[0])
 
 
+@lru_cache(maxsize=8192)
+def _usual_sound(character: str) -> str:
+    """How a typed character is most often read (的: de, though it can be di)."""
+    return pinyin(character, style=Style.NORMAL)[0][0]
+
+
 def _sounds_like(typed: str, form: str) -> bool:
-    """`typed` is `form` written by sound: every character read alike, some the same ("刘加": 刘佳)."""
+    """`typed` is `form` written by sound: every character, read as usual, one of the ways the
+    name's is read, and some the same ("刘加": 刘佳)."""
     pairs = list(zip(typed, form, strict=True))
     same = sum(a == b for a, b in pairs)
-    return 0 < same < len(form) and all(a == b or _sounds(a) & _sounds(b) for a, b in pairs)
+    return 0 < same < len(form) and all(a == b or _usual_sound(a) in _sounds(b) for a, b in pairs)
 
 
 def _latin_key(form: str) -> str:
@@ -117,7 +125,8 @@ class Names:
         self._sounded: dict[str, list[tuple[str, str]]] = {}
         for form, entity_id in self._han:
             person = self.entities[entity_id].kind == "person"
-            if person and len(form) in SOUNDED_NAME and all(_HAN.match(character) for character in form):
+            name = all(_HAN.match(character) for character in form) and not _TITLE.search(form)
+            if person and len(form) in SOUNDED_NAME and name:
                 for sound in _sounds(form[0]):
                     self._sounded.setdefault(sound, []).append((form, entity_id))
         self._first_han = {  # how the knowledge writes each name: its first Chinese form

@@ -281,7 +281,10 @@ FIGURES = {
             r"che cosa ha detto|(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
             r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto)|"
-            r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on)|quotes?|citazion[ei]|"
+            r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on|of|by)|quotes?|citazion[ei]|"
+            r"summary of [\w' ]{1,40}?(speech|remarks|talk)|riassunto del (suo )?(discorso|intervento)|"
+            r"di cosa parlava|"
+            r"(il|l['’]) ?(discorso|intervento) (di|del|della)|"
             r"parole (esatte|testuali)|"
             r"(did|has|have|does) (he|she|they|someone|\w+) (give|make|deliver|hold) (a |any )?(talk|speech|"
             r"presentation)|ha(nno)? (fatto|tenuto) (un |una |un['’])"
@@ -320,6 +323,15 @@ FIGURES = {
             r"合影|照片|拍照|合照|合个影|合张影|拍个照|拍张照|直播|录像|录播|视频|回放|采访"
         ),
         _words(r"\b(photos?|pictures?|foto|fotografi\w*|streamed|video)\b|合影|照片|拍照|直播|录像"),
+    ),
+    # "posso avere le slide di zhai xiaoli?": the speakers' slides or texts, which no fact gives
+    "materials": Figure(
+        _words(
+            r"\b(slides?|ppt|pptx|powerpoint|deck|handouts?|(presentation|speech) (file|pdf|text)|"
+            r"(download|copy of) the (presentation|speech)|dispense)\b|"
+            r"幻灯片|课件|演示文稿|讲稿|ppt"  # "的PPT": no word boundary after a Chinese character
+        ),
+        _words(r"\b(slides?|pptx?|pdf|download)\b|幻灯片|课件|下载"),
     ),
     # "che tempo fa?": the weather, which no fact gives (a coat alone may be for the cloakroom)
     "weather": Figure(
@@ -527,10 +539,10 @@ FIGURES = {
             r"(job|work|role|position)|\bcareer\b|\bbefore (that|this|becoming)\b|\bresponsib\w+ for\b|"
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
-            r"\b(stud(y|ied|ies)|university|degree|graduated?|alma mater|education|studiato|laurea\w*|"
-            r"universit[aà]|da quanti anni)\b|"
+            r"\b(stud(y|ied|ies)|degree|graduated?|alma mater|education|studiato|laurea\w*|"
+            r"da quanti anni|when did [\w' ]{1,40}? become)\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
-            r"几年了|多少年了|毕业|学历|哪个大学|哪所大学|留学"
+            r"几年了|多少年了|毕业|学历|留学|什么时候当|哪年当|何时当"
         ),
         _words(
             r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|graduated|"
@@ -578,7 +590,7 @@ FIGURES = {
     ),
     "contact": Figure(
         _words(
-            r"\b(phone|telephone|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
+            r"\b(phone|telephone|tel|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
             r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
             r"il (suo )?numero del(la)?|il suo numero)\b|电话|手机号|邮箱|微信|联系方式|联系人|对接人"
         ),

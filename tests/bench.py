@@ -7,8 +7,9 @@ evaluation set at the same moment and wait for the answer. Prints one JSON objec
 
   delegates, answered (must equal delegates), correct / answerable, abstained / unanswerable,
   p50_ms, p95_ms, max_ms (question sent → answer seen by the delegate), wall_s, the Bot API calls
-  the bot made, the core alone (`Assistant.ask`, one question after another) for comparison, and
-  peak_rss_mb (the process's peak memory).
+  the bot made, the core alone (`Assistant.ask`, one question after another) for comparison, with
+  the time a message of the longest length accepted takes, and peak_rss_mb (the process's peak
+  memory).
 
 Exit status 1 when a delegate got no answer.
 """
@@ -166,6 +167,29 @@ def core_only(assistant: Assistant, items: list[Item]) -> dict[str, Any]:
     return {"questions": len(items), **summary(latencies), "wall_s": round(time.perf_counter() - began, 2)}
 
 
+# Messages of the longest length accepted (`max_question_chars`): what one delegate can make the
+# core spend on a single message.
+LONGEST_MESSAGES = {
+    "italian": "Buongiorno, sono un delegato di Colleferro e vorrei sapere chi ha parlato. ",
+    "chinese": "请问对接会在哪里开？",
+    "one_letter_words": "a ",
+}
+
+
+def longest_messages(assistant: Assistant, chars: int, runs: int = 3) -> dict[str, float]:
+    """The median time the core takes to answer each kind of message `chars` long, in ms."""
+    times = {}
+    for kind, piece in LONGEST_MESSAGES.items():
+        message = (piece * (chars // len(piece) + 1))[:chars]
+        runs_ms = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            assistant.ask(message, Context())
+            runs_ms.append((time.perf_counter() - started) * 1000)
+        times[kind] = round(statistics.median(runs_ms), 1)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--delegates", type=int, default=200)
@@ -214,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         if not args.no_core:
             report["core"] = core_only(assistant, items)
+            report["core"]["longest_message_ms"] = longest_messages(assistant, settings.max_question_chars)
     if not args.no_scale:
         print("scale: synthetic knowledge bases …", file=sys.stderr, flush=True)
         factors = [int(factor) for factor in args.factors.split(",")]

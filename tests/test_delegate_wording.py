@@ -148,6 +148,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("缪秀美在会上干嘛了", "缪秀梅"),
         ("how many FIEs in lishui approx?", "300"),  # foreign-invested enterprises
         ("quante azinde di lishui cerano", "36"),  # c'erano, without its apostrophe
+        ("the chinese EV maker that presented?", "Kaiwu"),  # a description alone asks who it is
+        ("ciao! chi ha parlato oggi per gli europei?", "Guadagno"),  # "oggi": the meeting's day
+        ("summary of guadagno speech pls", "cooperation"),
+        ("宅小丽是做什么的", "副区长"),  # 宅 for 翟, both zhai
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -349,6 +353,15 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         # another talk by someone who spoke
         "the Italian deputy mayor, is he giving another talk tomorrow?",
         "il vicesindaco italiano fa un altro intervento domani?",
+        # a speech summed up that nobody reported, a person's studies or start in office, the slides
+        "summary of miao xiumei speech pls",
+        "di cosa parlava il discorso di miao xiumei",
+        "where did zhai xiaoli study",
+        "dove ha studiato zhai xiaoli?",
+        "缪秀梅什么时候当的区长",
+        "posso avere le slide di zhai xiaoli",
+        "能给我翟晓丽的PPT吗",
+        "n. di tel di kaiwu?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
