@@ -474,7 +474,7 @@ _ASKS_THE_NAME = re.compile(
     r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|which one\s*\??$|"
     r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$|"
     # a description alone asks who it is: "the chinese EV maker that presented?"
-    r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?]{3,80}\s(that|which|who|che)\s[^?]{2,60}\?\s*$",
+    r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?,]{3,80}\s(that|which|who|che)\s[^?,]{2,60}\?\s*$",
     re.IGNORECASE,
 )
 # A word for a person, beside a name asked in the same line ("the italian guy from the space capital

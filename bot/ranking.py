@@ -327,7 +327,8 @@ FIGURES = {
     # "posso avere le slide di zhai xiaoli?": the speakers' slides or texts, which no fact gives
     "materials": Figure(
         _words(
-            r"\b(slides?|ppt|pptx|powerpoint|deck|handouts?|(presentation|speech) (file|pdf|text)|"
+            r"\b((?<!my )(?<!our )(?<!mie )slides?|ppt|pptx|powerpoint|deck|handouts?|"
+            r"(presentation|speech) (file|pdf|text)|"
             r"(download|copy of) the (presentation|speech)|dispense)\b|"
             r"幻灯片|课件|演示文稿|讲稿|ppt"  # "的PPT": no word boundary after a Chinese character
         ),
@@ -540,7 +541,8 @@ FIGURES = {
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
             r"\b(stud(y|ied|ies)|degree|graduated?|alma mater|education|studiato|laurea\w*|"
-            r"da quanti anni|when did [\w' ]{1,40}? become)\b|"
+            r"da quanti anni|"
+            r"when did [\w' ]{1,40}? become (the )?(district |vice |deputy )?(mayor|president))\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
             r"几年了|多少年了|毕业|学历|留学|什么时候当|哪年当|何时当"
         ),
