@@ -317,7 +317,8 @@ class Assistant:
 
     def _ask_one(self, question: str, lang: str, context: Context, continues: bool = False) -> Answer:
         """One question; `continues` the one before in the same message ("… ? e quante …?")."""
-        meeting = self.matchmaker.intent(question)
+        # a phone number or an e-mail asked is a detail the sources lack, not a wish to meet
+        meeting = None if _CONTACT_DETAILS.search(question) else self.matchmaker.intent(question)
         if meeting:
             return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
         asked = schedule_question(question)
@@ -533,6 +534,11 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: 
     return _NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip()
 
 
+_CONTACT_DETAILS = re.compile(
+    r"\b(phone|telephone|tel|e-?mail|wechat|numero|telefono|cellulare)\b|"
+    r"contact (details|info|person)|联系方式|电话|邮箱|微信|电邮|联系人",  # "Avio的contact person"
+    re.IGNORECASE,
+)
 # "today" in a delegate's question is the day of the meeting, not news ("chi ha parlato oggi?")
 _NOW = re.compile(r"\b(today|this morning|oggi|stamattina|stamani)\b|今天|今日|今早", re.IGNORECASE)
 

@@ -34,6 +34,10 @@ NOT_MEET = [
     "会议什么时候开始？",
     "我想对西门子提个意见",
     "Which companies make batteries?",
+    # a phone number or an e-mail asked: a detail the sources lack, declined as such
+    "您好，我想联系开沃集团的人，有他们的电话吗",
+    "怎么联系Avio的contact person",
+    "I want to contact Avio, do you have their email?",
 ]
 
 
@@ -53,6 +57,11 @@ def test_a_wish_to_meet_is_a_meeting_answer_in_the_delegates_language(
 def test_near_misses_are_ordinary_questions(assistant, question):
     answer = assistant.ask(question, Context())
     assert answer.reason is not Reason.MEETING and answer.meeting is None
+
+
+def test_contact_details_asked_of_a_company_are_declined_with_a_way_to_staff(assistant):
+    answer = assistant.ask("想联系那个意大利航天企业avio，有联系方式吗", Context())
+    assert answer.abstained and "/human" in answer.text
 
 
 def test_a_sector_request_lists_the_matching_enterprise_by_side(assistant):
