@@ -594,7 +594,8 @@ FIGURES = {
         _words(
             r"\b(phone|telephone|tel|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
             r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
-            r"il (suo )?numero del(la)?|il suo numero)\b|电话|手机号|邮箱|微信|联系方式|联系人|对接人"
+            r"il (suo )?numero del(la)?|il suo numero)\b|"
+            r"电话|手机号|邮箱|电邮|微信|联系方式|联络方式|联系人|对接人"
         ),
         _words(r"\+?\d[\d \-]{6,}\d|@\w|/human|https?://"),
     ),

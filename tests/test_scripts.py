@@ -66,6 +66,11 @@ def test_a_simplified_question_is_answered_in_simplified(assistant: Assistant):
     assert "副区长" in answer.text and not writes_traditional(answer.text)
 
 
+def test_an_e_mail_asked_in_cantonese_is_declined(assistant: Assistant):
+    answer = assistant.ask("點樣聯絡斯圖加特展覽公司亞洲嗰邊？有冇電郵", Context())
+    assert answer.abstained and "/human" in answer.text
+
+
 def test_a_cantonese_question_the_article_does_not_answer_is_declined(assistant: Assistant):
     answer = assistant.ask("星莊科技產業園有冇停車場？", Context())
     assert answer.abstained and answer.language == "zh"
