@@ -127,7 +127,7 @@ class Names:
             person = self.entities[entity_id].kind == "person"
             name = all(_HAN.match(character) for character in form) and not _TITLE.search(form)
             if person and len(form) in SOUNDED_NAME and name:
-                for sound in _sounds(form[0]):
+                for sound in _sounds(form[0]):  # longest first, as `_han`
                     self._sounded.setdefault(sound, []).append((form, entity_id))
         self._first_han = {  # how the knowledge writes each name: its first Chinese form
             entity.id: next(form for form in entity.forms if _HAN.search(form))
@@ -211,7 +211,7 @@ class Names:
         return text
 
     def as_spelt(self, text: str) -> str:
-        """`text` with a person's Chinese name typed by sound ("刘加", "缪秀美") written as the
+        """`text` with a person's Chinese name typed by sound ("刘加", "描秀美") written as the
         knowledge writes it; names typed as written, and words that are another's name, stay."""
         return _HAN_RUN.sub(lambda run: self._spelt_run(run.group()), text)
 
@@ -229,8 +229,7 @@ class Names:
         for form in self._han_at.get(run[at], ()):
             if run.startswith(form, at):
                 return len(form), form
-        sounded = (pair for sound in _sounds(run[at]) for pair in self._sounded.get(sound, ()))
-        for form, entity_id in sorted(sounded, key=lambda pair: -len(pair[0])):
+        for form, entity_id in self._sounded.get(_usual_sound(run[at]), ()):
             typed = run[at : at + len(form)]
             if len(typed) == len(form) and _sounds_like(typed, form):
                 return len(form), self._first_han[entity_id]
