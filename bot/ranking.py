@@ -627,6 +627,7 @@ _ASKS_NAMES = _words(
     r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
+    r"(which|what) (\w+ ){1,2}(company|firm|enterprise|brand)|quale (azienda|impresa|societ[aà]|marchio)|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     # one company described by what it did: "which European aerospace firm presented"
     r"(which|what) (\w+ ){0,2}(company|firm|enterprise) (presented|spoke|gave)|"

@@ -364,6 +364,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "posso avere le slide di zhai xiaoli",
         "能给我翟晓丽的PPT吗",
         "n. di tel di kaiwu?",
+        # which one company, when the sources name none for it
+        "which lishui company is the hydrogen storage leader",
+        "quale azienda di lishui fa stoccaggio di idrogeno",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
