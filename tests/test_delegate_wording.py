@@ -154,6 +154,7 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("宅小丽是做什么的", "副区长"),  # 宅 for 翟, both zhai
         ("when did colleferro become european space capital", "2021"),  # a title, not a career
         ("which lishui brands sell in europe now? need it for my slides", "Skyworth"),  # their own slides
+        ("Which German company is already established in Lishui?", "Siemens"),  # a name the sources give
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
