@@ -123,10 +123,10 @@ async def test_a_gap_answer_offers_staff_and_the_menu_that_fits_it(bot):
 
 
 async def test_a_tentative_answer_also_offers_a_staff_member(bot, assistant, monkeypatch):
-    sure = await send(bot, "开沃是哪一方的企业？", sender=user(lang="zh"))
+    sure = await send(bot, "开沃是哪里的企业？", sender=user(lang="zh"))
     assert [data.split(":")[0] for _, data in buttons(sure)] == ["vote", "vote"]
     monkeypatch.setattr(assistant.retriever, "model", unsure_model())
-    sent = await send(bot, "开沃是哪一方的企业？", sender=user(lang="zh"))
+    sent = await send(bot, "开沃是哪里的企业？", sender=user(lang="zh"))
     assert [data.split(":")[0] for _, data in buttons(sent)] == ["vote", "vote", "human"]
 
 
