@@ -21,7 +21,8 @@ from bot.normalise import fold, without_shorthand
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
-SOUNDED_NAME = range(2, 5)  # Chinese personal names of two to four characters are matched by sound
+SOUNDED_NAME = range(2, 5)  # Chinese names of two to four characters are matched by sound
+_SOUNDED_KINDS = frozenset({"person", "company"})  # people's and companies' names ("开窝": 开沃)
 _TITLE = re.compile("[长总]$")  # "翟区长": a title, whose sound is too common ("的区长")
 EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
 MATCH_CACHE = 65536  # phrases whose match is remembered
@@ -124,9 +125,9 @@ class Names:
         # the readings of their first character
         self._sounded: dict[str, list[tuple[str, str]]] = {}
         for form, entity_id in self._han:
-            person = self.entities[entity_id].kind == "person"
+            sounded = self.entities[entity_id].kind in _SOUNDED_KINDS
             name = all(_HAN.match(character) for character in form) and not _TITLE.search(form)
-            if person and len(form) in SOUNDED_NAME and name:
+            if sounded and len(form) in SOUNDED_NAME and name:
                 for sound in _sounds(form[0]):  # longest first, as `_han`
                     self._sounded.setdefault(sound, []).append((form, entity_id))
         self._first_han = {  # how the knowledge writes each name: its first Chinese form
@@ -211,7 +212,7 @@ class Names:
         return text
 
     def as_spelt(self, text: str) -> str:
-        """`text` with a person's Chinese name typed by sound ("刘加", "描秀美") written as the
+        """`text` with a person's or company's Chinese name typed by sound ("刘加", "开窝") written as the
         knowledge writes it; names typed as written, and words that are another's name, stay."""
         return _HAN_RUN.sub(lambda run: self._spelt_run(run.group()), text)
 

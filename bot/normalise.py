@@ -200,6 +200,9 @@ _SHORTHAND = {
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
     "cerano": "c'erano",
+    # question words misspelt too short for typo mending: "wich hall", "wat did he say"
+    "wich": "which", "whic": "which", "wat": "what", "wht": "what", "wher": "where", "whr": "where",
+    "ther": "there", "teh": "the",
     # the countries as German and French engineers write them in English
     "deutschland": "germany", "frankreich": "france", "allemagne": "germany", "italien": "italy",
     "italie": "italy",
@@ -219,7 +222,8 @@ def without_shorthand(question: str) -> str:
 # not Liu Jia, who was it": the one left out is not what is asked about, so it is not searched for.
 _EXCLUDED = re.compile(
     r"\b(?:besides|apart from|other than|except(?: for)?|oltre (?:a|al|alla|allo|ai|agli|alle)|a parte|"
-    r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])|"
+    r"tranne|eccetto)\s+[^,，?？.!！]{1,40}?(?=[,，?？.!！]|$|\s+(?:which|what|who|where|when|how|are|is|did|does|do|"
+    r"any|chi|quali?|che|cosa|dove|quando|come|ci|c['’]\w*)\b)|除了[^，,？?还]{1,12}?(?:以外|之外)?(?=[，,还])|"
     r"(?<=[,，])\s*(?:not|non|不是)\s+[^,，?？.!！]{1,30}?(?=[,，])",
     re.IGNORECASE,
 )

@@ -140,7 +140,8 @@ FIGURES = {
     "date": Figure(
         _words(
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
-            r"data dell'?\w*|when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
+            r"data dell'?\w*|data (evento|incontro|meeting)|(?<=[-:–] )dates?|dates? (pls|please)|^\W*dates?\W*$|"
+            r"when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
             r"quando (finisce|termina|chiude))\b|哪天|哪一天|几号|几月几[日号]|日期|什么时候结束"
         ),
         _words(
@@ -189,7 +190,7 @@ FIGURES = {
     ),
     "country": Figure(
         _words(
-            r"\b(which countr(y|ies)|what countr(y|ies)|from which country|where is \w+ from|"
+            r"\b((which|what) (european |eu )?countr(y|ies)|from which country|where is \w+ from|"
             r"(quali|in quali|che) paesi|"
             r"where (are|is) (it|they) from|country of origin|headquarter\w*|"
             r"di (che|quale) (paese|nazione)|da (che|quale) paese|sede (centrale|principale)|"
@@ -254,7 +255,11 @@ FIGURES = {
         _words(
             r"\b(how (do|can|should|could) (i|we|you) get (to|there|from|a taxi)|how to get (to|there)|"
             r"directions|come (ci )?arriv\w*|come si arriva|indicazioni stradali)\b|"
-            r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达|班车|接驳车|\b(shuttles?|navett[ae])\b"
+            r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达|班车|接驳车|\b(shuttles?|navett[ae])\b|"
+            r"[坐做乘搭](地铁|公交|高铁|火车|出租车?)|"
+            r"\b(by (metro|subway|bus|train|taxi)|(take|get|catch) (the|a) (metro|subway|bus|train|taxi)|"
+            r"(which|what) (metro|subway|bus) (line|stop|station)|"
+            r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata))\b"
         ),
         _words(
             r"\b(metro|subway|bus|buses|shuttle|taxi|train|metropolitana|navetta|autobus|treno|"
@@ -266,7 +271,9 @@ FIGURES = {
             # an address at all ("venue address", "indirizzo sede", "会场地址"): only a park is named
             r"\b(address(es)?|house number|building number|which building|"
             r"indirizz[oi]|numero civico|quale edificio)\b|门牌|地址|"
-            r"几号楼|哪栋楼|哪个楼|(工厂|厂房|厂区)\S{0,4}(在哪|地址|位置)|"
+            r"几号楼|哪栋楼|哪个楼|(工厂|厂房|厂区|办公室|办事处)\S{0,4}(在哪|地址|位置)|"
+            r"\b(where (is|are) (its|their|the|\w+['’]s) (\w+ )?offices?|offices? (address|location)|"
+            r"(dove (si trova|[eè]|sono) |dov['’] ?[eè] )(l['’] ?|gli )(ufficio|uffici))\b|"
             r"\b(where is (its|their|the) (plant|factory)|(plant|factory)('s)? (address|location)|"
             r"dove (si trova|[eè]) (lo|il|la) (stabilimento|fabbrica))\b"
         ),
@@ -289,7 +296,7 @@ FIGURES = {
             r"(did|has|have|does) (he|she|they|someone|\w+) (give|make|deliver|hold) (a |any )?(talk|speech|"
             r"presentation)|ha(nno)? (fatto|tenuto) (un |una |un['’])"
             r"(intervento|discorso|presentazione))\b|"
-            r"讲了什么|说了什么|讲了啥|说了啥|说了些什么|讲了些什么|(讲话|演讲|发言|致辞)的?(内容|重点|要点)|希望什么|"
+            r"[说讲谈聊]了(一)?[些点]?(什么|啥|哪些)|(讲话|演讲|发言|致辞)的?(内容|重点|要点)|希望什么|"
             r"有什么期望|原话"
         ),
         _words(
@@ -518,9 +525,24 @@ FIGURES = {
             r"\d+家(是)?(意大利|德国|法国)"
         ),
     ),
+    # "hengtian what business they do", "喜普是做什么的公司": a company's line of business, which the
+    # sources give for few of the companies they name
+    "business": Figure(
+        _words(
+            r"\b(what (does|do) [\w' ]{1,30}? do|what (business|line of business|industry|sector) (is|are) "
+            r"[\w' ]{1,30}? in|what business|what (kind|type|sort) of (company|firm|business)|"
+            r"(che )?cosa fa|che cosa fanno|di cosa si occupa|in che settore (opera|lavora)|"
+            r"che (tipo di )?(azienda|societ[aà]|impresa) [eè])\b|"
+            r"[做干]什么的|[做干]啥的|是什么(样的)?(公司|企业)|(哪个|什么)行业|做什么业务"
+        ),
+        _words(
+            r"\b(automobile|automotive|aerospace|trade fair|car ?maker|automobil\w*|aerospazial\w*)\b|"
+            r"汽车|航天|展览"
+        ),
+    ),
     "products": Figure(
         _words(
-            r"\bwhat (does|do|did) [\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
+            r"\bwhat ((does|do|did) )?[\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
             r"\b(which|what) (\w+ )?(products?|goods|models) (does|do|did|is|are)\b|"
             r"\bmain products?\b|product (range|line|list|catalog(ue)?|portfolio)|"
             r"\blist of (its |their )?products\b|"
@@ -541,7 +563,8 @@ FIGURES = {
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
             r"\b(stud(y|ied|ies)|degree|graduated?|alma mater|education|studiato|laurea\w*|"
-            r"da quanti anni|"
+            r"da quanti anni|(vice)?sindac[oa] da quando|da quando (è|e|fa) (il |la )?(vice)?sindac[oa]|"
+            r"since when (is|has) [\w' ]{1,30}? ?(been )?(the )?(district |vice |deputy )?(mayor|president)|"
             r"when did [\w' ]{1,40}? become (the )?(district |vice |deputy )?(mayor|president))\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
             r"几年了|多少年了|毕业|学历|留学|什么时候当|哪年当|何时当"
@@ -569,8 +592,11 @@ FIGURES = {
         _words(
             # "organised" alone is no organiser: "in the frame of which congress was it organised?"
             r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed by|host(ed)? by|who (hosted|ran|runs|organi[sz]\w+)|"
-            r"organizzator\w+|organizzat[oaie] da|chi (organizza|l'ha organizzat\w|ha organizzato))\b|"
-            r"主办|承办|组织者|谁办的|谁组织"
+            r"organizzator\w+|organizzat[oaie] da|chi (organizza|l'ha organizzat\w|ha organizzato)|"
+            r"mc|emcee|master of ceremonies|moderat(or|ed by)|presenter of the (event|meeting)|"
+            r"moderator[ei]|presentator[ei]|conduttor[ei]|"
+            r"chi (ha )?(moderato|presentato l['’]\s?(evento|incontro)))\b|"
+            r"主办|承办|组织者|谁办的|谁组织|主持人|谁主持|主持的"
         ),
         _words(
             r"\b(organi[sz]ed by|hosted by|organizzat[oa] da|organi[sz]er (is|was))\b|"
@@ -627,7 +653,8 @@ _ASKS_NAMES = _words(
     r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
-    r"(which|what) (\w+ ){1,2}(company|firm|enterprise|brand)|quale (azienda|impresa|societ[aà]|marchio)|"
+    r"(which|what) (\w+ ){1,2}(compan(y|ies)|firms?|enterprises?|brands?)|quale (azienda|impresa|societ[aà]|marchio)|"
+    r"which (company|firm) is|qual\s?['’]?\s?[eè] (l['’] ?|la )(azienda|impresa|societ[aà])|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     # one company described by what it did: "which European aerospace firm presented"
     r"(which|what) (\w+ ){0,2}(company|firm|enterprise) (presented|spoke|gave)|"
@@ -636,7 +663,7 @@ _ASKS_NAMES = _words(
     r"quali (delle|dei|tra le) \d+|quali sono le [^?]{0,20}\b(aziende|imprese)|which are the [^?]{0,20}\b"
     r"(companies|firms|enterprises)|come si chiama l['’]azienda|names\W*$|nomi\W*$|"
     r"\b(compan(y|ies)|firms?)\b.*\bname( pls| please)?\W*$)\b|"
-    r"哪些(企业|公司|品牌)|哪家\S{0,4}?(企业|公司)|叫什么名字|具体是哪些|"
+    r"哪些(企业|公司|品牌)|哪家\S{0,4}?(企业|公司)|[是有]哪一?家\W*$|叫什么名字|具体是哪些|"
     r"what (are )?they(['’]re| are)? called|"
     r"(?<!产业)(?<!行业)(?<!领域)(?<!方面)都是哪些(?:企业|公司|家)?(?=[？?。！!\s]|$)|具体是哪几家|具体有哪些|是哪几家|哪几家企业|名单|"
     r"(企业|公司|集团)\S{0,2}叫(啥|什么)"

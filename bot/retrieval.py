@@ -619,7 +619,13 @@ class Retriever:
         choices = _FUNCTION_ASCII if short else vocabulary
         near = process.extract(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=slips, limit=8)
         # of equally near words, the one sharing most letters in order: "wher" is "where", not "when"
-        return max(near, key=lambda found: (-found[1], fuzz.ratio(word, found[0])))[0] if near else word
+        fix = max(near, key=lambda found: (-found[1], fuzz.ratio(word, found[0])))[0] if near else word
+        # a slip seldom hits the first letter: "iscrive" is another form of the knowledge's "iscrivo"
+        # (the same stem), not "scrive"
+        return word if fix[0] != word[0] and self._stem_known(word) else fix
+
+    def _stem_known(self, word: str) -> bool:
+        return any(_stem(word, lang) in self._idf for lang in _STEMMERS)
 
     def spelt_right(self, question: str) -> str:
         """`question` with its mistyped Latin words as the knowledge spells them ("secnd day" →
@@ -851,10 +857,10 @@ class Retriever:
             # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their
             # profile says
             wanted -= {"mayor"}
-        if "company" not in kinds:
+        if not kinds & {"company", "organisation"}:
             # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
-            return wanted - {"products"}
-        if "person" not in kinds and "nationality" in wanted:
+            return wanted - {"products", "business"}
+        if "company" in kinds and "person" not in kinds and "nationality" in wanted:
             # "Valeo è tedesca o francese?": a company's nationality is its country
             return wanted - {"nationality"} | {"country"}
         return wanted

@@ -155,6 +155,12 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("when did colleferro become european space capital", "2021"),  # a title, not a career
         ("which lishui brands sell in europe now? need it for my slides", "Skyworth"),  # their own slides
         ("Which German company is already established in Lishui?", "Siemens"),  # a name the sources give
+        # "besides X" without a comma: what follows the name is still asked
+        ("besides 创维 which lishui firms export to europe", "Hengtian"),
+        ("开窝新能源在会上干了啥", "产品"),  # 窝 for 沃: a company's name typed by sound
+        ("WIMC溧水专场是哪天", "30"),  # the congress's special event in Lishui is this meeting
+        ("WIMC special event in lishui - date pls", "30"),
+        ("开沃是做什么的", "汽车"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -365,9 +371,27 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "posso avere le slide di zhai xiaoli",
         "能给我翟晓丽的PPT吗",
         "n. di tel di kaiwu?",
+        "缪区长致辞都说了些啥",
+        "guadagno è vicesindaco da quando?",
+        "which european countries does skyworth export to?",  # the sources name no country
+        # a form of a word the knowledge has ("iscrive" beside "iscrivo") is not read as a slip
+        "come ci si iscrive all'incontro?",
+        "星庄科技产业园怎么做地铁去",  # 做 for 坐: by metro
+        "ci si arriva in metro?",
+        "斯图加特展览公司亚洲办公室在哪",  # a named company's office
+        "dov'è l'ufficio di Avio",
+        # what a company does, which the sources say of Kaiwu alone (its name)
+        "hengtian what business they do",
+        "喜普是做什么的公司",
+        "what valeo produce in lishui",
         # which one company, when the sources name none for it
         "which lishui company is the hydrogen storage leader",
         "quale azienda di lishui fa stoccaggio di idrogeno",
+        "溧水做氢能储能的龙头企业是哪家",
+        "which company is the hydrogen energy storage leader in lishui",
+        "qual è l'azienda leader dell'idrogeno a Lishui?",
+        "who was the MC of the docking meeting",  # a host or moderator
+        "谁主持的对接会",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

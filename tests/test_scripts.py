@@ -87,9 +87,11 @@ def test_a_cantonese_question_the_article_does_not_answer_is_declined(assistant:
         ("溧水和丽水", "溧水和丽水"),  # places are not people: the other Lishui stays itself
         ("瓜达尼欧说了什么", "瓜达尼欧说了什么"),  # 欧 is not read as 奥
         ("请问对接会在哪里开", "请问对接会在哪里开"),
+        ("喜普是做什么的公司", "西普是做什么的公司"),  # a company's name too
+        ("开窝新能源", "开沃新能源"),
     ],
 )
-def test_a_persons_chinese_name_typed_by_sound_is_written_as_the_knowledge_writes_it(
+def test_a_chinese_name_typed_by_sound_is_written_as_the_knowledge_writes_it(
     assistant: Assistant, typed: str, written: str
 ):
     assert assistant.retriever.names.as_spelt(typed) == written
