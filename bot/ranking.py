@@ -140,7 +140,8 @@ FIGURES = {
     "date": Figure(
         _words(
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
-            r"data dell'?\w*|data (evento|incontro|meeting)|(?<=[-:–] )dates?|dates? (pls|please)|^\W*dates?\W*$|"
+            r"data dell'?\w*|data (evento|incontro|meeting)|(?<=[-:–] )dates?|dates? (pls|please)|"
+            r"^\W*dates?\W*$|"
             r"when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
             r"quando (finisce|termina|chiude))\b|哪天|哪一天|几号|几月几[日号]|日期|什么时候结束"
         ),
@@ -653,7 +654,8 @@ _ASKS_NAMES = _words(
     r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
-    r"(which|what) (\w+ ){1,2}(compan(y|ies)|firms?|enterprises?|brands?)|quale (azienda|impresa|societ[aà]|marchio)|"
+    r"(which|what) (\w+ ){1,2}(compan(y|ies)|firms?|enterprises?|brands?)|"
+    r"quale (azienda|impresa|societ[aà]|marchio)|"
     r"which (company|firm) is|qual\s?['’]?\s?[eè] (l['’] ?|la )(azienda|impresa|societ[aà])|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     # one company described by what it did: "which European aerospace firm presented"
