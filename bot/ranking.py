@@ -125,7 +125,7 @@ FIGURES = {
             r"arriv\w*|came|come|invest\w*|enter\w*|settle\w*)|"
             r"quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*|"
             r"quando ha(nno)? (investito|aperto)|quando (è|e) (arrivat|entrat)\w*)\b|"
-            r"哪一?年|几几年|什么时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
+            r"哪一?年|几几年|(什么|啥)时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
     ),
@@ -140,7 +140,8 @@ FIGURES = {
     "date": Figure(
         _words(
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
-            r"data dell'?\w*|data (evento|incontro|meeting)|(?<=[-:–] )dates?|dates? (pls|please)|"
+            r"data dell'?\w*|data (evento|incontro|meeting)|dates of|le date (di|del|dell)|"
+            r"(?<=[-:–] )dates?|dates? (pls|please)|"
             r"^\W*dates?\W*$|"
             r"when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
             r"quando (finisce|termina|chiude))\b|哪天|哪一天|几号|几月几[日号]|日期|什么时候结束"
@@ -290,7 +291,9 @@ FIGURES = {
             r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto)|"
             r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on|of|by)|quotes?|citazion[ei]|"
-            r"summary of [\w' ]{1,40}?(speech|remarks|talk)|riassunto del (suo )?(discorso|intervento)|"
+            r"summary of [\w' ]{1,40}?(speech|remarks|talk)|"
+            r"(speech|remarks|talk) summary|\w{3,}['’]?s? speech(?=\W*$)|"
+            r"riassunto del (suo )?(discorso|intervento)|"
             r"di cosa parlava|"
             r"(il|l['’]) ?(discorso|intervento) (di|del|della)|"
             r"parole (esatte|testuali)|"
@@ -548,9 +551,9 @@ FIGURES = {
             r"\bmain products?\b|product (range|line|list|catalog(ue)?|portfolio)|"
             r"\blist of (its |their )?products\b|"
             r"\b(elenco|lista|catalogo) (dei )?prodotti\b|^\W*prodotti \w+\W*$|产品(清单|目录)|"
-            r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) prodotti\b|"
+            r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) (prodotti|modelli)\b|"
             r"prodotti principali|"
-            r"生产什么|做什么产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
+            r"生产(什么|啥)|做(什么|啥)产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
         ),
         _words(
             r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"
@@ -564,7 +567,8 @@ FIGURES = {
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
             r"\b(stud(y|ied|ies)|degree|graduated?|alma mater|education|studiato|laurea\w*|"
-            r"da quanti anni|(vice)?sindac[oa] da quando|da quando (è|e|fa) (il |la )?(vice)?sindac[oa]|"
+            r"da quanti anni|(go|went) to uni|che studi|quali studi|"
+            r"(vice)?sindac[oa] da quando|da quando (è|e|fa) (il |la )?(vice)?sindac[oa]|"
             r"since when (is|has) [\w' ]{1,30}? ?(been )?(the )?(district |vice |deputy )?(mayor|president)|"
             r"when did [\w' ]{1,40}? become (the )?(district |vice |deputy )?(mayor|president))\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
@@ -607,7 +611,8 @@ FIGURES = {
     "other_events": Figure(
         _words(
             r"\b(other events?|what else is on|any other (events?|sessions?|activities)|"
-            r"altri eventi|eventi collaterali|altre attivit[aà]|other (forums?|sessions)|altri forum)\b|"
+            r"altri eventi|eventi collaterali|altre attivit[aà]|other (forums?|sessions)|altri forum|"
+            r"(what|which) (trade )?fairs|(che|quali) fiere)\b|办(哪些|什么)展|哪些展会|"
             # a visit besides the meeting: "did he visit also the Kaiwu factory after the meeting?"
             r"\b(visit(ed|ing)?|tour(ed)?) (also |the |a |any )*(\w+ )?"
             r"(factory|factories|plant|plants|site)\b|"
@@ -654,9 +659,10 @@ _ASKS_NAMES = _words(
     r"elenca\w* (tutte )?(le )?(\d+ )?(\w+ )?(aziende|imprese)|quali sono i nomi|"
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
-    r"(which|what) (\w+ ){1,2}(compan(y|ies)|firms?|enterprises?|brands?)|"
+    r"(which|what) (\w+ ){1,2}(company|firm|enterprise|brand)|"
     r"quale (azienda|impresa|societ[aà]|marchio)|"
-    r"which (company|firm) is|qual\s?['’]?\s?[eè] (l['’] ?|la )(azienda|impresa|societ[aà])|"
+    r"which (company|firm) (is|does|makes|has|produces)|"
+    r"qual\s?['’]?\s?[eè] (l['’] ?|la )(azienda|impresa|societ[aà])|"
     r"quali? (aziende|imprese|societ[aà]|marchi)|which of the \d+|"
     # one company described by what it did: "which European aerospace firm presented"
     r"(which|what) (\w+ ){0,2}(company|firm|enterprise) (presented|spoke|gave)|"
