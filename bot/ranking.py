@@ -651,6 +651,7 @@ FIGURES = {
 # entry gives when it names a person or a company of the names list (not a pattern of its text).
 NAMES_FIGURE = "names"
 NAMED_KINDS = frozenset({"person", "company", "organisation"})
+FIRM_KINDS = NAMED_KINDS - {"person"}  # what a company or an organisation does, sells, is called
 _ASKS_NAMES = _words(
     r"\b(which ones|which exactly|exactly which|what are (their|the) names|names of (the|those|these|all)|"
     r"(give|tell|send) me (the|their) names|"

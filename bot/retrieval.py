@@ -41,6 +41,7 @@ from bot.normalise import clean, fold, strip_accents
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.questions import asking_sentences
 from bot.ranking import (
+    FIRM_KINDS,
     NAMED_KINDS,
     NAMES_FIGURE,
     SOMEONE,
@@ -857,7 +858,7 @@ class Retriever:
             # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their
             # profile says
             wanted -= {"mayor"}
-        if not kinds & {"company", "organisation"}:
+        if not kinds & FIRM_KINDS:
             # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
             return wanted - {"products", "business"}
         if "company" in kinds and "person" not in kinds and "nationality" in wanted:
