@@ -78,7 +78,10 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
     "unit",
     ["besides the mayor ", "除了区长", "is it in Zhejiang ", "shi shui ", "Valeo? giusto? ", "青田丽水市 ",
      "翟小丽", "sono un agente ", "I work for a co and ", "我是记者，", "外姿平抬", "keji chanye ",
-     "hw r u ppl ", "我是做汽车的，哪天？"],
+     "hw r u ppl ", "我是做汽车的，哪天？",
+     # the nineteenth session's: "besides" without a comma, a company's business, a speech named
+     # last, a company's name by sound, short misspelt question words
+     "besides 创维 which ", "what does hengtian do ", "miao speech ", "开窝说了些啥", "wich ther wat "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
