@@ -275,7 +275,7 @@ FIGURES = {
             r"indirizz[oi]|numero civico|quale edificio)\b|门牌|地址|"
             r"几号楼|哪栋楼|哪个楼|(工厂|厂房|厂区|办公室|办事处)\S{0,4}(在哪|地址|位置)|"
             r"\b(where (is|are) (its|their|the|\w+['’]s) (\w+ )?offices?|offices? (address|location)|"
-            r"(dove (si trova|[eè]|sono) |dov['’] ?[eè] )(l['’] ?|gli )(ufficio|uffici))\b|"
+            r"(dove (si trova|[eè]|sono) |dov['’ ] ?[eè] )(l['’ ] ?|gli )(ufficio|uffici))\b|"
             r"\b(where is (its|their|the) (plant|factory)|(plant|factory)('s)? (address|location)|"
             r"dove (si trova|[eè]) (lo|il|la) (stabilimento|fabbrica))\b"
         ),

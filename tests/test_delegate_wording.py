@@ -383,6 +383,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "ci si arriva in metro?",
         "斯图加特展览公司亚洲办公室在哪",  # a named company's office
         "dov'è l'ufficio di Avio",
+        "dov e l ufficio di Avio?",  # typed without apostrophes or accents
         # what a company does, which the sources say of Kaiwu alone (its name)
         "hengtian what business they do",
         "喜普是做什么的公司",
