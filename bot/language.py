@@ -88,8 +88,13 @@ def _mostly_chinese(text: str, neutral: frozenset[str]) -> bool:
     grammar = bool(voted) and any(w.lower() in FUNCTION_WORDS[voted] for w in latin_words)
     if grammar and _HAN.match(text.strip()) is None and counts[voted] >= 2:
         return False
-    # "这是哪个congress的special event": Chinese sentence, English words, no English grammar
-    return han * 3 >= sum(len(word) for word in latin_words) or (han > 1 and not grammar)
+    # "这是哪个congress的special event": Chinese sentence, English words, no English grammar;
+    # "Hans Song啥title": a Chinese question word is the only grammar
+    return (
+        han * 3 >= sum(len(word) for word in latin_words)
+        or (han > 1 and not grammar)
+        or (not voted and _HAN_QUESTION.search(text) is not None)
+    )
 
 
 _HAN_GLOSS = re.compile(r"[(（]\s*[\u3400-\u9fff]{1,8}\s*[)）]")  # "Lishui (丽水)"
@@ -97,6 +102,7 @@ _HAN_GLOSS = re.compile(r"[(（]\s*[\u3400-\u9fff]{1,8}\s*[)）]")  # "Lishui (�
 # Chinese grammar, not a name: "Who is 缪秀梅?" quotes a name, "Brembo 是 which country 的公司？" is
 # Chinese around English words.
 _HAN_GRAMMAR = re.compile("[是的吗呢吧谁哪几么啥怎]|多少")
+_HAN_QUESTION = re.compile("[吗呢谁哪几啥]|什么|怎么|多少")
 
 # Written the same in both ("aziende Lishui leader in?", "riassunto veloce pls"): a function word,
 # but no vote.

@@ -55,6 +55,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("aziende Lishui leader in?", "it"),  # "in" is English and Italian alike
         ("what's the venue, 在哪个园区?", "en"),
         ("这是哪个congress的special event", "zh"),
+        ("Hans Song啥title", "zh"),  # a Chinese question word is the only grammar
+        ("Hans Song what title", "en"),
         ("whos Francessco Guadanio", "en"),  # a misspelt Italian name after a phone-typed "who's"
         ("chi e Francessco Guadanio", "it"),
         ("Brembo 是 which country 的公司？", "zh"),  # Chinese grammar around English words, not a name
