@@ -317,10 +317,19 @@ class Assistant:
 
     def _ask_one(self, question: str, lang: str, context: Context, continues: bool = False) -> Answer:
         """One question; `continues` the one before in the same message ("… ? e quante …?")."""
-        # a phone number or an e-mail asked is a detail the sources lack, not a wish to meet
-        meeting = None if _CONTACT_DETAILS.search(question) else self.matchmaker.intent(question)
-        if meeting:
+        meeting = self.matchmaker.intent(question)
+        if meeting and "contact" not in figures_asked(question):
             return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
+        answer = self._ask_knowledge(question, lang, context, continues)
+        if meeting:
+            # "how do I contact Kaiwu's person?": the sources give no contact details, which the
+            # answer says; a meeting request reaches the company
+            answer.text = f"{answer.text}\n\n{self.matchmaker.describe(meeting, lang, contact=True)}"
+            answer.meeting = meeting
+        return answer
+
+    def _ask_knowledge(self, question: str, lang: str, context: Context, continues: bool) -> Answer:
+        """One question answered from the schedule or the knowledge."""
         asked = schedule_question(question)
         scheduled = self._schedule(asked, lang, context) if asked else None
         if scheduled:
@@ -534,11 +543,6 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: 
     return _NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip()
 
 
-_CONTACT_DETAILS = re.compile(
-    r"\b(phone|telephone|tel|e-?mail|wechat|numero|telefono|cellulare)\b|"
-    r"contact (details|info|person)|联系方式|电话|邮箱|微信|电邮|联系人",  # "Avio的contact person"
-    re.IGNORECASE,
-)
 # "today" in a delegate's question is the day of the meeting, not news ("chi ha parlato oggi?")
 _NOW = re.compile(r"\b(today|this morning|oggi|stamattina|stamani)\b|今天|今日|今早", re.IGNORECASE)
 
@@ -556,4 +560,4 @@ _ASKS_OVERVIEW = re.compile(
 OVERVIEW_ENTRIES = ("event-date", "event-participants", "event-programme")
 
 # The formal written copula: "此次对接会系哪个大会的专题活动" (是)
-_FORMAL_COPULA = re.compile(r"(?<=[\u4e00-\u9fff])系(?=哪|何|什么|谁|由)")
+_FORMAL_COPULA = re.compile(r"(?<=[\u4e00-\u9fff])(?<![联关体维])系(?=哪|何|什么|谁|由)")

@@ -119,7 +119,8 @@ _SPELLING = {
     "it": frozenset(
         "italiano italiana italiani italiane tedesco tedesca tedeschi tedesche francese francesi cinese "
         "cinesi europeo europea europei europee azienda aziende impresa imprese europa italia germania "
-        "francia cina ha hanno ho hai abbiamo tutto tutti tutte già gia più piu".split()
+        "francia cina ha hanno ho hai abbiamo tutto tutti tutte già gia più piu vende vendono esporta "
+        "esportano".split()
     ),
 }
 

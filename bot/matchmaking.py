@@ -252,11 +252,12 @@ class Matchmaker:
     def side_name(self, side: str, lang: str) -> str:
         return label((self.sides.get(side) or {}).get("name") or side, lang)
 
-    def describe(self, intent: Intent, lang: str) -> str:
-        """The core's answer to a wish to meet (plain text): whom, and the matching enterprises."""
+    def describe(self, intent: Intent, lang: str, contact: bool = False) -> str:
+        """The core's answer to a wish to meet (plain text): whom, and the matching enterprises;
+        after the answer to "how do I contact them?" (`contact`), the offer to ask for a meeting."""
         if intent.companies:
             names = ", ".join(self.company_name(c, lang) for c in intent.companies)
-            return text(lang, "meet_company", names=names)
+            return text(lang, "contact_company" if contact else "meet_company", names=names)
         lines = []
         if intent.sector:
             key = "sector_matches" if intent.kind is Kind.SECTOR else "meet_sector"

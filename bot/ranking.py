@@ -94,6 +94,10 @@ _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
 _NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
+# The word that stands for each person or company a question names when its figures are read
+# (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
+SOMEONE = "someone"
+
 FIGURES = {
     "money": Figure(
         _words(
@@ -210,7 +214,7 @@ FIGURES = {
         _words(
             r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|"
             rf"\b{_NATION} or {_NATION}|\b{_NAZIONE} o {_NAZIONE}|国籍|[德中华]国?人还是|是不是[德中华]国?人|"
-            r"哪国人|哪里人"
+            r"哪国人|哪里人|哪个国家的人|哪国的人"
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
@@ -258,7 +262,7 @@ FIGURES = {
             r"\b(how (do|can|should|could) (i|we|you) get (to|there|from|a taxi)|how to get (to|there)|"
             r"directions|come (ci )?arriv\w*|come si arriva|indicazioni stradali)\b|"
             r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达|班车|接驳车|\b(shuttles?|navett[ae])\b|"
-            r"[坐做乘搭](地铁|公交|高铁|火车|出租车?)|"
+            r"[坐做乘搭](地铁|公交|高铁|火车|出租车?)|(如何|怎么|怎样)(乘车|坐车|搭车)|乘车路线|"
             r"\b(by (metro|subway|bus|train|taxi)|(take|get|catch) (the|a) (metro|subway|bus|train|taxi)|"
             r"(which|what) (metro|subway|bus) (line|stop|station)|"
             r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata))\b"
@@ -388,6 +392,35 @@ FIGURES = {
         ),
         _words(r"\b(speaks|parla) (english|chinese|italian|inglese|italiano|cinese)\b|会说|会讲"),
     ),
+    # "come ci si iscrive?", "怎么报名": registering, which no fact tells
+    "registration": Figure(
+        _words(
+            r"\b(register|registration|sign(ing)? up|enrol\w*|iscri(ve|vo|versi|vermi|zione|zioni)|"
+            r"registrazione)\b|报名|注册"
+        ),
+        _words(r"\b(regist\w+|iscri\w+)\b|报名|注册"),
+    ),
+    # "anything on this afternoon?": the programme after the morning meeting, which no fact gives
+    # (not "morning or afternoon?", which the date answers)
+    "afternoon": Figure(
+        _words(
+            r"\b(anything|what['’]?s|what is|what|programme|program|agenda|activit\w+|events?|sessions?) "
+            r"(\w+ ){0,3}(this |in the |the )?(afternoon|evening)\b|"
+            r"\b(afternoon|evening) (programme|program|session|sessions|agenda|activities|events?)\b|"
+            r"\b(che c['’]?[eè]|cosa c['’]?[eè]|programma|attivit[aà]|eventi|evento|sessioni|sessione) "
+            r"(\w+ ){0,3}(nel |di |il |questo )?(pomeriggio|sera)\b|"
+            r"下午(还)?有(啥|什么|哪些)|下午的?(安排|活动|议程|日程|节目)|晚上(还)?有(啥|什么)"
+        ),
+        _words(r"\b(afternoon|pomeriggio)\b|下午"),
+    ),
+    # "which EU markets is Kaiwu targeting?": markets, which only the exporters' entry names
+    "markets": Figure(
+        _words(
+            r"\b(which|what) (\w+ ){0,2}markets?\b|\b(quali|a quali|che|in quali) mercati\b|"
+            r"(哪些|什么|哪个)市场"
+        ),
+        _words(r"\b(markets?|mercat[oi])\b|市场"),
+    ),
     # "is he staying tomorrow too?", "did he announce a new expo?": someone's plans, which no fact gives
     "plans": Figure(
         _words(
@@ -415,7 +448,15 @@ FIGURES = {
             r"\b(open(s|ing)?|set(ting)? up|establish(ing)?) (an? |its |their )?(new )?"
             r"(office|branch|rep office)\b|"
             r"\b(apr(e|ono|ire|irà)|aprirà) (un |una )?(ufficio|filiale|sede)\b|"
-            r"设(立)?办事处|开设办事处|设分公司"
+            r"设(立)?办事处|开设办事处|设分公司|"
+            # "does Messe Stuttgart plan a trade fair in Lishui?", "Avio打算在溧水建厂吗"
+            r"\b(plan|plans|planning|intends?|intending) (to )?(\w+ ){0,3}"
+            r"(trade fairs?|fairs?|expos?|exhibitions?|plants?|factory|factories|facility|invest\w*|"
+            r"offices?|branch)\b|"
+            r"\b(run|held|hold|happen|take place|organi[sz]ed) again\b|"
+            r"\b(intende|pensa di|ha intenzione di|progetta di) (\w+ ){0,2}"
+            r"(aprire|costruire|investire|organizzare)\b|"
+            r"(打算|计划|准备|会不会|是否|有没有)\S{0,6}(建厂|设厂|办厂|投资|落户|办展|扩产)"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
@@ -444,7 +485,11 @@ FIGURES = {
     ),
     # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
     "main_venue": Figure(
-        _words(r"主会场|\b(main venue|main (hall|site) of the congress|sede principale del congresso)\b"),
+        _words(
+            r"主会场|开幕式|\b(main venue|main (hall|site) of the congress|sede principale del congresso|"
+            r"opening ceremony|cerimonia (di |d['’])?apertura|"
+            r"(congress|congresso|wimc)\b.{0,60}\b(opens?|si apre))\b"
+        ),
         _words(r"主会场|\b(main venue|sede principale)\b"),
     ),
     # "chi è il sindaco di Colleferro?": a mayor, which a deputy mayor's profile does not give
@@ -475,7 +520,8 @@ FIGURES = {
     "capacity": Figure(
         _words(
             r"\b(capacity|capacit[aà] produttiva|(units|pieces|calipers|cars|vehicles) (per|a) year|"
-            r"output per year|annual (output|production)|produzione annua|all['’]anno)\b|年产量|产能|年产"
+            r"output per year|(annual|yearly) (\w+ ){0,3}(output|production)|(production|output) volume|"
+            r"produzione annua|all['’]anno)\b|年产量|产能|年产"
         ),
         _words(r"\b(capacity|capacit[aà] produttiva|per year|all['’]anno)\b|年产|产能"),
     ),
@@ -540,14 +586,14 @@ FIGURES = {
             r"[做干]什么的|[做干]啥的|是什么(样的)?(公司|企业)|(哪个|什么)行业|做什么业务"
         ),
         _words(
-            r"\b(automobile|automotive|aerospace|trade fair|car ?maker|automobil\w*|aerospazial\w*)\b|"
-            r"汽车|航天|展览"
+            r"\b(automobile|automotive|aerospace|trade fair|car ?maker|automobil\w*|aerospazial\w*|"
+            r"new energy vehicle|veicoli a nuova energia)\b|汽车|航天|展览"
         ),
     ),
     "products": Figure(
         _words(
             r"\bwhat ((does|do|did) )?[\w' ]{1,30}? ?(make|produce|manufacture|sell)\b|"
-            r"\b(which|what) (\w+ )?(products?|goods|models) (does|do|did|is|are)\b|"
+            r"\b(which|what) (\w+ )?(products?|goods|models) (does|do|did|is|are|go|went|reach\w*|entered)\b|"
             r"\bmain products?\b|product (range|line|list|catalog(ue)?|portfolio)|"
             r"\blist of (its |their )?products\b|"
             r"\b(elenco|lista|catalogo) (dei )?prodotti\b|^\W*prodotti \w+\W*$|产品(清单|目录)|"
@@ -563,7 +609,8 @@ FIGURES = {
     "career": Figure(
         _words(
             r"\bhow long (has|have|had) [\w ]{1,30}? ?(been|served|held)|\bin office\b|\bprevious(ly)? "
-            r"(job|work|role|position)|\bcareer\b|\bbefore (that|this|becoming)\b|\bresponsib\w+ for\b|"
+            r"(job|work|role|position|post)|before (being|becoming )?(the )?(vice |deputy )?mayor|"
+            r"\bcareer\b|\bbefore (that|this|becoming)\b|\bresponsib\w+ for\b|"
             r"\bin charge of\b|\bportfolio\b|\bbackground\b|\bda quanto tempo\b|\bprima (lavorava|era|di)\b|"
             r"\bcarriera\b|\bdi cosa si occupa\b|\bresponsabile (di|del|della)\b|\bdeleghe\b|"
             r"\b(stud(y|ied|ies)|degree|graduated?|alma mater|education|studiato|laurea\w*|"
@@ -624,12 +671,19 @@ FIGURES = {
     ),
     "contact": Figure(
         _words(
-            r"\b(phone|telephone|tel|mobile number|e-?mail|wechat|contact (details|number|info\w*)|telefono|"
+            # not "translate this email": a message at hand
+            r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|wechat|"
+            r"contact (details|number|info\w*)|telefono|"
             r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
-            r"il (suo )?numero del(la)?|il suo numero)\b|"
-            r"电话|手机号|邮箱|电邮|微信|联系方式|联络方式|联系人|对接人"
+            r"il (suo )?numero del(la)?|il suo numero|"
+            # someone named, or a company's person: "how can I contact Siemens?", "avio's rep"
+            rf"(contact(ing)?|reach|get in touch with) (\w+ ){{0,2}}{SOMEONE}|"
+            r"contact (\w+['’]s? )?(rep|reps|representatives?|team|people|someone|anyone|somebody)|"
+            r"who (do|should|can|could) (i|we) contact)\b|"
+            rf"电话|手机号|邮箱|电邮|微信|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
         ),
-        _words(r"\+?\d[\d \-]{6,}\d|@\w|/human|https?://"),
+        # a number, an address or a link; "send /human" is a way to reach the staff, not the details
+        _words(r"\+?\d[\d \-]{6,}\d|@\w|https?://"),
     ),
     # "which university?" wants a university's name: "supports universities" gives none. A name is
     # told in its Latin form (the entry's versions count together): "当地企业和大学" is no name.
@@ -661,6 +715,7 @@ _ASKS_NAMES = _words(
     r"come si chiamano|i nomi (delle|dei|degli|di)|elenco (completo|delle|dei)|by name|per nome|"
     r"their names|i loro nomi|(which|what) (companies|firms|enterprises|brands|businesses)|"
     r"(which|what) (\w+ ){1,2}(company|firm|enterprise|brand)|"
+    r"name of the (\w+ ){0,4}(company|firm|enterprise)|"
     r"quale (azienda|impresa|societ[aà]|marchio)|"
     r"which (company|firm) (is|does|makes|has|produces)|"
     r"qual\s?['’]?\s?[eè] (l['’] ?|la )(azienda|impresa|societ[aà])|"
@@ -680,12 +735,12 @@ _ASKS_NAMES = _words(
 # "name of the Kaiwu rep who spoke?", "Avio发言的代表叫什么": a speaker's name, which an entry gives
 # when it names a person (the companies' profiles name no one who spoke for them)
 SPEAKER_FIGURE = "speaker"
-# The word that stands for each person or company a question names when its figures are read
-# (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
-SOMEONE = "someone"
 _REPRESENTATIVE = r"(reps?|representatives?|speakers?|presenters?|spokes(man|woman|person))"
 _RAPPRESENTANTE = r"(rappresentante|relatore|relatrice|oratore|oratrice|portavoce|speaker)"
 _ASKS_SPEAKER = _words(
+    # "who said Colleferro was the European space capital?": whose words, which a speech names
+    r"\bwho (said|says|told us|mentioned|claimed|stated)\b|\bchi (ha detto|dice|ha affermato|ha ricordato)\b|"
+    r"谁说|是谁说的|说\S{0,24}的(人)?是谁|"
     rf"\bname of (the|their|its|that) (\w+ ){{0,3}}{_REPRESENTATIVE}\b|\b{_REPRESENTATIVE}('s|s')? names?\b|"
     rf"\bwho (was|is|were) (the|their|its) (\w+ ){{0,2}}{_REPRESENTATIVE} (of|from|for)\b|"
     rf"\bwho (spoke|presented|talked|gave the (talk|presentation|speech)) (for|on behalf of) {SOMEONE}\b|"
@@ -744,6 +799,7 @@ _PLACE_CHOICE = _words(
 _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
 )
+_MORNING_TOO = _words(r"\b(morning|mattin\w*)\b|上午|早上")
 # "… just checking before I email them": what the writer will do, no contact asked
 _WRITER_CONTACTS = _words(
     r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
@@ -756,6 +812,8 @@ def figures_asked(question: str) -> frozenset[str]:
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
     if _PLACE_CHOICE.search(question) and not _COMPARES.search(question):
         kinds.discard("comparison")
+    if "afternoon" in kinds and _MORNING_TOO.search(question):  # "morning or afternoon session?"
+        kinds.discard("afternoon")
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")

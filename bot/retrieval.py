@@ -861,9 +861,11 @@ class Retriever:
         if not kinds & FIRM_KINDS:
             # "哪些产品已经卖到欧洲": whose products, which the sources name, not a company's range
             return wanted - {"products", "business"}
-        if "company" in kinds and "person" not in kinds and "nationality" in wanted:
-            # "Valeo è tedesca o francese?": a company's nationality is its country
-            return wanted - {"nationality"} | {"country"}
+        if "company" in kinds and "person" not in kinds:
+            if "business" in wanted:  # "di cosa si occupa Kaiwu?": its business, not a career
+                wanted -= {"career"}
+            if "nationality" in wanted:  # "Valeo è tedesca o francese?": a company's is its country
+                return wanted - {"nationality"} | {"country"}
         return wanted
 
     def search(

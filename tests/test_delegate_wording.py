@@ -164,6 +164,9 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("the kaiwu group, what sector is it in", "new energy vehicle"),  # as its name says
         ("kaiwu di che settore e", "veicoli a nuova energia"),
         ("guadagno speech?", "cooperation"),
+        ("di cosa si occupa il gruppo Kaiwu?", "veicoli a nuova energia"),  # a company's, not a career
+        ("who said Colleferro had become the European Space Capital?", "Guadagno"),  # whose words
+        ("chi ha detto che Colleferro è capitale europea dello spazio?", "Guadagno"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -207,6 +210,17 @@ def test_a_second_question_the_first_answers_entry_is_known_to_lack_is_declined(
         ("what was Skyworth's export figure to Europe", "gap-company-figures"),  # an amount
         ("创维卖到欧洲的是啥产品", "gap-company-figures"),
         ("In which month was Colleferro named European Space Capital?", "gap-colleferro"),  # the year only
+        ("anything on in the afternoon?", "gap-schedule-times"),  # the date gives the morning only
+        ("下午还有什么活动？", "gap-schedule-times"),
+        ("cosa c'è nel pomeriggio?", "gap-schedule-times"),
+        ("which markets is Kaiwu aiming at?", "gap-company-figures"),
+        ("how can I contact Brembo?", "gap-contact-details"),  # "send /human" is no contact detail
+        ("contact number", "gap-contact-details"),
+        ("怎么联系西门子", "gap-contact-details"),
+        ("will the meeting be held again next year?", "gap-event-details"),
+        ("come ci si iscrive all'incontro?", "gap-registration"),  # no fact tells how to register
+        ("怎么报名参加对接会？", "gap-registration"),
+        ("从南京南站到星庄科技产业园如何乘车？", "gap-transport"),  # the venue is known, the route is not
     ],
 )
 def test_the_gap_that_explains_the_detail_asked_is_the_one_given(assistant: Assistant, question, gap):
@@ -408,6 +422,13 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "斯图加特展览在中国办哪些展",
         "what are the dates of the whole world intelligent manufacturing congress",
         "quali sono le date di tutto il congresso mondiale della manifattura intelligente",
+        "does Avio plan to open a plant in Lishui?",
+        "Avio打算在溧水投资建厂吗",
+        "Hans Song是哪个国家的人",  # his company's country is given, not his nationality
+        "what was liu jia's previous post",
+        "which skyworth products are sold in europe",
+        "name of the leading hydrogen energy company",
+        "where is the opening ceremony of the WIMC?",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -551,6 +572,8 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("zhai xiao li che fa di lavoro? che carica", "it"),  # "carica" is Italian, not ca-ri-ca
         ("sorry, is lunch provided after the meeting? i am vegetarian", "en"),  # "i am": not "i relatori"
         ("hotel x delegati?", "it"),  # "x": per, as Italians text it
+        ("skyworth vende in europe?", "it"),  # an Italian verb, an English place name
+        ("Hans Song啥title", "zh"),  # a Chinese question word is the only grammar
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):

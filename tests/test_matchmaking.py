@@ -8,6 +8,7 @@ from bot.answer import Reason
 from bot.core import Context
 from bot.matchmaking import Kind, Matchmaker
 from bot.names import Names
+from bot.texts import text
 from tests.conftest import KNOWLEDGE, knowledge_names
 
 MEET = [
@@ -34,10 +35,16 @@ NOT_MEET = [
     "会议什么时候开始？",
     "我想对西门子提个意见",
     "Which companies make batteries?",
-    # a phone number or an e-mail asked: a detail the sources lack, declined as such
-    "您好，我想联系开沃集团的人，有他们的电话吗",
-    "怎么联系Avio的contact person",
-    "I want to contact Avio, do you have their email?",
+]
+
+# How to contact a company's person: the details are not published (declined as such), and a
+# meeting request is the way to reach the company (None: no wish to meet read, "I want to contact")
+CONTACT = [
+    ("您好，我想联系开沃集团的人，有他们的电话吗", "zh", ("kaiwu",)),
+    ("怎么联系开沃集团的对接人", "zh", ("kaiwu",)),
+    ("怎么联系Avio的contact person", "zh", ("avio",)),
+    ("come faccio a contattare kaiwu", "it", ("kaiwu",)),
+    ("I want to contact Avio, do you have their email?", "en", None),
 ]
 
 
@@ -57,6 +64,21 @@ def test_a_wish_to_meet_is_a_meeting_answer_in_the_delegates_language(
 def test_near_misses_are_ordinary_questions(assistant, question):
     answer = assistant.ask(question, Context())
     assert answer.reason is not Reason.MEETING and answer.meeting is None
+
+
+@pytest.mark.parametrize(("question", "lang", "companies"), CONTACT)
+def test_asked_how_to_contact_a_company_the_bot_says_no_details_are_published_and_offers_a_meeting(
+    assistant, question, lang, companies
+):
+    answer = assistant.ask(question, Context())
+    assert answer.reason is Reason.GAP and answer.language == lang
+    assert answer.sources[0].entry_id == "gap-contact-details"
+    if companies is None:
+        assert answer.meeting is None
+    else:
+        assert answer.meeting is not None and answer.meeting.companies == companies
+        name = assistant.matchmaker.company_name(companies[0], lang)
+        assert answer.text.endswith(text(lang, "contact_company", names=name))
 
 
 def test_contact_details_asked_of_a_company_are_declined_with_a_way_to_staff(assistant):
