@@ -2,6 +2,7 @@
 recorded Bot API calls)."""
 
 import csv
+import html
 import io
 
 import pytest
@@ -64,6 +65,16 @@ async def test_an_enterprise_card_offers_a_meeting_request(bot):
     await press(bot, "ent:co:avio")
     card = bot.request.named("editMessageText")[-1].params
     assert (text("it", "meet_button"), "meet:co:avio") in buttons(card)
+
+
+async def test_asked_how_to_contact_an_enterprise_the_delegate_gets_the_gap_a_meeting_and_a_person(bot):
+    await say(bot, "come faccio a contattare Avio?")
+    answer = last_to(bot, 7)
+    assert answer["text"].startswith("Le informazioni pubblicate non riportano numeri di telefono")
+    assert text("it", "contact_company", names="Avio") in html.unescape(answer["text"])
+    labels = [label for label, _ in buttons(answer)]
+    assert text("it", "meet_button") in labels and text("it", "ask_staff") in labels
+    assert labels.index(text("it", "meet_button")) < labels.index(text("it", "ask_staff"))
 
 
 async def test_a_request_reaches_the_staff_as_a_meeting_ticket_and_is_confirmed(bot):
