@@ -23,6 +23,7 @@ from bot.matchmaking import Matchmaker
 from bot.names import Names
 from bot.normalise import (
     clean,
+    standard_italian,
     with_digits,
     without_chatter,
     without_excluded,
@@ -287,7 +288,7 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
-        question = self.retriever.names.as_spelt(question)
+        question = self.retriever.names.as_spelt(standard_italian(question) if lang == "it" else question)
         if _ASKS_OVERVIEW.search(question) and (overview := self._overview(lang)):
             return overview
         answers: list[Answer] = []

@@ -218,6 +218,31 @@ def without_shorthand(question: str) -> str:
     return _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group().lower()], question)
 
 
+# Spoken Roman and central Italian as typed ("ndo se fa l'incontro?", "er sindaco der distretto",
+# "quante aziende de lishui ce stanno", "vonno anda all'estero"): read as standard Italian, in an
+# Italian message only ("de" and "er" are pinyin syllables, "so" an English word).
+_ROMAN = {
+    "ndo": "dove", "'ndo": "dove", "quanno": "quando", "de": "di", "der": "del", "dela": "della",
+    "er": "il", "ar": "al", "dar": "dal", "ner": "nel", "sur": "sul", "cor": "col", "quer": "quel",
+    "pe": "per", "nun": "non", "vonno": "vogliono", "anda": "andare", "annà": "andare",
+    "semo": "siamo", "so'": "sono", "c'hanno": "hanno", "gnente": "niente", "'na": "una",
+    "dimme": "dimmi", "ce stanno": "ci sono", "ce sta": "c'è", "ce so": "ci sono",
+    "se chiama": "si chiama", "se fa": "si fa", "se trova": "si trova", "se tiene": "si tiene",
+    "de la": "della", "de lo": "dello", "de le": "delle", "de li": "degli",
+}  # fmt: skip
+_ROMAN_WORD = re.compile(
+    rf"(?<![\w'’])({'|'.join(re.escape(word) for word in sorted(_ROMAN, key=len, reverse=True))})(?![\w'’])"
+    r"|(?:(?<=\bche )|(?<=\bchi )|(?<=\bdove )|(?<=\bcome ))so\b|(?<!\blo )(?<!\bnon )\bso(?=\s*[?？!]*\s*$)",
+    re.IGNORECASE,
+)
+
+
+def standard_italian(question: str) -> str:
+    """An Italian `question` with Roman spoken forms in standard Italian ("de che campi so?" → "di
+    che campi sono?")."""
+    return _ROMAN_WORD.sub(lambda found: _ROMAN.get(found.group().lower(), "sono"), question)
+
+
 # "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁", "the other vice mayor,
 # not Liu Jia, who was it": the one left out is not what is asked about, so it is not searched for.
 _EXCLUDED = re.compile(

@@ -68,6 +68,11 @@ def is_pinyin(
         return False
     telling = [word for word in own if word not in function_words or word not in known]
     pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
+    # "liu jia che fa de lavoro": a function word that is a syllable too ("che") beside a word of
+    # the same sentence that no syllables spell ("lavoro") is English or Italian
+    worded = (len(word) >= 4 and word in other_words and not syllabify(word, known) for word in telling)
+    if len(telling) > len(pinyin) and any(word in function_words for word in own) and any(worded):
+        return False
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
     # one pinyin word is enough beside pinyin names, not also beside function words ("chi è Miao
     # Xiumei quzhang?" is Italian); or in a question that ends in a Chinese particle and is all

@@ -161,9 +161,22 @@ FIGURES = {
             r"quanti giorni|quanto dura\w*|durata|(second|another|next) day|day (two|2)|"
             r"how long (is|was|will) (he|she|they|\w+) (be )?(stay|staying|here|there|in)|"
             r"(secondo|un altro) giorno|giorno successivo)\b|"
+            r"(讲|说|发言|致辞|演讲)了?(多长时间|多久)|"
+            r"\bhow long (did|was) [\w' ]{1,30}? (speak|talk|speech|presentation)\b|"
+            r"\bquanto (ha parlato|(e|è) durat[oa] (il |l['’] ?|la )?(suo |sua )?"
+            r"(discorso|intervento|presentazione))|"
             r"多少天|(开|办|持续|要|共)几天|几天时间|持续多久|开多久|办多久|第二天|[待呆住](几天|多久)"
         ),
         _words(r"\d+\s*(days?|giorni|天)|\b(one|two|three|four|five|un|due|tre|quattro)[- ](days?|giorni)\b"),
+    ),
+    # "guadagno e sposato?": a person's family, which no entry gives
+    "family": Figure(
+        _words(
+            r"\b(married|(his|her) (wife|husband|family|children|kids)|sposat[oa]|(sua|la) moglie|"
+            r"(suo|il) marito|ha (dei )?figli|(la )?sua famiglia)\b|"
+            r"结婚|已婚|老婆|妻子|丈夫|[他她]的?(家人|家庭|孩子)|有孩子|几个孩子"
+        ),
+        _words(r"(?!)"),
     ),
     "age": Figure(
         _words(r"\b(how old|age|età|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),
@@ -272,6 +285,11 @@ FIGURES = {
             r"line \d+|linea \d+)\b|地铁|公交|班车|出租车|打车|火车|高铁|[0-9一二三四五六七八九十]+号线"
         ),
     ),
+    # "how far is the park from the airport?": a distance, which no fact gives
+    "distance": Figure(
+        _words(r"\b(how far|quanto dista\w*|quanti (km|chilometri))\b|多远|几公里"),
+        _words(r"\d+\s*(km|kilomet\w+|chilometri|公里)"),
+    ),
     "address": Figure(
         _words(
             # an address at all ("venue address", "indirizzo sede", "会场地址"): only a park is named
@@ -291,7 +309,8 @@ FIGURES = {
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
             r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
-            r"che cosa ha detto|(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
+            r"che cosa ha detto|(?<!chi )che ha detto(?! che)|"
+            r"(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
             r"ha(nno)? parlato di (quali|che|cosa)|"
             r"(che|quale) (discorso|intervento) ha (fatto|tenuto)|"
             r"\w+['’]s (speech|remarks|talk)|(speech|talk|remarks) (about|on|of|by)|quotes?|citazion[ei]|"
@@ -386,6 +405,9 @@ FIGURES = {
     # "does the mayor speak English?": the languages someone speaks, which no fact gives
     "languages": Figure(
         _words(
+            # who interpreted: "chi ha tradotto il discorso di guadagno", "谁当的翻译"
+            r"\b(who (translated|interpreted)|chi (ha tradotto|traduceva|faceva da interprete))\b|"
+            r"谁(做|当|担任)?的?翻译|翻译是谁|"
             r"\b(speaks?|speaking) (english|chinese|italian|german|french)|"
             r"\bparla (inglese|italiano|cinese|tedesco|francese)|"
             r"会说(英语|英文|中文|意大利语|德语)|会讲(英语|中文)"
@@ -438,7 +460,7 @@ FIGURES = {
             r"(un altro|un secondo) (intervento|discorso|talk)|"
             r"(tornerà|torneranno|ritornerà)|(un altro|un nuovo|una nuova|un secondo|prossim[oa]) "
             r"(incontro|evento|edizione|visita|viaggio|meeting|docking|forum)|di nuovo in (cina|italia))\b|"
-            r"明天还在|明天还来|明天还有(什么)?安排|什么时候回国|宣布|(什么时候|何时|还会|会不会)再来|"
+            r"明天还在|明天还来|明天还有(什么)?安排|(什么|啥)时候回国|何时回国|宣布|(什么时候|何时|还会|会不会)再来|"
             r"下次|下一次|下一届|下届|还会(再)?(办|举办|来|讲|发言)|再办|再(讲|发言|演讲|致辞)一次|(明年|以后|今后|将来)还(办|有|举办|开)|还办|"
             r"还去了哪|去了哪些(城市|地方)|(明年|今年)\S{0,8}(办|举办)什么|之前来过|以前来过|来过几次|"
             r"\bnext years?\b|\b(been|come|came) to \w+ before\b|\b(già|gia) stat[oa] a\b|"
@@ -663,7 +685,7 @@ FIGURES = {
             # a visit besides the meeting: "did he visit also the Kaiwu factory after the meeting?"
             r"\b(visit(ed|ing)?|tour(ed)?) (also |the |a |any )*(\w+ )?"
             r"(factory|factories|plant|plants|site)\b|"
-            r"\b(visitato|visita(re)?) (anche )?(la |lo |una |uno |le )?"
+            r"\b(visitato|visita(re)?) (anche )?(la |lo |una |uno |le |qualche |delle |alcune )?"
             r"(fabbrica|fabbriche|stabilimento|stabilimenti)\b|"
             r"别的活动|其他活动|还有什么活动|其他分论坛|别的分论坛|其他论坛|参观(了)?\S{0,6}(工厂|厂区|企业)|(工厂|厂区)\S{0,2}参观"
         ),

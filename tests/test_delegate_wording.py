@@ -167,6 +167,12 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("di cosa si occupa il gruppo Kaiwu?", "veicoli a nuova energia"),  # a company's, not a career
         ("who said Colleferro had become the European Space Capital?", "Guadagno"),  # whose words
         ("chi ha detto che Colleferro è capitale europea dello spazio?", "Guadagno"),
+        # spoken Roman Italian, as the Colleferro delegation types it
+        ("ndo se fa l'incontro?", "Xingzhuang"),
+        ("er sindaco der distretto de lishui chi e", "Miao Xiumei"),
+        ("le 36 aziende cinesi de che campi so?", "idrogeno"),
+        ("quante aziende cinesi vonno anda all'estero", "20"),
+        ("l'evento era er 30 o er 31?", "30"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -429,6 +435,13 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "which skyworth products are sold in europe",
         "name of the leading hydrogen energy company",
         "where is the opening ceremony of the WIMC?",
+        "hans song che ha detto",  # "che" for "cosa", as it is spoken
+        "那个意大利副市长啥时候回国",
+        "翟副区长讲了多长时间",  # how long a speech lasted
+        "how far is xingzhuang park frm nanjing airport",
+        "guadagno e sposato?",
+        "chi ha tradotto il discorso di guadagno",
+        "guadagno ha visitato qualche fabbrica a lishui",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -574,6 +587,9 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("hotel x delegati?", "it"),  # "x": per, as Italians text it
         ("skyworth vende in europe?", "it"),  # an Italian verb, an English place name
         ("Hans Song啥title", "zh"),  # a Chinese question word is the only grammar
+        ("liu jia che fa de lavoro", "it"),  # "che", "fa", "de" are syllables, "lavoro" is Italian
+        ("chi e quello de la fiera de stoccarda", "it"),
+        ("PASSWORD DER WIFI???", "it"),  # "der" for "del": Italian word order
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):

@@ -5,7 +5,15 @@ import pytest
 
 from bot.guard import is_injection, small_talk
 from bot.names import Names
-from bot.normalise import clean, fold, with_digits, without_chatter, without_excluded, without_shorthand
+from bot.normalise import (
+    clean,
+    fold,
+    standard_italian,
+    with_digits,
+    without_chatter,
+    without_excluded,
+    without_shorthand,
+)
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
 from tests.conftest import FixedBooster, knowledge_names
@@ -35,6 +43,21 @@ NAMES = Names.from_data(
         ]
     }
 )
+
+
+@pytest.mark.parametrize(
+    ("typed", "standard"),
+    [
+        ("ndo se fa l'incontro?", "dove si fa l'incontro?"),
+        ("quante aziende de lishui ce stanno", "quante aziende di lishui ci sono"),
+        ("quelli de la fiera de stoccarda", "quelli della fiera di stoccarda"),
+        ("le 36 aziende de che campi so?", "le 36 aziende di che campi sono?"),
+        ("non lo so", "non lo so"),  # "I don't know", not "sono"
+        ("se vieni, chi e il sindaco", "se vieni, chi e il sindaco"),  # "se" as "if" stays
+    ],
+)
+def test_spoken_roman_italian_is_read_as_standard_italian(typed, standard):
+    assert standard_italian(typed) == standard
 
 
 def test_fold_removes_invisible_characters_accents_width_and_case():
@@ -173,12 +196,13 @@ def test_names_give_their_forms_in_every_script():
         ("zhai xiaoli speech", False),
         ("can you", False),
         ("di che paese e la messe stuttgart", False),  # Italian function words are syllables too
+        ("liu jia che fa de lavoro", False),  # syllables, a function word, and an Italian word
     ],
 )
 def test_pinyin_is_told_apart_from_english_and_italian(text, pinyin):
     names = {"lishui", "zhai", "xiaoli", "hans", "song", "kaiwu", "messe", "stuttgart"}
     function_words = {"who", "is", "chi", "e", "a", "che", "quanti", "you", "ha", "di", "la"}
-    english_italian = function_words | {"main", "industries"}
+    english_italian = function_words | {"main", "industries", "lavoro"}
     assert is_pinyin(text, names, english_italian, function_words) is pinyin
 
 
@@ -348,6 +372,11 @@ def test_clock_times_asked_and_given():
     ("quanti euri ha investito la Brenbo a Lishui?", {"money", "count"}),
     ("how many euro companies showed up?", {"count"}),  # European, not euros
     ("l'azienda francese quanti operai ha?", {"headcount", "count"}),
+    ("guadagno e sposato?", {"family"}),
+    ("家人们 溧水四大主导产业到底是哪四个", set()),  # "folks", not a family
+    ("mio marito lavora nei materiali compositi: c'erano aziende europee dei nuovi materiali?", set()),
+    ("hi, interpreter here - what did the companies talk about?", {"speech"}),
+    ("chi ha tradotto il discorso di guadagno", {"languages", "speech"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
