@@ -29,7 +29,16 @@ PARAPHRASE_TARGETS = TARGETS | {"abstain_true_rate": 0.85}
 
 @pytest.mark.parametrize(
     ("path", "targets"),
-    [(PUBLIC_EVAL, TARGETS), (DEV_SET, TARGETS), (PARAPHRASES, PARAPHRASE_TARGETS)],
+    [
+        pytest.param(
+            PUBLIC_EVAL,
+            TARGETS,
+            # the team's shared folder sits beside the workspace's checkout, not beside every clone
+            marks=pytest.mark.skipif(not PUBLIC_EVAL.exists(), reason=f"no public set at {PUBLIC_EVAL}"),
+        ),
+        (DEV_SET, TARGETS),
+        (PARAPHRASES, PARAPHRASE_TARGETS),
+    ],
     ids=["public", "dev", "paraphrases"],
 )
 def test_quality_targets(assistant: Assistant, path: Path, targets: dict[str, float]):
