@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # 0): its threads meet at every layer, and waking a sleeping one each time made two slower than one.
     omp_spin_count: int = Field(10_000, ge=0)
     # An index of up to this many chunks is searched exactly in memory (faster than Chroma's graph
-    # at this size: about 5 MB and a tenth of a millisecond for the event's 3,000); 0: always the graph.
+    # at this size: about 5 MB and 0.3 ms for the event's 3,000 chunks); 0: always the graph.
     exact_search_up_to: int = Field(50_000, ge=0)
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     top_k: int = Field(3, ge=1, le=20)

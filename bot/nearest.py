@@ -1,7 +1,7 @@
 """Exact nearest chunks of a question's vector, from the index's vectors held in memory (NumPy).
 
 For an index of a few thousand chunks one matrix product is faster than Chroma's HNSW graph query
-(a tenth of a millisecond against several), and exact. Chroma stays the store: the vectors are read
+(a few tenths of a millisecond against several), and exact. Chroma stays the store: the vectors are read
 from the active collection when it opens, and a larger index is searched by Chroma's graph.
 """
 
@@ -36,9 +36,6 @@ class ExactSearch:
             for text, meta in zip(got["documents"], got["metadatas"], strict=True)
         ]
         return cls(np.asarray(got["embeddings"], dtype=np.float32), documents)
-
-    def __len__(self) -> int:
-        return len(self._documents)
 
     def nearest(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
         """The `k` chunks nearest `vector`, nearest first, with their cosine similarity."""
