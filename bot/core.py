@@ -41,12 +41,16 @@ from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_giv
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.scripts import as_mainland, writes_traditional
+from bot.spelling import with_accents
 from bot.texts import text
 from bot.venue import VENUE_ENTRY, venue_pin
 
 log = logging.getLogger(__name__)
 
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
+# Asked together with a wish to meet a company, and answered before the offer: its contact details
+# and who heads it, which the sources lack
+_ASKED_BESIDE_A_MEETING = frozenset({"contact", "leader"})
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang|\bzj\b", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
 _ZHEJIANG = re.compile(
@@ -288,7 +292,9 @@ class Assistant:
         if early:
             return early
         self._reload_if_reingested()
-        question = self.retriever.names.as_spelt(standard_italian(question) if lang == "it" else question)
+        if lang == "it":
+            question = standard_italian(with_accents(question))
+        question = self.retriever.names.as_spelt(question)
         if _ASKS_OVERVIEW.search(question) and (overview := self._overview(lang)):
             return overview
         answers: list[Answer] = []
@@ -319,12 +325,12 @@ class Assistant:
     def _ask_one(self, question: str, lang: str, context: Context, continues: bool = False) -> Answer:
         """One question; `continues` the one before in the same message ("… ? e quante …?")."""
         meeting = self.matchmaker.intent(question)
-        if meeting and "contact" not in figures_asked(question):
+        if meeting and not figures_asked(question) & _ASKED_BESIDE_A_MEETING:
             return Answer(self.matchmaker.describe(meeting, lang), lang, Reason.MEETING, meeting=meeting)
         answer = self._ask_knowledge(question, lang, context, continues)
         if meeting:
-            # "how do I contact Kaiwu's person?": the sources give no contact details, which the
-            # answer says; a meeting request reaches the company
+            # "how do I contact Kaiwu's person?", "开沃集团的董事长是谁啊，我想约见一下": the sources give
+            # neither, which the answer says; a meeting request reaches the company
             answer.text = f"{answer.text}\n\n{self.matchmaker.describe(meeting, lang, contact=True)}"
             answer.meeting = meeting
         return answer

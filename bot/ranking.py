@@ -179,7 +179,7 @@ FIGURES = {
         _words(r"(?!)"),
     ),
     "age": Figure(
-        _words(r"\b(how old|age|età|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),
+        _words(r"\b(how old|age|et[àa]|quanti anni)\b|多大年纪|几岁|年龄|多大岁数"),
         _words(r"\d+ ?(years? old|anni\b|岁)"),
     ),
     "headcount": Figure(
@@ -211,17 +211,30 @@ FIGURES = {
         _words(
             r"\b((which|what) (european |eu )?countr(y|ies)|from which country|where is \w+ from|"
             r"(quali|in quali|che) paesi|"
-            r"where (are|is) (it|they) from|country of origin|headquarter\w*|"
-            r"di (che|quale) (paese|nazione)|da (che|quale) paese|sede (centrale|principale)|"
+            r"where (are|is) (it|they) from|country of origin|"
+            r"di (che|quale) (paese|nazione)|da (che|quale) paese|"
             r"is (it|\w+) an? (italian|german|french|chinese|european) (company|firm)|"
             r"[eè] (un'?\s?)?(azienda|impresa|societ[aà]) (italiana|tedesca|francese|cinese))\b|"
-            r"哪个国家|哪些国家|哪国|哪一国|哪个国的|总部在哪|"
+            r"(哪个|哪些|哪几个)\S{0,3}国家|哪国|哪一国|哪个国的|"
+            r"\b(country|paese|nazione)\W*$|"
             r"\b(da dove viene|da dove vengono|di dove [eè])\b"
         ),
         _words(
             r"\b(ital\w*|german\w*|france|french|francia|frances\w|tedesc\w*|china|chinese|cina|cinese|"
             r"spain|spagna|austria|switzerland|svizzera)\b|意大利|德国|法国|中国|西班牙|奥地利|瑞士"
         ),
+    ),
+    # "where is Messe Stuttgart based?", "sede di Avio?", "Avio总部在哪": a company's seat, which the
+    # sources never give (they give at most its country)
+    "headquarters": Figure(
+        _words(
+            r"\b((?<!our )(?<!my )headquarter\w*|hq|head office|sede (centrale|principale|legale))\b|"
+            r"总部(设)?在(哪|什么|何)|总部地址|总部位于|"
+            rf"\bsede (di|della|del|dell['’]) ?{SOMEONE}|\b{SOMEONE} (\w+ ){{0,2}}sede\W*(dove)?\W*$|"
+            r"\bdove ha (la )?sede\b|"
+            r"\bwhere (is|are) [\w' ]{1,30}? ?based\b|\bbased where\b"
+        ),
+        _words(r"(?!)"),  # no entry gives one
     ),
     "nationality": Figure(
         _words(
@@ -383,6 +396,7 @@ FIGURES = {
             r"booking|deals?|for (delegates|participants|guests))|hotels?\W*$|accommodation|lodging|"
             r"where (is|are) (he|she|they|\w+) staying|where (do|does|did|will|should|can) (\w+ ){1,2}stay|"
             r"(quale|qualche|un|che) (hotel|albergo)|alloggio|pernott\w+|"
+            r"(hotel|alberghi|albergo) (vicin\w*|nei pressi|in zona|consigliat\w*|economic\w*)|"
             r"dove (alloggia|alloggiano|dorme|dormono|soggiorna|soggiornano))\b|"
             r"(哪个|哪家|什么|推荐\S{0,2})(酒店|宾馆)|住哪(个|家)(酒店|宾馆)|住在哪|住哪(里|儿)|住宿"
         ),
@@ -442,6 +456,20 @@ FIGURES = {
             r"(哪些|什么|哪个)市场"
         ),
         _words(r"\b(markets?|mercat[oi])\b|市场"),
+    ),
+    # "skyworth ha distributore in italia?", "avio cerca fornitori cinesi?": a company's trading
+    # partners, which the sources never name
+    "trade_partners": Figure(
+        _words(
+            r"\b((look\w*|search\w*|seek\w*|need\w*|want\w*) (for )?|(who|which) (are|is) |"
+            r"(cerca|cercano|cercando|cerchiamo|vuole|vogliono|chi sono|quali sono|ha|hanno) |\w+['’]s |"
+            r"(does|do|has|have) (\w+ ){1,2})(\w+ ){0,3}"
+            r"(distributors?|dealers?|resellers?|importers?|suppliers?|distributor[ei]|rivenditor[ei]|"
+            r"importator[ei]|fornitor[ei])\b|"
+            r"(找|寻找|有没有|有哪些|谁是|是谁|哪些|哪家)\S{0,6}(经销商|代理商|分销商|供应商|供货商)|"
+            r"(经销商|代理商|分销商|供应商|供货商)(是谁|是哪|有哪些|有没有)"
+        ),
+        _words(r"(?!)"),  # no entry names one
     ),
     # "is he staying tomorrow too?", "did he announce a new expo?": someone's plans, which no fact gives
     "plans": Figure(
@@ -620,7 +648,9 @@ FIGURES = {
             r"\blist of (its |their )?products\b|"
             r"\b(elenco|lista|catalogo) (dei )?prodotti\b|^\W*prodotti \w+\W*$|产品(清单|目录)|"
             r"\bcosa (produce|producono|fabbrica|vende|vendono)\b|\b(quali|che) (prodotti|modelli)\b|"
-            r"prodotti principali|"
+            r"prodotti principali|best[- ]?sell\w*|top[- ]sell\w*|most (popular|sold) (product|model)\w*|"
+            r"(prodott[oi]|modell[oi]) (\w+ )?pi[uù] vendut\w*|(?<![a-z])chanpin(?![a-z])|"
+            r"卖得最好|最畅销|畅销|爆款|主打产品|"
             r"生产(什么|啥)|做(什么|啥)产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
         ),
         _words(
@@ -818,6 +848,12 @@ _PLACE_CHOICE = _words(
     rf"\b(or|o|oppure)( in| a| at)? ({_NANJING_DISTRICT}|{_NANJING_DISTRICT_HAN})|"
     rf"还是(在)?({_NANJING_DISTRICT_HAN})"
 )
+# "so the meeting was in nanjing jiangning right", "会是在江宁开的吧": where it was held, checked with
+# another place; no comparison
+_HELD_IN = _words(
+    r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
+    r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)"
+)
 _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
 )
@@ -832,7 +868,7 @@ _WRITER_CONTACTS = _words(
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
-    if _PLACE_CHOICE.search(question) and not _COMPARES.search(question):
+    if (_PLACE_CHOICE.search(question) or _HELD_IN.search(question)) and not _COMPARES.search(question):
         kinds.discard("comparison")
     if "afternoon" in kinds and _MORNING_TOO.search(question):  # "morning or afternoon session?"
         kinds.discard("afternoon")
@@ -841,6 +877,8 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("contact")
     if _COMPANY_SIDE.search(question):
         kinds.discard("nationality")
+    if "country" in kinds:  # "messe stuttgart asia hq country?": the seat's country, which is given
+        kinds.discard("headquarters")
     if _SIZE_AS_COUNT.search(question):  # "how big is the foreign business community, like number of …?"
         kinds.discard("size")
     if _NOT_A_COUNT.search(question):

@@ -56,7 +56,7 @@ from bot.ranking import (
     has_time,
     load_model,
 )
-from bot.spelling import EverydayWords, is_word, load_word_lists
+from bot.spelling import EVERYDAY, EverydayWords, is_word, load_word_lists
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -576,7 +576,8 @@ class Retriever:
         return "".join([*out, question[at:]])
 
     def _spelt_in_pinyin(self, word: str) -> bool:
-        if word in self._english_italian or word in self._name_words:
+        # "guadagno age": a short everyday word too ("age" is no 啊个)
+        if word in self._english_italian or word in self._name_words or is_word(word, EVERYDAY):
             return False
         spelt = syllabify(word, self._pinyin.syllables)
         return spelt is not None and "".join(spelt) == word  # not "car" read as ca + 儿

@@ -1,6 +1,7 @@
 """Which Latin words are real English or Italian words (pyspellchecker's word lists, shipped with
 the package), so that only slips are mended: "pezzo" is a word, not a slip for "prezzo"."""
 
+import re
 from functools import lru_cache
 
 from spellchecker import SpellChecker
@@ -37,3 +38,25 @@ class EverydayWords:
 
     def __contains__(self, word: object) -> bool:
         return word in self._known or (isinstance(word, str) and len(word) >= 4 and is_word(word, EVERYDAY))
+
+
+_ACCENTED = {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"}
+_LAST_VOWEL_WORD = re.compile(r"(?<![\w'’])([a-z]{2,}[aeiou])(?![\w'’])", re.IGNORECASE)
+
+
+def with_accents(question: str) -> str:
+    """An Italian `question` typed without its final accents, with them ("zhai xiaoli eta" →
+    "età", "citta", "societa"): a word the Italian list lacks whose accented form is a common
+    word. Words the list has as typed stay ("cosi", "pero", "e"), and "perche", which asks why or
+    tells because."""
+    italian = _checkers()[LANGUAGES.index("it")].word_frequency
+
+    def accented(found: re.Match[str]) -> str:
+        word = found.group()
+        if italian[word.lower()] or word.lower().endswith("che"):  # "perche": "why" or "because"
+            return word
+        forms = [word[:-1] + accent for accent in _ACCENTED[word[-1].lower()]]
+        best = max(forms, key=lambda form: italian[form.lower()])
+        return best if italian[best.lower()] >= COMMON else word
+
+    return _LAST_VOWEL_WORD.sub(accented, question)

@@ -173,6 +173,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("le 36 aziende cinesi de che campi so?", "idrogeno"),
         ("quante aziende cinesi vonno anda all'estero", "20"),
         ("l'evento era er 30 o er 31?", "30"),
+        ("so the meeting was in nanjing jiangning right", "Xingzhuang"),  # where, with a wrong place
+        ("which country is Messe Stuttgart based in?", "Germany"),  # its country is given, its seat is not
+        ("which italian company is already based in lishui?", "Brembo"),
+        ("perche la citta di lishui e importante per nanchino?", "Nanchino"),  # accents restored
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -227,6 +231,16 @@ def test_a_second_question_the_first_answers_entry_is_known_to_lack_is_declined(
         ("come ci si iscrive all'incontro?", "gap-registration"),  # no fact tells how to register
         ("怎么报名参加对接会？", "gap-registration"),
         ("从南京南站到星庄科技产业园如何乘车？", "gap-transport"),  # the venue is known, the route is not
+        ("zhai xiaoli eta", "gap-people-details"),  # età typed without its accent
+        ("hotel vicino al parco industriale", "gap-accommodation"),
+        ("messe stuttgart asia sede dove", "gap-company-figures"),  # its seat: not the venue, nor Germany
+        ("where is Messe Stuttgart based?", "gap-company-figures"),
+        ("avio cerca fornitori cinesi?", "gap-company-figures"),  # suppliers: never named
+        ("skyworth ha distributore in italia?", "gap-company-figures"),
+        ("skyworth best selling product in europe?", "gap-company-figures"),  # not "products entered Europe"
+        ("创维在欧洲卖得最好的产品是哪个", "gap-company-figures"),
+        ("hengtian 是做什么chanpin的", "gap-company-figures"),  # 产品 typed in pinyin
+        ("开沃的新能源车出口到哪些欧洲国家了", "gap-company-figures"),  # which countries, not the profile
     ],
 )
 def test_the_gap_that_explains_the_detail_asked_is_the_one_given(assistant: Assistant, question, gap):
@@ -442,6 +456,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "guadagno e sposato?",
         "chi ha tradotto il discorso di guadagno",
         "guadagno ha visitato qualche fabbrica a lishui",
+        "guadagno age",  # "age" is English, not the pinyin of 啊个
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

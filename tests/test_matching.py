@@ -16,6 +16,7 @@ from bot.normalise import (
 )
 from bot.pinyin import Reader, is_pinyin, syllabify
 from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
+from bot.spelling import with_accents
 from tests.conftest import FixedBooster, knowledge_names
 
 NAMES = Names.from_data(
@@ -58,6 +59,19 @@ NAMES = Names.from_data(
 )
 def test_spoken_roman_italian_is_read_as_standard_italian(typed, standard):
     assert standard_italian(typed) == standard
+
+
+@pytest.mark.parametrize(
+    ("typed", "accented"),
+    [
+        ("zhai xiaoli eta", "zhai xiaoli età"),
+        ("perche la citta di lishui", "perche la città di lishui"),
+        ("Societa italiane", "Società italiane"),
+        ("cosi pero e Colleferro", "cosi pero e Colleferro"),  # words and names as typed
+    ],
+)
+def test_italian_typed_without_final_accents_gets_them(typed, accented):
+    assert with_accents(typed) == accented
 
 
 def test_fold_removes_invisible_characters_accents_width_and_case():
@@ -373,6 +387,15 @@ def test_clock_times_asked_and_given():
     ("how many euro companies showed up?", {"count"}),  # European, not euros
     ("l'azienda francese quanti operai ha?", {"headcount", "count"}),
     ("guadagno e sposato?", {"family"}),
+    ("会是在江宁开的吧", set()),  # where it was held, checked with another district: no comparison
+    ("溧水和江宁比哪个外企多", {"comparison"}),
+    ("where is someone based?", {"headquarters"}),  # a company's seat: never given
+    ("someone总部在哪个城市", {"headquarters"}),
+    ("someone hq country?", {"country"}),  # the seat's country: given
+    ("我老公在欧洲总部上班，科莱费罗想跟溧水在哪些领域合作", set()),  # where the husband works
+    ("someone cerca fornitori cinesi?", {"trade_partners"}),
+    ("chi sono i distributori di someone in europa?", {"trade_partners"}),
+    ("hi, automotive supplier from Stuttgart here: which event was this part of?", set()),  # who asks
     ("家人们 溧水四大主导产业到底是哪四个", set()),  # "folks", not a family
     ("mio marito lavora nei materiali compositi: c'erano aziende europee dei nuovi materiali?", set()),
     ("hi, interpreter here - what did the companies talk about?", {"speech"}),

@@ -81,6 +81,14 @@ def test_asked_how_to_contact_a_company_the_bot_says_no_details_are_published_an
         assert answer.text.endswith(text(lang, "contact_company", names=name))
 
 
+def test_who_heads_a_company_one_wishes_to_meet_is_declined_before_the_offer(assistant):
+    answer = assistant.ask("开沃集团的董事长是谁啊，我想约见一下", Context())
+    assert answer.reason is Reason.GAP and answer.sources[0].entry_id == "gap-company-figures"
+    assert answer.meeting is not None and answer.meeting.companies == ("kaiwu",)
+    name = assistant.matchmaker.company_name("kaiwu", "zh")
+    assert answer.text.endswith(text("zh", "contact_company", names=name))
+
+
 def test_contact_details_asked_of_a_company_are_declined_with_a_way_to_staff(assistant):
     answer = assistant.ask("想联系那个意大利航天企业avio，有联系方式吗", Context())
     assert answer.abstained and "/human" in answer.text
