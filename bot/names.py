@@ -306,11 +306,17 @@ class Names:
     def forms_text(self, entity_ids: Iterable[str], question: str = "") -> str:
         """The entities' main forms ("Avio 阿维奥"), to add to a `question`: those it does not hold
         already, the Chinese one only to a question in Chinese (a Latin name is written into the
-        Chinese texts too; every form added costs the embedder time)."""
+        Chinese texts too). Every form added costs the embedder time, so a Latin name typed as the
+        texts write it adds no longer one: "parking at xingzhuang?" not the park's full name; a slip
+        ("Guadgno") or a role ("意大利副市长") adds it."""
         folded, chinese = fold(question), bool(_HAN.search(question))
+        words = set(_LATIN_WORD.findall(folded))
         forms = []
         for entity_id in entity_ids:
             entity = self.entities[entity_id]
             han = next((form for form in entity.forms if _HAN.search(form)), "") if chinese else ""
-            forms += [form for form in (entity.label, han) if form and fold(form) not in folded]
+            forms_typed = {fold(form) for form in entity.forms} & words  # one-word forms typed
+            typed = any(word in forms_typed for word in fold(entity.label).split())
+            added = ("" if typed else entity.label, han)
+            forms += [form for form in added if form and fold(form) not in folded]
         return " ".join(forms)

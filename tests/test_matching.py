@@ -189,6 +189,12 @@ def test_names_give_their_forms_in_every_script():
     assert NAMES.forms_text(["avio"], "avio是哪国的") == "阿维奥"
     assert NAMES.forms_text(["avio"], "where is avoi from") == "Avio"  # no Chinese to an English question
     assert NAMES.forms_text(["avio"], "where is Avio from") == ""
+    label = "Xingzhuang Science and Technology Industrial Park"
+    park = Names.from_data(
+        {"entities": [{"id": "park", "kind": "place", "entry": "v", "forms": [label, "Xingzhuang"]}]}
+    )
+    assert park.forms_text(["park"], "any parking at xingzhuang?") == ""  # typed as written: no longer name
+    assert park.forms_text(["park"], "any parking at xingzuang?") == label  # a slip
     assert NAMES.label("zhai-xiaoli") == "Zhai Xiaoli"
 
 
