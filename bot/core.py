@@ -37,7 +37,7 @@ from bot.questions import (
     with_the_writers_company,
     without_introduction,
 )
-from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given
+from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given, where_it_was_held
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.scripts import as_mainland, writes_traditional
@@ -547,7 +547,7 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: 
     asked = with_the_writers_company(without_request(clean(question)), names.find, names.label)
     asked = without_chatter(without_introduction(asked, names.find))
     asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
-    return _NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip()
+    return where_it_was_held(_NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip())
 
 
 # "today" in a delegate's question is the day of the meeting, not news ("chi ha parlato oggi?")

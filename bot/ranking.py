@@ -854,6 +854,26 @@ _HELD_IN = _words(
     r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
     r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)"
 )
+# "was the meeting in shanghai?", "会是在江宁开的吧": a wrong place to confirm, which the venue answers
+_HELD_IN_ASKED = _words(
+    r"\b(was|is|era|fu)\s+(the |l['’])?(meeting|incontro|event|evento|conference|docking)\s+"
+    r"(held\s+|tenut[oa]\s+)?(in|a|at)\b"
+)
+_OTHER_PLACE = _words(
+    rf"\b(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei|beijing|hangzhou|shenzhen|"
+    rf"guangzhou)\b|{_NANJING_DISTRICT_HAN}|上海|北京|杭州|苏州|无锡|常州|合肥|深圳|广州|昆山"
+)
+
+
+def where_it_was_held(question: str) -> str:
+    """`question` with another place it says the meeting was held in read as "where" ("quindi
+    l'incontro era a shanghai giusto" → "… era a where giusto"): the venue answers it, and corrects
+    the place."""
+    if not (_HELD_IN.search(question) or _HELD_IN_ASKED.search(question)):
+        return question
+    return _OTHER_PLACE.sub(lambda place: "where" if place.group().isascii() else "哪里", question)
+
+
 _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
 )

@@ -174,6 +174,9 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("quante aziende cinesi vonno anda all'estero", "20"),
         ("l'evento era er 30 o er 31?", "30"),
         ("so the meeting was in nanjing jiangning right", "Xingzhuang"),  # where, with a wrong place
+        ("was the meeting in shanghai?", "Xingzhuang"),  # a wrong place to confirm: the venue corrects it
+        ("quindi l'incontro era a shanghai giusto", "Xingzhuang"),
+        ("会是在江宁开的吧", "星庄"),
         ("which country is Messe Stuttgart based in?", "Germany"),  # its country is given, its seat is not
         ("which italian company is already based in lishui?", "Brembo"),
         ("perche la citta di lishui e importante per nanchino?", "Nanchino"),  # accents restored

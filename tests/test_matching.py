@@ -15,7 +15,16 @@ from bot.normalise import (
     without_shorthand,
 )
 from bot.pinyin import Reader, is_pinyin, syllabify
-from bot.ranking import Model, Signals, asks_time, figures_asked, figures_given, has_time, load_model
+from bot.ranking import (
+    Model,
+    Signals,
+    asks_time,
+    figures_asked,
+    figures_given,
+    has_time,
+    load_model,
+    where_it_was_held,
+)
 from bot.spelling import with_accents
 from tests.conftest import FixedBooster, knowledge_names
 
@@ -59,6 +68,20 @@ NAMES = Names.from_data(
 )
 def test_spoken_roman_italian_is_read_as_standard_italian(typed, standard):
     assert standard_italian(typed) == standard
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("was the meeting in shanghai?", "was the meeting in where?"),
+        ("quindi l'incontro era a shanghai giusto", "quindi l'incontro era a where giusto"),
+        ("会是在江宁开的吧", "会是在哪里开的吧"),
+        ("溧水和江宁比哪个外企多", "溧水和江宁比哪个外企多"),  # a comparison, not where it was held
+        ("is shanghai far from the venue?", "is shanghai far from the venue?"),
+    ],
+)
+def test_another_place_the_meeting_is_said_to_be_held_in_is_read_as_where(typed, read):
+    assert where_it_was_held(typed) == read
 
 
 @pytest.mark.parametrize(
