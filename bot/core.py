@@ -23,6 +23,7 @@ from bot.matchmaking import Matchmaker
 from bot.names import Names
 from bot.normalise import (
     clean,
+    only_chatter,
     standard_italian,
     with_digits,
     without_chatter,
@@ -299,6 +300,8 @@ class Assistant:
             return overview
         answers: list[Answer] = []
         questions = [question] if _beside_the_other_lishui(question) else questions_in(question)
+        # "我们几个老同志想了解一下，有哪些…？": a part that only says who asks is no question of its own
+        questions = [asked for asked in questions if not only_chatter(asked)] or questions
         for asked in questions:  # each question of the message, read after the one before
             answers.append(self._ask_joined(asked, lang, context, continues=bool(answers)))
             context = replace(context, history=(*context.history, asked))

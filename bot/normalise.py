@@ -85,7 +85,9 @@ _OPENERS = re.compile(
     # a letter's salutation and its politeness: "Dear Sir or Madam,", "Gentile Segreteria,", "尊敬的主办方："
     r"dear [^,:;!?]{1,40}?(?=\s*[,:;!])|to whom it may concern|"
     r"(?:gentil[ei]|egregi[oa]?|spettabile|spett\.le|cortese) [^,:;!?]{1,40}?(?=\s*[,:;!])|"
-    r"尊敬的[^，,：:]{1,20}|"
+    r"尊敬的[^，,：:]{1,20}|敬启者|"
+    # "欲询问", "我们几个老同志想了解一下": who asks, and that they ask
+    r"欲(?:询问|咨询|了解|请教)(?:一下)?|我们?(?:几个|几位)?[^，,。？?！!]{0,6}?想(?:了解|咨询|请教)(?:一下|下)?|"
     r"i have (?:one|a|two|some|a few|a couple of) (?:short |quick |small )?questions?\b[^:.?]{0,40}[:.]|"
     r"(?:i would|i'd) like to (?:know|ask)(?: (?:you )?(?:if|whether))?|"
     r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
@@ -98,7 +100,7 @@ _OPENERS = re.compile(
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"
     r"domanda veloce|"
-    rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])))+",
+    rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])|$))+",
     re.IGNORECASE,
 )
 _CLOSER = (
@@ -185,6 +187,12 @@ def without_chatter(question: str) -> str:
     return stripped if len(stripped) >= 2 else question
 
 
+def only_chatter(text: str) -> bool:
+    """Whether `text` says nothing but greetings, who asks and that they ask ("我们几个老同志想了解
+    一下", "buongiorno,"): a part of a message that is no question of its own."""
+    return not _OPENERS.sub("", text.strip())
+
+
 _LEFT_OVER_STOP = re.compile(r"(?<=[?？])[\s。.!！]+$")
 
 
@@ -196,7 +204,7 @@ _SHORTHAND = {
     "govt": "government", "biz": "business", "#": "number", "nev": "new energy vehicle",
     "nevs": "new energy vehicles", "ev": "electric vehicle", "evs": "electric vehicles",
     "fdi": "foreign direct investment", "fie": "foreign-invested enterprise",
-    "fies": "foreign-invested enterprises",
+    "fies": "foreign-invested enterprises", "eu": "european",  # "any big EU brands already in lishui?"
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
     "cerano": "c'erano",

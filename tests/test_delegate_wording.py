@@ -177,6 +177,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("was the meeting in shanghai?", "Xingzhuang"),  # a wrong place to confirm: the venue corrects it
         ("quindi l'incontro era a shanghai giusto", "Xingzhuang"),
         ("会是在江宁开的吧", "星庄"),
+        # a formal letter in traditional characters: the salutation, who writes and "欲詢問" ask nothing
+        ("敬啟者：本人係退休幹部，欲詢問此次歐洲企業溧水產業對接會係於何日舉行？煩請告知，謝謝。", "30"),
+        ("我们几个老同志想了解一下，有哪些欧洲知名企业已经落户溧水了？", "Brembo"),  # no question of its own
+        ("any big EU brands already in lishui?", "Brembo"),  # EU: European, not the exporters' products
         ("which country is Messe Stuttgart based in?", "Germany"),  # its country is given, its seat is not
         ("which italian company is already based in lishui?", "Brembo"),
         ("perche la citta di lishui e importante per nanchino?", "Nanchino"),  # accents restored

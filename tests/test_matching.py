@@ -8,6 +8,7 @@ from bot.names import Names
 from bot.normalise import (
     clean,
     fold,
+    only_chatter,
     standard_italian,
     with_digits,
     without_chatter,
@@ -68,6 +69,20 @@ NAMES = Names.from_data(
 )
 def test_spoken_roman_italian_is_read_as_standard_italian(typed, standard):
     assert standard_italian(typed) == standard
+
+
+@pytest.mark.parametrize(
+    ("part", "chatter"),
+    [
+        ("我们几个老同志想了解一下", True),
+        ("buongiorno,", True),
+        ("敬启者：", True),
+        ("有哪些欧洲知名企业已经落户溧水了？", False),
+        ("我想了解一下溧水的四大产业", False),
+    ],
+)
+def test_a_part_that_only_says_who_asks_is_chatter(part, chatter):
+    assert only_chatter(part) is chatter
 
 
 @pytest.mark.parametrize(
