@@ -860,8 +860,8 @@ _HELD_IN_ASKED = _words(
     r"(held\s+|tenut[oa]\s+)?(in|a|at)\b"
 )
 _OTHER_PLACE = _words(
-    rf"\b(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei|beijing|hangzhou|shenzhen|"
-    rf"guangzhou)\b|{_NANJING_DISTRICT_HAN}|上海|北京|杭州|苏州|无锡|常州|合肥|深圳|广州|昆山"
+    rf"\b{_PLACE}|\b(beijing|hangzhou|shenzhen|guangzhou)\b|"
+    rf"{_NANJING_DISTRICT_HAN}|上海|北京|杭州|苏州|无锡|常州|合肥|深圳|广州|昆山"
 )
 
 
