@@ -81,7 +81,10 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "hw r u ppl ", "我是做汽车的，哪天？",
      # the nineteenth session's: "besides" without a comma, a company's business, a speech named
      # last, a company's name by sound, short misspelt question words
-     "besides 创维 which ", "what does hengtian do ", "miao speech ", "开窝说了些啥", "wich ther wat "],
+     "besides 创维 which ", "what does hengtian do ", "miao speech ", "开窝说了些啥", "wich ther wat ",
+     # the twenty-second session's: suppliers, a seat, accents restored, a place to confirm, chatter
+     "does avio look for battery suppliers ", "messe stuttgart sede ", "citta eta societa ",
+     "was the meeting in shanghai ", "敬启者：我们几个老同志想了解一下，", "EU brands chanpin "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
