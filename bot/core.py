@@ -109,6 +109,13 @@ _NOT_A_CITYS_MAYOR = re.compile(r"\b(vice|deputy|district|distretto)\b|区长|�
 # Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
 # does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
 # So does "this Lishui" ("which city does this Lishui belong to?").
+# "溧水对接会在哪里开的", "lishui = the one in zhejiang? where exactly was the meeting": the venue,
+# not only which Lishui (not "会议在哪个Lishui")
+_MEETING_WORD = r"(对接会|会议|活动|开会|\bmeeting|incontro|conference|\bevent|evento|docking)"
+_WHERE_WORD = r"(哪里|哪儿|在哪(?!个)|何处|\bwhere\b|\bdove\b|\bdov['’])"
+_ASKS_WHERE_THE_MEETING_IS = re.compile(
+    f"{_MEETING_WORD}.*{_WHERE_WORD}|{_WHERE_WORD}.*{_MEETING_WORD}", re.IGNORECASE
+)
 _THIS_LISHUI = re.compile(
     r"nanjing|nanchino|jiangsu|南京|溧水|江苏|\b(meeting|conference|incontro|convegno|evento|event)\b|"
     r"\bthis (lishui|district)\b|\bquest[oa] (lishui|distretto)\b|这个(lishui|丽水)|"
@@ -263,6 +270,11 @@ class Assistant:
         """What is searched for `question` (`retrieval_text`)."""
         return retrieval_text(question, self._names_someone, self.retriever.names)
 
+    def _asks_where_the_meeting_is(self, searched: str) -> bool:
+        """Whether the question (as `searched`) asks where the meeting is ("lishui duijiehui zai nali
+        kai de", read in Chinese)."""
+        return bool(_ASKS_WHERE_THE_MEETING_IS.search(self.retriever.readable(searched)))
+
     def _described_by_name_asked(self, question: str) -> str | None:
         """The entry of the one company or person the question describes by a role and asks the name
         of ("the Lishui EV maker that spoke, whats it called?": Kaiwu's entry names it)."""
@@ -355,10 +367,12 @@ class Assistant:
             self.reload()
             retrieval = self._retrieve(searched, reading, context, continues)
         answer = self._answer(question, lang, retrieval)
+        if _first_source(answer) == WHICH_LISHUI_ENTRY and self._asks_where_the_meeting_is(searched):
+            answer = self.entry_answer(VENUE_ENTRY, lang) or answer  # the note says which Lishui
         other_mayor = self._asks_for_the_other_mayor(question)
         if other_mayor or _asks_about_the_other_lishui(question):
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
-        if not answer.abstained and answer.sources and answer.sources[0].entry_id == VENUE_ENTRY:
+        if not answer.abstained and _first_source(answer) == VENUE_ENTRY:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         # asked about that city itself, not "is it in Zhejiang?" nor "is the meeting near Qingtian?"
         county = _in_a_county(question) and not _THIS_LISHUI.search(question)
@@ -413,7 +427,7 @@ class Assistant:
         names = self.retriever.names
         people = [found for found in names.find(searched) if self._is_person(found)]
         entries = [entry for entry in dict.fromkeys(names.entities[found].entry for found in people) if entry]
-        first = answer.sources[0].entry_id if answer.sources else None
+        first = _first_source(answer)
         if answer.abstained or len(entries) < 2 or first not in entries:
             return answer
         given = {source.entry_id for source in answer.sources}
@@ -528,6 +542,11 @@ _WHICH_ONE = re.compile(r"\bwhich one\b|\bquale dei due\b|哪一?个(?![多大�
 def _in_a_county(question: str) -> bool:
     """Asks about a county of Lishui city, Zhejiang ("我人在青田" only says where the writer is)."""
     return any(_ZHEJIANG_COUNTY.search(sentence) for sentence in asking_sentences(question))
+
+
+def _first_source(answer: Answer) -> str | None:
+    """The entry `answer` is mainly from (None without a source)."""
+    return answer.sources[0].entry_id if answer.sources else None
 
 
 def _asks_about_the_other_lishui(question: str) -> bool:

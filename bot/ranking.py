@@ -236,6 +236,28 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "kaiwu zai ouzhou you gongchang ma", "does Kaiwu have a factory in Europe?": sites abroad, which
+    # no fact gives (Brembo's and Siemens' presence in Lishui is given)
+    "site_abroad": Figure(
+        _words(
+            r"\b(plants?|factor(y|ies)|offices?|branch(es)?|subsidiar(y|ies)|stabiliment[oi]|fabbrich?[ea]|"
+            r"uffic[io]|filial[ei]|sedi) (\w+ )?(in|a|ad|nel|nella|negli) (europe|europa|italy|italia|germany|"
+            r"germania|france|francia|abroad|overseas|all['’ ]estero)\b|"
+            r"(欧洲|意大利|德国|法国|海外|国外|境外)\S{0,3}(有|设|建|开)?(没有)?\S{0,2}"
+            r"(工厂|厂房|分公司|子公司|办事处|生产基地|分支机构)"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
+    # "is avio listed on the stock exchange", "开沃是上市公司吗": a listing, which no fact gives
+    "listing": Figure(
+        _words(
+            r"\b(listed|quoted|traded) (on|in) (the |a )?(\w+ )?(stock|exchange|market|borsa|nasdaq|nyse)|"
+            r"\b(stock (exchange|market|price|ticker|symbol)|share price|ticker|publicly (traded|listed)|"
+            r"ipo|quotat[ao] (in|alla) borsa|in borsa|titolo in borsa)\b|"
+            r"上市公司|(是否|有没有|是不是|已经|在哪(里|儿)?)上市|上市(了)?(吗|没|没有)|股票代码|股价"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     "nationality": Figure(
         _words(
             r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|"
@@ -800,7 +822,8 @@ _ASKS_SPEAKER = _words(
     rf"\bnome del(la|l['’])? ?(\w+ )?{_RAPPRESENTANTE}|"
     rf"\bchi (ha parlato|[eè] intervenut[oa]|ha presentato) (per|a nome di) {SOMEONE}\b|"
     r"(代表|发言人|发言的人|讲话的人|演讲的人|上台的人)\S{0,2}(叫|是)(谁|什么|啥|哪位)|"
-    rf"谁代表{SOMEONE}(发言|讲话|演讲|介绍)|(代表|发言人)的?(名字|姓名)"
+    rf"谁代表{SOMEONE}(发言|讲话|演讲|介绍)|(代表|发言人)的?(名字|姓名)|"
+    rf"{SOMEONE}(是|由|派了?)?(哪位|哪个人|谁)\S{{0,4}}?(上台|来)?(发言|讲话|演讲|致辞)"
 )
 # "这个会叫什么名字", "what's the event called": the event's own name, which names no company
 _ASKS_EVENT_NAME = _words(
@@ -818,6 +841,11 @@ _COMPANY_SIDE = _words(
 )
 
 
+_FOOD_AS_A_SECTOR = _words(
+    r"\bfood (and|e|&|or|o) (fashion|moda|textiles?|tessil\w*|luxury|lusso|wine|vino)\b|"
+    r"\bfood (industry|sector|compan(y|ies)|firms?|industria|settore|aziend[ae])\b|"
+    r"\b(settore|industria|aziend[ae]|imprese) (del |dell['’] ?)?(food|agroalimentar\w*)\b|食品(企业|行业|公司|产业)"
+)
 _SIZE_AS_COUNT = _words(r"\bhow (big|large)\b.*\b(number of|how many)\b")
 # "密码是多少", "电话多少": a value asked as "how much", not a count; nor is "quanto conta …?"
 _NOT_A_COUNT = _words(
@@ -899,6 +927,8 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("nationality")
     if "country" in kinds:  # "messe stuttgart asia hq country?": the seat's country, which is given
         kinds.discard("headquarters")
+    if _FOOD_AS_A_SECTOR.search(question):  # "le aziende erano tutte food e fashion?": a field
+        kinds.discard("food")
     if _SIZE_AS_COUNT.search(question):  # "how big is the foreign business community, like number of …?"
         kinds.discard("size")
     if _NOT_A_COUNT.search(question):

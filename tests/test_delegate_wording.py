@@ -918,7 +918,8 @@ def test_one_lishui_or_the_other_gets_the_note_on_the_two(assistant: Assistant, 
 
 
 @pytest.mark.parametrize(
-    "question", ["Avio product list?", "prodotti Avio?", "c'e il wifi al parco Xingzhuang?", "会场有wifi吗"]
+    "question",
+    ["Avio product list?", "prodotti Avio?", "c'e il wifi al parco Xingzhuang?", "会场有wifi吗", "开沃是哪位领导上台发言的"],
 )
 def test_details_the_entries_lack_are_declined(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
@@ -987,6 +988,9 @@ def test_us_after_an_introduction_is_the_writers_company(assistant: Assistant, q
         "法国那家汽车零部件公司在溧水生产什么",  # the French one: Valeo, whose products are not published
         "l'azienda francese dei ricambi auto quanti operai ha a Lishui?",
         "quanti euri ha investito la Brenbo a Lishui?",
+        "kaiwu zai ouzhou you gongchang ma",  # a site abroad
+        "is avio listed on the stock exchange",
+        "开沃是上市公司吗",
     ],
 )
 def test_company_figures_asked_in_other_words_are_declined(assistant: Assistant, question):
@@ -1038,3 +1042,22 @@ def test_a_company_described_by_its_role_is_named_when_its_name_is_asked(
     assistant: Assistant, question, expected
 ):
     _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("lishui duijiehui zai nali kai de", "星庄"),
+        ("溧水对接会在哪里开的", "星庄"),
+        ("lishui = the one in zhejiang w the mountains right? where exactly was the meeting", "Xingzhuang"),
+    ],
+)
+def test_where_the_meeting_of_lishui_is_held_gets_the_venue_not_only_which_lishui(
+    assistant: Assistant, question, expected
+):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize("question", ["請問本次出席對接會之歐洲企業代表有哪幾位？", "欧洲企业代表有哪几位"])
+def test_which_few_representatives_asks_who_not_how_many(assistant: Assistant, question):
+    _answered(assistant, question, "Hans Song")

@@ -444,6 +444,15 @@ def test_clock_times_asked_and_given():
     ("mio marito lavora nei materiali compositi: c'erano aziende europee dei nuovi materiali?", set()),
     ("hi, interpreter here - what did the companies talk about?", {"speech"}),
     ("chi ha tradotto il discorso di guadagno", {"languages", "speech"}),
+    ("kaiwu在欧洲有工厂吗", {"site_abroad"}),  # a site abroad: never given
+    ("does someone have a factory in Europe?", {"site_abroad"}),
+    ("quali aziende europee hanno stabilimenti a lishui", {"names"}),  # in Lishui: given
+    ("is someone listed on the stock exchange", {"listing"}),
+    ("someone è quotata in borsa?", {"listing"}),
+    ("开沃是上市公司吗", {"listing"}),
+    ("le aziende europee erano tipo tutte food e fashion?", set()),  # a field, not lunch
+    ("c'è il pranzo per le aziende?", {"food"}),
+    ("someone是哪位领导上台发言的", {"speaker"}),  # who spoke for it: no profile names one
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
