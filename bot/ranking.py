@@ -241,8 +241,8 @@ FIGURES = {
     "site_abroad": Figure(
         _words(
             r"\b(plants?|factor(y|ies)|offices?|branch(es)?|subsidiar(y|ies)|stabiliment[oi]|fabbrich?[ea]|"
-            r"uffic[io]|filial[ei]|sedi) (\w+ )?(in|a|ad|nel|nella|negli) (europe|europa|italy|italia|germany|"
-            r"germania|france|francia|abroad|overseas|all['’ ]estero)\b|"
+            r"uffic[io]|filial[ei]|sedi) (\w+ )?(in|a|ad|nel|nella|negli) "
+            r"(europe|europa|italy|italia|germany|germania|france|francia|abroad|overseas|all['’ ]estero)\b|"
             r"(欧洲|意大利|德国|法国|海外|国外|境外)\S{0,3}(有|设|建|开)?(没有)?\S{0,2}"
             r"(工厂|厂房|分公司|子公司|办事处|生产基地|分支机构)"
         ),
@@ -844,7 +844,8 @@ _COMPANY_SIDE = _words(
 _FOOD_AS_A_SECTOR = _words(
     r"\bfood (and|e|&|or|o) (fashion|moda|textiles?|tessil\w*|luxury|lusso|wine|vino)\b|"
     r"\bfood (industry|sector|compan(y|ies)|firms?|industria|settore|aziend[ae])\b|"
-    r"\b(settore|industria|aziend[ae]|imprese) (del |dell['’] ?)?(food|agroalimentar\w*)\b|食品(企业|行业|公司|产业)"
+    r"\b(settore|industria|aziend[ae]|imprese) (del |dell['’] ?)?(food|agroalimentar\w*)\b|"
+    r"食品(企业|行业|公司|产业)"
 )
 _SIZE_AS_COUNT = _words(r"\bhow (big|large)\b.*\b(number of|how many)\b")
 # "密码是多少", "电话多少": a value asked as "how much", not a count; nor is "quanto conta …?"

@@ -919,7 +919,13 @@ def test_one_lishui_or_the_other_gets_the_note_on_the_two(assistant: Assistant, 
 
 @pytest.mark.parametrize(
     "question",
-    ["Avio product list?", "prodotti Avio?", "c'e il wifi al parco Xingzhuang?", "会场有wifi吗", "开沃是哪位领导上台发言的"],
+    [
+        "Avio product list?",
+        "prodotti Avio?",
+        "c'e il wifi al parco Xingzhuang?",
+        "会场有wifi吗",
+        "开沃是哪位领导上台发言的",  # who spoke for it
+    ],
 )
 def test_details_the_entries_lack_are_declined(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
