@@ -322,7 +322,7 @@ def _is_sentence(part: str, neutral: frozenset[str]) -> bool:
 # "Brembo a Lishui?": "a" before a name that ends the question is the Italian preposition
 _TO_A_NAME = re.compile(r"\ba\s+([A-Z]\w+)\W*$")
 # "password wifi?": the head noun before its modifier is Italian word order ("wifi password" in English)
-_ITALIAN_ORDER = re.compile(r"\b(?:password|codice|rete)\s+(?:de[lr](?:la)?\s+)?wi-?fi\b", re.IGNORECASE)
+_ITALIAN_ORDER = re.compile(r"\b(?:password|pwd?|codice|rete)\s+(?:de[lr](?:la)?\s+)?wi-?fi\b", re.IGNORECASE)
 
 
 def _detect_one(

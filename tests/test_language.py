@@ -69,6 +69,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("allora, Liu Jia cosa ha detto in sostanza? riassunto veloce pls", "it"),  # Italians write pls
         ("password wifi?", "it"),  # the head noun first: Italian word order
         ("wifi password?", "en"),
+        ("pwd wifi?", "it"),  # abbreviated, in the same order
+        ("wifi pw?", "en"),
         ("what is the password wifi", "en"),
     ],
 )
