@@ -569,7 +569,30 @@ def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: 
     asked = with_the_writers_company(without_request(clean(question)), names.find, names.label)
     asked = without_chatter(without_introduction(asked, names.find))
     asked = _FORMAL_COPULA.sub("是", without_excluded(without_shorthand(asked), named))
+    asked = _without_the_congress_of_its_lishui_event(asked, names)
     return where_it_was_held(_NOW.sub(" ", _ZHEJIANG.sub(" ", asked.replace("丽水", "溧水"))).strip())
+
+
+CONGRESS_ENTRY = "event-congress"
+# "WIMC 2023 evento lishui che giorno?", "wimc溧水那个欧洲专场几号在哪开": the congress's event in Lishui,
+# whose date or place is asked, is this meeting (not the congress itself, whose dates are unknown)
+_ITS_LISHUI_EVENT = re.compile(
+    r"(lishui|溧水)[^?？]{0,20}(\bevent|evento|专场|活动|分会场|incontro)|"
+    r"(\bevent|evento|专场|活动|分会场|incontro)[^?？]{0,20}(lishui|溧水)",
+    re.IGNORECASE,
+)
+_WHEN_OR_WHERE = re.compile(
+    r"\b(when|date|quando|data|giorno|where|venue|dove)\b|哪天|几号|日期|时间|在哪|哪里|地点", re.IGNORECASE
+)
+
+
+def _without_the_congress_of_its_lishui_event(question: str, names: Names) -> str:
+    """`question` without the congress's name where it asks when or where the congress's event in
+    Lishui was: that event is this meeting."""
+    if not (_ITS_LISHUI_EVENT.search(question) and _WHEN_OR_WHERE.search(question)):
+        return question
+    congress = [found for found in names.find(question) if names.entities[found].entry == CONGRESS_ENTRY]
+    return names.without(question, congress) if congress else question
 
 
 # "today" in a delegate's question is the day of the meeting, not news ("chi ha parlato oggi?")

@@ -21,6 +21,7 @@ from bot.normalise import fold, without_shorthand
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+_WORD_CHAR = r"[^\W_\u3400-\u4dbf\u4e00-\u9fff]"  # a letter or digit of a word, not a Chinese character
 SOUNDED_NAME = range(2, 5)  # Chinese names of two to four characters are matched by sound
 _SOUNDED_KINDS = frozenset({"person", "company"})  # people's and companies' names ("开窝": 开沃)
 _TITLE = re.compile("[长总]$")  # "翟区长": a title, whose sound is too common ("的区长")
@@ -273,7 +274,9 @@ class Names:
         entities = [self.entities[entity_id] for entity_id in entity_ids]
         written = (form for e in entities for form in (*(e.forms if forms else ()), *e.roles))
         for form in sorted(written, key=len, reverse=True):
-            pattern = re.escape(form) if _HAN.search(form) else rf"(?<![^\W_]){re.escape(form)}(?![^\W_])"
+            # a Latin form is a word of its own, though Chinese may touch it ("wimc溧水")
+            alone = rf"(?<!{_WORD_CHAR}){re.escape(form)}(?!{_WORD_CHAR})"
+            pattern = re.escape(form) if _HAN.search(form) else alone
             text = re.sub(pattern, instead, text, flags=re.IGNORECASE)
         return text
 

@@ -221,8 +221,14 @@ _SHORTHAND_WORD = re.compile(
 )
 
 
+# Pinyin initials Chinese chat writes for the district, beside Chinese characters too ("lsq欧洲企业…")
+_PINYIN_INITIALS = re.compile(r"(?<![A-Za-z])lsq(?![A-Za-z])", re.IGNORECASE)
+
+
 def without_shorthand(question: str) -> str:
-    """`question` with phone shorthand written out ("euro co that presented?" → "euro company …")."""
+    """`question` with phone shorthand written out ("euro co that presented?" → "euro company …",
+    "lsq" → 溧水区)."""
+    question = _PINYIN_INITIALS.sub("溧水区", question)
     return _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group().lower()], question)
 
 

@@ -128,7 +128,8 @@ FIGURES = {
             r"when (was|were|did|has|have)\b.*\b(found\w*|establish\w*|set up|creat\w*|start\w*|open\w*|"
             r"arriv\w*|came|come|invest\w*|enter\w*|settle\w*)|"
             r"quando (è|e|sono|fu) stat[aoie] (fondat|creat|apert)\w*|"
-            r"quando ha(nno)? (investito|aperto)|quando (è|e) (arrivat|entrat)\w*)\b|"
+            r"quando ha(nno)? (investito|aperto)|"
+            r"quando (\w+ ){0,2}(è|e|sono) (arrivat|entrat|venut|insediat)\w*)\b|"
             r"哪一?年|几几年|(什么|啥)时候\S{0,6}?(来|开|成立|落户|建|进入|投资)|何时[来开成落建]|成立于?何时|哪年成立"
         ),
         _words(r"\b(1[89]|20)\d\d\b|\d{4}年"),
@@ -504,7 +505,8 @@ FIGURES = {
             # "when is he visiting China again?", "ci sarà un altro incontro?": what comes next
             r"(visit\w*|come|coming|be back|go|going|travel\w*) [\w ]{0,25}\bagain|(coming|come|comes) back|"
             r"\b(torna|tornano|ritorna|ritornano) (a|in) |"
-            r"(next|another|a second|a similar|similar) (visit|trip|meeting|event|edition|docking)|"
+            r"(next|another|a second|a similar|similar) (\w+ ){0,2}"
+            r"(visit|trip|meeting|event|edition|docking)|"
             r"(another|a second|one more) (talk|speech|presentation)|"  # not the programme's "next speech"
             r"(next|prossim[oa]) (\w+ ){0,3}(congress|congresso|fair|fiera|expo|exhibition|mostra)|"
             r"(un altro|un secondo) (intervento|discorso|talk)|"
@@ -673,7 +675,7 @@ FIGURES = {
             r"prodotti principali|best[- ]?sell\w*|top[- ]sell\w*|most (popular|sold) (product|model)\w*|"
             r"(prodott[oi]|modell[oi]) (\w+ )?pi[uù] vendut\w*|(?<![a-z])chanpin(?![a-z])|"
             r"卖得最好|最畅销|畅销|爆款|主打产品|"
-            r"生产(什么|啥)|做(什么|啥)产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
+            r"(哪些|什么|啥|哪个|哪款)型号|生产(什么|啥)|做(什么|啥)产品|主要产品|什么产品|哪些产品|主营|生产哪些|产品是什么|啥产品|卖什么|卖的是什么"
         ),
         _words(
             r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"
@@ -908,6 +910,11 @@ _COMPARES = _words(
 )
 _MORNING_TOO = _words(r"\b(morning|mattin\w*)\b|上午|早上")
 # "… just checking before I email them": what the writer will do, no contact asked
+_WRITER_AWAY = _words(
+    r"\b(non (ero|c['’]ero|sono riuscit[oa] a (stare|restare|entrare)) (in|nella) sala|"
+    r"i (was|wasn['’]?t|was not|couldn['’]?t (stay|get)) (in|out of) the (room|hall))\b|"
+    r"我(当时)?(不在|没在|没进)会场"
+)
 _WRITER_CONTACTS = _words(
     r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
     r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)"
@@ -921,6 +928,8 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("comparison")
     if "afternoon" in kinds and _MORNING_TOO.search(question):  # "morning or afternoon session?"
         kinds.discard("afternoon")
+    if "room" in kinds and not FIGURES["room"].asks.search(_WRITER_AWAY.sub(" ", question)):
+        kinds.discard("room")  # "non ero in sala, guadagno cosa ha detto?": where the writer was
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")

@@ -1067,3 +1067,19 @@ def test_where_the_meeting_of_lishui_is_held_gets_the_venue_not_only_which_lishu
 @pytest.mark.parametrize("question", ["請問本次出席對接會之歐洲企業代表有哪幾位？", "欧洲企业代表有哪几位"])
 def test_which_few_representatives_asks_who_not_how_many(assistant: Assistant, question):
     _answered(assistant, question, "Hans Song")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("WIMC 2023 evento lishui che giorno?", "30"),  # the congress's event in Lishui: this meeting
+        ("wimc溧水那个欧洲专场几号在哪开", "星庄"),
+        ("lsq欧洲企业对接会在哪个园区搞的", "星庄"),  # pinyin initials of 溧水区
+    ],
+)
+def test_the_congress_event_in_lishui_is_this_meeting(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+def test_the_congress_itself_is_still_the_congress(assistant: Assistant):
+    _answered(assistant, "was the lishui event part of WIMC?", "World Intelligent Manufacturing Congress")

@@ -112,6 +112,11 @@ def test_italian_typed_without_final_accents_gets_them(typed, accented):
     assert with_accents(typed) == accented
 
 
+def test_a_latin_name_touching_chinese_is_left_out_as_a_word():
+    assert NAMES.without("avio是做什么的", ["avio"]) == " 是做什么的"
+    assert NAMES.without("avionics", ["avio"]) == "avionics"
+
+
 def test_fold_removes_invisible_characters_accents_width_and_case():
     assert clean("Guad\u200bagno\ufeff") == "Guadagno"
     assert clean("2O23, 2oo1, Osaka 2") == "2023, 2001, Osaka 2"  # a letter O inside a number is a zero
@@ -453,6 +458,10 @@ def test_clock_times_asked_and_given():
     ("le aziende europee erano tipo tutte food e fashion?", set()),  # a field, not lunch
     ("c'è il pranzo per le aziende?", {"food"}),
     ("someone是哪位领导上台发言的", {"speaker"}),  # who spoke for it: no profile names one
+    ("scusate non ero in sala, someone cosa ha detto nel discorso?", {"speech"}),  # where the writer was
+    ("quando someone e arrivata a someone", {"year"}),
+    ("when is next someone docking meeting in europe", {"plans"}),
+    ("someone卖到欧洲的是哪些型号的产品", {"products"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
