@@ -147,7 +147,8 @@ FIGURES = {
             r"\b(what date|which date|which day|what day|on what day|che giorno|in che data|quale giorno|"
             r"data dell'?\w*|data (evento|incontro|meeting)|dates of|le date (di|del|dell)|"
             r"(?<=[-:–] )dates?|dates? (pls|please)|"
-            r"^\W*dates?\W*$|"
+            r"^\W*dates?\W*$|\b(venue|place|location|time|luogo|ora) (and|&|e) (date|data)\b|"
+            r"\b(date|data) (and|&|e) (venue|place|location|time|luogo|ora)\b|"
             r"when (does|did|will|is)\b[^?]{0,60}\b(finish|end|close|over)|"
             r"quando (finisce|termina|chiude))\b|哪天|哪一天|几号|几月几[日号]|日期|什么时候结束"
         ),

@@ -462,6 +462,7 @@ def test_clock_times_asked_and_given():
     ("quando someone e arrivata a someone", {"year"}),
     ("when is next someone docking meeting in europe", {"plans"}),
     ("someone卖到欧洲的是哪些型号的产品", {"products"}),
+    ("someone special event, venue and date?", {"date"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
