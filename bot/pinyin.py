@@ -19,6 +19,9 @@ MIN_SHARE = 0.6  # and their share of the message's other words
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _PIECE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+(?:[^a-z\u3400-\u4dbf\u4e00-\u9fff]+[a-z]+)*")
 PARTICLES = frozenset({"ma", "ne", "ba"})  # that end a Chinese question or suggestion
+# Syllables of interjections alone (咯 lo, 哟 yo, 哦 o, 欸 ei, 嗯 ng): no word of a question is spelt
+# with them
+RARE_SYLLABLES = frozenset({"lo", "yo", "o", "ei", "ng", "hm", "m", "n"})
 RARE = 10  # jieba's count of a "word" that is no word to speak of (欧州: 4; 公式: 1158)
 
 
@@ -69,8 +72,10 @@ def is_pinyin(
     telling = [word for word in own if word not in function_words or word not in known]
     pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
     # "liu jia che fa de lavoro": a function word that is a syllable too ("che") beside a word of
-    # the same sentence that no syllables spell ("lavoro") is English or Italian
-    worded = (len(word) >= 4 and word in other_words and not syllabify(word, known) for word in telling)
+    # the same sentence is English or Italian when it is a word that no syllables spell ("lavoro"),
+    # the same sentence that no syllables spell ("lavoro"), or only with a rare one ("ruolo": ruo lo)
+    common = known - RARE_SYLLABLES
+    worded = (len(word) >= 4 and word in other_words and not syllabify(word, common) for word in telling)
     if len(telling) > len(pinyin) and any(word in function_words for word in own) and any(worded):
         return False
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
