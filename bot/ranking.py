@@ -260,6 +260,16 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "Messe Stuttgart Asia在中国办过哪些展", "fanno fiere in cina?": what a company does elsewhere,
+    # which no fact gives
+    "their_fairs": Figure(
+        _words(
+            r"\b(organi[sz]e|hold|run|host|held|organi[sz]ed|fanno|organizza\w*|tengono) (\w+ ){0,2}"
+            r"(fairs?|expos?|exhibitions?|trade shows?|fiere|mostre|esposizioni)\b|"
+            r"办过?(哪些|什么|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     "nationality": Figure(
         _words(
             r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|"
@@ -720,7 +730,8 @@ FIGURES = {
     "organiser": Figure(
         _words(
             # "organised" alone is no organiser: "in the frame of which congress was it organised?"
-            r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed by|host(ed)? by|who (hosted|ran|runs|organi[sz]\w+)|"
+            r"\b(organi[sz]er|organi[sz]ers|organi[sz]ed by|(?<!park )(?<!venue )(?<!place )host(ed)? by|"
+            r"who (hosted|ran|runs|organi[sz]\w+)|"
             r"organizzator\w+|organizzat[oaie] da|chi (organizza|l'ha organizzat\w|ha organizzato)|"
             r"mc|emcee|master of ceremonies|moderat(or|ed by)|presenter of the (event|meeting)|"
             r"moderator[ei]|presentator[ei]|conduttor[ei]|"
@@ -749,7 +760,8 @@ FIGURES = {
     "contact": Figure(
         _words(
             # not "translate this email": a message at hand
-            r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|wechat|"
+            r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|wechat|websites?|web ?site|"
+            r"sito (web|internet|ufficiale)|homepage|"
             r"contact (details|number|info\w*)|telefono|"
             r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
             r"il (suo )?numero del(la)?|il suo numero|"
@@ -757,7 +769,7 @@ FIGURES = {
             rf"(contact(ing)?|reach|get in touch with) (\w+ ){{0,2}}{SOMEONE}|"
             r"contact (\w+['’]s? )?(rep|reps|representatives?|team|people|someone|anyone|somebody)|"
             r"who (do|should|can|could) (i|we) contact)\b|"
-            rf"电话|手机号|邮箱|电邮|微信|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
+            rf"电话|手机号|邮箱|电邮|微信|官网|网站|网址|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
         ),
         # a number, an address or a link; "send /human" is a way to reach the staff, not the details
         _words(r"\+?\d[\d \-]{6,}\d|@\w|https?://"),

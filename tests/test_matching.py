@@ -464,6 +464,11 @@ def test_clock_times_asked_and_given():
     ("when is next someone docking meeting in europe", {"plans"}),
     ("someone卖到欧洲的是哪些型号的产品", {"products"}),
     ("someone special event, venue and date?", {"date"}),
+    ("someone在中国办过哪些展", {"their_fairs"}),  # what a company does elsewhere: never given
+    ("quelli de la fiera de stoccarda fanno fiere in cina?", {"their_fairs"}),
+    ("someone company website", {"contact"}),
+    ("Kindly confirm the name of the park that hosted the event.", set()),  # the venue, no organiser
+    ("who hosted the event?", {"organiser"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
