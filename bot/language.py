@@ -8,6 +8,7 @@ from itertools import pairwise
 from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
+from bot.spelling import only_in
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
@@ -346,7 +347,8 @@ def _detect_one(
         voted = "it"
     if voted or (voted := _english_or_italian(confidences)):
         return voted
-    return _vote({lang: sum(w in spelt.get(lang, ()) for w in lowered) for lang in ("en", "it")}) or fallback
+    spelt_only = _vote({lang: sum(w in spelt.get(lang, ()) for w in lowered) for lang in ("en", "it")})
+    return spelt_only or only_in(lowered) or fallback  # "zhai xiaoli laurea": an everyday Italian word
 
 
 # Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".

@@ -20,6 +20,7 @@ def load_word_lists() -> None:
 
 
 COMMON = 1000  # times in the lists' corpora: rarer words ("meting", "impresse") are likelier slips
+ABSENT = 5  # times in a list's corpus of a word that is not that language's (a name, a loan)
 EVERYDAY = 10000  # so common that it is not pinyin, though it could be spelt so ("came": ca me, "carica")
 
 
@@ -27,6 +28,18 @@ EVERYDAY = 10000  # so common that it is not pinyin, though it could be spelt so
 def is_word(word: str, at_least: int = COMMON) -> bool:
     """True when `word` (lower case) is an English or Italian word used `at_least` so often."""
     return any(checker.word_frequency[word] >= at_least for checker in _checkers())
+
+
+def only_in(words: list[str]) -> str | None:
+    """English or Italian, when more of `words` (lower case, four letters or more) are common words of
+    that language's list and all but absent from the other's ("laurea"); None on a tie."""
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for word in (word for word in words if len(word) >= 4):
+        frequencies = [checker.word_frequency[word] for checker in _checkers()]
+        for lang, mine, other in zip(LANGUAGES, frequencies, reversed(frequencies), strict=True):
+            counts[lang] += mine >= COMMON and other < ABSENT
+    en, it = counts["en"], counts["it"]
+    return "en" if en > it else "it" if it > en else None
 
 
 class EverydayWords:

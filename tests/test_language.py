@@ -70,6 +70,8 @@ def test_a_question_in_two_languages_is_answered_in_the_one_written_last(questio
         ("password wifi?", "it"),  # the head noun first: Italian word order
         ("wifi password?", "en"),
         ("pwd wifi?", "it"),  # abbreviated, in the same order
+        ("zhai xiaoli laurea", "it"),  # an everyday Italian word no English list has
+        ("zhai xiaoli degree", "en"),
         ("wifi pw?", "en"),
         ("what is the password wifi", "en"),
     ],
