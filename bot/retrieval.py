@@ -86,7 +86,7 @@ QUESTION_KINDS = {
     for kind, words in {
         "where": "where dove dov 哪里 哪儿 何处 在哪 地方 地点",
         "when": "when quando 何时 哪天 哪一天 几号",
-        "who": "who chi 谁 哪位",
+        "who": "who chi 谁",
         "count": "many quanti quante 多少 几 几家 几位 几个",
     }.items()
     for word in words.split()
@@ -111,9 +111,6 @@ _SPEAKER_GUESSED = re.compile(
     r"|^(.*(?:发言|讲话|致辞|介绍).*?[企业司表宾])是[^，,。？?]{1,10}?[吗吧]?[?？]*$",
     re.IGNORECASE,
 )
-# "代表有哪几位" asks which ones, not how many ("几位"): read as "哪些" (not "哪位", who, which a
-# district head's sample question "区长是哪位" shares)
-_WHICH_FEW = re.compile(r"哪几[位家个]")
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 LEXICON_DIR = "lexicon"
 _LEXICON_MODULES = ("bot.bm25", "bot.names", "bot.normalise", "bot.pinyin", "bot.language", "bot.ranking")
@@ -139,7 +136,7 @@ def _informative(token: str) -> bool:
 def _words(text: str, characters: bool) -> list[str]:
     """Informative words of folded `text`: jieba words for Chinese (and their characters, with
     `characters`), lower-cased words otherwise, hyphenated ones also joined."""
-    text = _WHICH_FEW.sub("哪些", fold(text))
+    text = fold(text)
     joined = [word.replace("-", "") for word in _HYPHENATED.findall(text)]  # "email" as well as "e mail"
     words: list[str] = []
     for word in _WORD.findall(text) + joined:
