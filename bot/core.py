@@ -106,9 +106,6 @@ _CITY_MAYOR = re.compile(
 )
 _A_MAYOR = re.compile(rf"\b(mayor|sindac[oa])\b|{_MAYOR_OF_A_CITY}", re.IGNORECASE)
 _NOT_A_CITYS_MAYOR = re.compile(r"\b(vice|deputy|district|distretto)\b|区长|副", re.IGNORECASE)
-# Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
-# does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
-# So does "this Lishui" ("which city does this Lishui belong to?").
 # "溧水对接会在哪里开的", "lishui = the one in zhejiang? where exactly was the meeting": the venue,
 # not only which Lishui (not "会议在哪个Lishui")
 _MEETING_WORD = r"(对接会|会议|活动|开会|\bmeeting|incontro|conference|\bevent|evento|docking)"
@@ -116,6 +113,9 @@ _WHERE_WORD = r"(哪里|哪儿|在哪(?!个)|何处|\bwhere\b|\bdove\b|\bdov['�
 _ASKS_WHERE_THE_MEETING_IS = re.compile(
     f"{_MEETING_WORD}.*{_WHERE_WORD}|{_WHERE_WORD}.*{_MEETING_WORD}", re.IGNORECASE
 )
+# Naming this meeting's Lishui too ("this one or that one?"), or the meeting itself: "how many firms
+# does Lishui city in Zhejiang send to the meeting?" confuses the two; the note and the fact answer it.
+# So does "this Lishui" ("which city does this Lishui belong to?").
 _THIS_LISHUI = re.compile(
     r"nanjing|nanchino|jiangsu|南京|溧水|江苏|\b(meeting|conference|incontro|convegno|evento|event)\b|"
     r"\bthis (lishui|district)\b|\bquest[oa] (lishui|distretto)\b|这个(lishui|丽水)|"

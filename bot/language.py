@@ -348,7 +348,7 @@ def _detect_one(
     if voted or (voted := _english_or_italian(confidences)):
         return voted
     spelt_only = _vote({lang: sum(w in spelt.get(lang, ()) for w in lowered) for lang in ("en", "it")})
-    return spelt_only or only_in(lowered) or fallback  # "zhai xiaoli laurea": an everyday Italian word
+    return spelt_only or _vote(only_in(lowered)) or fallback  # "zhai xiaoli laurea": an everyday Italian word
 
 
 # Words that point back to the previous question: "and what did he say?", "e lei?", "他说了什么？".

@@ -72,8 +72,8 @@ def is_pinyin(
     telling = [word for word in own if word not in function_words or word not in known]
     pinyin = [word for word in telling if word not in other_words and syllabify(word, known)]
     # "liu jia che fa de lavoro": a function word that is a syllable too ("che") beside a word of
-    # the same sentence is English or Italian when it is a word that no syllables spell ("lavoro"),
-    # the same sentence that no syllables spell ("lavoro"), or only with a rare one ("ruolo": ruo lo)
+    # the same sentence that no syllables spell ("lavoro"), or only with a rare one ("ruolo": ruo
+    # lo), is English or Italian
     common = known - RARE_SYLLABLES
     worded = (len(word) >= 4 and word in other_words and not syllabify(word, common) for word in telling)
     if len(telling) > len(pinyin) and any(word in function_words for word in own) and any(worded):

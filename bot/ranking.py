@@ -856,6 +856,7 @@ _COMPANY_SIDE = _words(
 )
 
 
+# "le aziende europee erano tipo tutte food e fashion?": a field, not a meal
 _FOOD_AS_A_SECTOR = _words(
     r"\bfood (and|e|&|or|o) (fashion|moda|textiles?|tessil\w*|luxury|lusso|wine|vino)\b|"
     r"\bfood (industry|sector|compan(y|ies)|firms?|industria|settore|aziend[ae])\b|"
@@ -922,12 +923,13 @@ _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
 )
 _MORNING_TOO = _words(r"\b(morning|mattin\w*)\b|上午|早上")
-# "… just checking before I email them": what the writer will do, no contact asked
+# "non ero in sala, guadagno cosa ha detto?": where the writer was, no room asked
 _WRITER_AWAY = _words(
     r"\b(non (ero|c['’]ero|sono riuscit[oa] a (stare|restare|entrare)) (in|nella) sala|"
     r"i (was|wasn['’]?t|was not|couldn['’]?t (stay|get)) (in|out of) the (room|hall))\b|"
     r"我(当时)?(不在|没在|没进)会场"
 )
+# "… just checking before I email them": what the writer will do, no contact asked
 _WRITER_CONTACTS = _words(
     r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
     r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)"
@@ -942,7 +944,7 @@ def figures_asked(question: str) -> frozenset[str]:
     if "afternoon" in kinds and _MORNING_TOO.search(question):  # "morning or afternoon session?"
         kinds.discard("afternoon")
     if "room" in kinds and not FIGURES["room"].asks.search(_WRITER_AWAY.sub(" ", question)):
-        kinds.discard("room")  # "non ero in sala, guadagno cosa ha detto?": where the writer was
+        kinds.discard("room")
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")

@@ -30,16 +30,15 @@ def is_word(word: str, at_least: int = COMMON) -> bool:
     return any(checker.word_frequency[word] >= at_least for checker in _checkers())
 
 
-def only_in(words: list[str]) -> str | None:
-    """English or Italian, when more of `words` (lower case, four letters or more) are common words of
-    that language's list and all but absent from the other's ("laurea"); None on a tie."""
+def only_in(words: list[str]) -> dict[str, int]:
+    """Language → how many of `words` (lower case, four letters or more) are common words of its list
+    and all but absent from the other's ("laurea": Italian)."""
     counts = dict.fromkeys(LANGUAGES, 0)
     for word in (word for word in words if len(word) >= 4):
         frequencies = [checker.word_frequency[word] for checker in _checkers()]
         for lang, mine, other in zip(LANGUAGES, frequencies, reversed(frequencies), strict=True):
             counts[lang] += mine >= COMMON and other < ABSENT
-    en, it = counts["en"], counts["it"]
-    return "en" if en > it else "it" if it > en else None
+    return counts
 
 
 class EverydayWords:
