@@ -84,7 +84,11 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "besides 创维 which ", "what does hengtian do ", "miao speech ", "开窝说了些啥", "wich ther wat ",
      # the twenty-second session's: suppliers, a seat, accents restored, a place to confirm, chatter
      "does avio look for battery suppliers ", "messe stuttgart sede ", "citta eta societa ",
-     "was the meeting in shanghai ", "敬启者：我们几个老同志想了解一下，", "EU brands chanpin "],
+     "was the meeting in shanghai ", "敬启者：我们几个老同志想了解一下，", "EU brands chanpin ",
+     # the twenty-third session's: the congress's event in Lishui, a site abroad, a listing, fairs,
+     # a writer away, food as a field, pinyin initials, an Italian word of a rare syllable
+     "wimc溧水专场几号在哪", "kaiwu factory in europe ", "listed on the stock exchange ",
+     "在中国办过哪些展", "non ero in sala ", "food e fashion ", "lsq", "miao che ruolo ha "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
