@@ -128,6 +128,7 @@ _CITY_TRAIT = re.compile(
     r"^(?!.*\b(district|distretto|europe\w*|europa)\b)(?!.*(欧洲|区))"
     r".*(\b(main|leading|key|major|principal) industr\w*|\bindustri\w* (principal\w*|trainant\w*|chiave)\b|"
     r"\b(famous|known) for\b|\b(famos[oa]|conosciut[oa]) per\b|"
+    r"\bper (che )?cosa [eè] (famos|conosciut|not)[oa]\b|"
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名)",
     re.IGNORECASE,
 )
@@ -508,7 +509,8 @@ _ASKS_THE_NAME = re.compile(
     r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|which one\s*\??$|"
     r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$|"
     # a description alone asks who it is: "the chinese EV maker that presented?"
-    r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?,]{3,80}\s(that|which|who|che)\s[^?,]{2,60}\?\s*$",
+    # ("… supports local enterprises and ... who else?" asks no name)
+    r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?,]{3,80}\s(that|which|who|che)\s(?!else\b)[^?,]{2,60}\?\s*$",
     re.IGNORECASE,
 )
 # A word for a person, beside a name asked in the same line ("the italian guy from the space capital

@@ -141,12 +141,20 @@ def _function_word_counts(words: list[str]) -> dict[str, int]:
     }
     # "i am vegetarian": the English "I", not the Italian article of "i relatori"
     counts["it"] -= sum(w == "i" and after in _AFTER_I for w, after in pairwise(words))
+    # "price per kWh": the English "per" of a rate, not the Italian preposition of "per il capo"
+    counts["it"] -= sum(w == "per" and after in _RATE_UNITS for w, after in pairwise(words))
     return counts
 
 
 _AFTER_I = frozenset(
     "am was have had want need would will can could should might think know saw heard missed forgot "
     "work just only also dont don't got read".split()
+)
+
+
+_RATE_UNITS = frozenset(
+    "kwh mwh gwh kw mw kg ton tonne unit units person head capita year annum month week day hour "
+    "piece employee worker share vehicle car cell".split()
 )
 
 

@@ -61,11 +61,18 @@ def _written_out(roles: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _misspellings(entities: Iterable[Entity]) -> Iterable[tuple[str, str]]:
-    """(misspelt Chinese form, first Chinese form) of every entity: the forms of as many characters
-    ("翟小丽" for 翟晓丽, "科列费罗"), not other names of it ("幸庄科技园", "缪区长")."""
+    """(misspelt or titled Chinese form, first Chinese form) of every entity: the forms of as many
+    characters ("翟小丽" for 翟晓丽, "科列费罗"), and a surname with a title that is alone another
+    person's role ("刘区长" for 刘佳: 区长 is 缪秀梅); not other names of it ("幸庄科技园", "刘副区长")."""
+    entities = list(entities)
+    roles = {role: entity.id for entity in entities if entity.kind == "person" for role in entity.roles}
     for entity in entities:
         han = [form.replace("·", "") for form in entity.forms if _HAN.search(form)]
-        yield from ((form, han[0]) for form in han[1:] if len(form) == len(han[0]) and form != han[0])
+        for form in han[1:]:
+            anothers = roles.get(form[1:], entity.id) != entity.id
+            titled = _TITLE.search(form) and form[0] == han[0][0] and anothers
+            if form != han[0] and (len(form) == len(han[0]) or titled):
+                yield form, han[0]
 
 
 def _descriptions(entities: Iterable[Entity]) -> Iterable[tuple[re.Pattern[str], str]]:

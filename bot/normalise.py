@@ -74,6 +74,23 @@ _INTRODUCTION = (
     r"(?:i|we) (?:want|wanted|wish|would like|'d like) to know(?: (?:if|whether))?|"
     r"我们?在[^，,。？?]{1,20}?(?:工作|上班)(?=[，,。；;！!])"
 )
+# What the writer will do with the answer, which asks nothing: "老板让我写个会议纪要……", "…？我要写报告",
+# "devo fare il report per il capo, …", "…, I must write him/her a thank you mail".
+_DOCUMENT = (
+    r"(?:mail|e-?mail|letter|note|report|memo|article|summary|minutes|post|recap|"
+    r"rapporto|relazione|verbale|resoconto|articolo|lettera|riassunto)"
+)
+_PURPOSE = (
+    r"(?:(?:老板|领导|上司)(?:让|叫)我|我们?)(?:要|得|需要|正在|在)?(?:写|做|整理|出)"
+    r"(?:个|一个|份|一份|篇|一篇)?(?:会议)?(?:纪要|报告|汇报|报道|稿子?|文章|总结|简报|感谢信|邮件)|"
+    r"(?:i|we) (?:must|need to|have to|got to|gotta|want to|will|am going to|'m going to) "
+    r"(?:write|send|prepare|draft|do|finish) (?:(?:him|her|them)(?:/(?:him|her|them))? )?"
+    rf"(?:a |an |the |my |our )?(?:[\w-]+ ){{0,2}}{_DOCUMENT}|"
+    rf"(?:i['’]?m|i am|we['’]?re|we are) (?:writing|preparing|drafting|doing) (?:a |an |the |my |our )?"
+    rf"(?:[\w-]+ ){{0,2}}{_DOCUMENT}|"
+    r"(?:devo|dobbiamo|sto per) (?:fare|scrivere|preparare|mandare|inviare) (?:il |un |una |la |l'|lo )?"
+    rf"{_DOCUMENT}(?: (?:per|al|alla) [^,.;:!?]{{1,30}}?(?=\s*[,.;:!?，。…]|$))?"
+)
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
@@ -94,8 +111,10 @@ _OPENERS = re.compile(
     r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
     r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
-    rf"{_INTRODUCTION}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
+    # what the writer recalls, to be checked ("我记得是32家欧洲企业来的 没错吧")
+    r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"
@@ -113,6 +132,7 @@ _CLOSER = (
     r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
     r"此致敬礼|不胜感激|感激不尽|万分感谢|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
     r"以便[^？?!！。]{1,30}|"
+    rf"{_PURPOSE}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[{EMOJI}])"
 )

@@ -260,6 +260,27 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "dazi UE sulle auto elettriche cinesi quanto sono", "明年电池出口欧盟有啥新规": trade rules and
+    # duties, which no fact gives
+    "trade_rules": Figure(
+        _words(
+            r"\b(tariffs?|customs (dut(y|ies)|clearance|rules)|(import|export) dut(y|ies)|anti-?subsidy|"
+            r"countervailing|dazi|dazio|dogan\w+|antisovvenzion\w*|ce marking|marcatura ce|"
+            r"eu (rules|regulations?)|regolamento (ue|europeo)|normativa (ue|europea))\b|"
+            r"关税|反补贴|清关|(出口|进口|欧盟)\S{0,8}(新规|法规|新规定|认证要求|准入)"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
+    # "南京哪家医院能看外国人", "is there a pharmacy near the park?": medical help, which no fact gives
+    # (not the medicine of the leading industries)
+    "medical": Figure(
+        _words(
+            r"\b(hospitals?|clinics?|doctors?|pharmac(y|ies)|first aid|ambulance|ospedal[ei]|clinica|"
+            r"(un|il) medico|dottore|farmacia|pronto soccorso|ambulanza)\b|"
+            r"医院|诊所|看病|看医生|药店|药房|急救|救护车"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "Messe Stuttgart Asia在中国办过哪些展", "fanno fiere in cina?": what a company does elsewhere,
     # which no fact gives
     "their_fairs": Figure(

@@ -76,7 +76,9 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ZH_STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 有 吗 呢 吧 啊 哪 哪里 哪儿 什么 怎么 怎样 如何 多少 几 个 家 位 这 那 "
     "这次 本次 会 上 中 谁 请问 请 我 你 们 我们 他 她 它 为 被 把 "
-    "从 对 等 也 都 就 还 是否 哪些 哪个 哪家 一个 一下 吗？".split()
+    "从 对 等 也 都 就 还 是否 哪些 哪个 哪家 一个 一下 吗？ "
+    # a statement's check ("…来的 没错吧"), which asks nothing of the knowledge
+    "没错 对不对".split()
 )
 # Question words that say what kind of fact is wanted (a place, a date, a person, a number),
 # folded into one token per kind across the three languages: "哪儿" finds the entry whose
