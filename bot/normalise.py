@@ -234,6 +234,9 @@ _SHORTHAND = {
     # the countries as German and French engineers write them in English
     "deutschland": "germany", "frankreich": "france", "allemagne": "germany", "italien": "italy",
     "italie": "italy",
+    # months as English texts shorten them ("it was dec 1st?")
+    "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
+    "sept": "september", "oct": "october", "dec": "december",
 }  # fmt: skip
 # a word of its own: not the "r" of "R&D", the "cos" of "cos'è", the "co" of "co-operation"
 _SHORTHAND_WORD = re.compile(
@@ -263,6 +266,8 @@ _ROMAN = {
     "dimme": "dimmi", "ce stanno": "ci sono", "ce sta": "c'è", "ce so": "ci sono",
     "se chiama": "si chiama", "se fa": "si fa", "se trova": "si trova", "se tiene": "si tiene",
     "de la": "della", "de lo": "dello", "de le": "delle", "de li": "degli",
+    # and Neapolitan ("comme se chiamma o vicesindaco … ca ce steva?")
+    "comme": "come", "se chiamma": "si chiama", "chiamma": "chiama", "ce steva": "c'era", "steva": "stava",
 }  # fmt: skip
 _ROMAN_WORD = re.compile(
     rf"(?<![\w'’])({'|'.join(re.escape(word) for word in sorted(_ROMAN, key=len, reverse=True))})(?![\w'’])"

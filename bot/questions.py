@@ -170,7 +170,12 @@ _ABOUT_THE_WRITER = re.compile(
     r"\b(i|i['’]?m|i am|we|we['’]re|my|our|sono|siamo|mi chiamo|lavoro|ho|abbiamo)\b|我", re.IGNORECASE
 )
 _CLAUSE_END = re.compile(r"(?<=[\u3400-\u9fff][,，])")
-_POINTS_BACK = re.compile(r"\b(it|its|they|them|their|he|she|his|her|lui|lei|loro)\b|它|他|她", re.IGNORECASE)
+# (and "the others" of what the writer said: "四个方面我记得有开放合作，另外三个呢")
+_POINTS_BACK = re.compile(
+    r"\b(it|its|they|them|their|he|she|his|her|lui|lei|loro|else|others|other (two|three|ones?|\d)|"
+    r"altr[ie]|gli altri|le altre)\b|它|他|她|另外|其他|其余|剩下|别的",
+    re.IGNORECASE,
+)
 
 
 # The writer's own company, named in their introduction ("I'm on Hengtian's export team. Does the

@@ -281,13 +281,30 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "gift etiquette for chinese business partners?", "送什么礼物给中国客户合适": customs and manners,
+    # which no fact gives
+    "etiquette": Figure(
+        _words(
+            r"\b(etiquette|galateo|business cards?|biglietti da visita|tipping|mance|mancia|"
+            r"(what|which) gifts?|gifts? (to|for) (bring|give|my|our|the|chinese)|"
+            r"(che|quale|quali) regal[oi]|regal[oi] (da|per) (portare|fare|i|ai|clienti|partner))\b|"
+            r"礼仪|送礼|送什么礼|礼物送|名片礼仪|给小费"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "Messe Stuttgart Asia在中国办过哪些展", "fanno fiere in cina?": what a company does elsewhere,
     # which no fact gives
     "their_fairs": Figure(
         _words(
             r"\b(organi[sz]e|hold|run|host|held|organi[sz]ed|fanno|organizza\w*|tengono) (\w+ ){0,2}"
             r"(fairs?|expos?|exhibitions?|trade shows?|fiere|mostre|esposizioni)\b|"
-            r"办过?(哪些|什么|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展"
+            r"办过?(哪些|什么|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展|"
+            # other fairs' dates: "when is the canton fair this year", "斯图加特车展明年几月"
+            r"\b(when (is|are|was) (the )?(\w+ ){0,3}(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
+            r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
+            r"quando (è|e|c'è|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
+            r"calendario (delle )?fiere)\b|"
+            r"(车展|展会|博览会|广交会|展览会)\S{0,6}(几月|哪天|什么时候|啥时候|何时|日期|时间|日程)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
