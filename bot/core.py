@@ -129,7 +129,9 @@ _CITY_TRAIT = re.compile(
     r".*(\b(main|leading|key|major|principal) industr\w*|\bindustri\w* (principal\w*|trainant\w*|chiave)\b|"
     r"\b(famous|known) for\b|\b(famos[oa]|conosciut[oa]) per\b|"
     r"\bper (che )?cosa [eè] (famos|conosciut|not)[oa]\b|"
-    r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名)",
+    r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名|"
+    # its sights ("cosa vedere a Lishui nello Zhejiang")
+    r"\b(what to see|sights|sightseeing|tourist\w*|cosa vedere|turistic\w*|attrazioni)\b|景点|旅游|好玩)",
     re.IGNORECASE,
 )
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a
@@ -580,7 +582,9 @@ CONGRESS_ENTRY = "event-congress"
 # whose date or place is asked, is this meeting (not the congress itself, whose dates are unknown)
 _ITS_LISHUI_EVENT = re.compile(
     r"(lishui|溧水)[^?？]{0,20}(\bevent|evento|专场|活动|分会场|incontro)|"
-    r"(\bevent|evento|专场|活动|分会场|incontro)[^?？]{0,20}(lishui|溧水)",
+    r"(\bevent|evento|专场|活动|分会场|incontro)[^?？]{0,20}(lishui|溧水)|"
+    # the two named side by side: "#WIMC2023 #Lishui dove e quando??"
+    r"(wimc|智能制造大会)\s*(2023)?[\s#:,./-]*(lishui|溧水)|(lishui|溧水)[\s#:,./-]*(wimc|智能制造大会)",
     re.IGNORECASE,
 )
 _WHEN_OR_WHERE = re.compile(

@@ -52,7 +52,8 @@ _INTRODUCTION = (
     rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
     r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
-    r"(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
+    r"(?:io |noi )?(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')"
+    r"[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:lavoro|lavoriamo) (?:per|presso|in|nel|nella|con|come) [^,.;:!?]{1,80}?(?=[,.;:!]| e )(?: e)?|"
     r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
     r"(?:(?:i['’]?ve|i have|we['’]?ve|we have) )?just (?:landed|arrived)\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
@@ -113,8 +114,10 @@ _OPENERS = re.compile(
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|{_PURPOSE}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
-    # what the writer recalls, to be checked ("我记得是32家欧洲企业来的 没错吧")
+    # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
+    # detto che Brembo sta a Lishui, vero?")
     r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|"
+    r"(?:mi hanno detto|ho sentito(?: dire)?|ho letto) che|i (?:heard|read|was told) that|我?听说|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"

@@ -292,6 +292,16 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "2024年世界智能制造大会在哪开", "WIMC next year?": another year's congress, which no fact gives
+    "other_edition": Figure(
+        _words(
+            r"(?<!\d)20(1\d|2[4-9])(?!\d)[^?？]{0,30}(wimc|congress|congresso|智能制造大会|智造大会)|"
+            r"(wimc|congress|congresso|智能制造大会|智造大会)[^?？]{0,30}(?<!\d)20(1\d|2[4-9])(?!\d)|"
+            r"(明年|下一届|下届|next year|l'anno prossimo|prossima edizione)[^?？]{0,10}"
+            r"(智能制造大会|世界智能制造|智造大会|wimc|congress|congresso|world intelligent)"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "Messe Stuttgart Asia在中国办过哪些展", "fanno fiere in cina?": what a company does elsewhere,
     # which no fact gives
     "their_fairs": Figure(
@@ -757,8 +767,8 @@ FIGURES = {
             r"\b(ceo|cfo|cto|coo|chief (executive|financial|technology|operating) officer|"
             r"chairman|chairwoman|managing director|general manager|founder|direttore finanziario|"
             r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
-            r"presidente del consiglio|direttore generale|fondatore|(?<!mio )capo)\b|"
-            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo"
+            r"presidente del consiglio|direttore generale|fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
+            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
         ),
         _words(
             r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"
