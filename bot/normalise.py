@@ -111,9 +111,13 @@ _OPENERS = re.compile(
     r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
     r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
     r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
+    # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
+    r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|{_PURPOSE}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
+    r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
+    r"(?: that| che)?|请确认一下|"
     # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
     # detto che Brembo sta a Lishui, vero?")
     r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|"
@@ -135,6 +139,9 @@ _CLOSER = (
     r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
     r"此致敬礼|不胜感激|感激不尽|万分感谢|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
     r"以便[^？?!！。]{1,30}|"
+    # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
+    r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"
+    r"ove (?:disponibile|specificato|noto)|if (?:specified|available|known|any)|如有的话|"
     rf"{_PURPOSE}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[{EMOJI}])"

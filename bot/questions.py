@@ -50,6 +50,7 @@ _ASKING = re.compile(
 # guess at the answer of the question before ("… quali settori? auto?", "… ? space stuff?").
 _YES_NO = re.compile(r"[?？]\W*$")
 YES_NO_WORDS = 4
+OPENING_YES_NO_WORDS = 3
 _STATEMENT = re.compile(r"[.。!！]\W*$")  # "Salve!", "Sono di un'azienda di batterie."
 _SAYS_WHAT = re.compile(  # "… ? thats what i wrote in my notes"
     r"^\W*(?:that['’]?s|thats|this is|it['’]?s) what\b|^\W*(?:è|e) (?:quello|ciò) che\b", re.IGNORECASE
@@ -89,7 +90,10 @@ def questions_in(message: str) -> list[str]:
             questions[-1] += before + part
             continue
         # "… quali sono le industrie e quante aziende vogliono espandersi." asks, whatever its full stop
-        if not (_asks(part) or (before.strip() and _WH_START.match(part))):
+        # a short yes/no question that opens the message asks, as after a question it would guess
+        # ("Avio ha parlato? e per la parte cinese quale azienda ha presentato")
+        yes_no_words = OPENING_YES_NO_WORDS if not (questions or pending) else YES_NO_WORDS
+        if not (_asks(part, yes_no_words) or (before.strip() and _WH_START.match(part))):
             if questions and (_CHECK.search(part) or (not _CHINESE.search(part) and len(part) < 4)):
                 questions[-1] += before + part
             else:
@@ -238,8 +242,9 @@ def _has_subject(part: str) -> bool:
     return bool(words) or len(_HAN_ASKING.sub("", "".join(_CHINESE.findall(part)))) >= 2
 
 
-def _asks(part: str) -> bool:
-    """A question of its own: it asks something, and not only whether the one before is right."""
+def _asks(part: str, yes_no_words: int = YES_NO_WORDS) -> bool:
+    """A question of its own: it asks something, and not only whether the one before is right (a
+    yes/no question, with `yes_no_words` words or more)."""
     if _SAYS_WHAT.search(part):
         return False
     statement = _STATEMENT.search(part) and not (_REQUEST.search(part) and _ASKING.search(part))
@@ -247,4 +252,4 @@ def _asks(part: str) -> bool:
         return False
     if _ASKING.search(part):
         return True
-    return bool(_YES_NO.search(part)) and len(_WORDS.findall(part)) >= YES_NO_WORDS
+    return bool(_YES_NO.search(part)) and len(_WORDS.findall(part)) >= yes_no_words

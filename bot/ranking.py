@@ -373,7 +373,8 @@ FIGURES = {
             r"[坐做乘搭](地铁|公交|高铁|火车|出租车?)|(如何|怎么|怎样)(乘车|坐车|搭车)|乘车路线|"
             r"\b(by (metro|subway|bus|train|taxi)|(take|get|catch) (the|a) (metro|subway|bus|train|taxi)|"
             r"(which|what) (metro|subway|bus) (line|stop|station)|"
-            r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata))\b"
+            r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata)|"
+            r"didi|uber|ride[- ]hailing)\b|滴滴|网约车|打车软件"
         ),
         _words(
             r"\b(metro|subway|bus|buses|shuttle|taxi|train|metropolitana|navetta|autobus|treno|"
@@ -945,7 +946,9 @@ _PLACE_CHOICE = _words(
 # another place; no comparison
 _HELD_IN = _words(
     r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
-    r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)"
+    r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)|"
+    # where Lishui is: "confermate che Lishui e un distretto di Shanghai?", "溧水是上海的一个区吧"
+    r"\blishui\s+(is|was|è|e|era|sta)\s+[^?？.!]{0,20}\b(of|in|di|del|a|nel|nella)\b|溧水(是|属于|在)"
 )
 # "was the meeting in shanghai?", "会是在江宁开的吧": a wrong place to confirm, which the venue answers
 _HELD_IN_ASKED = _words(

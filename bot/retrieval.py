@@ -549,25 +549,26 @@ class Retriever:
         question = self.names.as_written(clean(question))
         named = self._named_words(question)
         if not self.is_pinyin(question, named):
-            return self._pinyin_terms_read(self._pinyin.mend(question))
+            return self._pinyin_terms_read(self._pinyin.mend(question), named)
         names = [word for word in _LATIN.findall(fold(question)) if word in named]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 
     def _named_words(self, question: str) -> frozenset[str]:
-        """The words of names' forms that name someone in `question` ("lishui"; not the "zai" of "Zai
-        Xiaoli" in "brembo zai lishui", nor the "is the" of a name matched with a slip)."""
-        return self.names.named_words(question) & self._name_words
+        """The words that name someone in `question`, as a name's form has them ("lishui") or with a
+        slip ("xinzhuang": not read as the pinyin it also spells); not the "zai" of "Zai Xiaoli" in
+        "brembo zai lishui", nor the "is the" of a name matched with a slip."""
+        return self.names.named_words(question) - self._function_words
 
-    def _pinyin_terms_read(self, question: str) -> str:
+    def _pinyin_terms_read(self, question: str, named: frozenset[str]) -> str:
         """`question` with the pinyin terms inside it, English or Italian, read as the Chinese they
         spell in their place ("is it at Xingzhuang keji chanye yuan?" → 科技产业园, "who was the
         quzhang" → 区长): runs of words spelt wholly in pinyin syllables that are no English,
-        Italian or name word, two words or one of two syllables or more, every syllable read as a
-        word of the knowledge ("Mona Lisa" is no 哪里)."""
+        Italian or name word (nor one of the `named` words), two words or one of two syllables or
+        more, every syllable read as a word of the knowledge ("Mona Lisa" is no 哪里)."""
         out, at, run = [], 0, []  # run: (match, pinyin word) of the words read together
         for match in [*_LETTERS.finditer(question), None]:
             word = strip_accents(match.group()).lower() if match else ""  # "qūzhǎng": quzhang
-            if match and _LATIN.fullmatch(word) and self._spelt_in_pinyin(word):
+            if match and _LATIN.fullmatch(word) and word not in named and self._spelt_in_pinyin(word):
                 run.append((match, word))
                 continue
             spelt = [word for _, word in run]
