@@ -10,7 +10,7 @@ however it is written and tell when an entry is about someone else.
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pypinyin import Style, pinyin
@@ -214,11 +214,21 @@ class Names:
         return list(dict.fromkeys(entity_id for _, entity_id in sorted(found)))
 
     def named_words(self, text: str) -> frozenset[str]:
-        """The Latin words of `text` that name someone or something in it ("brembo", "lishui"), not
-        a word that is only part of a longer name ("zai" of "Zai Xiaoli" in "brembo zai lishui")."""
+        """The Latin words of `text` that name someone or something in it ("brembo", "lishui"), a
+        name typed with a slip included ("xinzhuang"); not a word that is only part of a longer name
+        ("zai" of "Zai Xiaoli" in "brembo zai lishui"), nor a word beside a name that a slip took
+        into its match ("shi" of "francesco guadagno shi shui")."""
         words = _LATIN_WORD.findall(fold(text))
-        spans = [(start, size) for start, size, _ in self._latin_matches(words)]
-        return frozenset(word for start, size in spans for word in words[start : start + size])
+        spans = [words[start : start + size] for start, size, _ in self._latin_matches(words)]
+        return frozenset(word for span in spans for word in span if self._name_word(word))
+
+    def _name_word(self, word: str) -> bool:
+        """A word of a name's Latin forms, or one typed with a slip ("xinzhuang")."""
+        if word in self._latin_words:
+            return True
+        return len(word) > EXACT_UP_TO and bool(
+            process.extractOne(word, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        )
 
     def as_written(self, text: str) -> str:
         """`text` with other Chinese forms of a name ("翟小丽", "科列费罗") written as the knowledge
@@ -280,9 +290,13 @@ class Names:
         """Every Chinese form of the names (阿维奥, 翟晓丽)."""
         return frozenset(form for form, _ in self._han)
 
+    @cached_property
+    def _latin_words(self) -> frozenset[str]:
+        return frozenset(word for key in self._latin if key not in self._roles for word in key.split())
+
     def latin_words(self) -> frozenset[str]:
         """Every word of the names' Latin forms ("zhai", "xiaoli", "lishui"; not roles' words)."""
-        return frozenset(word for key in self._latin if key not in self._roles for word in key.split())
+        return self._latin_words
 
     def label(self, entity_id: str) -> str:
         return self.entities[entity_id].label

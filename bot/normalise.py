@@ -121,7 +121,7 @@ _OPENERS = re.compile(
     # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
     # detto che Brembo sta a Lishui, vero?")
     r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|"
-    r"(?:mi hanno detto|ho sentito(?: dire)?|ho letto) che|i (?:heard|read|was told) that|我?听说|"
+    r"(?:mi hanno detto|ho sentito(?: dire)?|ho letto) che|i (?:heard|read|was told) that|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys)(?: ma)?|"

@@ -554,9 +554,8 @@ class Retriever:
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
 
     def _named_words(self, question: str) -> frozenset[str]:
-        """The words that name someone in `question`, as a name's form has them ("lishui") or with a
-        slip ("xinzhuang": not read as the pinyin it also spells); not the "zai" of "Zai Xiaoli" in
-        "brembo zai lishui", nor the "is the" of a name matched with a slip."""
+        """The words that name someone in `question` (`Names.named_words`: "lishui", "xinzhuang"
+        typed with a slip, which is no pinyin), not function words."""
         return self.names.named_words(question) - self._function_words
 
     def _pinyin_terms_read(self, question: str, named: frozenset[str]) -> str:

@@ -88,7 +88,13 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      # the twenty-third session's: the congress's event in Lishui, a site abroad, a listing, fairs,
      # a writer away, food as a field, pinyin initials, an Italian word of a rare syllable
      "wimc溧水专场几号在哪", "kaiwu factory in europe ", "listed on the stock exchange ",
-     "在中国办过哪些展", "non ero in sala ", "food e fashion ", "lsq", "miao che ruolo ha "],
+     "在中国办过哪些展", "non ero in sala ", "food e fashion ", "lsq", "miao che ruolo ha ",
+     # the twenty-fourth session's: a purpose, a recollection, a form's words, rules and duties, medical
+     # help, other fairs, etiquette, another year's congress, a rate, a title, Lishui placed elsewhere
+     "老板让我写个会议纪要……", "I must write him/her a thank you mail, ", "devo fare il report per il capo, ",
+     "我记得是", "mi hanno detto che ", "confermate che ", "qualora lo abbia specificato ",
+     "dazi doganali ", "出口欧盟新规", "医院", "when is the fair ", "gift etiquette ", "2024 wimc ",
+     "WIMC2023 #Lishui ", "per kWh ", "刘区长", "Avio ha parlato? ", "lishui is a district of shanghai "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
