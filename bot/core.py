@@ -77,6 +77,8 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"是不是浙江|(是在|在|属于)浙江[^？?，,]{0,8}(吗|吧|么|对不对)|是浙江[^？?，,]{0,8}(吗|吧|么)|"
     r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
     r"\b(which|what|quale) lishui\b(?=\W*$|[?,]| (is|was|are|do|does|did|exactly|[eè]|si)\b)|"
+    # "Lishui is the one near Wenzhou right?", "Lishui e quella vicino Qingtian si?"
+    r"\b(the one|that one|quell[ao])\b[^?]{0,30}\b(near|close to|next to|by|vicin[oa]|accanto)\b|"
     r"(是在|在)丽水市[^？?，,]{0,8}(吗|吧|么)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
     r".*\bright (?:place|city|lishui|one|station)\b|.*\b(?:which|what) city\b|.*\b(?:quale|che) citt[aà]\b|"
@@ -131,7 +133,8 @@ _CITY_TRAIT = re.compile(
     r"\bper (che )?cosa [eè] (famos|conosciut|not)[oa]\b|"
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名|"
     # its sights ("cosa vedere a Lishui nello Zhejiang")
-    r"\b(what to see|sights|sightseeing|tourist\w*|cosa vedere|turistic\w*|attrazioni)\b|景点|旅游|好玩)",
+    r"\b(what to see|sights|sightseeing|tourist\w*|cosa vedere|(c['’ ]?[eè]|ce) da vedere|turistic\w*|"
+    r"attrazioni)\b|景点|旅游|好玩)",
     re.IGNORECASE,
 )
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a
@@ -273,10 +276,12 @@ class Assistant:
         """What is searched for `question` (`retrieval_text`)."""
         return retrieval_text(question, self._names_someone, self.retriever.names)
 
-    def _asks_where_the_meeting_is(self, searched: str) -> bool:
-        """Whether the question (as `searched`) asks where the meeting is ("lishui duijiehui zai nali
-        kai de", read in Chinese)."""
-        return bool(_ASKS_WHERE_THE_MEETING_IS.search(self.retriever.readable(searched)))
+    def _venue_if_asked(self, searched: str, lang: str) -> Answer | None:
+        """The venue's entry when the question (as `searched`) asks where the meeting is ("lishui
+        duijiehui zai nali kai de", read in Chinese); else None."""
+        if not _ASKS_WHERE_THE_MEETING_IS.search(self.retriever.readable(searched)):
+            return None
+        return self.entry_answer(VENUE_ENTRY, lang)
 
     def _described_by_name_asked(self, question: str) -> str | None:
         """The entry of the one company or person the question describes by a role and asks the name
@@ -370,8 +375,8 @@ class Assistant:
             self.reload()
             retrieval = self._retrieve(searched, reading, context, continues)
         answer = self._answer(question, lang, retrieval)
-        if _first_source(answer) == WHICH_LISHUI_ENTRY and self._asks_where_the_meeting_is(searched):
-            answer = self.entry_answer(VENUE_ENTRY, lang) or answer  # the note says which Lishui
+        if _first_source(answer) == WHICH_LISHUI_ENTRY:
+            answer = self._venue_if_asked(searched, lang) or answer  # the note says which Lishui
         other_mayor = self._asks_for_the_other_mayor(question)
         if other_mayor or _asks_about_the_other_lishui(question):
             answer = abstention(retrieval, lang, Reason.NO_MATCH, self.retriever, "other_lishui_unknown")
@@ -379,9 +384,13 @@ class Assistant:
             answer.venue = venue_pin(self.retriever.manifest.data, lang)
         # asked about that city itself, not "is it in Zhejiang?" nor "is the meeting near Qingtian?"
         county = _in_a_county(question) and not _THIS_LISHUI.search(question)
-        in_that_city = other_mayor or county or _beside_the_other_lishui(question)
+        trait = _asks_a_trait_of_that_city(question) and not _THIS_LISHUI.search(question)
+        in_that_city = other_mayor or county or trait or _beside_the_other_lishui(question)
         if answer.abstained and not in_that_city and _ASKS_WHICH_LISHUI.search(question):
             answer = self.entry_answer(WHICH_LISHUI_ENTRY, lang) or answer
+        if answer.abstained and not other_mayor and _OTHER_LISHUI.search(question):
+            # "…丽水有个欧洲企业对接会，是在我们丽水市里面哪里开啊？": the meeting is never in that city
+            answer = self._venue_if_asked(searched, lang) or answer
         if answer.abstained and (described := self._described_by_name_asked(searched)):
             answer = self.entry_answer(described, lang) or answer
         if not answer.abstained and answer.sources and _asks_a_persons_name(question):
@@ -558,10 +567,14 @@ def _asks_about_the_other_lishui(question: str) -> bool:
     knowledge says nothing of; not "丽水" typed for this meeting's 溧水."""
     if _in_a_county(question) or _beside_the_other_lishui(question):
         return True
-    # "浙江丽水的主导产业是什么", "Lishui nello Zhejiang è famosa per cosa?": that city's own industries
-    city_trait = _ZHEJIANG.search(question) and _CITY_TRAIT.search(question)
     other = _OTHER_LISHUI.search(question) and _ZHEJIANG_CITY.search(question)
-    return bool((other or city_trait) and not _THIS_LISHUI.search(question))
+    return bool((other or _asks_a_trait_of_that_city(question)) and not _THIS_LISHUI.search(question))
+
+
+def _asks_a_trait_of_that_city(question: str) -> bool:
+    """"浙江丽水的主导产业是什么", "Lishui nello Zhejiang è famosa per cosa?": that city's own industries,
+    fame or sights."""
+    return bool(_ZHEJIANG.search(question) and _CITY_TRAIT.search(question))
 
 
 def retrieval_text(question: str, named: Callable[[str], Sequence[str]], names: Names) -> str:

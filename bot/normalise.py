@@ -111,6 +111,7 @@ _OPENERS = re.compile(
     r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
     r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
     r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
+    r"(?:io )?(?:voglio|volere) sapere(?: (?:se|quale|quali))?(?=\s)|"  # "io volere sapere quando …"
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
@@ -124,7 +125,7 @@ _OPENERS = re.compile(
     r"(?:mi hanno detto|ho sentito(?: dire)?|ho letto) che|i (?:heard|read|was told) that|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
-    r"(?:raga|ragazzi|guys)(?: ma)?|"
+    r"(?:raga|ragazzi|guys|uaglio|uaglio'|guaglio)(?: ma)?|"
     r"domanda veloce|"
     rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])|$))+",
     re.IGNORECASE,
@@ -165,7 +166,9 @@ _BOSS = (
     r"(?: from [^,.;:!?]{1,40}?)?|"
     r"(?:(?:un|una|il|la|l'|questo|questa) ?)?(?:ospite|visitatore|visitatrice|signora|signore|giornalista)"
     r"(?: \w+)?(?: di [^,.;:!?]{1,30}?)?|"
-    r"(?:有位|有个|一位|这位|那位)?[\u4e00-\u9fff]{0,4}?(?:客人|访客|老外|记者)"
+    r"(?:有位|有个|一位|这位|那位)?[\u4e00-\u9fff]{0,4}?(?:客人|访客|老外|记者|司机)|"
+    # the driver who takes them there ("…？司机要导航", "my driver needs the address")
+    r"(?:(?:my|our|the) )?driver|(?:(?:il|l') ?)?(?:mio |nostro )?autista"
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
@@ -278,6 +281,8 @@ _ROMAN = {
     "de la": "della", "de lo": "dello", "de le": "delle", "de li": "degli",
     # and Neapolitan ("comme se chiamma o vicesindaco … ca ce steva?")
     "comme": "come", "se chiamma": "si chiama", "chiamma": "chiama", "ce steva": "c'era", "steva": "stava",
+    # and Sicilian ("unni si fici? in quali parcu")
+    "unni": "dove", "si fici": "si è fatto", "fici": "fece", "parcu": "parco",
 }  # fmt: skip
 _ROMAN_WORD = re.compile(
     rf"(?<![\w'’])({'|'.join(re.escape(word) for word in sorted(_ROMAN, key=len, reverse=True))})(?![\w'’])"

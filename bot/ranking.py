@@ -769,7 +769,8 @@ FIGURES = {
             r"\b(ceo|cfo|cto|coo|chief (executive|financial|technology|operating) officer|"
             r"chairman|chairwoman|managing director|general manager|founder|direttore finanziario|"
             r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
-            r"presidente del consiglio|direttore generale|fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
+            r"presidente del consiglio|direttore( generale)? (di|del|della|dello)|direttore generale|"
+            r"fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
             r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
         ),
         _words(
@@ -948,8 +949,10 @@ _PLACE_CHOICE = _words(
 _HELD_IN = _words(
     r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
     r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)|"
-    # where Lishui is: "confermate che Lishui e un distretto di Shanghai?", "溧水是上海的一个区吧"
-    r"\blishui\s+(is|was|è|e|era|sta)\s+[^?？.!]{0,20}\b(of|in|di|del|a|nel|nella)\b|溧水(是|属于|在)"
+    # where Lishui or the venue is: "confermate che Lishui e un distretto di Shanghai?", "溧水是上海的
+    # 一个区吧", "会场是在江宁那边的科技园对吧"
+    r"\b(lishui|venue)\s+(is|was|è|e|era|sta)\s+[^?？.!]{0,20}\b(of|in|di|del|a|nel|nella)\b|"
+    r"溧水(是|属于|在)|(会场|场地|地点)(就)?是?在"
 )
 # "was the meeting in shanghai?", "会是在江宁开的吧": a wrong place to confirm, which the venue answers
 _HELD_IN_ASKED = _words(
