@@ -94,7 +94,9 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "老板让我写个会议纪要……", "I must write him/her a thank you mail, ", "devo fare il report per il capo, ",
      "我记得是", "mi hanno detto che ", "confermate che ", "qualora lo abbia specificato ",
      "dazi doganali ", "出口欧盟新规", "医院", "when is the fair ", "gift etiquette ", "2024 wimc ",
-     "WIMC2023 #Lishui ", "per kWh ", "刘区长", "Avio ha parlato? ", "lishui is a district of shanghai "],
+     "WIMC2023 #Lishui ", "per kWh ", "刘区长", "Avio ha parlato? ", "lishui is a district of shanghai ",
+     "the one near Wenzhou ", "会场是在江宁", "司机要导航", "io volere sapere ", "unni si fici ",
+     "ce da vedere "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who

@@ -202,6 +202,14 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("Avio ha parlato? e per la parte cinese quale azienda ha presentato", "Kaiwu"),  # two questions
         ("in quale parco si e tenuto, mi pare xinzhuang o simile", "Xingzhuang"),  # a name's slip, no pinyin
         ("汉斯松是哪家单位的", "Stuttgart"),
+        ("确认一下哈，会场是在江宁那边的科技园对吧？司机要导航", "星庄"),  # a wrong place for the venue
+        ("io volere sapere quando incontro aziende europa lishui", "30"),  # diaspora Italian
+        ("unni si fici? in quali parcu", "Xingzhuang"),  # Sicilian
+        ("uaglio e di Lishui quante imprese", "36"),
+        # where the answers come from: the about entry names the report
+        ("你这些信息是从哪来的 给个出处", "Exchange Conference"),
+        ("source pls - where's all this info from", "Exchange Conference"),
+        ("mi dai la fonte di ste informazioni?", "Exchange Conference"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -493,6 +501,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "欧洲航天局ESA现任局长是谁",
         "chi e l AD di Kaiwu",
         "does didi app work in english",
+        "chi e il direttore di Brembo a Lishui",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -531,6 +540,10 @@ def test_a_speech_nobody_reported_is_not_attributed_and_the_person_is_described(
         ("我买了去丽水的票，是不是买错了", "南京"),
         ("guest googled Lishui and got mountains in Zhejiang, which Lishui is this event in?", "Nanjing"),
         ("客人以为是浙江丽水,这个活动是在丽水市开的吗?", "南京"),
+        # "the one near …", asked of this meeting's Lishui; where the meeting is, in the other city
+        ("Lishui is the one near Wenzhou right? my guest going there for the Europe meeting tmr", "Nanjing"),
+        ("Lishui e quella vicino Qingtian si? mio cugino va a incontro con aziende europee", "Nanchino"),
+        ("我是青田人，老乡说丽水有个欧洲企业对接会，是在我们丽水市里面哪里开啊？", "星庄"),
     ],
 )
 def test_the_other_lishui_is_explained(assistant: Assistant, question, expected):
@@ -582,6 +595,8 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("浙江丽水的主导产业是什么？跟这次会议说的一样吗", "zh"),
         ("Lishui nello Zhejiang per cosa e famosa?", "it"),  # its fame
         ("cosa vedere a Lishui nello Zhejiang", "it"),  # its sights
+        ("ce da vedere a Lishui nello Zhejiang", "it"),
+        ("is lishui in zhejiang famous for celadon or swords", "en"),  # not "which Lishui is it?"
         # compared with this meeting's Lishui
         ("丽水市的外资企业跟溧水比哪个多", "zh"),
         ("does Lishui in Zhejiang have more European firms compared to the Nanjing one?", "en"),
