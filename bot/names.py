@@ -20,7 +20,6 @@ from bot.normalise import fold, without_shorthand
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
-_LETTER = re.compile("[a-z]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 # A Latin letter or digit, which a Latin form must not touch (Chinese may: "wimc溧水"). Case-sensitive:
 # a case-insensitive class of wide ranges takes milliseconds to compile.
@@ -165,10 +164,12 @@ class Names:
         self._longest = max((key.count(" ") + 1 for key in self._latin), default=1)
 
     def _add(self, form: str, entity: Entity, role: bool = False) -> None:
+        # "2023世界智能制造大会", "Colleferro区副区长": found as written, not by their Latin part alone
         if _HAN.search(form):
             self._han.append((form, entity.id))
+            return
         key = _latin_key(form)
-        if not _LETTER.search(key):  # "2023世界智能制造大会": its year alone names no congress
+        if not key:
             return
         self._latin[key] = entity.id
         if role:  # "district mayor": its words ("mayor") do not name anyone alone

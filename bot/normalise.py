@@ -92,6 +92,13 @@ _PURPOSE = (
     r"(?:devo|dobbiamo|sto per) (?:fare|scrivere|preparare|mandare|inviare) (?:il |un |una |la |l'|lo )?"
     rf"{_DOCUMENT}(?: (?:per|al|alla) [^,.;:!?]{{1,30}}?(?=\s*[,.;:!?，。…]|$))?"
 )
+# Where the writer is, or why they missed something, which asks nothing: "in a taxi, …", "…, stuck in
+# traffic lol.", "在出租车上 …", "刚出去接了个电话 …", "sono in taxi, …"
+_SITUATION = (
+    r"(?:i['’]?m |i am |we['’]?re |we are )?(?:stuck in traffic|in (?:a|the) (?:taxi|cab)|running late)"
+    r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
+    r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
+)
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
@@ -115,13 +122,13 @@ _OPENERS = re.compile(
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
     r"(?: that| che)?|请确认一下|"
     # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
     # detto che Brembo sta a Lishui, vero?")
-    r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|"
+    r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|我?忘了|"
     r"(?:mi hanno detto|ho sentito(?: dire)?|ho letto) che|i (?:heard|read|was told) that|"
     r"(?:sorry )?(?:if|for the) (?:this is a |a )?(?:dumb|stupid|silly) question(?: but)?|just wondering|"
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
@@ -143,9 +150,9 @@ _CLOSER = (
     # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
     r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"
     r"ove (?:disponibile|specificato|noto)|if (?:specified|available|known|any)|如有的话|"
-    rf"{_PURPOSE}|"
+    rf"{_PURPOSE}|{_SITUATION}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
-    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|[{EMOJI}])"
+    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
 )
 # Closers, also after the question mark ("… in sostanza? riassunto veloce pls"): the question keeps its own.
 _CLOSERS = re.compile(
@@ -166,7 +173,7 @@ _BOSS = (
     r"(?: from [^,.;:!?]{1,40}?)?|"
     r"(?:(?:un|una|il|la|l'|questo|questa) ?)?(?:ospite|visitatore|visitatrice|signora|signore|giornalista)"
     r"(?: \w+)?(?: di [^,.;:!?]{1,30}?)?|"
-    r"(?:有位|有个|一位|这位|那位)?[\u4e00-\u9fff]{0,4}?(?:客人|访客|老外|记者|司机)|"
+    r"(?:有位|有个|一位|这位|那位)?[\u4e00-\u9fff]{0,4}?(?:客人|访客|老外|记者|司机|师傅)|"
     # the driver who takes them there ("…？司机要导航", "my driver needs the address")
     r"(?:(?:my|our|the) )?driver|(?:(?:il|l') ?)?(?:mio |nostro )?autista"
 )

@@ -302,6 +302,15 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "best EV brand in china?", "qual e la migliore auto elettrica cinese": an opinion, which no fact gives
+    # (not the best-known firms)
+    "opinion": Figure(
+        _words(
+            r"\b(best(?![- ](known|selling))|worst|migliore|migliori|peggiore)\b|"
+            r"最好的|最强的|哪个最好|哪家最好"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "Messe Stuttgart Asia在中国办过哪些展", "fanno fiere in cina?": what a company does elsewhere,
     # which no fact gives
     "their_fairs": Figure(
@@ -314,7 +323,7 @@ FIGURES = {
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
             r"quando (è|e|c'è|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
             r"calendario (delle )?fiere)\b|"
-            r"(车展|展会|博览会|广交会|展览会)\S{0,6}(几月|哪天|什么时候|啥时候|何时|日期|时间|日程)"
+            r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
