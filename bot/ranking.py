@@ -306,7 +306,9 @@ FIGURES = {
     # (not the best-known firms)
     "opinion": Figure(
         _words(
-            r"\b(best(?![- ](known|selling))|worst|migliore|migliori|peggiore)\b|"
+            # (not a letter's close: "Best greetings", "Con i migliori saluti")
+            r"\b(best(?![- ](known|selling)|\s+(greetings|regards|wishes)|\W*$)|worst|peggiore|"
+            r"(?<!i )migliori(?! saluti)|migliore)\b|"
             r"最好的|最强的|哪个最好|哪家最好"
         ),
         _words(r"(?!)"),  # no entry gives one
@@ -450,7 +452,8 @@ FIGURES = {
         _words(
             r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
             r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala)\b|"
-            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会"
+            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会|"
+            r"好吃的|馆子|菜馆"
         ),
         _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
     ),

@@ -96,7 +96,7 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "dazi doganali ", "出口欧盟新规", "医院", "when is the fair ", "gift etiquette ", "2024 wimc ",
      "WIMC2023 #Lishui ", "per kWh ", "刘区长", "Avio ha parlato? ", "lishui is a district of shanghai ",
      "the one near Wenzhou ", "会场是在江宁", "司机要导航", "io volere sapere ", "unni si fici ",
-     "ce da vedere "],
+     "ce da vedere ", "in a taxi, ", "在出租车上", "best EV brand ", "Colleferro区副区长"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who

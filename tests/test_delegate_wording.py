@@ -210,6 +210,13 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("你这些信息是从哪来的 给个出处", "Exchange Conference"),
         ("source pls - where's all this info from", "Exchange Conference"),
         ("mi dai la fonte di ste informazioni?", "Exchange Conference"),
+        # where the writer is asks nothing: a taxi, a call, traffic
+        ("在出租车上 师傅问去哪 我忘了会场是哪个产业园了 快帮我看下", "星庄"),
+        ("刚出去接了个电话 企业发言都介绍了些啥内容", "产品"),
+        ("in a taxi, driver needs the name of the park for the european companies meeting, what is it",
+         "Xingzhuang"),
+        ("what title did college ferro get, something european", "Space Capital"),  # a slip, spoken
+        ("colle ferro is near rome?", "Rome"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -502,6 +509,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "chi e l AD di Kaiwu",
         "does didi app work in english",
         "chi e il direttore di Brembo a Lishui",
+        "进博会几号开",
+        "best EV brand in china?",
+        "qual e la migliore auto elettrica cinese",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):

@@ -117,6 +117,40 @@ def test_a_latin_name_touching_chinese_is_left_out_as_a_word():
     assert NAMES.without("avionics", ["avio"]) == "avionics"
 
 
+def test_a_form_with_chinese_characters_is_found_as_written_not_by_its_latin_part():
+    """"2023世界智能制造大会" names the congress, not every 2023; "Colleferro区副区长" names Guadagno, and
+    Colleferro typed with a slip ("college ferro") is still the town."""
+    names = Names.from_data({"entities": [
+        {"id": "congress", "kind": "event", "forms": ["WIMC", "2023世界智能制造大会"]},
+        {"id": "guadagno", "kind": "person", "forms": ["Francesco Guadagno"],
+         "roles": ["Colleferro区副区长"]},
+        {"id": "colleferro", "kind": "place", "forms": ["Colleferro"]},
+    ]})
+    assert names.find("was it dec 1st 2023?") == []
+    assert names.find("2023世界智能制造大会") == ["congress"]
+    assert names.find("Colleferro区副区长是谁") == ["guadagno"]
+    assert names.find("what title did college ferro get") == ["colleferro"]
+
+
+def test_a_surname_with_anothers_title_is_searched_by_the_name():
+    """"刘区长" is Liu Jia, though 区长 alone is Miao Xiumei; "刘副区长" is a title of his own."""
+    names = Names.from_data({"entities": [
+        {"id": "miao", "kind": "person", "forms": ["缪秀梅"], "roles": ["区长"]},
+        {"id": "liu", "kind": "person", "forms": ["刘佳", "刘区长", "刘副区长"]},
+    ]})
+    assert names.as_written("刘区长讲话大概啥意思") == "刘佳讲话大概啥意思"
+    assert names.as_written("刘副区长讲了啥") == "刘副区长讲了啥"
+
+
+def test_a_names_word_typed_with_a_slip_is_named_not_what_a_slip_took_in():
+    names = Names.from_data({"entities": [
+        {"id": "park", "kind": "place", "forms": ["Xingzhuang", "xing zhuang"]},
+        {"id": "guadagno", "kind": "person", "forms": ["Francesco Guadagno"]},
+    ]})
+    assert "xinzhuang" in names.named_words("in quale parco, mi pare xinzhuang o simile")
+    assert names.named_words("francesco guadagno shi shui") == {"francesco", "guadagno"}
+
+
 def test_fold_removes_invisible_characters_accents_width_and_case():
     assert clean("Guad\u200bagno\ufeff") == "Guadagno"
     assert clean("2O23, 2oo1, Osaka 2") == "2023, 2001, Osaka 2"  # a letter O inside a number is a zero
@@ -469,6 +503,21 @@ def test_clock_times_asked_and_given():
     ("someone company website", {"contact"}),
     ("Kindly confirm the name of the park that hosted the event.", set()),  # the venue, no organiser
     ("who hosted the event?", {"organiser"}),
+    # the twenty-fourth session's: rules and duties, medical help, other fairs, etiquette, another
+    # year's congress, an opinion, a leader's Italian and Chinese titles
+    ("dazi UE sulle auto elettriche cinesi quanto sono", {"trade_rules", "count"}),
+    ("明年电池出口欧盟有啥新规", {"trade_rules"}),
+    ("南京哪家医院能看外国人", {"medical"}),
+    ("Lishui's leading industries incl. new medicine?", set()),  # the industry, not a doctor
+    ("when is the canton fair this year", {"their_fairs"}),
+    ("进博会几号开", {"their_fairs", "date"}),
+    ("gift etiquette for chinese business partners?", {"etiquette"}),
+    ("2024年世界智能制造大会在哪开", {"other_edition"}),
+    ("best EV brand in china?", {"opinion"}),
+    ("which are the best-known european firms in lishui?", {"names"}),
+    ("chi e l AD di someone", {"leader"}),
+    ("欧洲航天局ESA现任局长是谁", {"leader"}),
+    ("l'incontro si rifà l'anno prossimo?", {"plans"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
