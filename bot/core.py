@@ -78,7 +78,7 @@ _ASKS_WHICH_LISHUI = re.compile(
     r"浙江[^？?]{0,12}(对吧|对吗|是吧|对不对)|哪个\s*(lishui|溧水|丽水)|"
     r"\b(which|what|quale) lishui\b(?=\W*$|[?,]| (is|was|are|do|does|did|exactly|[eè]|si)\b)|"
     # "Lishui is the one near Wenzhou right?", "Lishui e quella vicino Qingtian si?"
-    r"\blishui\b[^?]{0,40}\b(the one|that one|the city|quell[ao]|la citt[aà])\b[^?]{0,30}"
+    r"\blishui\b[^?]{0,40}\b(is|was|[eè]|era)\s+(the one|that one|the city|quell[ao]|la citt[aà])\b[^?]{0,30}"
     r"\b(near|close to|next to|by|vicin[oa]|accanto)\b|"
     r"(是在|在)丽水市[^？?，,]{0,8}(吗|吧|么)|"
     rf"(?=.*(?:{_OTHER_LISHUI.pattern}))(?:.*\bwrong (?:place|city|lishui|one|station)\b|"
