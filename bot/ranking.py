@@ -94,6 +94,10 @@ _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
 _NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
+# The congress by a word of its name, and a year other than its 2023 edition's
+_CONGRESS = "(wimc|congress|congresso|智能制造大会|智造大会)"
+_OTHER_YEAR = r"(?<!\d)20(1\d|2[4-9])(?!\d)"
+
 # The word that stands for each person or company a question names when its figures are read
 # (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
 SOMEONE = "someone"
@@ -295,10 +299,9 @@ FIGURES = {
     # "2024年世界智能制造大会在哪开", "WIMC next year?": another year's congress, which no fact gives
     "other_edition": Figure(
         _words(
-            r"(?<!\d)20(1\d|2[4-9])(?!\d)[^?？]{0,30}(wimc|congress|congresso|智能制造大会|智造大会)|"
-            r"(wimc|congress|congresso|智能制造大会|智造大会)[^?？]{0,30}(?<!\d)20(1\d|2[4-9])(?!\d)|"
+            rf"{_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
             r"(明年|下一届|下届|next year|l'anno prossimo|prossima edizione)[^?？]{0,10}"
-            r"(智能制造大会|世界智能制造|智造大会|wimc|congress|congresso|world intelligent)"
+            rf"({_CONGRESS}|世界智能制造|world intelligent)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
