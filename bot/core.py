@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable
 
 from bot import index
 from bot.answer import Answer, Reason, Source, abstention, answer_chain, combined, in_traditional_script
+from bot.choices import choices_listed, the_one_not_named
 from bot.config import Settings
 from bot.data_entries import AGENDA_TIMES_ID, SCHEDULE_GAP
 from bot.guard import has_text, is_injection, small_talk
@@ -43,7 +44,7 @@ from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.scripts import as_mainland, writes_traditional
 from bot.spelling import with_accents
-from bot.texts import text
+from bot.texts import LANGUAGES, text
 from bot.venue import VENUE_ENTRY, venue_pin
 
 log = logging.getLogger(__name__)
@@ -401,6 +402,17 @@ class Assistant:
         explained = any(source.entry_id == WHICH_LISHUI_ENTRY for source in answer.sources)
         if _OTHER_LISHUI.search(question) and not explained:
             answer.text = f"{text(lang, 'which_lishui')}\n\n{answer.text}"
+        return self._with_the_odd_one_out(answer, question, lang)
+
+    def _with_the_odd_one_out(self, answer: Answer, question: str, lang: str) -> Answer:
+        """ "Which is NOT one of the four: A, B, C, D?": the one choice its entry does not name, first."""
+        choices = choices_listed(question)
+        entry = _first_source(answer)
+        if answer.abstained or not choices or entry is None:
+            return answer
+        odd = the_one_not_named(choices, (self.retriever.body(entry, each) for each in LANGUAGES))
+        if odd is not None:
+            answer.text = f"{text(lang, 'not_named', choice=odd)}\n\n{answer.text}"
         return answer
 
     def _answer(self, question: str, lang: str, retrieval: Retrieval) -> Answer:

@@ -99,6 +99,12 @@ _SITUATION = (
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
 )
+# Whom the writer asks for, before a comma: "ho un cliente nei freni, c'è già Brembo …?", "I have a
+# client in batteries: …", "我有个客户做电池的，…"
+_CLIENT = (
+    r"(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?"
+    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;])|我们?有(?:个|一个|位)?客户[^，,。？?：:]{0,12}(?=[，,：:])"
+)
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
@@ -122,7 +128,7 @@ _OPENERS = re.compile(
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_CLIENT}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
     r"(?: that| che)?|请确认一下|"

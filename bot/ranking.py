@@ -94,9 +94,14 @@ _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
 _NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
-# The congress by a word of its name, and a year other than its 2023 edition's
+# The congress by a word of its name, and a year other than its 2023 edition's (not one offered
+# beside 2023: "the 2023 or 2024 WIMC?" asks which)
 _CONGRESS = "(wimc|congress|congresso|智能制造大会|智造大会)"
-_OTHER_YEAR = r"(?<!\d)20(1\d|2[4-9])(?!\d)"
+_OR = r"\s*(or|o|oppure|或|还是|/)\s*"
+_OTHER_YEAR = (
+    r"(?<!\d)(?<!2023 or )(?<!2023 o )(?<!2023或)(?<!2023 或 )(?<!2023还是)(?<!2023/)"
+    rf"20(1\d|2[4-9])(?!\d)(?!{_OR}2023)"
+)
 
 # The word that stands for each person or company a question names when its figures are read
 # (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
@@ -264,14 +269,17 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
-    # "dazi UE sulle auto elettriche cinesi quanto sono", "明年电池出口欧盟有啥新规": trade rules and
-    # duties, which no fact gives
+    # "dazi UE sulle auto elettriche cinesi quanto sono", "明年电池出口欧盟有啥新规", "how to open a WFOE":
+    # trade rules, duties and setting up a company, which no fact gives
     "trade_rules": Figure(
         _words(
             r"\b(tariffs?|customs (dut(y|ies)|clearance|rules)|(import|export) dut(y|ies)|anti-?subsidy|"
             r"countervailing|dazi|dazio|dogan\w+|antisovvenzion\w*|ce marking|marcatura ce|"
-            r"eu (rules|regulations?)|regolamento (ue|europeo)|normativa (ue|europea))\b|"
-            r"关税|反补贴|清关|(出口|进口|欧盟)\S{0,8}(新规|法规|新规定|认证要求|准入)"
+            r"eu (rules|regulations?)|regolamento (ue|europeo)|normativa (ue|europea)|"
+            r"wfoe|(open|set up|register|registering|opening) an? (company|business|subsidiary|entity)|"
+            r"company registration|business licen[cs]e|"
+            r"(aprire|costituire|registrare) una (società|azienda|filiale))\b|"
+            r"注册公司|开公司|开办企业|营业执照|外商独资|关税|反补贴|清关|(出口|进口|欧盟)\S{0,8}(新规|法规|新规定|认证要求|准入)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -385,6 +393,9 @@ FIGURES = {
             r"directions|come (ci )?arriv\w*|come si arriva|indicazioni stradali)\b|"
             r"怎么去|怎么走|怎么过去|如何前往|如何到达|怎么到达|班车|接驳车|\b(shuttles?|navett[ae])\b|"
             r"[坐做乘搭](地铁|公交|高铁|火车|出租车?)|(如何|怎么|怎样)(乘车|坐车|搭车)|乘车路线|"
+            r"(地铁|公交|高铁|火车)(能|可以)?(直接)?(到|直达|通)|"
+            r"\b(metro|subway|train) (go(es)? |runs? )?(to|reach(es)?) (lishui|the venue|the park)|"
+            r"\b(metro|metropolitana) (arriva|va) (a|fino)\b|"
             r"\b(by (metro|subway|bus|train|taxi)|(take|get|catch) (the|a) (metro|subway|bus|train|taxi)|"
             r"(which|what) (metro|subway|bus) (line|stop|station)|"
             r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata)|"
@@ -771,7 +782,7 @@ FIGURES = {
             r"since when (is|has) [\w' ]{1,30}? ?(been )?(the )?(district |vice |deputy )?(mayor|president)|"
             r"when did [\w' ]{1,40}? become (the )?(district |vice |deputy )?(mayor|president))\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
-            r"几年了|多少年了|毕业|学历|留学|什么时候当|哪年当|何时当"
+            r"几年了|多少年了|毕业|学历|留学|(什么时候|哪年|何时)当(?!选[^?？]{0,8}(之都|称号))"
         ),
         _words(
             r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|graduated|"
