@@ -99,11 +99,14 @@ _SITUATION = (
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
 )
-# Whom the writer asks for, before a comma: "ho un cliente nei freni, c'è già Brembo …?", "I have a
-# client in batteries: …", "我有个客户做电池的，…"
-_CLIENT = (
-    r"(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?"
-    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;])|我们?有(?:个|一个|位)?客户[^，,。？?：:]{0,12}(?=[，,：:])"
+# The writer's trade or client, before a comma: "ho un cliente nei freni, c'è già Brembo …?",
+# "importo in Italia, quali aziende …", "I have a client in batteries: …", "我是做电池的，…"
+_TRADE = (
+    r"(?:(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?|"
+    r"(?:i|we) (?:import|export|sell|distribute)|"
+    r"(?:importo|esporto|importiamo|esportiamo|vendo|vendiamo|distribuisco|distribuiamo))"
+    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;])|"
+    r"我们?(?:有(?:个|一个|位)?客户|是?(?:做|搞)[^，,。？?：:]{1,10}的)[^，,。？?：:]{0,12}(?=[，,：:])"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
@@ -128,7 +131,7 @@ _OPENERS = re.compile(
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_CLIENT}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_TRADE}|"
     r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
     r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
     r"(?: that| che)?|请确认一下|"
@@ -152,13 +155,14 @@ _CLOSER = (
     r"mit freundlichen gr[üu](?:ß|ss)en|grazie (?:per l'attenzione|anticipatamente|in anticipo))"
     r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
     r"此致敬礼|不胜感激|感激不尽|万分感谢|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
-    r"以便[^？?!！。]{1,30}|"
+    r"以便[^？?!！。]{1,30}|(?:两个|俩)(?:数|数字)?都要|both (?:numbers|figures)(?: please)?|"
+    r"(?:entrambi|tutti e due) i numeri|"
     # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
     r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"
     r"ove (?:disponibile|specificato|noto)|if (?:specified|available|known|any)|如有的话|"
     rf"{_PURPOSE}|{_SITUATION}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
-    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
+    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|谢啦|谢了|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
 )
 # Closers, also after the question mark ("… in sostanza? riassunto veloce pls"): the question keeps its own.
 _CLOSERS = re.compile(

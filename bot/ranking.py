@@ -348,6 +348,18 @@ FIGURES = {
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
+    # "of the 22 european firms how many were german", "quante erano italiane?", "有几家是德国的": how many
+    # came from each country, which no entry gives
+    "by_country": Figure(
+        _words(
+            r"\bhow many (of (them|those|the [\w ]{1,30}?) )?(were|are|came|come) (from )?"
+            r"(german|italian|french|spanish|dutch|from (germany|italy|france|spain))|"
+            r"\bquant[ei] (di (loro|queste) )?(erano|sono|venivano|vengono) "
+            r"(tedesch|italian|frances|spagnol|dalla (germania|francia|spagna)|dall'italia)\w*|"
+            r"(几家|多少家)(是|来自)?(德国|意大利|法国|西班牙|荷兰)"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "does Lishui have more foreign firms than Jiangning?", "排第几", "in tutto il Jiangsu": how Lishui
     # compares with other places, or a figure of the whole province, which no entry gives
     "comparison": Figure(
@@ -797,7 +809,7 @@ FIGURES = {
             r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
             r"presidente del consiglio|direttore( generale)? (di|del|della|dello)|direttore generale|"
             r"fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
-            r"董事长|懂事长|总经理|老总|老板|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
+            r"董事长|懂事长|总经理|老总|老板(?![让叫问])|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
         ),
         _words(
             r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"
