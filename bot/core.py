@@ -135,8 +135,8 @@ _CITY_TRAIT = re.compile(
     r"\bper (che )?cosa [eè] (famos|conosciut|not)[oa]\b|"
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名|"
     # its sights ("cosa vedere a Lishui nello Zhejiang")
-    r"\b(what to see|sights|sightseeing|tourist\w*|cosa vedere|(c['’ ]?[eè]|ce) da vedere|turistic\w*|"
-    r"attrazioni)\b|景点|旅游|好玩)",
+    r"\b(what to see|things to do|sights|sightseeing|tourist\w*|cosa (vedere|fare)|"
+    r"(c['’ ]?[eè]|ce) da (vedere|fare)|turistic\w*|attrazioni)\b|景点|旅游|好玩)",
     re.IGNORECASE,
 )
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a

@@ -154,7 +154,7 @@ _AFTER_I = frozenset(
 
 _RATE_UNITS = frozenset(
     "kwh mwh gwh kw mw kg ton tonne unit units person head capita year annum month week day hour "
-    "piece employee worker share vehicle car cell".split()
+    "piece employee worker share vehicle car cell mu sqm m2 acre hectare".split()
 )
 
 

@@ -78,8 +78,8 @@ _INTRODUCTION = (
 # What the writer will do with the answer, which asks nothing: "老板让我写个会议纪要……", "…？我要写报告",
 # "devo fare il report per il capo, …", "…, I must write him/her a thank you mail".
 _DOCUMENT = (
-    r"(?:mail|e-?mail|letter|note|report|memo|article|summary|minutes|post|recap|"
-    r"rapporto|relazione|verbale|resoconto|articolo|lettera|riassunto)"
+    r"(?:mail|e-?mail|letter|note|report|memo|article|summary|minutes|post|recap|deck|slides?|presentation|"
+    r"rapporto|relazione|verbale|resoconto|articolo|lettera|riassunto|presentazione)"
 )
 _PURPOSE = (
     r"(?:(?:老板|领导|上司)(?:让|叫)我|我们?)(?:要|得|需要|正在|在)?(?:写|做|整理|出)"
@@ -89,6 +89,8 @@ _PURPOSE = (
     rf"(?:a |an |the |my |our )?(?:[\w-]+ ){{0,2}}{_DOCUMENT}|"
     rf"(?:i['’]?m|i am|we['’]?re|we are) (?:writing|preparing|drafting|doing) (?:a |an |the |my |our )?"
     rf"(?:[\w-]+ ){{0,2}}{_DOCUMENT}|"
+    r"(?:i |we )?need (?:the |these |those )?(?:names|info|it|this|them|numbers) "
+    rf"for (?:a|an|my|the|our) {_DOCUMENT}|"
     r"(?:devo|dobbiamo|sto per) (?:fare|scrivere|preparare|mandare|inviare) (?:il |un |una |la |l'|lo )?"
     rf"{_DOCUMENT}(?: (?:per|al|alla) [^,.;:!?]{{1,30}}?(?=\s*[,.;:!?，。…]|$))?"
 )
@@ -99,14 +101,22 @@ _SITUATION = (
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
 )
-# The writer's trade or client, before a comma: "ho un cliente nei freni, c'è già Brembo …?",
-# "importo in Italia, quali aziende …", "I have a client in batteries: …", "我是做电池的，…"
+# The writer's trade, client or errand, before a comma: "ho un cliente nei freni, c'è già Brembo …?",
+# "importo in Italia, quali aziende …", "faccio l'interprete per la delegazione, …", "booking flights for
+# my boss - …", "我是做电池的，…"
+_ROLE = r"(?:interpreter|translator|assistant|driver|secretary)"
+_RUOLO = r"(?:interprete|traduttore|traduttrice|autista|assistente|segretari[oa])"
 _TRADE = (
     r"(?:(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?|"
     r"(?:i|we) (?:import|export|sell|distribute)|"
-    r"(?:importo|esporto|importiamo|esportiamo|vendo|vendiamo|distribuisco|distribuiamo))"
-    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;])|"
-    r"我们?(?:有(?:个|一个|位)?客户|是?(?:做|搞)[^，,。？?：:]{1,10}的)[^，,。？?：:]{0,12}(?=[，,：:])"
+    r"(?:importo|esporto|importiamo|esportiamo|vendo|vendiamo|distribuisco|distribuiamo)|"
+    rf"(?:faccio|sono) (?:l['’]|il |la |lo )?{_RUOLO}|i['’]?m (?:an? |the )?{_ROLE}|"
+    r"(?:i['’]?m |i am )?(?:booking|arranging|organi[sz]ing) (?:the )?"
+    r"(?:flights?|hotels?|travel|tickets?|trip|cars?)|"
+    r"prenoto (?:i |il |l['’])?(?:voli|volo|albergo|hotel|viaggio))"
+    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;]|\s[-–]\s)|"
+    r"我们?(?:有(?:个|一个|位)?客户|是?(?:做|搞)[^，,。？?：:]{1,10}的|是(?:翻译|司机|助理|秘书)|"
+    r"在?(?:给|帮)[^，,。？?：:]{1,6}订)[^，,。？?：:]{0,12}(?=[，,：:])"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
@@ -132,7 +142,13 @@ _OPENERS = re.compile(
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_TRADE}|"
-    r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|fact[- ]?checking|(?:posso|vorrei) verificare|"
+    # the writer's point of view: "from an investment angle, …", "从投资角度来看，…"
+    r"from an? (?:\w+ ){1,2}(?:angle|perspective|point of view|standpoint)|"
+    r"(?:dal|da un) punto di vista (?:\w+ ){1,2}|"
+    r"(?:从|站在)[^，,。？?]{1,8}(?:角度|立场)(?:来看|看|讲|来说)?|"
+    r"(?:quick|random|dumb|silly) (?:q(?:uestion)?|one)|(?:two|2) (?:things|questions|qs)|"
+    r"due (?:cose|domande)|(?:两|俩)个问题|just (?:confirming|checking)|fact[- ]?checking|"
+    r"(?:posso|vorrei) verificare|"
     r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
     r"(?: that| che)?|请确认一下|"
     # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
@@ -155,7 +171,8 @@ _CLOSER = (
     r"mit freundlichen gr[üu](?:ß|ss)en|grazie (?:per l'attenzione|anticipatamente|in anticipo))"
     r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
     r"此致敬礼|不胜感激|感激不尽|万分感谢|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
-    r"以便[^？?!！。]{1,30}|(?:两个|俩)(?:数|数字)?都要|both (?:numbers|figures)(?: please)?|"
+    r"以便[^？?!！。]{1,30}|(?:两个|俩)(?:数|数字)?都要|in un colpo solo|in one go|一次性说|"
+    r"both (?:numbers|figures)(?: please)?|"
     r"(?:entrambi|tutti e due) i numeri|"
     # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
     r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"

@@ -330,7 +330,7 @@ FIGURES = {
         _words(
             r"\b(organi[sz]e|hold|run|host|held|organi[sz]ed|fanno|organizza\w*|tengono) (\w+ ){0,2}"
             r"(fairs?|expos?|exhibitions?|trade shows?|fiere|mostre|esposizioni)\b|"
-            r"办过?(哪些|什么|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展|"
+            r"办过?(哪些|什么|啥|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展|"
             # other fairs' dates: "when is the canton fair this year", "斯图加特车展明年几月"
             r"\b(when (is|are|was) (the )?(\w+ ){0,3}(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
@@ -348,15 +348,18 @@ FIGURES = {
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
-    # "of the 22 european firms how many were german", "quante erano italiane?", "有几家是德国的": how many
-    # came from each country, which no entry gives
-    "by_country": Figure(
+    # "of the 22 european firms how many were german", "quante erano italiane?",
+    # "那300家外资里欧洲企业占几成": how many of a group came from a country, or its share, which no
+    # entry gives
+    "share": Figure(
         _words(
-            r"\bhow many (of (them|those|the [\w ]{1,30}?) )?(were|are|came|come) (from )?"
-            r"(german|italian|french|spanish|dutch|from (germany|italy|france|spain))|"
+            r"\bhow many (of (them|those|the [\w~ ]{1,30}?) )?(were|are|came|come) (from )?"
+            r"(german|italian|french|spanish|dutch|european|from (germany|italy|france|spain|europe))|"
             r"\bquant[ei] (di (loro|queste) )?(erano|sono|venivano|vengono) "
-            r"(tedesch|italian|frances|spagnol|dalla (germania|francia|spagna)|dall'italia)\w*|"
-            r"(几家|多少家)(是|来自)?(德国|意大利|法国|西班牙|荷兰)"
+            r"(tedesch|italian|frances|spagnol|europe|dalla (germania|francia|spagna)|"
+            r"dall'(italia|europa))\w*|"
+            r"\b(what|which) (share|percentage|proportion|fraction)\b|\bpercentuale\b|"
+            r"(几家|多少家)(是|来自)?(德国|意大利|法国|西班牙|荷兰)|占(几成|多少|比例|百分之)|比例是多少"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -372,7 +375,8 @@ FIGURES = {
             r"(province of |provincia del )?jiangsu\b|"
             r"\b(how many|total|number of|quant[ie])\b[^?？]{0,60}\b(in|nel|of|del) (the )?jiangsu\b|"
             r"排名|排第几|第几名|(其他|别的)(区|城市|省)|江苏省?(一共|总共|全省|总数)|全省|"
-            rf"{_NANJING_DISTRICT_HAN}|鼓楼区|玄武区|秦淮区|建邺"
+            rf"{_NANJING_DISTRICT_HAN}|鼓楼区|玄武区|秦淮区|建邺|比溧水\S{{0,3}}(多|少|大|小|强|好|高|低)|"
+            r"(多|少|大|强|高|低)于溧水"
         ),
         _words(r"(?!)"),  # no entry compares
     ),
