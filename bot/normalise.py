@@ -51,11 +51,18 @@ _INTRODUCTION = (
     r"[a-z]+(?: [a-z]+)? here(?: from [^,.;:!?]{1,40}?)?(?=\s*[,.;:!])|"
     rf"(?:[\w-]+ ){{0,2}}(?:volunteer|intern)\b[^,.;:!?]{{0,40}}?(?=\s*[,.;:!{_EMOJI_SIGNS}])|"
     r"(?:i|we) (?:work|works) (?:for|at|in|with) [^,.;:!?]{1,80}?(?=[,.;:!]| and )(?: and)?|"
-    r"we (?:make|produce|build|sell|supply) [^,.;:!?]{1,60}?(?=[,.;:!]| and )(?: and)?|"
+    r"(?:i|we) (?:make|produce|build|sell|supply|import|export|distribute) "
+    r"[^,.;:!?]{1,60}?(?=[,.;:!]| and | [-–] )(?: and)?|"
+    r"(?:importo|esporto|importiamo|esportiamo|vendo|vendiamo|distribuisco|distribuiamo) "
+    r"[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
+    # whom the writer serves: "ho un cliente nei freni, …", "I have a client in batteries: …",
+    # "我有个客户做电池的，"
+    r"(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?"
+    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;])|我们?有(?:个|一个|位)?客户[^，,。？?：:]{0,12}(?=[，,：:])|"
     r"(?:io |noi )?(?:sono|siamo) (?:(?:un|una|uno|il|la|lo|di|da) |un'|l')"
     r"[^,.;:!?]{1,160}?(?=[,.;:!]| e )(?: e)?|"
     r"(?:lavoro|lavoriamo) (?:per|presso|in|nel|nella|con|come) [^,.;:!?]{1,80}?(?=[,.;:!]| e )(?: e)?|"
-    r"faccio (?:il|la|l') ?\w+(?=[,.;:!]| e )(?: e)?|"
+    r"faccio (?:il|la|l') ?\w+(?: (?:per|a|di|del|della|dei) [^,.;:!?]{1,40}?)?(?=[,.;:!]| e )(?: e)?|"
     r"(?:(?:i['’]?ve|i have|we['’]?ve|we have) )?just (?:landed|arrived)\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
     r"(?:sono|siamo) appena (?:arrivat[oaie]|atterrat[oaie])\b[^,.;:!?]{0,40}?(?=[,.;:!])|"
     r"(?:scrivo|sto scrivendo|stiamo scrivendo) (?:per|un|una|un') ?[^,.;:!?]{1,60}?(?=[,.;:!]| e )(?: e)?|"
@@ -91,6 +98,12 @@ _PURPOSE = (
     rf"(?:[\w-]+ ){{0,2}}{_DOCUMENT}|"
     r"(?:i |we )?need (?:the |these |those )?(?:names|info|it|this|them|numbers) "
     rf"for (?:a|an|my|the|our) {_DOCUMENT}|"
+    # an errand: "booking flights for my boss - …", "prenoto l'albergo per il capo, …", "在给老板订机票，"
+    r"(?:i['’]?m |i am )?(?:booking|arranging|organi[sz]ing) (?:the )?"
+    r"(?:flights?|hotels?|travel|tickets?|trip|cars?)"
+    r"(?: for [^,.;:!?]{1,30}?)?(?=\s*[,.;:!]|\s[-–]\s|$)|"
+    r"prenoto (?:i |il |l['’])?(?:voli|volo|albergo|hotel|viaggio)(?: per [^,.;:!?]{1,30}?)?(?=\s*[,.;:!]|$)|"
+    r"我?在?(?:给|帮)[^，,。？?：:]{1,6}订(?:机票|酒店|车票|房间)|"
     r"(?:devo|dobbiamo|sto per) (?:fare|scrivere|preparare|mandare|inviare) (?:il |un |una |la |l'|lo )?"
     rf"{_DOCUMENT}(?: (?:per|al|alla) [^,.;:!?]{{1,30}}?(?=\s*[,.;:!?，。…]|$))?"
 )
@@ -100,23 +113,6 @@ _SITUATION = (
     r"(?:i['’]?m |i am |we['’]?re |we are )?(?:stuck in traffic|in (?:a|the) (?:taxi|cab)|running late)"
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
-)
-# The writer's trade, client or errand, before a comma: "ho un cliente nei freni, c'è già Brembo …?",
-# "importo in Italia, quali aziende …", "faccio l'interprete per la delegazione, …", "booking flights for
-# my boss - …", "我是做电池的，…"
-_ROLE = r"(?:interpreter|translator|assistant|driver|secretary)"
-_RUOLO = r"(?:interprete|traduttore|traduttrice|autista|assistente|segretari[oa])"
-_TRADE = (
-    r"(?:(?:i have|i['’]?ve got|we have|ho|abbiamo) (?:a |one |un |una )?(?:client|customer|cliente)s?|"
-    r"(?:i|we) (?:import|export|sell|distribute)|"
-    r"(?:importo|esporto|importiamo|esportiamo|vendo|vendiamo|distribuisco|distribuiamo)|"
-    rf"(?:faccio|sono) (?:l['’]|il |la |lo )?{_RUOLO}|i['’]?m (?:an? |the )?{_ROLE}|"
-    r"(?:i['’]?m |i am )?(?:booking|arranging|organi[sz]ing) (?:the )?"
-    r"(?:flights?|hotels?|travel|tickets?|trip|cars?)|"
-    r"prenoto (?:i |il |l['’])?(?:voli|volo|albergo|hotel|viaggio))"
-    r"(?: [^,.;:!?]{1,30}?)?(?=\s*[,:;]|\s[-–]\s)|"
-    r"我们?(?:有(?:个|一个|位)?客户|是?(?:做|搞)[^，,。？?：:]{1,10}的|是(?:翻译|司机|助理|秘书)|"
-    r"在?(?:给|帮)[^，,。？?：:]{1,6}订)[^，,。？?：:]{0,12}(?=[，,：:])"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
@@ -141,7 +137,7 @@ _OPENERS = re.compile(
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_TRADE}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|"
     # the writer's point of view: "from an investment angle, …", "从投资角度来看，…"
     r"from an? (?:\w+ ){1,2}(?:angle|perspective|point of view|standpoint)|"
     r"(?:dal|da un) punto di vista (?:\w+ ){1,2}|"
