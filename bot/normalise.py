@@ -112,7 +112,10 @@ _PURPOSE = (
 _SITUATION = (
     r"(?:i['’]?m |i am |we['’]?re |we are )?(?:stuck in traffic|in (?:a|the) (?:taxi|cab)|running late)"
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
-    r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)"
+    r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)|"
+    # about to go into a meeting: "veloce che sto entrando in riunione", "马上要开会"
+    r"(?:veloce (?:che|perché) )?(?:sto (?:entrando|per entrare) in riunione)|"
+    r"(?:i['’]?m )?(?:about to go|going) into a meeting|马上(?:要)?开会了?|我在开会"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
@@ -135,7 +138,7 @@ _OPENERS = re.compile(
     r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
     r"(?:io )?(?:voglio|volere) sapere(?: (?:se|quale|quali))?(?=\s)|"  # "io volere sapere quando …"
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
-    r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|"
+    r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|si richiede|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|"
     # the writer's point of view: "from an investment angle, …", "从投资角度来看，…"
@@ -173,6 +176,10 @@ _CLOSER = (
     # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
     r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"
     r"ove (?:disponibile|specificato|noto)|if (?:specified|available|known|any)|如有的话|"
+    # what the answer is for: "ai fini della verbalizzazione", "我写稿要用", "(give me) a few examples"
+    r"ai fini (?:del|della|dello|dei|delle|di) \w+|(?:我)?写(?:稿|报告|材料)(?:子)?要用|"
+    r"(?:给|请)?(?:我)?举(?:几|一|两)?个例子|(?:give me )?(?:some|a few) examples|"
+    r"(?:fammi |mi faccia )?qualche esempio|in my notes|nei miei appunti|"
     rf"{_PURPOSE}|{_SITUATION}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|谢啦|谢了|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
@@ -251,9 +258,9 @@ def without_chatter(question: str) -> str:
 
 
 def only_chatter(text: str) -> bool:
-    """Whether `text` says nothing but greetings, who asks and that they ask ("我们几个老同志想了解
-    一下", "buongiorno,"): a part of a message that is no question of its own."""
-    return not _OPENERS.sub("", text.strip())
+    """Whether `text` says nothing but greetings, who asks, that they ask and closing words ("我们几个
+    老同志想了解一下", "buongiorno,", "给举几个例子"): a part of a message that is no question of its own."""
+    return not _CLOSERS.sub("", _OPENERS.sub("", text.strip())).strip()
 
 
 _LEFT_OVER_STOP = re.compile(r"(?<=[?？])[\s。.!！]+$")

@@ -305,11 +305,24 @@ FIGURES = {
         _words(r"(?!)"),  # no entry gives one
     ),
     # "2024年世界智能制造大会在哪开", "WIMC next year?": another year's congress, which no fact gives
+    # (not a wrong year in "这是2024世界智能制造大会的配套活动对吧", which asks about this meeting)
     "other_edition": Figure(
         _words(
-            rf"{_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
+            r"^(?!.*(这是|这次|本次|该活动|配套|专场|专项|\b(this|side) (event|meeting)|\bpart of|"
+            r"\b(parte|nell'ambito) del|quest[oa] (evento|incontro)))"
+            rf".*({_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
             r"(明年|下一届|下届|next year|l'anno prossimo|prossima edizione)[^?？]{0,10}"
-            rf"({_CONGRESS}|世界智能制造|world intelligent)"
+            rf"({_CONGRESS}|世界智能制造|world intelligent))"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
+    # "意大利现任总理是谁", "who is the german chancellor": heads of state and government, whom no
+    # source names
+    "head_of_state": Figure(
+        _words(
+            r"\b(prime minister|premier|head of state|chancellor|president of (italy|china|germany|france)|"
+            r"presidente della repubblica|capo del governo|primo ministro|cancelliere)\b|"
+            r"总理|国家主席|总统|首相"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -633,7 +646,7 @@ FIGURES = {
             r"\b(run|held|hold|happen|take place|organi[sz]ed) again\b|"
             r"\b(intende|pensa di|ha intenzione di|progetta di) (\w+ ){0,2}"
             r"(aprire|costruire|investire|organizzare)\b|"
-            r"(打算|计划|准备|会不会|是否|有没有)\S{0,6}(建厂|设厂|办厂|投资|落户|办展|扩产)"
+            r"(打算|计划|准备|会不会|是否|有没有|要)\S{0,6}(建厂|设厂|办厂|投资|落户|办展|扩产)"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
