@@ -20,6 +20,7 @@ _WORD = re.compile(r"(?:all|dell|nell|sull|dall)['’](?=[^\W\d_])|[^\W\d_]+", r
 # what tells a question beside a sector from a wish to be matched.
 QUESTION_WORDS = (
     r"how|what|what['’]?s|whats|which|when|where|who|whose|why|"
+    r"wat|wht|wich|whic|wher|whr|qnd|"  # as phones shorten them
     r"quant[aeio]|qual[ei]?|qual['’]\S*|dove|chi|come|quando|cosa|che cosa|perch[eéè]"
 )
 CHINESE_QUESTION_WORDS = "什么|哪|几|多少|谁|吗|怎|啥"

@@ -276,7 +276,8 @@ _SHORTHAND = {
     "fdi": "foreign direct investment", "fie": "foreign-invested enterprise",
     "fies": "foreign-invested enterprises", "eu": "european",  # "any big EU brands already in lishui?"
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
-    "nn": "non", "ke": "che", "cmq": "comunque", "xke": "perché", "xké": "perché", "xche": "perché",
+    "nn": "non", "ke": "che", "qnd": "quando", "cmq": "comunque", "xke": "perché", "xké": "perché",
+    "xche": "perché",
     "cerano": "c'erano",
     # question words misspelt too short for typo mending: "wich hall", "wat did he say"
     "wich": "which", "whic": "which", "wat": "what", "wht": "what", "wher": "where", "whr": "where",

@@ -52,6 +52,9 @@ def syllabify(word: str, known: frozenset[str] | None = None) -> list[str] | Non
     return best.get(len(word))
 
 
+SHORT_SYLLABLE = 2
+
+
 def is_pinyin(
     text: str,
     names: Collection[str],
@@ -77,6 +80,10 @@ def is_pinyin(
     common = known - RARE_SYLLABLES
     worded = (len(word) >= 4 and word in other_words and not syllabify(word, common) for word in telling)
     if len(telling) > len(pinyin) and any(word in function_words for word in own) and any(worded):
+        return False
+    # "liu jia ke ruolo a": beside an English or Italian word, syllables as short as "ke" and "a" are
+    # chat shorthand ("ke": che) and vowels, not Chinese
+    if len(telling) > len(pinyin) and all(len(word) <= SHORT_SYLLABLE for word in pinyin):
         return False
     spelt_names = [word for word in words if word in names and syllabify(word, known)]
     # one pinyin word is enough beside pinyin names, not also beside function words ("chi è Miao

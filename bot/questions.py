@@ -32,7 +32,10 @@ _ASKS_MORE = re.compile(
     r"(?:[，,；;]|(?<=[\u4e00-\u9fff])\s)\s*(?:另外|还有(?![哪什没谁别其])|顺便问一?下|再问一?下|以及)[，,\s]*|"
     r"(?<=[？?])\s*另外[，,\s]*|"
     r"[，,；;]\s*(?:[二三]是|其[二三]|第[二三](?:个问题|件事|点)?[，,：:是])\s*|"  # "一是…，二是…"
-    r"(?<=吗)[，,]\s*",  # "… 是南京那个溧水吗，具体哪个园区"
+    r"(?<=吗)[，,]\s*|"  # "… 是南京那个溧水吗，具体哪个园区"
+    # a space after a Chinese question, before another ("区长是谁 副区长来了几个")
+    r"(?:(?<=[谁吗呢啥么])|(?<=几[个家位天号])|(?<=多少)|(?<=哪[里儿]))\s+"
+    rf"(?=[\u4e00-\u9fff][^\s?？]*?(?:{CHINESE_QUESTION_WORDS}))",
     re.IGNORECASE,
 )
 _WH_WORD = re.compile(rf"\b(?:{QUESTION_WORDS})\b", re.IGNORECASE)

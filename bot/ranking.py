@@ -326,6 +326,11 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
+    "sport": Figure(
+        _words(r"\b(calcio|football|soccer|squadra|serie [a-d]|basket\w*|stadi(o|um))\b|足球|球队|体育场"),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     # "best EV brand in china?", "qual e la migliore auto elettrica cinese": an opinion, which no fact gives
     # (not the best-known firms)
     "opinion": Figure(
@@ -345,9 +350,10 @@ FIGURES = {
             r"(fairs?|expos?|exhibitions?|trade shows?|fiere|mostre|esposizioni)\b|"
             r"办过?(哪些|什么|啥|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展|"
             # other fairs' dates: "when is the canton fair this year", "斯图加特车展明年几月"
-            r"\b(when (is|are|was) (the )?(\w+ ){0,3}(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
+            r"\b((when|wen) (is|are|was) (the )?(\w+ ){0,3}"
+            r"(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
-            r"quando (è|e|c'è|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
+            r"quando (è|e|c'è|c e|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
             r"calendario (delle )?fiere)\b|"
             r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程)"
         ),
@@ -546,8 +552,9 @@ FIGURES = {
             r"\b(atms?|cash machines?|cashpoint|bancomat|change (\w+ )?(money|soldi|cash|currency)|"
             r"currency exchange|cambiare (i )?soldi|cambio valuta|toilets?|restrooms?|bathrooms?|wc|bagni|"
             r"smok\w+|fumare|fumatori|pharmac(y|ies)|farmaci[ae]|wheelchairs?|sedia a rotelle|"
-            r"supermarkets?|supermercat[oi]|shops|negozi|wi-?fi|wlan|hotspot)\b|"
-            r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网"
+            r"supermarkets?|supermercat[oi]|shops|negozi|wi-?fi|wlan|hotspot|e-?sim|sim( card)?|scheda sim|"
+            r"roaming)\b|取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网|"
+            r"电话卡|流量卡"
         ),
         _words(
             r"\b(atms?|bancomat|toilets?|pharmac(y|ies)|farmaci[ae]|supermarkets?|wi-?fi)\b|"
@@ -676,7 +683,8 @@ FIGURES = {
     # "where is the Congress's main venue?": the Congress's own venue, which no fact gives
     "main_venue": Figure(
         _words(
-            r"主会场|开幕式|\b(main venue|main (hall|site) of the congress|sede principale del congresso|"
+            r"主会场|主论坛|开幕式|\bmain forum\b|"
+            r"\b(main venue|main (hall|site) of the congress|sede principale del congresso|"
             r"opening ceremony|cerimonia (di |d['’])?apertura|"
             r"(congress|congresso|wimc)\b.{0,60}\b(opens?|si apre))\b"
         ),
