@@ -12,7 +12,8 @@ from bot.spelling import only_in
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-# A word; an Italian preposition elided before one is a word of its own ("all'hotel": not English "all")
+# A word; an Italian preposition elided before one is a word of its own, of neither language ("all'hotel":
+# no English "all")
 _WORD = re.compile(r"(?:all|dell|nell|sull|dall)['’](?=[^\W\d_])|[^\W\d_]+", re.UNICODE)
 
 # The words that ask, in English and Italian (a regex alternation, used between \b … \b) and in
@@ -123,7 +124,7 @@ _SPELLING = {
         "italiano italiana italiani italiane tedesco tedesca tedeschi tedesche francese francesi cinese "
         "cinesi europeo europea europei europee azienda aziende impresa imprese europa italia germania "
         "francia cina ha hanno ho hai abbiamo tutto tutti tutte già gia più piu vende vendono esporta "
-        "esportano all' dell' nell' sull' dall' all’ dell’ nell’ sull’ dall’".split()
+        "esportano".split()
     ),
 }
 

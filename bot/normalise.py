@@ -182,7 +182,7 @@ _CLOSER = (
     r"(?:fammi |mi faccia )?qualche esempio|in my notes|nei miei appunti|"
     rf"{_PURPOSE}|{_SITUATION}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
-    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢|谢啦|谢了|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
+    rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢[啦了呀哈]?|谢[啦了]|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
 )
 # Closers, also after the question mark ("… in sostanza? riassunto veloce pls"): the question keeps its own.
 _CLOSERS = re.compile(

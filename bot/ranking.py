@@ -321,7 +321,7 @@ FIGURES = {
     "head_of_state": Figure(
         _words(
             r"\b(prime minister|premier|head of state|chancellor|president of (italy|china|germany|france)|"
-            r"presidente della repubblica|capo del governo|primo ministro|cancelliere)\b|"
+            r"presidente della repubblica|capo del governo(?! del distretto)|primo ministro|cancelliere)\b|"
             r"总理|国家主席|总统|首相"
         ),
         _words(r"(?!)"),  # no entry gives one
@@ -369,7 +369,7 @@ FIGURES = {
     ),
     # "of the 22 european firms how many were german", "quante erano italiane?",
     # "那300家外资里欧洲企业占几成": how many of a group came from a country, or its share, which no
-    # entry gives
+    # entry gives (unlike "subset": "20 of the 36" plan to go abroad)
     "share": Figure(
         _words(
             r"\bhow many (of (them|those|the [\w~ ]{1,30}?) )?(were|are|came|come) (from )?"
@@ -834,7 +834,7 @@ FIGURES = {
             r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
             r"presidente del consiglio|direttore( generale)? (di|del|della|dello)|direttore generale|"
             r"fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
-            r"董事长|懂事长|总经理|老总|老板(?![让叫问])|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
+            r"董事长|懂事长|总经理|老总|老板(?!让|叫我|问)|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
         ),
         _words(
             r"\b(ceo|chief executive|chairman|chairwoman|president\w*|managing director|general manager|"

@@ -96,7 +96,13 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "dazi doganali ", "出口欧盟新规", "医院", "when is the fair ", "gift etiquette ", "2024 wimc ",
      "WIMC2023 #Lishui ", "per kWh ", "刘区长", "Avio ha parlato? ", "lishui is a district of shanghai ",
      "the one near Wenzhou ", "会场是在江宁", "司机要导航", "io volere sapere ", "unni si fici ",
-     "ce da vedere ", "in a taxi, ", "在出租车上", "best EV brand ", "Colleferro区副区长"],
+     "ce da vedere ", "in a taxi, ", "在出租车上", "best EV brand ", "Colleferro区副区长",
+     # the twenty-fifth session's: a listed choice left out, the writer's trade, client and errand, a
+     # point of view, shares, heads of state, sport, two Chinese questions apart, short syllables
+     "which is NOT: a, b, c, ", "哪个不是：甲、乙、丙、", "ho un cliente nei freni, ", "importo in Italia, ",
+     "booking flights for my boss - ", "from an investment angle, ", "how many were german ", "占几成",
+     "2023 or 2024 WIMC ", "意大利总理", "calcio serie a ", "区长是谁 副区长几个 ", "liu jia ke ruolo a ",
+     "给举几个例子", "veloce che sto entrando in riunione ", "ai fini della verbalizzazione ", "esim "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who

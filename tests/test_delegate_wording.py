@@ -982,6 +982,17 @@ def test_one_lishui_or_the_other_gets_the_note_on_the_two(assistant: Assistant, 
         "c'e il wifi al parco Xingzhuang?",
         "会场有wifi吗",
         "开沃是哪位领导上台发言的",  # who spoke for it
+        "of the 22 european firms how many were german",  # how many came from one country
+        "那300家外资里欧洲企业占几成",  # a share
+        "how to open a WFOE in china",
+        "南京地铁能直接到溧水吗",
+        "意大利现任总理是谁",
+        "Avio在溧水要建厂吗",
+        "colleferro calcio in ke serie gioca",
+        "esim x la cina quale",
+        "智能制造大会主论坛在哪开",
+        "苏州工业园区外资企业有多少家 比溧水多吗",
+        "things to do in lishui zhejiang on a free day",  # that city's sights
     ],
 )
 def test_details_the_entries_lack_are_declined(assistant: Assistant, question):
@@ -1011,6 +1022,20 @@ def test_an_address_is_declined_the_sources_name_only_the_park(assistant: Assist
         ("was the docking meeting on nov 13 2023? thats what i wrote in my notse", "30"),  # says, not asks
         ("is Kaiwu one of the aziende europee? just checking before I email them", "Kaiwu"),  # no contact
         ("was the meetng at xingzhuang science park or in jiangning?", "Xingzhuang"),  # where, no comparison
+        # the writer's trade, client, errand, role or point of view; what the answer is for
+        ("ho un cliente nei freni, c'è già Brembo a Lishui?", "Brembo"),
+        ("importo in Italia, quali aziende di Lishui vendono già in Europa?", "Skyworth"),
+        ("我有个客户做电池的，欧洲企业有哪些领域", "航空航天"),
+        ("hi! booking flights for my boss - what date is the Lishui-Europe matchmaking event pls", "30"),
+        ("faccio l'interprete per la delegazione, di che settori sono le aziende europee?", "batterie"),
+        ("from an investment angle, how is lishui positioned within nanjing?", "Nanjing"),
+        ("which lishui companies already sell into europe? need names for a deck", "Skyworth"),
+        ("Si richiede la denominazione ufficiale dell'evento ai fini della verbalizzazione", "Gathering"),
+        ("quando e dove? veloce che sto entrando in riunione", "Xingzhuang"),
+        ("领导问溧水落地的有名的欧洲企业有哪些，给举几个例子", "西门子"),
+        ("溧水企业几家 欧洲企业几家 两个数都要 谢啦", "36"),
+        ("just confirming the meeting is dec 1st right?", "30 November"),
+        ("老板让我看看有没有同行，来的那些欧洲公司主要是做哪些行业的？", "航空航天"),  # no company's boss
     ],
 )
 def test_what_the_writer_says_around_a_check_asks_nothing(assistant: Assistant, question, expected):
@@ -1140,3 +1165,64 @@ def test_the_congress_event_in_lishui_is_this_meeting(assistant: Assistant, ques
 
 def test_the_congress_itself_is_still_the_congress(assistant: Assistant):
     _answered(assistant, "was the lishui event part of WIMC?", "World Intelligent Manufacturing Congress")
+
+
+@pytest.mark.parametrize(
+    ("question", "odd"),
+    [
+        ("which of these was NOT one of the four aspects in the city presentation: location, talent, "
+         "openness, service", "talent"),
+        ("which is NOT a lishui leading industry: NEV, smart home, chips, new medicine & life health",
+         "chips"),
+        ("odd one out - Skyworth, Hengtian, Xipu, Kaiwu: which was NOT said to sell in europe", "Kaiwu"),
+        ("quale NON è tra le industrie guida di lishui: auto a nuova energia, smart home, tessile, nuova "
+         "medicina", "tessile"),
+        ("下面哪个不是欧洲企业涉及的领域：汽车、电池、纺织、航空航天", "纺织"),
+        ("溧水主导产业：新能源汽车 智能家居 集成电路 新医药与生命健康，哪个不是", "集成电路"),
+    ],
+)
+def test_the_one_listed_choice_the_sources_do_not_name_is_said_first(assistant: Assistant, question, odd):
+    answer = assistant.ask(question, Context())
+    assert answer.text.startswith(text(answer.language, "not_named", choice=odd)), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which is not one of the four aspects: location, economy, openness, service",  # all four are
+        "which of these is not a leading industry: chips, textiles, smart home",  # two are not
+    ],
+)
+def test_no_choice_is_singled_out_unless_exactly_one_is_missing(assistant: Assistant, question):
+    answer = assistant.ask(question, Context())
+    opening = text(answer.language, "not_named", choice="\0").split("\0")[0]
+    assert not answer.abstained and not answer.text.startswith(opening), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("was it part of the 2023 or 2024 WIMC", "2023"),  # a year beside 2023 asks which
+        ("这是2024世界智能制造大会的配套活动对吧", "2023"),  # a wrong year of this meeting's congress
+        ("Colleferro 哪年当选欧洲航天之都", "2021"),  # a town's title, no career
+        ("那个意大利小镇属于哪个大城市", "罗马"),
+        ("区长是谁 副区长来了几个", "缪秀梅"),  # two questions apart by a space
+        ("did avio speak? wat did the cos talk about", "Kaiwu"),  # "wat" asks a second question
+        ("开窝集团是干啥的", "开沃"),  # the input method's homophone
+        ("oltre a Brembo, quali altre aziende europee note sono già a Lishui?", "Siemens"),
+    ],
+)
+def test_the_twenty_fifth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("liu jia ke ruolo a", "it"),  # "ke" (che) and "a" beside "ruolo": no pinyin
+        ("farmacia aperta vicino all'hotel", "it"),  # "all'": no English "all"
+        ("industrial land price per mu in lishui", "en"),  # "per" of a rate
+    ],
+)
+def test_the_language_of_chat_italian_and_rates(assistant: Assistant, question, language):
+    assert assistant.ask(question, Context()).language == language
