@@ -285,6 +285,13 @@ _SHORTHAND = {
     # the countries as German and French engineers write them in English
     "deutschland": "germany", "frankreich": "france", "allemagne": "germany", "italien": "italy",
     "italie": "italy",
+    # and the German words of their English ("datum of the Veranstaltung pls", "which Firmen presented")
+    "datum": "date", "veranstaltung": "event", "veranstalter": "organiser", "stadt": "city",
+    "unternehmen": "companies", "firmen": "companies", "firma": "company", "branchen": "sectors",
+    "branche": "sector", "programm": "programme", "vertrieb": "sales", "handynummer": "mobile number",
+    "telefonnummer": "phone number", "umsatz": "revenue", "ausrüstung": "equipment", "wann": "when",
+    "leitindustrien": "leading industries", "kollege": "colleague", "kollegin": "colleague",
+    "bürgermeister": "mayor", "vizebürgermeister": "deputy mayor", "rede": "speech",
     # months as English texts shorten them ("it was dec 1st?")
     "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
     "sept": "september", "oct": "october", "dec": "december",
