@@ -354,7 +354,8 @@ FIGURES = {
             r"(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
             r"quando (è|e|c'è|c e|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
-            r"calendario (delle )?fiere)\b|"
+            r"calendario (delle )?fiere|hann?over messe|canton fair|eicma|automechanika)\b|"
+            r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
             r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程)"
         ),
         _words(r"(?!)"),  # no entry gives one
@@ -500,7 +501,8 @@ FIGURES = {
     "food": Figure(
         _words(
             r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
-            r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala)\b|"
+            r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala|"
+            r"book (me |us )?a table|prenot\w+ (un )?tavolo)\b|订(个)?(餐厅|位子|桌)|"
             r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会|"
             r"好吃的|馆子|菜馆"
         ),
@@ -874,7 +876,8 @@ FIGURES = {
     "contact": Figure(
         _words(
             # not "translate this email": a message at hand
-            r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|wechat|websites?|web ?site|"
+            r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|(la|sua|his|her|the) mail|"
+            r"wechat|websites?|web ?site|"
             r"sito (web|internet|ufficiale)|homepage|"
             r"contact (details|number|info\w*)|telefono|"
             r"cellulare|numero di telefono|contatt\w*|contact person|point of contact|referente|"
