@@ -115,7 +115,11 @@ _SITUATION = (
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)|"
     # about to go into a meeting: "veloce che sto entrando in riunione", "马上要开会"
     r"(?:veloce (?:che|perché) )?(?:sto (?:entrando|per entrare) in riunione)|"
-    r"(?:i['’]?m )?(?:about to go|going) into a meeting|马上(?:要)?开会了?|我在开会"
+    r"(?:i['’]?m )?(?:about to go|going) into a meeting|马上(?:要)?开会了?|我在开会|"
+    # could not hear: "刚才会场太吵没听清", "it was too loud in the hall"
+    r"(?:刚才)?(?:会场|现场)?太吵(?:了)?(?:没听清楚?)?|没听清楚?|"
+    r"(?:it was )?too (?:loud|noisy)(?: in the (?:hall|room))?|i couldn['’]?t hear(?: well)?|"
+    r"non (?:ho sentito|sentivo) bene|c['’]era troppo rumore"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs

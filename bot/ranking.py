@@ -98,6 +98,11 @@ _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|
 # beside 2023: "the 2023 or 2024 WIMC?" asks which)
 _CONGRESS = "(wimc|congress|congresso|智能制造大会|智造大会)"
 _OR = r"\s*(or|o|oppure|或|还是|/)\s*"
+# This meeting as part of something ("这是…的配套活动对吧", "is this one of the canton fair side events")
+_THIS_MEETING = (
+    r"(这是|这次|本次|该活动|配套|专场|专项|\b(this|side) (event|meeting)s?|\bpart of|"
+    r"\b(parte|nell'ambito) del|quest[oa] (evento|incontro))"
+)
 _OTHER_YEAR = (
     r"(?<!\d)(?<!2023 or )(?<!2023 o )(?<!2023或)(?<!2023 或 )(?<!2023还是)(?<!2023/)"
     rf"20(1\d|2[4-9])(?!\d)(?!{_OR}2023)"
@@ -308,9 +313,7 @@ FIGURES = {
     # (not a wrong year in "这是2024世界智能制造大会的配套活动对吧", which asks about this meeting)
     "other_edition": Figure(
         _words(
-            r"^(?!.*(这是|这次|本次|该活动|配套|专场|专项|\b(this|side) (event|meeting)|\bpart of|"
-            r"\b(parte|nell'ambito) del|quest[oa] (evento|incontro)))"
-            rf".*({_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
+            rf"^(?!.*{_THIS_MEETING}).*({_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
             r"(明年|下一届|下届|next year|l'anno prossimo|prossima edizione)[^?？]{0,10}"
             rf"({_CONGRESS}|世界智能制造|world intelligent))"
         ),
@@ -354,9 +357,10 @@ FIGURES = {
             r"(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
             r"quando (è|e|c'è|c e|ce|sono|ci sono) (la |le )?(\w+ ){0,2}(fiera|fiere|expo|mostra)|"
-            r"calendario (delle )?fiere|hann?over messe|canton fair|eicma|automechanika)\b|"
+            r"calendario (delle )?fiere)\b|"
+            rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|eicma|automechanika)\b|"
             r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
-            r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程)"
+            r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -435,7 +439,8 @@ FIGURES = {
             r"\b(by (metro|subway|bus|train|taxi)|(take|get|catch) (the|a) (metro|subway|bus|train|taxi)|"
             r"(which|what) (metro|subway|bus) (line|stop|station)|"
             r"in (metro|metropolitana|autobus|treno|taxi)|(quale|che) (metro|linea|fermata)|"
-            r"didi|uber|ride[- ]hailing)\b|滴滴|网约车|打车软件"
+            r"didi|uber|ride[- ]hailing|(direct )?flights? (to|from)|vol[oi] (diretto|diretti|per))\b|"
+            r"滴滴|网约车|打车软件|航班|直飞"
         ),
         _words(
             r"\b(metro|subway|bus|buses|shuttle|taxi|train|metropolitana|navetta|autobus|treno|"
@@ -973,6 +978,13 @@ _COMPANY_SIDE = _words(
 )
 
 
+# A company's side asked ("is Avio a Chinese firm?", "un'azienda cinese?", "是中国企业吗")
+_SIDE_ASKED = _words(
+    r"\b(chinese|european|local) (company|firm|enterprise)|"
+    r"\b(azienda|impresa|societ[aà]|ditta) (cinese|europea|locale)\b|(中国|欧洲|本地|溧水)(企业|公司)"
+)
+
+
 # "le aziende europee erano tipo tutte food e fashion?": a field, not a meal
 _FOOD_AS_A_SECTOR = _words(
     r"\bfood (and|e|&|or|o) (fashion|moda|textiles?|tessil\w*|luxury|lusso|wine|vino)\b|"
@@ -1014,7 +1026,7 @@ _PLACE_CHOICE = _words(
 # another place; no comparison
 _HELD_IN = _words(
     r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
-    r"took place)\s+(in|a|at)\b|在\S{1,6}(开|举办|举行|召开)|"
+    r"took place)\s+(in|a|at)\b|在\S{1,12}(开|举办|举行|召开)|"
     # where Lishui or the venue is: "confermate che Lishui e un distretto di Shanghai?", "溧水是上海的
     # 一个区吧", "会场是在江宁那边的科技园对吧"
     r"\b(lishui|venue)\s+(is|was|è|e|era|sta)\s+[^?？.!]{0,20}\b(of|in|di|del|a|nel|nella)\b|"
@@ -1022,12 +1034,15 @@ _HELD_IN = _words(
 )
 # "was the meeting in shanghai?", "会是在江宁开的吧": a wrong place to confirm, which the venue answers
 _HELD_IN_ASKED = _words(
-    r"\b(was|is|era|fu)\s+(the |l['’])?(meeting|incontro|event|evento|conference|docking)\s+"
+    r"\b(was|is|era|fu)\s+(the |l['’])?([\w-]+ ){0,2}(meeting|incontro|event|evento|conference|docking)\s+"
     r"(held\s+|tenut[oa]\s+)?(in|a|at)\b"
 )
 _OTHER_PLACE = _words(
     rf"\b{_PLACE}|\b(beijing|hangzhou|shenzhen|guangzhou)\b|"
-    rf"{_NANJING_DISTRICT_HAN}|上海|北京|杭州|苏州|无锡|常州|合肥|深圳|广州|昆山"
+    rf"{_NANJING_DISTRICT_HAN}|上海|北京|杭州|苏州|无锡|常州|合肥|深圳|广州|昆山|"
+    # a congress or fair venue guessed for it ("at the nanjing intl expo center", "河西国际博览中心")
+    r"\b((intl|international) )?(expo|exhibition|convention|congress) cent(er|re)\b|"
+    r"\bcentro (fieristico|congressi|esposizioni)\b|(国际)?(博览|会展|展览)中心"
 )
 
 
@@ -1071,6 +1086,10 @@ def figures_asked(question: str) -> frozenset[str]:
         kinds.discard("contact")
     if _COMPANY_SIDE.search(question):
         kinds.discard("nationality")
+    if _SIDE_ASKED.search(question):  # "avio - is that a chinese firm?": the side its entry gives
+        kinds -= {"country", "nationality"}
+    if where_it_was_held(question) != question:  # another place for this meeting, not the congress's
+        kinds.discard("main_venue")
     if "country" in kinds:  # "messe stuttgart asia hq country?": the seat's country, which is given
         kinds.discard("headquarters")
     if _FOOD_AS_A_SECTOR.search(question):  # "le aziende erano tutte food e fashion?": a field
