@@ -31,7 +31,8 @@ NO_ANSWER = "NO_ANSWER"
 
 
 class Reason(StrEnum):
-    """Why an answer is what it is; everything but ANSWERED and SMALL_TALK is an abstention."""
+    """Why an answer is what it is; everything but ANSWERED, PARTLY, SMALL_TALK and MEETING is an
+    abstention."""
 
     ANSWERED = "answered"
     NO_MATCH = "no_match"  # nothing in the knowledge base is close enough
@@ -42,6 +43,7 @@ class Reason(StrEnum):
     TOO_LONG = "too_long"
     SMALL_TALK = "small_talk"  # a greeting or thanks, returned in kind
     MEETING = "meeting"  # a wish to meet an enterprise (or the delegate's sector): matchmaking
+    PARTLY = "partly"  # a message's questions answered in part, the rest said to be unknown (staff can help)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Answer:
 
     @property
     def abstained(self) -> bool:
-        return self.reason not in (Reason.ANSWERED, Reason.SMALL_TALK, Reason.MEETING)
+        return self.reason not in (Reason.ANSWERED, Reason.PARTLY, Reason.SMALL_TALK, Reason.MEETING)
 
 
 def in_traditional_script(answer: Answer) -> Answer:
@@ -278,7 +280,8 @@ def answer_chain(settings: Settings, retriever: Retriever) -> Runnable:
 
 def combined(answers: list[Answer]) -> Answer:
     """One answer to a message that asked several questions: each answer's paragraphs once, in
-    order. It abstains when one of its questions is not answered (staff can take that one)."""
+    order. When some of its questions are answered and others not, it is answered in part (PARTLY,
+    tentative: staff can take the rest); when none is, it abstains."""
     answers = _saying_something_new(answers)
     paragraphs: list[str] = []
     for answer in answers:
@@ -287,16 +290,18 @@ def combined(answers: list[Answer]) -> Answer:
             if part not in paragraphs and part.split("\n", 1)[-1] not in paragraphs:
                 paragraphs.append(part)
     missed = next((answer for answer in answers if answer.abstained), None)
+    answered = any(answer.reason in (Reason.ANSWERED, Reason.PARTLY) for answer in answers)
+    reason = (Reason.PARTLY if answered else missed.reason) if missed else _answered_reason(answers)
     first = answers[0]
     return Answer(
         "\n\n".join(paragraphs),
         first.language,
-        missed.reason if missed else _answered_reason(answers),
+        reason,
         min(answer.confidence for answer in answers),
         list(dict.fromkeys(source for answer in answers for source in answer.sources)),
         [hit for hits in zip_longest(*(answer.retrieved for answer in answers)) for hit in hits if hit],
         first.generated_by,
-        any(answer.tentative for answer in answers),
+        reason is Reason.PARTLY or any(answer.tentative for answer in answers),
         next((answer.meeting for answer in answers if answer.meeting), None),
         next((answer.venue for answer in answers if answer.venue), None),
     )

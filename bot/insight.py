@@ -22,7 +22,7 @@ SAME_ENTRY_MIN_DENSE = 0.86  # closest entry counts as the question's topic from
 NEAR_DUPLICATE = 0.93  # cosine of two questions that say the same thing
 SILENT_REASONS = ("empty", "no_text", "too_long", "refused", "small_talk", "meeting")  # not knowledge gaps
 SILENT_SQL = ", ".join(f"'{reason}'" for reason in SILENT_REASONS)
-HELPED_SQL = "reason IN ('answered', 'small_talk', 'meeting')"  # the bot helped (not a gap)
+HELPED_SQL = "reason IN ('answered', 'partly', 'small_talk', 'meeting')"  # the bot helped (not a gap)
 TOP_QUESTIONS = 3  # per language, in /stats
 EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 
@@ -74,7 +74,7 @@ def stats(store: Store) -> dict:
         _day(row[0]): (row[1], row[2])
         for row in one(
             "SELECT FLOOR(asked_at / 86400) AS day, COUNT(*), "
-            "COALESCE(SUM(CASE WHEN reason IN ('answered', 'small_talk') THEN 1 ELSE 0 END), 0) "
+            "COALESCE(SUM(CASE WHEN reason IN ('answered', 'partly', 'small_talk') THEN 1 ELSE 0 END), 0) "
             "FROM questions GROUP BY 1 ORDER BY 1 DESC LIMIT 14"
         )
     }
@@ -140,7 +140,8 @@ def stats_chart(numbers: dict) -> bytes:
 
 
 def _gap_questions(store: Store) -> list[tuple[str, str, bool]]:
-    """(question, language, downvoted) for every abstention and every 👎 answer."""
+    """(question, language, downvoted) for every abstention, every message answered only in part and
+    every 👎 answer."""
     rows = store.query(
         "SELECT q.question, q.language, COALESCE(v.value, 0) = -1 AS down FROM questions q "
         "LEFT JOIN votes v ON v.question_id = q.id "

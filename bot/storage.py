@@ -223,7 +223,7 @@ class Store:
         if turns <= 0:
             return []
         rows = self.query(
-            "SELECT question FROM questions WHERE chat_id = :chat AND reason = 'answered' "
+            "SELECT question FROM questions WHERE chat_id = :chat AND reason IN ('answered', 'partly') "
             "ORDER BY id DESC LIMIT :turns",
             {"chat": chat_id, "turns": turns},
         )
