@@ -280,8 +280,8 @@ def answer_chain(settings: Settings, retriever: Retriever) -> Runnable:
 
 def combined(answers: list[Answer]) -> Answer:
     """One answer to a message that asked several questions: each answer's paragraphs once, in
-    order. When some of its questions are answered and others not, it is answered in part (PARTLY,
-    tentative: staff can take the rest); when none is, it abstains."""
+    order. When some of its questions are answered surely and others not, it is answered in part
+    (PARTLY, tentative: staff can take the rest); otherwise one question not answered makes it abstain."""
     answers = _saying_something_new(answers)
     paragraphs: list[str] = []
     for answer in answers:
@@ -290,7 +290,8 @@ def combined(answers: list[Answer]) -> Answer:
             if part not in paragraphs and part.split("\n", 1)[-1] not in paragraphs:
                 paragraphs.append(part)
     missed = next((answer for answer in answers if answer.abstained), None)
-    answered = any(answer.reason in (Reason.ANSWERED, Reason.PARTLY) for answer in answers)
+    # surely: a tentative guess at one question does not answer the message in part
+    answered = any(a.reason in (Reason.ANSWERED, Reason.PARTLY) and not a.tentative for a in answers)
     reason = (Reason.PARTLY if answered else missed.reason) if missed else _answered_reason(answers)
     first = answers[0]
     return Answer(

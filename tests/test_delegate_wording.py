@@ -296,7 +296,9 @@ def test_a_second_question_the_first_answer_only_just_covers_is_not_declined(ass
 def test_where_the_venue_is_is_told_and_how_to_get_there_is_handed_to_staff(assistant: Assistant):
     answer = assistant.ask("where is the venue and how do I get there?")
     assert "Xingzhuang" in answer.text
-    assert answer.abstained and answer.sources[-1].entry_id == "gap-transport", answer.text
+    # answered in part: staff are offered for the rest
+    assert answer.reason is Reason.PARTLY and answer.tentative and not answer.abstained
+    assert answer.sources[-1].entry_id == "gap-transport", answer.text
 
 
 @pytest.mark.parametrize(
