@@ -146,7 +146,8 @@ _OPENERS = re.compile(
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
     # a polite letter's opening: "打扰了，实在不好意思这么晚还发消息", "Dear Sir/Madam, I hope this message
     # finds you well.", "apologies for the late message", "Gentili organizzatori, buonasera."
-    r"(?:尊敬的)?(?:工作人员|主办方|老师)(?:您好|你好)?|打扰(?:了|一下|您了)?|抱歉打扰(?:了)?|"
+    r"尊敬的(?:工作人员|主办方|老师)(?:您好|你好)?|(?:工作人员|主办方)(?:您好|你好)|打扰(?:了|一下|您了)|"
+    r"抱歉打扰(?:了)?|"
     r"(?:实在|真的|非常)?不好意思(?:这么晚(?:还)?(?:发消息|打扰(?:您)?))?|(?:想)?请教一下|"
     r"dear (?:sir(?: or |/)madam|organi[sz]ers?|team|all)|"
     r"i hope (?:this|my) (?:message|e-?mail) finds you well|"

@@ -102,7 +102,9 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "which is NOT: a, b, c, ", "哪个不是：甲、乙、丙、", "ho un cliente nei freni, ", "importo in Italia, ",
      "booking flights for my boss - ", "from an investment angle, ", "how many were german ", "占几成",
      "2023 or 2024 WIMC ", "意大利总理", "calcio serie a ", "区长是谁 副区长几个 ", "liu jia ke ruolo a ",
-     "给举几个例子", "veloce che sto entrando in riunione ", "ai fini della verbalizzazione ", "esim "],
+     "给举几个例子", "veloce che sto entrando in riunione ", "ai fini della verbalizzazione ", "esim ",
+     "Veranstaltung Firmen ", "打扰了，实在不好意思这么晚还发消息", "Dear Sir/Madam, ", "会场太吵没听清，",
+     "at the intl expo center ", "canton fair side event ", "book me a table ", "直飞航班"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who

@@ -1228,3 +1228,65 @@ def test_the_twenty_fifth_sessions_wordings_are_answered(assistant: Assistant, q
 )
 def test_the_language_of_chat_italian_and_rates(assistant: Assistant, question, language):
     assert assistant.ask(question, Context()).language == language
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("datum of the Veranstaltung pls", "30"),
+        ("Lishui is in which Stadt", "Nanjing"),
+        ("which Branchen were the european companies from", "batteries"),
+        ("Guten Morgen! Kollege missed the Programm - which Firmen actually held presentations on stage?",
+         "Avio"),
+    ],
+)
+def test_german_words_in_english_are_read(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("您好！打扰了，实在不好意思这么晚还发消息🙏 想请教一下那个欧洲企业溧水产业对接会具体是哪天办的？"
+         "是上午还是下午啊？万分感谢～", "上午"),
+        ("刚才会场太吵没听清，刘佳区长致辞大概讲了啥", "开放"),
+        ("era un evento del 2023 o 2024?", "2023"),
+        ("chi ha partecipato dalla parte europea", "Hans Song"),
+        ("avio - is that a chinese firm?", "European"),
+        ("对接会是在国际博览中心开的吗", "星庄"),  # a congress venue guessed for this meeting
+        ("is this one of the canton fair side events", "World Intelligent Manufacturing"),
+    ],
+)
+def test_polite_letters_noise_and_wrong_guesses_are_answered(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Dear Sir/Madam, I hope this message finds you well. Two things: who was the German guest at the "
+        "meeting, and could you share his email so I can follow up? Kind regards",
+        "尊敬的工作人员您好，请问意大利那位副市长是哪个城市的？另外能否提供一下他的邮箱？非常感谢，祝工作顺利！",
+        "dove si trova il parco Xingzhuang? e c'e un parcheggio?",
+    ],
+)
+def test_a_message_answered_in_part_says_what_is_known_and_offers_staff(assistant: Assistant, question):
+    answer = assistant.ask(question, Context())
+    assert answer.reason is Reason.PARTLY and answer.tentative and not answer.abstained, answer.text
+    assert answer.sources[-1].entry_id.startswith("gap-"), answer.sources
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can you book me a table somewhere in nanjing tonight",
+        "when is hannover messe 2024",
+        "la mail de hans song",
+        "斯图加特展览公司明年有啥展会",
+        "南京有直飞罗马的航班吗",
+        "进博会在哪开",
+        "Hans Song Handynummer?",
+    ],
+)
+def test_more_details_the_entries_lack_are_declined(assistant: Assistant, question):
+    assert assistant.ask(question, Context()).abstained

@@ -57,6 +57,13 @@ def test_gaps_group_one_need_across_languages_and_count_downvotes(store, assista
     assert rows[1][:3] == ["3", "0", "gap-parking"] and len(rows) == len(found) + 1
 
 
+def test_a_message_answered_in_part_counts_as_helped_and_is_still_a_gap(store, assistant):
+    question = "where is the venue and how do I get there?"  # the venue, and no route published
+    ask(store, assistant, question)
+    assert (stats(store)["answered"], stats(store)["abstained"]) == (1, 0)
+    assert any(question in gap.questions for gap in gaps(store, assistant.retriever))
+
+
 def test_no_questions_no_gaps(store, assistant):
     assert gaps(store, assistant.retriever) == []
     assert stats(store)["questions"] == 0
