@@ -106,7 +106,8 @@ _HAN_GLOSS = re.compile(r"[(（]\s*[\u3400-\u9fff]{1,8}\s*[)）]")  # "Lishui (�
 # Chinese grammar, not a name: "Who is 缪秀梅?" quotes a name, "Brembo 是 which country 的公司？" is
 # Chinese around English words.
 _HAN_GRAMMAR = re.compile("[是的吗呢吧谁哪几么啥怎]|多少")
-_HAN_QUESTION = re.compile("[吗呢谁哪几啥]|什么|怎么|多少")  # asking in Chinese: "Hans Song啥title"
+# asking in Chinese: "Hans Song啥title", "slogan是?"
+_HAN_QUESTION = re.compile("[吗呢谁哪几啥]|什么|怎么|多少|是[?？]")
 
 # Written the same in both ("aziende Lishui leader in?", "riassunto veloce pls"): a function word,
 # but no vote.

@@ -119,7 +119,10 @@ _SITUATION = (
     # could not hear: "刚才会场太吵没听清", "it was too loud in the hall"
     r"(?:刚才)?(?:会场|现场)?太吵(?:了)?(?:没听清楚?)?|没听清楚?|"
     r"(?:it was )?too (?:loud|noisy)(?: in the (?:hall|room))?|i couldn['’]?t hear(?: well)?|"
-    r"non (?:ho sentito|sentivo) bene|c['’]era troppo rumore"
+    r"non (?:ho sentito|sentivo) bene|c['’]era troppo rumore|"
+    # late: "我迟到了没听到", "I was late and missed it", "sono arrivato tardi"
+    r"我?迟到了?(?:没听到|错过了)?|i (?:was|got there|arrived) late(?: and missed (?:it|them))?|"
+    r"sono arrivat[oa] (?:tardi|in ritardo)"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs

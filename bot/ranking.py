@@ -359,7 +359,8 @@ FIGURES = {
             r"quando (è|e|c'è|c e|ce|sono|ci sono|si tiene|si svolge|si fa) (la |le )?(\w+ ){0,2}"
             r"(fiera|fiere|expo|mostra)|"
             r"calendario (delle )?fiere)\b|"
-            rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|eicma|automechanika)\b|"
+            rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|fiera di canton|eicma|automechanika)\b|"
+            r"\b(prossim[ao]|next) (fiera|fair|expo|messe)\b|"
             r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
             r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
         ),

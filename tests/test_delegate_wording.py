@@ -1224,6 +1224,7 @@ def test_the_twenty_fifth_sessions_wordings_are_answered(assistant: Assistant, q
         ("liu jia ke ruolo a", "it"),  # "ke" (che) and "a" beside "ruolo": no pinyin
         ("farmacia aperta vicino all'hotel", "it"),  # "all'": no English "all"
         ("industrial land price per mu in lishui", "en"),  # "per" of a rate
+        ("slogan是?", "zh"),  # "是?" asks in Chinese
     ],
 )
 def test_the_language_of_chat_italian_and_rates(assistant: Assistant, question, language):
@@ -1255,6 +1256,7 @@ def test_german_words_in_english_are_read(assistant: Assistant, question, expect
         ("avio - is that a chinese firm?", "European"),
         ("对接会是在国际博览中心开的吗", "星庄"),  # a congress venue guessed for this meeting
         ("is this one of the canton fair side events", "World Intelligent Manufacturing"),
+        ("我迟到了没听到企业发言，大概都讲了些什么内容啊", "技术优势"),  # late: says nothing of what is asked
     ],
 )
 def test_polite_letters_noise_and_wrong_guesses_are_answered(assistant: Assistant, question, expected):
@@ -1286,6 +1288,8 @@ def test_a_message_answered_in_part_says_what_is_known_and_offers_staff(assistan
         "南京有直飞罗马的航班吗",
         "进博会在哪开",
         "Hans Song Handynummer?",
+        "fiera di canton 2024 date",
+        "quando si tiene la fiera di Milano quest anno",
     ],
 )
 def test_more_details_the_entries_lack_are_declined(assistant: Assistant, question):
