@@ -280,8 +280,9 @@ def answer_chain(settings: Settings, retriever: Retriever) -> Runnable:
 
 def combined(answers: list[Answer]) -> Answer:
     """One answer to a message that asked several questions: each answer's paragraphs once, in
-    order. When some of its questions are answered surely and others not, it is answered in part
-    (PARTLY, tentative: staff can take the rest); otherwise one question not answered makes it abstain."""
+    order. When some of its questions are answered surely and another, about something else, is not,
+    it is answered in part (PARTLY, tentative: staff can take the rest); otherwise one question not
+    answered makes it abstain."""
     answers = _saying_something_new(answers)
     paragraphs: list[str] = []
     for answer in answers:
@@ -290,9 +291,9 @@ def combined(answers: list[Answer]) -> Answer:
             if part not in paragraphs and part.split("\n", 1)[-1] not in paragraphs:
                 paragraphs.append(part)
     missed = next((answer for answer in answers if answer.abstained), None)
-    # surely: a tentative guess at one question does not answer the message in part
-    answered = any(a.reason in (Reason.ANSWERED, Reason.PARTLY) and not a.tentative for a in answers)
-    reason = (Reason.PARTLY if answered else missed.reason) if missed else _answered_reason(answers)
+    reason = _answered_reason(answers)
+    if missed:
+        reason = Reason.PARTLY if _answered_in_part(answers, missed) else missed.reason
     first = answers[0]
     return Answer(
         "\n\n".join(paragraphs),
@@ -305,6 +306,20 @@ def combined(answers: list[Answer]) -> Answer:
         reason is Reason.PARTLY or any(answer.tentative for answer in answers),
         next((answer.meeting for answer in answers if answer.meeting), None),
         next((answer.venue for answer in answers if answer.venue), None),
+    )
+
+
+def _answered_in_part(answers: list[Answer], missed: Answer) -> bool:
+    """Whether a question of the message is answered surely (a tentative guess is not) from an entry
+    other than the one the unanswered question is nearest to: "who was the German guest, and his
+    email?" is answered in part; "Colleferro ha un sindaco? chi è il sindaco?" and "dove si trova il
+    parco? e c'è un parcheggio?" ask of one entry what it lacks."""
+    lacking = {hit.entry_id for hit in missed.retrieved[:1]}
+    return any(
+        answer.reason in (Reason.ANSWERED, Reason.PARTLY)
+        and not answer.tentative
+        and not lacking & {source.entry_id for source in answer.sources}
+        for answer in answers
     )
 
 

@@ -983,7 +983,8 @@ _COMPANY_SIDE = _words(
 # A company's side asked ("is Avio a Chinese firm?", "un'azienda cinese?", "是中国企业吗")
 _SIDE_ASKED = _words(
     r"\b(chinese|european|local) (company|firm|enterprise)|"
-    r"\b(azienda|impresa|societ[aà]|ditta) (cinese|europea|locale)\b|(中国|欧洲|本地|溧水)(企业|公司)"
+    r"\b(azienda|impresa|societ[aà]|ditta) (cinese|europea|locale)\b|"
+    r"是(不是)?(一家)?(中国|欧洲|本地|溧水)的?(企业|公司)"
 )
 
 
