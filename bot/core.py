@@ -134,7 +134,7 @@ _CITY_TRAIT = re.compile(
     r"\b(famous|known) for\b|\b(famos[oa]|conosciut[oa]) per\b|"
     r"\bper (che )?cosa [eè] (famos|conosciut|not)[oa]\b|"
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名|"
-    # its sights ("cosa vedere a Lishui nello Zhejiang")
+    # its sights and things to do ("cosa vedere a Lishui nello Zhejiang", "things to do … on a free day")
     r"\b(what to see|things to do|sights|sightseeing|tourist\w*|cosa (vedere|fare)|"
     r"(c['’ ]?[eè]|ce) da (vedere|fare)|turistic\w*|attrazioni)\b|景点|旅游|好玩)",
     re.IGNORECASE,
