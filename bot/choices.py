@@ -25,6 +25,7 @@ _HAN_WORDS = re.compile(r"^[\u4e00-\u9fff]+(?:\s+[\u4e00-\u9fff]+)+$")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _SHORT = 3  # Latin words this short say nothing alone ("new", "of", "a")
 MIN_CHOICES = 3
+_INITIALS = 3  # letters of the shortest choice read as initials ("NEV"; not "EV")
 _MAX_CHOICE_WORDS = 5
 _MAX_CHOICE_HAN = 10
 
@@ -71,7 +72,7 @@ def _names(choice: str, text: str) -> bool:
     if any(re.search(rf"\b{re.escape(_stem(word))}", text) for word in words):
         return True
     initials = "".join(word[0] for word in _LATIN_WORD.findall(text))
-    return len(choice) >= MIN_CHOICES and choice.isalpha() and choice in initials
+    return len(choice) >= _INITIALS and choice.isalpha() and choice in initials
 
 
 def _stem(word: str) -> str:
