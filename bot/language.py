@@ -13,8 +13,10 @@ from bot.spelling import only_in
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 # A word; an Italian preposition elided before one is a word of its own, of neither language ("all'hotel":
-# no English "all")
-_WORD = re.compile(r"(?:all|dell|nell|sull|dall)['’](?=[^\W\d_])|[^\W\d_]+", re.UNICODE)
+# no English "all"), also when a phone leaves out the apostrophe ("vicino all hotel")
+_WORD = re.compile(
+    r"(?:all|dell|nell|sull|dall)['’](?=[^\W\d_])|all (?=[aeiouhAEIOUH])|[^\W\d_]+", re.UNICODE
+)
 
 # The words that ask, in English and Italian (a regex alternation, used between \b … \b) and in
 # Chinese: shared by what splits a message into questions, what tells a sentence from a term, and

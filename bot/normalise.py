@@ -175,6 +175,11 @@ _OPENERS = re.compile(
     r"(?:scusate|scusa|scusi)(?: ma)?|allora|senti|ciao|ehi|dunque|boh|comunque|cmq|una domanda|"
     r"(?:raga|ragazzi|guys|uaglio|uaglio'|guaglio)(?: ma)?|"
     r"domanda veloce|"
+    # whose question it is: "question from our CEO:", "domanda dal dottore:", "forwarding from my boss:"
+    r"(?:(?:a |one )?(?:question|q|request)s? from|forwarding(?: this)? from|forwarded from) "
+    r"(?:(?:my|our|the) )?[\w-]+(?: [\w-]+)?\s*(?=[:：-])|"
+    r"(?:una )?(?:domanda|richiesta) (?:dal|della|del|dalla|da parte del(?:la)?) "
+    r"[\w-]+(?: [\w-]+)?\s*(?=[:：-])|"
     rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])|$))+",
     re.IGNORECASE,
 )
@@ -200,6 +205,14 @@ _CLOSER = (
     r"ai fini (?:del|della|dello|dei|delle|di) \w+|(?:我)?写(?:稿|报告|材料)(?:子)?要用|"
     r"(?:给|请)?(?:我)?举(?:几|一|两)?个例子|(?:give me )?(?:some|a few) examples|"
     r"(?:fammi |mi faccia )?qualche esempio|in my notes|nei miei appunti|"
+    r"(?:in )?(?:due|tre|poche) righe(?: per (?:il|la) (?:mio |mia )?\w+)?|"
+    r"(?:(?:for|per) (?:my|the|our|il|la) (?:boss|ceo|capo|direttore|direttrice|manager))|"
+    r"(?:给)?(?:领导|老板|上司)(?:汇报|报告)?要用|(?:给|向)(?:领导|老板)汇报(?:用)?|"
+    r"(?:(?:i|we) )?(?:need|have|must|want) to (?:list|mention|include|thank|cite|quote) (?:him|her|them|it)"
+    rf"(?: in (?:a|an|the|my|our) (?:[\w-]+ ){{0,2}}{_DOCUMENT})?|"
+    r"l['’]ho letto da qualche parte|i (?:read|saw) it somewhere|帮我核实一下|帮忙核实一下|"
+    r"(?:e |and )?(?:(?:il|la|my|the|our) )?(?:mio |mia )?(?:capo|boss|direttore|direttrice) "
+    r"(?:mi )?(?:chiede|lo chiede|asks|is asking|wants to know)|"
     rf"{_PURPOSE}|{_SITUATION}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢[啦了呀哈]?|谢[啦了]|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
@@ -229,8 +242,10 @@ _BOSS = (
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
-    r"chiede|ha chiesto|vuole sapere|dice|ha sentito|"
-    r"问(?:问|一下|下)?|(?:想|希望)(?:知道|了解|问问?)(?:一下)?|让我(?:问问?|了解|整理)(?:一下|下)?|说|听说)"
+    r"thinks|believes|wants to quote|mi chiede|chiede|ha chiesto|vuole sapere|dice|ha sentito|pensa|crede|"
+    r"vuole citare|"
+    r"问(?:问|一下|下)?|(?:想|希望)(?:知道|了解|问问?)(?:一下)?|让我(?:问问?|了解|整理|核实)(?:一下|下)?|说|听说|"
+    r"觉得|认为)"
 )
 _BOSS_NEEDS = (
     rf"(?:{_BOSS_ASKS}|wants?|would like|needs?|cant|can't|cannot|can not|doesn'?t|does not|forgot|"

@@ -418,7 +418,7 @@ FIGURES = {
     ),
     "parking": Figure(
         _words(
-            r"\b(parking|car park|park (my|the|a) car|(where|can) (can |do )?(i|we) park|"
+            r"\b(parking|car park|park (my |the |a |our |\w+[’']s )?cars?|(where|can) (can |do )?(i|we) park|"
             r"where (can|do|does|should|could) (\w+ )?(?!find |see |reach |visit |get )\w+ park\b(?! is)|"
             r"parcheggi\w*|"
             r"posteggi\w*)\b|停车"
@@ -893,7 +893,7 @@ FIGURES = {
             rf"(contact(ing)?|reach|get in touch with) (\w+ ){{0,2}}{SOMEONE}|"
             r"contact (\w+['’]s? )?(rep|reps|representatives?|team|people|someone|anyone|somebody)|"
             r"who (do|should|can|could) (i|we) contact)\b|"
-            rf"电话|手机号|邮箱|电邮|微信|官网|网站|网址|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
+            rf"电话|手机号|邮箱|电邮|(?<![a-z])e-?mail(?![a-z])|微信|官网|网站|网址|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
         ),
         # a number, an address or a link; "send /human" is a way to reach the staff, not the details
         _words(r"\+?\d[\d \-]{6,}\d|@\w|https?://"),
@@ -980,10 +980,19 @@ _COMPANY_SIDE = _words(
 )
 
 
+# The country of someone's company ("is his company german or chinese?"): no person's nationality
+_COMPANY_COUNTRY = _words(
+    r"\b(company|firm|employer) (is |was )?(german|chinese|italian|french|european)\b|"
+    r"\b(azienda|impresa|societ[aà]|ditta) (è |e )?(tedesca|cinese|italiana|francese|europea)\b|"
+    r"(公司|企业)是(德国|中国|意大利|法国|欧洲)"
+)
+
+
 # A company's side asked ("is Avio a Chinese firm?", "un'azienda cinese?", "是中国企业吗")
 _SIDE_ASKED = _words(
     r"\b(chinese|european|local) (company|firm|enterprise)|"
     r"\b(azienda|impresa|societ[aà]|ditta) (cinese|europea|locale)\b|"
+
     r"是(不是)?(一家)?(中国|欧洲|本地|溧水)的?(企业|公司)"
 )
 
@@ -1087,7 +1096,7 @@ def figures_asked(question: str) -> frozenset[str]:
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")
-    if _COMPANY_SIDE.search(question):
+    if _COMPANY_SIDE.search(question) or _COMPANY_COUNTRY.search(question):
         kinds.discard("nationality")
     if _SIDE_ASKED.search(question):  # "avio - is that a chinese firm?": the side its entry gives
         kinds -= {"country", "nationality"}

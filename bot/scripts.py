@@ -8,7 +8,9 @@ from functools import cache
 import opencc
 
 # Characters and words only Cantonese writes: a message with one of them is read as Cantonese.
-_CANTONESE = re.compile("[喺嘅咗嚟㗎唔冇佢哋啲咩乜嘢𠮶嗰揾搵睇畀噉啱喎]|边度|边个|边间|边啲|几多|系咪|点样")
+_CANTONESE = re.compile(
+    "[喺嘅咗嚟㗎唔冇佢哋啲咩乜嘢𠮶嗰揾搵睇畀噉啱喎嘎]|边度|边个|边间|边啲|边几|几多|系咪|点样|朝早|上昼|下昼|好食"
+)
 # Cantonese → Mandarin, in this order (the longer words first).
 _CANTONESE_WORDS = tuple(
     (re.compile(pattern), mandarin)
@@ -22,6 +24,8 @@ _CANTONESE_WORDS = tuple(
         ("边个", "哪个"),
         ("边间|边家", "哪家"),
         ("边啲", "哪些"),
+        ("边几", "哪几"),
+        ("^个(?=[\u4e00-\u9fff])", "这个"),
         ("乜嘢|乜野|咩嘢|做咩", "什么"),
         ("系咩", "是吗"),
         ("系咪", "是不是"),
@@ -34,7 +38,8 @@ _CANTONESE_WORDS = tuple(
         ("点解", "为什么"),
         ("点样|点(?=[去联搞报揾找])", "怎样"),
         ("今次", "这次"),
-        ("上昼", "上午"),
+        ("好食", "好吃的"),
+        ("上昼|朝早", "上午"),
         ("下昼", "下午"),
         ("定(?=[上下])", "还是"),
         ("(?<=[少哪这那些\\d])间", "家"),
@@ -50,7 +55,7 @@ _CANTONESE_WORDS = tuple(
         ("咗", "了"),
         ("嚟", "来"),
         ("唔", "不"),
-        ("[㗎喎啩嘞]", ""),
+        ("[㗎喎啩嘞]|嘎(?=[?？!！。]*$)", ""),
     )
 )
 

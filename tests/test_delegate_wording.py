@@ -1303,3 +1303,41 @@ def test_what_one_entry_lacks_asked_beside_what_it_gives_leaves_the_message_decl
 )
 def test_more_details_the_entries_lack_are_declined(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # whose question it is, and what it is for, ask nothing
+        ("question from our CEO: the docking mtg with the european companies, was that a morning or "
+         "afternoon thing?", "morning"),
+        ("buongiorno, domanda dal dottore: era di mattina o di pomeriggio? grazie mille", "mattina"),
+        ("il capo vuole citare Guadagno: cosa ha detto sulla cooperazione internazionale?", "motore"),
+        ("mi fai un riassunto del discorso di Liu Jia? due righe per il capo", "piattaforma"),
+        ("ci sono aziende italiane a Lishui? il capo pensa a quella dei freni", "Brembo"),
+        ("CEO thinks 30 European companies came. Correct?", "22"),
+        ("district mayor Miao Xiumei - she attended right? need to list her in the thank-you letter",
+         "attended"),
+        # Cantonese
+        ("个会系朝早定下昼开嘎", "上午"),
+        ("出席嘅區領導有邊幾位？", "劉佳"),
+        ("歐企邊間有發言", "Avio"),
+        # a person's company's country, which the entries give
+        ("Hans Song - is his company german or chinese? and is he asia president or global?", "Germany"),
+        ("chi c'era da parte cinese? la sindaca e poi i due vice, i nomi per favore", "Miao Xiumei"),
+    ],
+)
+def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
+    _answered(assistant, question, expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["繆區長有冇email可以聯絡", "浙江丽水有咩好食推介", "can park car at the industrial park?"],
+)
+def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Assistant, question):
+    assert assistant.ask(question, Context()).abstained
+
+
+def test_all_without_its_apostrophe_is_no_english_word(assistant: Assistant):
+    assert assistant.ask("farmacia aperta vicino all hotel?", Context()).language == "it"
