@@ -703,9 +703,10 @@ FIGURES = {
     "mayor": Figure(
         _words(
             r"(?<!vice )(?<!deputy )(?<!vice-)(?<!deputy-)\bmayor of\b|"
-            r"(?<!vice)(?<!vice-)\bsindac[oa] (di|del|della|dello)\b|(?<!副)(市长|区长)是谁|谁是(市长|区长)"
+            r"(?<!vice)(?<!vice-)(?<!vice )\bsindac[oa] (di|del|della|dello)\b|"
+            r"(?<!副)(市长|区长)是谁|谁是(市长|区长)"
         ),
-        _words(r"(?<!vice )(?<!deputy )\b(mayor)\b|(?<!vice)\bsindac[oa]\b|(?<!副)(市长|区长)"),
+        _words(r"(?<!vice )(?<!deputy )\b(mayor)\b|(?<!vice)(?<!vice )\bsindac[oa]\b|(?<!副)(市长|区长)"),
     ),
     # "did Brembo send anyone to the meeting?": attendance, which a company's mention among Lishui's
     # foreign firms does not give
@@ -812,7 +813,9 @@ FIGURES = {
         ),
         _words(
             r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"
-            r"produce|producono|fabbrica|produttore di|prodotti come)\b|生产\w|主要产品(有|为|是|包括)|主营"
+            r"produce|producono|fabbrica|produttore di|prodotti come|"
+            # what a company makes, told by its name ("Kaiwu …, as its name says, a new energy vehicle group")
+            r"as its name says|come dice il nome)\b|生产\w|主要产品(有|为|是|包括)|主营|新能源汽车集团"
         ),
     ),
     "career": Figure(
@@ -828,7 +831,7 @@ FIGURES = {
             r"since when (is|has) [\w' ]{1,30}? ?(been )?(the )?(district |vice |deputy )?(mayor|president)|"
             r"when did [\w' ]{1,40}? become (the )?(district |vice |deputy )?(mayor|president))\b|"
             r"分管|负责什么|负责哪些|负责哪|任职|上任|之前在|以前在|履历|工作经历|干了多久|当了多久|多久了|"
-            r"几年了|多少年了|毕业|学历|留学|(什么时候|哪年|何时)当(?!选[^?？]{0,8}(之都|称号))"
+            r"几年了|多少年了|毕业|学历|留学|(什么时候|哪年|何时)当(?![^?？]{0,10}(之都|称号))"
         ),
         _words(
             r"\b(since (19|20)\d\d|appointed|previously|formerly|in charge of|responsible for|graduated|"

@@ -1325,6 +1325,15 @@ def test_more_details_the_entries_lack_are_declined(assistant: Assistant, questi
         # a person's company's country, which the entries give
         ("Hans Song - is his company german or chinese? and is he asia president or global?", "Germany"),
         ("chi c'era da parte cinese? la sindaca e poi i due vice, i nomi per favore", "Miao Xiumei"),
+        # autocorrect and a lost invitation
+        ("Coffee ferro is near which big city", "Rome"),
+        ("scusate ma l incontro con le aziende europee a Lishui quando e stato? non trovo piu la mail", "30"),
+        # a deputy mayor is no mayor; a title is no career; a company's name says what it makes
+        ("come si chiama il vice sindaco di coleferro che era li", "Guadagno"),
+        ("colleferro哪年当的欧洲航天之都", "2021"),
+        ("kaiwu cosa produce", "veicoli"),
+        ("what does kaiwu make", "new energy vehicle"),
+        ("是不是在溧水经开区开的？我记得是开发区那边", "星庄"),
     ],
 )
 def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
@@ -1333,7 +1342,14 @@ def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, q
 
 @pytest.mark.parametrize(
     "question",
-    ["繆區長有冇email可以聯絡", "浙江丽水有咩好食推介", "can park car at the industrial park?"],
+    [
+        "繆區長有冇email可以聯絡",
+        "浙江丽水有咩好食推介",
+        "can park car at the industrial park?",
+        "che modelli di auto produce kaiwu",  # its name says what it makes, not its models
+        "quanti veicoli produce Kaiwu all'anno?",
+        "chi è il sindaco di Colleferro?",
+    ],
 )
 def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Assistant, question):
     assert assistant.ask(question, Context()).abstained
