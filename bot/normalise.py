@@ -122,14 +122,19 @@ _SITUATION = (
     r"non (?:ho sentito|sentivo) bene|c['’]era troppo rumore|"
     # late: "我迟到了没听到", "I was late and missed it", "sono arrivato tardi"
     r"我?迟到了?(?:没听到|错过了)?|i (?:was|got there|arrived) late(?: and missed (?:it|them))?|"
-    r"sono arrivat[oa] (?:tardi|in ritardo)"
+    r"sono arrivat[oa] (?:tardi|in ritardo)|"
+    # on the way: "flying in from munich for sourcing, …", "第一次来南京，…", "arrivo da Milano per lavoro, …"
+    r"(?:i['’]?m |i am |we['’]?re |we are )?(?:flying|coming|travel+ing|driving) in from [^,.;:!?]{1,30}?"
+    r"(?: for [^,.;:!?]{1,30}?)?(?=\s*[,.;:!])|"
+    r"(?:arrivo|arriviamo|vengo|veniamo) da [^,.;:!?]{1,30}?(?: per [^,.;:!?]{1,30}?)?(?=\s*[,.;:!])|"
+    r"(?:我们?)?第一次来[\u4e00-\u9fff]{1,6}(?=[，,。！!])"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
 # is told from the whole question).
 _OPENERS = re.compile(
-    r"^(?:(?:ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
+    r"^(?:(?:@\w+|ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
     r"sorry(?: to bother(?: you)?)?|well|btw|also|good (?:morning|afternoon|evening)|"
     r"buongiorno|buonasera|salve|lol|bonjour|guten tag|"
     # a letter's salutation and its politeness: "Dear Sir or Madam,", "Gentile Segreteria,", "尊敬的主办方："
@@ -316,7 +321,7 @@ _SHORTHAND = {
     "fies": "foreign-invested enterprises", "eu": "european",  # "any big EU brands already in lishui?"
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "qnd": "quando", "cmq": "comunque", "xke": "perché", "xké": "perché",
-    "xche": "perché",
+    "xche": "perché", "moq": "minimum order quantity",
     "cerano": "c'erano",
     # question words misspelt too short for typo mending: "wich hall", "wat did he say"
     "wich": "which", "whic": "which", "wat": "what", "wht": "what", "wher": "where", "whr": "where",

@@ -34,7 +34,7 @@ _ASKS_MORE = re.compile(
     r"[，,；;]\s*(?:[二三]是|其[二三]|第[二三](?:个问题|件事|点)?[，,：:是])\s*|"  # "一是…，二是…"
     r"(?<=吗)[，,]\s*|"  # "… 是南京那个溧水吗，具体哪个园区"
     # a space after a Chinese question, before another ("区长是谁 副区长来了几个")
-    r"(?:(?<=[谁吗呢啥么])|(?<=几[个家位天号])|(?<=多少)|(?<=哪[里儿]))\s+"
+    r"(?:(?<=[谁吗呢啥么没])|(?<=几[个家位天号])|(?<=多少)|(?<=哪[里儿]))\s+"
     rf"(?=[\u4e00-\u9fff][^\s?？]*?(?:{CHINESE_QUESTION_WORDS}))",
     re.IGNORECASE,
 )
@@ -46,7 +46,7 @@ _LEAD = re.compile(
 )
 _ASKING = re.compile(
     rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether|if)\b|"
-    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢",
+    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢|了没",
     re.IGNORECASE,
 )
 # A yes/no question without a question word ("Brembo sta davvero a Lishui?"); fewer words than this

@@ -116,7 +116,8 @@ FIGURES = {
     "money": Figure(
         _words(
             r"\b(revenue|turnover|sales(?! (guy|man|manager|people|person|rep|team|director))|"
-            r"profit|cost|costs|price|fee|fees|budget|salary|amount|"
+            r"profit|cost|costs|price|prices|fee|fees|budget|salary|amount|minimum order( quantity)?|"
+            r"price list|quotation|listino( prezzi)?|ordine minimo|"
             r"how much (money|capital)|"
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
             r"how much (\w+ )?(investment|capital|money)|total investment|in (dollars|euros?|yuan|rmb)|"
@@ -124,7 +125,7 @@ FIGURES = {
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*|"
             r"how many (euros|dollars|yuan|rmb|millions)|"
             r"quant[ie] (euro|euri|soldi|dollari|yuan|milioni)(?! (aziende|imprese|societ)))\b|"
-            r"多少钱|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
+            r"多少钱|起订量|报价|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
             r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
             r"市场份额|市占率|市值|估值|贸易额|进出口额|"
@@ -331,7 +332,11 @@ FIGURES = {
     ),
     # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
     "sport": Figure(
-        _words(r"\b(calcio|football|soccer|squadra|serie [a-d]|basket\w*|stadi(o|um))\b|足球|球队|体育场"),
+        _words(
+            r"\b(calcio|football|soccer|squadra|serie [a-d]|basket\w*|stadi(o|um)|national team|"
+            r"nazionale di)\b|"
+            r"足球|球队|体育场|国家队|踢球|踢谁|比赛"
+        ),
         _words(r"(?!)"),  # no entry gives one
     ),
     # "best EV brand in china?", "qual e la migliore auto elettrica cinese": an opinion, which no fact gives
@@ -510,7 +515,7 @@ FIGURES = {
             r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
             r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala|"
             r"book (me |us )?a table|prenot\w+ (un )?tavolo)\b|订(个)?(餐厅|位子|桌)|"
-            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会|"
+            r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|管饭|包饭|供饭|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会|"
             r"好吃的|馆子|菜馆"
         ),
         _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
@@ -1080,6 +1085,12 @@ _WRITER_AWAY = _words(
     r"i (was|wasn['’]?t|was not|couldn['’]?t (stay|get)) (in|out of) the (room|hall))\b|"
     r"我(当时)?(不在|没在|没进)会场"
 )
+# "we need smart home suppliers, any in lishui?", "我们在找电芯供应商": the writer seeks a field's firms,
+# which the industries answer; no company's trading partners asked
+_WRITER_SEEKS = _words(
+    r"\b(we|i)( are|['’]re|['’]m| am)? (need|look(ing)? for|search(ing)? for|seek(ing)?|want)\b|"
+    r"\b(cerco|cerchiamo|stiamo cercando|sto cercando)\b|(我们|我)(在|想|要|正在)?(找|寻找)|^想找"
+)
 # "… just checking before I email them": what the writer will do, no contact asked
 _WRITER_CONTACTS = _words(
     r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
@@ -1099,6 +1110,8 @@ def figures_asked(question: str) -> frozenset[str]:
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")
+    if _WRITER_SEEKS.search(question):
+        kinds.discard("trade_partners")
     if _COMPANY_SIDE.search(question) or _COMPANY_COUNTRY.search(question):
         kinds.discard("nationality")
     if _SIDE_ASKED.search(question):  # "avio - is that a chinese firm?": the side its entry gives

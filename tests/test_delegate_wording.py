@@ -1334,6 +1334,21 @@ def test_more_details_the_entries_lack_are_declined(assistant: Assistant, questi
         ("kaiwu cosa produce", "veicoli"),
         ("what does kaiwu make", "new energy vehicle"),
         ("是不是在溧水经开区开的？我记得是开发区那边", "星庄"),
+        # where the writer comes from, and which district
+        ("hi there, flying in from munich for sourcing, which district was this european companies meeting "
+         "held in?", "Lishui District"),
+        ("你好，我是做采购的，第一次来南京，想问下这个欧洲企业的对接会是在哪个区办的啊", "溧水区"),
+        ("in che distretto era? e in quale citta", "Nanchino"),
+        # the writer seeks a field's firms: the industries answer
+        ("we need intelligent mfg equipment suppliers, is that a thing in lishui?", "intelligent manufactur"),
+        ("想找做智能家居的供应商，溧水这块有没有", "智能家居"),
+        ("开沃在会上发言了没 欧洲那边是谁发言的", "Avio"),  # "了没" asks
+        ("this was the 2024 edition ya?", "2023"),
+        ("ho sentito che colleferro ha vinto un titolo europeo, di che si tratta?", "spazio"),
+        ("听说欧洲企业来了30来家是吧", "22"),
+        # a kaomoji's kana is no Japanese; a mention is no question about the bot
+        ("溧水四大主导产业？213了我居然忘了 ヽ(；▽；)ノ", "智能家居"),
+        ("@bot date of the docking meeting pls #lishui", "30 November"),
     ],
 )
 def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
@@ -1349,6 +1364,10 @@ def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, q
         "che modelli di auto produce kaiwu",  # its name says what it makes, not its models
         "quanti veicoli produce Kaiwu all'anno?",
         "chi è il sindaco di Colleferro?",
+        "kaiwu MOQ for electric buses?",
+        "意大利国家队最近踢谁",
+        "中午管饭吗 (´・ω・`)",
+        "avio cerca fornitori cinesi?",  # a company's trading partners
     ],
 )
 def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Assistant, question):
