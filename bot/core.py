@@ -638,7 +638,12 @@ _ASKS_OVERVIEW = re.compile(
     r"\briassunt\w* (dell['’ ] ?|del |della )?(intero )?(evento|incontro|convegno)\b|"
     r"\briassum\w* (l['’ ] ?)?(evento|incontro)\b|\bpanoramica (dell['’ ] ?)(evento|incontro)\b|"
     r"总结一下(这次|本次|这个)?(活动|会议|对接会)|(这次|本次|这个)(活动|会议|对接会)的?(概况|总结|简介)|"
-    r"概括一下(这次|本次|这个)?(活动|会议|对接会)",
+    r"概括一下(这次|本次|这个)?(活动|会议|对接会)|"
+    # a summary and nothing else asked: "riassunto in 3 righe", "summary in 3 lines pls", "tl;dr?"
+    r"^(?=.*(\b(riassunto|sintesi|summary|recap|overview|tl;?dr)\b|总结一下|概括一下))"
+    r"(\W*\b(riassunto|sintesi|summary|recap|overview|tl;?dr|sorry|scusa|scusate|in|\d|tre|three|due|two|"
+    r"poche|few|righe|lines|frasi|sentences|pls|please|plz|per favore|grazie|thanks)\b|"
+    r"\W*(总结一下|概括一下|(三|两|几)句话))+\W*$",
     re.IGNORECASE,
 )
 OVERVIEW_ENTRIES = ("event-date", "event-participants", "event-programme")

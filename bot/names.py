@@ -268,17 +268,23 @@ class Names:
         return 1, run[at]
 
     def _latin_matches(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
-        """(start, number of words, entity id) of every name among `words`, longest first."""
+        """(start, number of words, entity id) of every name among `words`, longest first; of the same
+        length, one typed exactly before one typed with a slip ("lishui district mayor" is Miao Xiumei,
+        not "the lishui district" read as the district)."""
         taken: set[int] = set()
         for size in range(min(self._longest, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
+            spans = range(len(words) - size + 1)
+            phrases = [(start, " ".join(words[start : start + size])) for start in spans]
+            found = [(start, phrase, self._match(phrase)) for start, phrase in phrases]
+            found.sort(key=lambda match: not self._exact(match[1]))  # stable: in order of position
+            for start, _, entity_id in found:
                 span = set(range(start, start + size))
-                if span & taken:
-                    continue
-                entity_id = self._match(" ".join(words[start : start + size]))
-                if entity_id:
+                if entity_id and not span & taken:
                     taken |= span
                     yield start, size, entity_id
+
+    def _exact(self, phrase: str) -> bool:
+        return phrase in self._latin or phrase.replace(" ", "") in self._latin
 
     def _match_phrase(self, phrase: str) -> str | None:
         exact = self._latin.get(phrase) or self._latin.get(phrase.replace(" ", ""))

@@ -201,7 +201,7 @@ _CLOSER = (
     r"(?:[,\s]+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?=[?？!！.。]*$))?|"
     r"此致敬礼|不胜感激|感激不尽|万分感谢[～~]*|非常感谢|祝(?:您)?工作顺利|盼复|顺颂商祺|(?:敬请|尽请|烦请|恳请|望|请)(?:告知|回复|赐教|指教)|"
     r"以便[^？?!！。]{1,30}|(?:两个|俩)(?:数|数字)?都要|in un colpo solo|in one go|一次性说|"
-    r"both (?:numbers|figures)(?: please)?|"
+    r"both (?:numbers|figures)(?: please)?|(?:名字|姓名)(?:和|跟)?(?:职务|职位|头衔)都要|"
     r"(?:entrambi|tutti e due) i numeri|"
     # "…, qualora lo abbia specificato", "…, if specified": whether the answer is known, which it says
     r"qualora (?:lo )?(?:abbia|abbiano|sia|siano) (?:specificat|indicat|not|disponibil)\w*|"
@@ -322,7 +322,7 @@ _SHORTHAND = {
     "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "qnd": "quando", "cmq": "comunque", "xke": "perché", "xké": "perché",
     "xche": "perché", "moq": "minimum order quantity",
-    "cerano": "c'erano",
+    "cerano": "c'erano", "reunion": "meeting",  # a French delegate's "réunion"
     # question words misspelt too short for typo mending: "wich hall", "wat did he say"
     "wich": "which", "whic": "which", "wat": "what", "wht": "what", "wher": "where", "whr": "where",
     "ther": "there", "teh": "the",

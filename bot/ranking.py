@@ -331,6 +331,15 @@ FIGURES = {
         _words(r"(?!)"),  # no entry gives one
     ),
     # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
+    # "capitale europea della cultura 2025?": another title than Colleferro's European Space Capital
+    "other_title": Figure(
+        _words(
+            r"\b(capital|capitale) (europea |european )?(of|della|del|dello) "
+            r"(cultur\w*|sport|green|giovani|youth)|"
+            r"\beuropean (green|youth|culture|cultural|sport) capital|欧洲(文化|体育|绿色|青年)之都"
+        ),
+        _words(r"(?!)"),  # no entry gives one
+    ),
     "sport": Figure(
         _words(
             r"\b(calcio|football|soccer|squadra|serie [a-d]|basket\w*|stadi(o|um)|national team|"
@@ -567,8 +576,10 @@ FIGURES = {
             r"currency exchange|cambiare (i )?soldi|cambio valuta|toilets?|restrooms?|bathrooms?|wc|bagni|"
             r"smok\w+|fumare|fumatori|pharmac(y|ies)|farmaci[ae]|wheelchairs?|sedia a rotelle|"
             r"supermarkets?|supermercat[oi]|shops|negozi|wi-?fi|wlan|hotspot|e-?sim|sim( card)?|scheda sim|"
-            r"roaming)\b|取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网|"
-            r"电话卡|流量卡"
+            r"roaming|seating (plan|chart|arrangements?)|(piano|disposizione) dei posti( a sedere)?|"
+            r"posti a sedere)\b|"
+            r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网|"
+            r"电话卡|流量卡|座位(表|图|安排)|座次"
         ),
         _words(
             r"\b(atms?|bancomat|toilets?|pharmac(y|ies)|farmaci[ae]|supermarkets?|wi-?fi)\b|"

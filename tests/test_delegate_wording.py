@@ -1349,6 +1349,20 @@ def test_more_details_the_entries_lack_are_declined(assistant: Assistant, questi
         # a kaomoji's kana is no Japanese; a mention is no question about the bot
         ("溧水四大主导产业？213了我居然忘了 ヽ(；▽；)ノ", "智能家居"),
         ("@bot date of the docking meeting pls #lishui", "30 November"),
+        # a role typed exactly outweighs a name matched with a slip
+        ("the lishui district mayor, how is she called?", "Miao Xiumei"),
+        ("那个女区长叫啥名字", "缪秀梅"),
+        ("翟副市长介绍溧水分了几个方面？每个都说一下", "服务包容"),  # the surname says who
+        ("来了哪些外宾 名字职务都要", "Hans Song"),
+        ("when was the reunion with the european entreprises?", "30 November"),  # réunion
+        ("lishui belongs to shanghai city no?", "Nanjing"),
+        ("programma passo passo", "Guadagno"),
+        ("tutti i relatori e i loro ruoli", "Zhai Xiaoli"),
+        ("missed the company pitches, what did they cover?", "technical advantages"),
+        ("when is the docking thing", "30 November"),
+        # a summary and nothing else asked
+        ("riassunto... sorry, summary in 3 lines pls", "22"),
+        ("riassunto in 3 righe", "22"),
     ],
 )
 def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
@@ -1368,6 +1382,8 @@ def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, q
         "意大利国家队最近踢谁",
         "中午管饭吗 (´・ω・`)",
         "avio cerca fornitori cinesi?",  # a company's trading partners
+        "piano dei posti a sedere",
+        "capitale europea della cultura 2025 qual e",  # not Colleferro's European Space Capital
     ],
 )
 def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Assistant, question):
