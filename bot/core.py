@@ -393,7 +393,8 @@ class Assistant:
         if answer.abstained and not other_mayor and _OTHER_LISHUI.search(question):
             # "…丽水有个欧洲企业对接会，是在我们丽水市里面哪里开啊？": the meeting is never in that city
             answer = self._venue_if_asked(searched, lang) or answer
-        if answer.abstained and (described := self._described_by_name_asked(searched)):
+        described = self._described_by_name_asked(searched) if answer.abstained or answer.tentative else None
+        if described and described != _first_source(answer):  # a guess yields to the one described
             answer = self.entry_answer(described, lang) or answer
         if not answer.abstained and answer.sources and _asks_a_persons_name(question):
             # "the italian guy from the space capital town, whats his name?": the town's person

@@ -148,7 +148,8 @@ _OPENERS = re.compile(
     r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
     r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
     r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
-    r"(?:io )?(?:voglio|volere) sapere(?: (?:se|quale|quali))?(?=\s)|"  # "io volere sapere quando …"
+    # "io volere sapere quando …", "volevo sapere se …"
+    r"(?:io )?(?:voglio|volere|volevo|volevamo) sapere(?: (?:se|quale|quali))?(?=\s)|"
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
     r"si (?:chiede|prega) di (?:precisare|indicare|specificare|comunicare|chiarire)|si richiede|"
     r"(?:你好|您好|大家好|老师(?:您)?好|早上好|上午好|下午好|晚上好)[呀啊哈]?|"
@@ -216,6 +217,9 @@ _CLOSER = (
     r"(?:(?:i|we) )?(?:need|have|must|want) to (?:list|mention|include|thank|cite|quote) (?:him|her|them|it)"
     rf"(?: in (?:a|an|the|my|our) (?:[\w-]+ ){{0,2}}{_DOCUMENT})?|"
     r"l['’]ho letto da qualche parte|i (?:read|saw) it somewhere|帮我核实一下|帮忙核实一下|"
+    # what the writer looked at: "… perché sul badge non c'è scritto", "… because it's not on my badge"
+    r"(?:perch[eé]|because|since|as) (?:sul|sulla|nel|nella|on the|on my|in the|in my) "
+    r"(?:badge|pass|invito|invitation|ticket|biglietto|programma|programme|flyer|volantino)\b[^?？]{0,30}|"
     # a lost invitation: "non trovo più la mail", "can't find the email anymore", "邮件找不到了"
     r"non (?:trovo|ritrovo) pi[uù] (?:la |il |l['’])?(?:mail|e-?mail|invito|messaggio|programma)|"
     r"(?:i )?(?:can['’]?t|cannot|can not) find the (?:e-?mail|invitation|invite|message) (?:any ?more)?|"
@@ -251,14 +255,15 @@ _BOSS = (
 )
 _BOSS_ASKS = (
     r"(?:asks?|asked|is asking|says|said|heard|wants to know|would like to know|needs to know|wonders|"
-    r"thinks|believes|wants to quote|mi chiede|chiede|ha chiesto|vuole sapere|dice|ha sentito|pensa|crede|"
+    r"thinks|believes|wants to quote|mi chiede|chiede|ha chiesto|vuole sapere|dice|ha sentito|"
     r"vuole citare|"
     r"问(?:问|一下|下)?|(?:想|希望)(?:知道|了解|问问?)(?:一下)?|让我(?:问问?|了解|整理|核实)(?:一下|下)?|说|听说|"
     r"觉得|认为)"
 )
 _BOSS_NEEDS = (
     rf"(?:{_BOSS_ASKS}|wants?|would like|needs?|cant|can't|cannot|can not|doesn'?t|does not|forgot|"
-    r"is writing|has to|vuole|deve|ha bisogno|non (?:se |si )?(?:lo )?ricorda|ha dimenticato|"
+    r"is writing|has to|pensa a|is thinking of|vuole|deve|ha bisogno|"
+    r"non (?:se |si )?(?:lo )?ricorda|ha dimenticato|"
     r"要|让|想|需要|记不清|不记得|叫我)"
 )
 # What follows asks nothing ("… 老板记不清了", not "老板让我问一下哪些欧洲企业落户了")
@@ -346,14 +351,22 @@ _SHORTHAND_WORD = re.compile(
 )
 
 
-# Pinyin initials Chinese chat writes for the district, beside Chinese characters too ("lsq欧洲企业…")
+# Pinyin initials Chinese chat writes for the district, beside Chinese characters too ("lsq欧洲企业…"),
+# and for other words beside Chinese characters only ("hy是sw开的还是xw开的")
 _PINYIN_INITIALS = re.compile(r"(?<![A-Za-z])lsq(?![A-Za-z])", re.IGNORECASE)
+_INITIALS_BESIDE_HAN = {"sw": "上午", "xw": "下午", "hy": "会议", "djh": "对接会", "qy": "企业", "oz": "欧洲"}
+_INITIALS_WORD = re.compile(
+    rf"(?:(?<=[\u4e00-\u9fff])({'|'.join(_INITIALS_BESIDE_HAN)})(?![A-Za-z])|"
+    rf"(?<![A-Za-z])({'|'.join(_INITIALS_BESIDE_HAN)})(?=[\u4e00-\u9fff]))",
+    re.IGNORECASE,
+)
 
 
 def without_shorthand(question: str) -> str:
     """`question` with phone shorthand written out ("euro co that presented?" → "euro company …",
     "lsq" → 溧水区)."""
     question = _PINYIN_INITIALS.sub("溧水区", question)
+    question = _INITIALS_WORD.sub(lambda found: _INITIALS_BESIDE_HAN[found.group().lower()], question)
     return _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group().lower()], question)
 
 
@@ -407,10 +420,32 @@ def without_excluded(question: str, named: Callable[[str], Sequence[str]]) -> st
 _NUMBER = re.compile(r"\d+")
 
 
+# A number written in Chinese characters with its tens or hundreds ("二十二家", "三十六", "三百"); not
+# the single digits of words ("四大", "一下")
+_HAN_NUMBER = re.compile(
+    "([一二两三四五六七八九]?百(?:[零一二三四五六七八九]?十?[一二三四五六七八九]?)|[一二三四五六七八九]?十[一二三四五六七八九]?)"
+    "(?=[家个位名多来余])"  # a count ("二十二家"), not a date ("十二月一号")
+)
+_HAN_DIGITS = {character: value for value, character in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _han_number(written: str) -> int:
+    """"二十二" → 22, "三百" → 300, "十五" → 15."""
+    hundreds, _, rest = written.rpartition("百") if "百" in written else ("", "", written)
+    tens, _, units = rest.rpartition("十") if "十" in rest else ("", "", rest)
+    value = (_HAN_DIGITS.get(hundreds, 1) * 100 if "百" in written else 0)
+    value += (_HAN_DIGITS.get(tens.strip("零"), 1) * 10 if "十" in rest else 0)
+    return value + _HAN_DIGITS.get(units.lstrip("零"), 0)
+
+
 def with_digits(text: str, lang: str) -> str:
-    """`text` with the numbers it spells out in English or Italian added in digits ("le aziende
-    europee sono ventidue o trentasei" + "22 36"), the words kept for the texts that spell them."""
-    if lang not in ("en", "it"):
+    """`text` with the numbers it spells out added in digits ("le aziende europee sono ventidue o
+    trentasei" + "22 36", "欧洲企业是二十二家" + "22"), the words kept for the texts that spell them."""
+    if lang == "zh":
+        spelt = {str(_han_number(found)) for found in _HAN_NUMBER.findall(text)}
+    elif lang in ("en", "it"):
+        spelt = set(_NUMBER.findall(alpha2digit(text, lang)))
+    else:
         return text
-    spelt = set(_NUMBER.findall(alpha2digit(text, lang))) - set(_NUMBER.findall(text))
+    spelt -= set(_NUMBER.findall(text))
     return f"{text} {' '.join(sorted(spelt))}" if spelt else text

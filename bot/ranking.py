@@ -306,7 +306,7 @@ FIGURES = {
             r"\b(etiquette|galateo|business cards?|biglietti da visita|tipping|mance|mancia|"
             r"(what|which) gifts?|gifts? (to|for) (bring|give|my|our|the|chinese)|"
             r"(che|quale|quali) regal[oi]|regal[oi] (da|per) (portare|fare|i|ai|clienti|partner))\b|"
-            r"礼仪|送礼|送什么礼|礼物送|名片礼仪|给小费"
+            r"礼仪|送礼|送什么礼|礼物送|名片礼仪|给小费|(什么|啥)\S{0,4}(礼物|礼品|伴手礼)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -565,7 +565,8 @@ FIGURES = {
             r"(quale|qualche|un|che) (hotel|albergo)|alloggio|pernott\w+|"
             r"(hotel|alberghi|albergo) (vicin\w*|nei pressi|in zona|consigliat\w*|economic\w*)|"
             r"dove (alloggia|alloggiano|dorme|dormono|soggiorna|soggiornano))\b|"
-            r"(哪个|哪家|什么|推荐\S{0,2})(酒店|宾馆)|住哪(个|家)(酒店|宾馆)|住在哪|住哪(里|儿)|住宿"
+            r"(哪个|哪家|什么|推荐\S{0,2})(酒店|宾馆)|住哪(个|家)(酒店|宾馆)|住在哪|住哪(里|儿)|住宿|"
+            r"住的(酒店|宾馆)|(酒店|宾馆)(叫什么|叫啥|名字|是哪)"
         ),
         _words(r"\b(hotels?|accommodation|albergh?[oi]|alloggi\w*)\b|酒店|宾馆|住宿"),
     ),
@@ -710,7 +711,7 @@ FIGURES = {
         _words(
             r"主会场|主论坛|开幕式|\bmain forum\b|"
             r"\b(main venue|main (hall|site) of the congress|sede principale del congresso|"
-            r"opening ceremony|cerimonia (di |d['’])?apertura|"
+            r"opening ceremony|cerimonia (di |d['’])?apertura|main ceremony|cerimonia principale|"
             r"(congress|congresso|wimc)\b.{0,60}\b(opens?|si apre))\b"
         ),
         _words(r"主会场|\b(main venue|sede principale)\b"),
@@ -831,7 +832,7 @@ FIGURES = {
             r"\b(makes|produces|manufactures|manufacturer of|maker of|products? (include|such as|like|are)|"
             r"produce|producono|fabbrica|produttore di|prodotti come|"
             # what a company makes, told by its name ("Kaiwu …, as its name says, a new energy vehicle group")
-            r"as its name says|come dice il nome)\b|生产\w|主要产品(有|为|是|包括)|主营|新能源汽车集团"
+            r"as its name says|come dice il nome)\b|生产\w|主要产品(有|为|是|包括)|主营"
         ),
     ),
     "career": Figure(
@@ -912,7 +913,7 @@ FIGURES = {
             rf"(contact(ing)?|reach|get in touch with) (\w+ ){{0,2}}{SOMEONE}|"
             r"contact (\w+['’]s? )?(rep|reps|representatives?|team|people|someone|anyone|somebody)|"
             r"who (do|should|can|could) (i|we) contact)\b|"
-            rf"电话|手机号|邮箱|电邮|(?<![a-z])e-?mail(?![a-z])|微信|官网|网站|网址|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
+            rf"电话|手机号|邮箱|电邮|(?<=[\u4e00-\u9fff])e-?mail|e-?mail(?=[\u4e00-\u9fff])|微信|官网|网站|网址|联系方式|联络方式|联系人|对接人|联系谁|[怎如]\S?联系|联系\S{{0,3}}{SOMEONE}"
         ),
         # a number, an address or a link; "send /human" is a way to reach the staff, not the details
         _words(r"\+?\d[\d \-]{6,}\d|@\w|https?://"),
@@ -1096,6 +1097,7 @@ _WRITER_AWAY = _words(
     r"i (was|wasn['’]?t|was not|couldn['’]?t (stay|get)) (in|out of) the (room|hall))\b|"
     r"我(当时)?(不在|没在|没进)会场"
 )
+_COLLEFERRO = _words(r"\bcoll?e ?ferr?o\b|科莱费罗")
 # "we need smart home suppliers, any in lishui?", "我们在找电芯供应商": the writer seeks a field's firms,
 # which the industries answer; no company's trading partners asked
 _WRITER_SEEKS = _words(
@@ -1121,6 +1123,8 @@ def figures_asked(question: str) -> frozenset[str]:
     rest = _WRITER_CONTACTS.sub(" ", question)
     if rest != question and not FIGURES["contact"].asks.search(rest):
         kinds.discard("contact")
+    if _COLLEFERRO.search(question):  # "Colleferro is the capital of culture, right?": its title corrects it
+        kinds.discard("other_title")
     if _WRITER_SEEKS.search(question):
         kinds.discard("trade_partners")
     if _COMPANY_SIDE.search(question) or _COMPANY_COUNTRY.search(question):

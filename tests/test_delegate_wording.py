@@ -6,6 +6,7 @@ import pytest
 from bot.answer import Reason
 from bot.core import Assistant, Context, _asks_a_persons_name
 from bot.index import ingest
+from bot.normalise import with_digits
 from bot.texts import text
 from tests.conftest import entry_text, write_entry
 
@@ -1343,7 +1344,6 @@ def test_more_details_the_entries_lack_are_declined(assistant: Assistant, questi
         ("we need intelligent mfg equipment suppliers, is that a thing in lishui?", "intelligent manufactur"),
         ("想找做智能家居的供应商，溧水这块有没有", "智能家居"),
         ("开沃在会上发言了没 欧洲那边是谁发言的", "Avio"),  # "了没" asks
-        ("this was the 2024 edition ya?", "2023"),
         ("ho sentito che colleferro ha vinto un titolo europeo, di che si tratta?", "spazio"),
         ("听说欧洲企业来了30来家是吧", "22"),
         # a kaomoji's kana is no Japanese; a mention is no question about the bot
@@ -1363,6 +1363,13 @@ def test_more_details_the_entries_lack_are_declined(assistant: Assistant, questi
         # a summary and nothing else asked
         ("riassunto... sorry, summary in 3 lines pls", "22"),
         ("riassunto in 3 righe", "22"),
+        # numbers in Chinese characters, pinyin initials beside Chinese, what a badge does not say
+        ("欧洲企业是二十二家对吧", "22"),
+        ("hy是sw开的还是xw开的", "上午"),
+        ("allora volevo sapere se l'anno era il 2022 o il 2023 perche sul badge non c'e scritto", "2023"),
+        ("报道里到底哪几位嘉宾讲话了 区长讲了吗", "刘佳"),  # "了" then a space: a second question
+        ("oltre ad Avio chi ha parlato tra le aziende", "Kaiwu"),
+        ("quindi la presentazione parlava di economia e apertura si", "apertura"),
     ],
 )
 def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, question, expected):
@@ -1384,6 +1391,8 @@ def test_the_twenty_sixth_sessions_wordings_are_answered(assistant: Assistant, q
         "avio cerca fornitori cinesi?",  # a company's trading partners
         "piano dei posti a sedere",
         "capitale europea della cultura 2025 qual e",  # not Colleferro's European Space Capital
+        "意大利人喜欢什么中国礼物",
+        "la cerimonia principale del congresso mondiale della manifattura intelligente dove si tiene",
     ],
 )
 def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Assistant, question):
@@ -1392,3 +1401,18 @@ def test_contacts_food_and_parking_in_other_wordings_are_declined(assistant: Ass
 
 def test_all_without_its_apostrophe_is_no_english_word(assistant: Assistant):
     assert assistant.ask("farmacia aperta vicino all hotel?", Context()).language == "it"
+
+
+@pytest.mark.parametrize(
+    ("written", "digits"),
+    [
+        ("欧洲企业是二十二家对吧", "22"),
+        ("近三百家外资企业", "300"),
+        ("一百零五家", "105"),
+        ("会是十二月一号开的吧", None),  # a date, no count
+        ("四大主导产业", None),  # a single digit of a word
+    ],
+)
+def test_numbers_in_chinese_characters_are_also_searched_in_digits(written, digits):
+    added = with_digits(written, "zh")
+    assert added == (f"{written} {digits}" if digits else written)

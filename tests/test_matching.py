@@ -686,10 +686,10 @@ def test_a_pinyin_word_of_two_syllables_is_read_in_its_place(assistant):
         assert not answer.abstained and "Miao Xiumei" in answer.text
 
 
-def test_numbers_spelt_out_in_english_and_italian_are_added_in_digits():
+def test_numbers_spelt_out_are_added_in_digits():
     assert with_digits("le aziende europee sono ventidue o trentasei", "it") == (
         "le aziende europee sono ventidue o trentasei 22 36"
     )
     assert with_digits("thirty six local firms?", "en") == "thirty six local firms? 36"
     assert with_digits("36 local firms?", "en") == "36 local firms?"  # nothing spelt out
-    assert with_digits("三十六家", "zh") == "三十六家"
+    assert with_digits("三十六家", "zh") == "三十六家 36"  # and a count in Chinese characters
