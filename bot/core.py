@@ -362,11 +362,13 @@ class Assistant:
 
     def _ask_knowledge(self, question: str, lang: str, context: Context, continues: bool) -> Answer:
         """One question answered from the schedule or the knowledge."""
-        asked = schedule_question(question)
+        searched = self.searched(question)
+        # what is on now or next, asked in what is searched: not in a story told after the question
+        # ("quale azienda … ha fatto la presentazione? … volevo parlarci dopo")
+        asked = schedule_question(searched)
         scheduled = self._schedule(asked, lang, context) if asked else None
         if scheduled:
             return scheduled
-        searched = self.searched(question)
         # "请用英文回答：对接会在哪" is read as the Chinese it is written in, answered in English
         reading = lang if asked_for(question) is None else self.language(searched, context)
         searched = with_digits(searched, reading)

@@ -211,13 +211,21 @@ def with_the_writers_company(
     return f"{message[:start]}{' '.join(label(name) for name in introduced)}{message[end:]}"
 
 
+# Sentences before a question, this many or more, that tell the writer's story rather than ask
+STORY_SENTENCES = 2
+
+
 def without_introduction(message: str, named: Callable[[str], Sequence[str]]) -> str:
     """`message` without the sentences before its question that tell who writes ("Hi, I'm sourcing
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
     (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
     sentences = _split(message) or [message]
-    first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
+    asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
+    first = asking_at[0] if asking_at else 0
+    # what follows the last question tells of the writer's day ("…?? My printout got soaked in the
+    # rain lol", "…？我怕跑错日子被老板骂。"): it asks nothing
+    sentences = sentences[: asking_at[-1] + 1] if asking_at else sentences
     # a Chinese clause before the question tells who writes too ("我买了去丽水的高铁票，对接会…吧？")
     clauses = _CLAUSE_END.split(sentences[first])
     asks_at = next((number for number, clause in enumerate(clauses) if _asks(clause)), 0)
@@ -225,9 +233,12 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     asking = "".join(clauses[asks_at:])
     asked = " ".join([asking, *sentences[first + 1 :]])
     if not before or _POINTS_BACK.search(asking):  # "… He wants to meet them." points back to no one
-        return message
+        return " ".join(sentences)
     unnamed = not named(asked)
-    kept = [s for s in before if not _ABOUT_THE_WRITER.search(s) or (unnamed and named(s))]
+    # a story of two sentences or more before the question ("Flew into Shanghai yesterday, took the
+    # fast train, hotel is ok-ish. Quick one: what date …?") is kept only for a name it gives
+    story = first >= STORY_SENTENCES  # whole sentences, not a Chinese clause or two
+    kept = [s for s in before if (unnamed and named(s)) or not (story or _ABOUT_THE_WRITER.search(s))]
     return " ".join([*kept, asked])
 
 

@@ -1416,3 +1416,28 @@ def test_all_without_its_apostrophe_is_no_english_word(assistant: Assistant):
 def test_numbers_in_chinese_characters_are_also_searched_in_digits(written, digits):
     added = with_digits(written, "zh")
     assert added == (f"{written} {digits}" if digits else written)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # the question inside a story of the writer's day: the story asks nothing
+        ("Hi there! Im Raj, I run a small EV charger distribution business out of Dubai and my boss "
+         "sent me to China last minute. Flew into Shanghai yesterday, took the fast train, hotel is ok-ish. "
+         "Quick one: what date was the european enterprises docking meeting in Lishui?? My itinerary "
+         "printout got soaked in the rain lol", "30 November"),
+        ("Liu Jia's full title? I know he's some kind of vice mayor but the title on the slide was way "
+         "longer. Making name cards for our follow-up dinner and my Chinese colleague is on leave.",
+         "Standing Committee"),
+        ("quante erano le aziende europee? Noi eravamo gli unici dalla Puglia credo, e al tavolo c'erano "
+         "soprattutto tedeschi. Il mio socio dice una cinquantina ma secondo me esagera come sempre.", "22"),
+        # ... nor is "dopo" in it a question about what is on next
+        ("quale azienda di Lishui ha fatto la presentazione? una di auto elettriche mi pare, Kai qualcosa. "
+         "volevo parlarci dopo ma se ne sono andati subito", "Kaiwu"),
+        # a sentence before the question it leans on stays
+        ("He mentioned some European title his town won, something to do with space. What was the title and "
+         "when did they get it? Sounds like a perfect opening line for my pitch to them.", "2021"),
+    ],
+)
+def test_a_question_told_inside_a_story_is_answered(assistant: Assistant, message, expected):
+    _answered(assistant, message, expected)
