@@ -39,7 +39,14 @@ from bot.questions import (
     with_the_writers_company,
     without_introduction,
 )
-from bot.ranking import NAMES_FIGURE, SPEAKER_FIGURE, figures_asked, figures_given, where_it_was_held
+from bot.ranking import (
+    NAMES_FIGURE,
+    SPEAKER_FIGURE,
+    SPOKE_FIGURE,
+    figures_asked,
+    figures_given,
+    where_it_was_held,
+)
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
 from bot.scripts import as_mainland, writes_traditional
@@ -288,7 +295,8 @@ class Assistant:
     def _described_by_name_asked(self, question: str) -> str | None:
         """The entry of the one company or person the question describes by a role and asks the name
         of ("the Lishui EV maker that spoke, whats it called?": Kaiwu's entry names it)."""
-        if not _ASKS_THE_NAME.search(question) or figures_asked(question) - {NAMES_FIGURE, SPEAKER_FIGURE}:
+        others = figures_asked(question) - {NAMES_FIGURE, SPEAKER_FIGURE, SPOKE_FIGURE}  # "发言的那家…叫啥"
+        if not _ASKS_THE_NAME.search(question) or others:
             return None  # "il capo dell'azienda cinese … come si chiama?" asks another's name
         names = self.retriever.names
         described = names.described_only(question, names.find(question))

@@ -217,6 +217,7 @@ _CLOSER = (
     r"(?:(?:i|we) )?(?:need|have|must|want) to (?:list|mention|include|thank|cite|quote) (?:him|her|them|it)"
     rf"(?: in (?:a|an|the|my|our) (?:[\w-]+ ){{0,2}}{_DOCUMENT})?|"
     r"l['’]ho letto da qualche parte|i (?:read|saw) it somewhere|帮我核实一下|帮忙核实一下|"
+    r"(?:non (?:mi )?ricordo|i (?:don['’]?t|do not|can['’]?t) remember|记不清了?)|"
     # what the writer looked at: "… perché sul badge non c'è scritto", "… because it's not on my badge"
     r"(?:perch[eé]|because|since|as) (?:sul|sulla|nel|nella|on the|on my|in the|in my) "
     r"(?:badge|pass|invito|invitation|ticket|biglietto|programma|programme|flyer|volantino)\b[^?？]{0,30}|"
@@ -385,6 +386,8 @@ _ROMAN = {
     "comme": "come", "se chiamma": "si chiama", "chiamma": "chiama", "ce steva": "c'era", "steva": "stava",
     # and Sicilian ("unni si fici? in quali parcu")
     "unni": "dove", "si fici": "si è fatto", "fici": "fece", "parcu": "parco",
+    # and Neapolitan from Campania's helpers ("addo sta stu incontro?")
+    "addo": "dove", "addò": "dove", "stu": "questo",
 }  # fmt: skip
 _ROMAN_WORD = re.compile(
     rf"(?<![\w'’])({'|'.join(re.escape(word) for word in sorted(_ROMAN, key=len, reverse=True))})(?![\w'’])"

@@ -111,6 +111,8 @@ _OTHER_YEAR = (
 # The word that stands for each person or company a question names when its figures are read
 # (`Retriever._wanted`): "who spoke for Kaiwu?" is read as "who spoke for someone?"
 SOMEONE = "someone"
+# "the company that spoke was X?": whether someone spoke or presented
+SPOKE_FIGURE = "spoke"
 
 FIGURES = {
     "money": Figure(
@@ -725,6 +727,21 @@ FIGURES = {
         ),
         _words(r"(?<!vice )(?<!deputy )\b(mayor)\b|(?<!vice)(?<!vice )\bsindac[oa]\b|(?<!副)(市长|区长)"),
     ),
+    # "the european company that spoke was brembo right?", "Hans Song ha parlato?": a speech or a
+    # presentation, which Lishui's list of foreign firms, or a profile that only says who attended, does
+    # not give
+    SPOKE_FIGURE: Figure(
+        _words(
+            r"\b(that|who|which) (spoke|presented|gave (a|the) (talk|speech|presentation|pitch))\b|"
+            r"\b(did|does|has) (\w+ ){1,2}(speak|present|give (a|the) (talk|speech|presentation))\b|"
+            r"\bche (ha|hanno) (parlato|presentato)\b|\b(ha|hanno) (parlato|fatto (la|una) presentazione)\b|"
+            r"发言的|上台(的|发言|讲)|有没有发言|发言了[吗没]|讲话了[吗没]"
+        ),
+        _words(
+            r"\b(spoke|presented|presenting|gave a speech|speech|promoted|discorso|intervenut\w+|"
+            r"(ha|hanno) (parlato|presentato)|presentando)\b|发言|致辞|推介|介绍了"
+        ),
+    ),
     # "did Brembo send anyone to the meeting?": attendance, which a company's mention among Lishui's
     # foreign firms does not give
     "attendance": Figure(
@@ -1144,8 +1161,9 @@ def figures_asked(question: str) -> frozenset[str]:
     if "count" in kinds and _WHO_TOO.search(question):  # the names counted give how many
         kinds.discard("count")
         kinds.add(NAMES_FIGURE)
-    if _ASKS_SPEAKER.search(question):
+    if _ASKS_SPEAKER.search(question):  # who spoke for it asks a name: whether it spoke is given
         kinds.add(SPEAKER_FIGURE)
+        kinds.discard(SPOKE_FIGURE)
     names = _ASKS_NAMES.search(question) and not _ASKS_EVENT_NAME.search(question)
     return frozenset(kinds | ({NAMES_FIGURE} if names else set()))
 

@@ -139,7 +139,8 @@ _RULES: list[tuple[Ask, re.Pattern[str], re.Pattern[str]]] = [
     (
         Ask.NEXT,
         re.compile(r"\b(what|whats|which|who)\b.*\bnext\b|\bnext\b.*\b(session|talk|speech|item|speaker)\b"),
-        re.compile(r"^(?!.*\bnext (year|time|week|month|edition|congress|event|meeting)\b)"),
+        # not what someone agreed or planned to do next ("what did both sides agree to do next")
+        re.compile(r"^(?!.*\bnext (year|time|week|month|edition|congress|event|meeting)\b)(?!.*\bdid\b)"),
     ),
     # Chinese: 现在/正在… with 进行/环节/谁在讲…; 接下来/下一个… with 是/什么/谁…
     (
@@ -150,7 +151,7 @@ _RULES: list[tuple[Ask, re.Pattern[str], re.Pattern[str]]] = [
     (
         Ask.NEXT,
         re.compile(r"接下来|下一个|下一项|下一场|下个环节|之后是|然后是"),
-        re.compile(r"是|什么|谁|哪"),
+        re.compile(r"^(?!.*(双方|他们|说|打算|计划))(?=.*(是|什么|谁|哪))"),  # not "双方说接下来要怎么做"
     ),
     # Italian: cosa/chi… with adesso/ora/in questo momento and c'è/succede/parla… ("a che ora" is not "now")
     (

@@ -165,3 +165,8 @@ def test_a_venue_answer_carries_the_pin_in_the_delegates_language(timed, assista
 def test_other_answers_carry_no_pin(timed):
     assert timed.ask("Who is Hans Song?").venue is None
     assert timed.venue("it").venue.address == VENUE["address"]["it"]
+
+
+@pytest.mark.parametrize("question", ["so what did both sides agree to do next", "双方说接下来要怎么做"])
+def test_what_someone_agreed_to_do_next_is_no_question_about_the_agenda(question):
+    assert schedule_question(question) is None
