@@ -243,7 +243,8 @@ _CLOSERS = re.compile(
 # ("who is Avio's boss?" keeps its boss: no word of asking or needing follows it).
 _BOSS = (
     r"(?:(?:my|our|the) )?(?:boss|ceo|chairman|chairwoman|manager|client|director|gm)|"
-    r"(?:(?:il|la) )?(?:mio |mia |nostro |nostra )?(?:capo|titolare|direttore|direttrice|cliente)|"
+    r"(?:(?:il|la) )?(?:mio |mia |nostro |nostra )?"
+    r"(?:capo|titolare|direttore|direttrice|cliente|dottore|dottoressa)|"
     r"(?:替|帮|代)?我?们?的?(?:老板|领导|上司|客户|董事长|老总)|"
     # a guest at the desk, for whom a volunteer asks ("guest asks …", "un ospite di Roma chiede", "客人问的")
     r"(?:(?:a|an|the|one|our|my|this) )?(?:guest|visitor|lady|gentleman|journalist|reporter)"

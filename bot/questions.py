@@ -213,6 +213,24 @@ def with_the_writers_company(
 
 # Sentences before a question, this many or more, that tell the writer's story rather than ask
 STORY_SENTENCES = 2
+# Characters after the last question that tell a story rather than add a guess ("… ? 36+22? 🤔")
+TOLD = 25
+# What the writer meant, after the question: "我是说西门子", "i mean Siemens", "cioè Siemens"
+_MEANT = re.compile(
+    r"\s*(?:我是说|我说的是|就是|也就是|i mean|i meant|that is|cio[eè]|intendo)", re.IGNORECASE
+)
+
+
+def without_what_follows(message: str) -> str:
+    """`message` without what follows its last question when the message is long and that tells of
+    the writer's day ("…?? My printout got soaked in the rain lol", "…？我怕跑错日子被老板骂。"): it asks
+    nothing. Not a short guess ("… ? FDI?", "names please") nor what the writer meant ("…？我是说西门子")."""
+    sentences = _split(message)
+    asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
+    after = sentences[asking_at[-1] + 1 :] if asking_at else []
+    if len(sentences) <= STORY_SENTENCES or len(" ".join(after)) < TOLD or _MEANT.match(after[0]):
+        return message
+    return " ".join(sentences[: asking_at[-1] + 1])
 
 
 def without_introduction(message: str, named: Callable[[str], Sequence[str]]) -> str:
@@ -221,11 +239,7 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
     (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
     sentences = _split(message) or [message]
-    asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
-    first = asking_at[0] if asking_at else 0
-    # what follows the last question tells of the writer's day ("…?? My printout got soaked in the
-    # rain lol", "…？我怕跑错日子被老板骂。"): it asks nothing
-    sentences = sentences[: asking_at[-1] + 1] if asking_at else sentences
+    first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
     # a Chinese clause before the question tells who writes too ("我买了去丽水的高铁票，对接会…吧？")
     clauses = _CLAUSE_END.split(sentences[first])
     asks_at = next((number for number, clause in enumerate(clauses) if _asks(clause)), 0)
@@ -233,7 +247,7 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     asking = "".join(clauses[asks_at:])
     asked = " ".join([asking, *sentences[first + 1 :]])
     if not before or _POINTS_BACK.search(asking):  # "… He wants to meet them." points back to no one
-        return " ".join(sentences)
+        return message
     unnamed = not named(asked)
     # a story of two sentences or more before the question ("Flew into Shanghai yesterday, took the
     # fast train, hotel is ok-ish. Quick one: what date …?") is kept only for a name it gives
