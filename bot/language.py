@@ -11,8 +11,10 @@ from bot import DEFAULT_LANGUAGE, LANGUAGES
 from bot.spelling import only_in
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Kana letters (not the marks "ー", "・", "ヽ" that kaomoji borrow)
+_KANA = "\u3041-\u3096\u30a1-\u30fa"
 # Japanese or Korean: two kana in a row, or hangul; not the lone kana of a kaomoji ("ヽ(；▽；)ノ")
-_KANA_HANGUL = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]{2}|[\uac00-\ud7af]")
+_KANA_HANGUL = re.compile(rf"[{_KANA}]{{2}}|[\uac00-\ud7af]")
 # A word; an Italian preposition elided before one is a word of its own, of neither language ("all'hotel":
 # no English "all"), also when a phone leaves out the apostrophe ("vicino all hotel")
 _WORD = re.compile(
@@ -207,11 +209,9 @@ def _english_or_italian(confidences: list[ConfidenceValue]) -> str | None:
 
 
 # Scripts of languages the bot does not speak: Cyrillic, Greek, Arabic, Hebrew, Devanagari, Thai,
-# Japanese kana, Korean hangul.
-# A word of another script: two of its letters in a row, not the lone ω or ノ of a kaomoji ("(´・ω・`)")
+# Japanese kana, Korean hangul; two letters in a row, not the lone ω or ノ of a kaomoji ("(´・ω・`)")
 _OTHER_SCRIPT = re.compile(
-    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3041-\u3096\u30a1-\u30fa"
-    r"\uac00-\ud7af]{2}"
+    rf"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f{_KANA}\uac00-\ud7af]{{2}}"
 )
 
 

@@ -332,7 +332,6 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
-    # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
     # "capitale europea della cultura 2025?": another title than Colleferro's European Space Capital
     "other_title": Figure(
         _words(
@@ -342,6 +341,7 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
     "sport": Figure(
         _words(
             r"\b(calcio|football|soccer|squadra|serie [a-d]|basket\w*|stadi(o|um)|national team|"
@@ -1029,7 +1029,6 @@ _COMPANY_COUNTRY = _words(
 _SIDE_ASKED = _words(
     r"\b(chinese|european|local) (company|firm|enterprise)|"
     r"\b(azienda|impresa|societ[aà]|ditta) (cinese|europea|locale)\b|"
-
     r"是(不是)?(一家)?(中国|欧洲|本地|溧水)的?(企业|公司)"
 )
 
