@@ -104,7 +104,13 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "2023 or 2024 WIMC ", "意大利总理", "calcio serie a ", "区长是谁 副区长几个 ", "liu jia ke ruolo a ",
      "给举几个例子", "veloce che sto entrando in riunione ", "ai fini della verbalizzazione ", "esim ",
      "Veranstaltung Firmen ", "打扰了，实在不好意思这么晚还发消息", "Dear Sir/Madam, ", "会场太吵没听清，",
-     "at the intl expo center ", "canton fair side event ", "book me a table ", "直飞航班"],
+     "at the intl expo center ", "canton fair side event ", "book me a table ", "直飞航班",
+     # the twenty-sixth session's: stories around a question, whose question it is, counts in
+     # Chinese, pinyin initials, kaomoji, a summary alone, who spoke, a role typed exactly
+     "Flew in yesterday. Took the train. ", "when was it? my printout got soaked in the rain. ",
+     "？我是说西门子", "question from our CEO: ", "domanda dal dottore: ", "non trovo piu la mail ",
+     "欧洲企业是二十二家", "hy是sw开的", "ヽ(；▽；)ノ", "riassunto in 3 righe ", "all hotel ",
+     "the company that spoke was brembo ", "the lishui district mayor ", "addo sta stu ", "个会系朝早"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
