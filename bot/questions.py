@@ -213,9 +213,11 @@ def with_the_writers_company(
 
 # Sentences before a question, this many or more, that tell the writer's story rather than ask
 STORY_SENTENCES = 2
-# Characters after the last question that tell a story rather than add a guess ("… ? 36+22? 🤔")
-TOLD = 25
+# Words after the last question (a Chinese character as one) that tell a story rather than add
+# a guess ("… ? 36+22? 🤔"); twice as many when the story is a single sentence
+TOLD = 5
 # What the writer meant, after the question: "我是说西门子", "i mean Siemens", "cioè Siemens"
+_TOLD_WORDS = re.compile(rf"{_LATIN_WORD.pattern}|[\u3400-\u9fff]")
 _MEANT = re.compile(
     r"\s*(?:我是说|我说的是|就是|也就是|i mean|i meant|that is|cio[eè]|intendo)", re.IGNORECASE
 )
@@ -228,7 +230,8 @@ def without_what_follows(message: str) -> str:
     sentences = _split(message)
     asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
     after = sentences[asking_at[-1] + 1 :] if asking_at else []
-    if len(sentences) <= STORY_SENTENCES or len(" ".join(after)) < TOLD or _MEANT.match(after[0]):
+    told = len(_TOLD_WORDS.findall(" ".join(after)))
+    if told < TOLD * (1 if len(sentences) > STORY_SENTENCES else 2) or _MEANT.match(after[0]):
         return message
     return " ".join(sentences[: asking_at[-1] + 1])
 
@@ -253,6 +256,10 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     # fast train, hotel is ok-ish. Quick one: what date …?") is kept only for a name it gives
     story = first >= STORY_SENTENCES  # whole sentences, not a Chinese clause or two
     kept = [s for s in before if (unnamed and named(s)) or not (story or _ABOUT_THE_WRITER.search(s))]
+    if not _has_subject(asking) and before[-1] not in kept:
+        # "… Mi hanno detto che ha parlato anche un'azienda europea. quale?": what the sentence
+        # before says is what is asked about
+        kept.append(before[-1])
     return " ".join([*kept, asked])
 
 

@@ -681,7 +681,9 @@ FIGURES = {
             r"\b(run|held|hold|happen|take place|organi[sz]ed) again\b|"
             r"\b(intende|pensa di|ha intenzione di|progetta di) (\w+ ){0,2}"
             r"(aprire|costruire|investire|organizzare)\b|"
-            r"(打算|计划|准备|会不会|是否|有没有|要)\S{0,6}(建厂|设厂|办厂|投资|落户|办展|扩产)"
+            r"(打算|计划|准备|会不会|要)\S{0,6}(建厂|设厂|办厂|投资|落户|办展|扩产)|"
+            # not "溧水有没有意大利企业落户", which asks who is there
+            r"(是否|有没有)\S{0,6}(建厂|设厂|办厂|办展|扩产)"
         ),
         _words(
             r"\b(tomorrow|domani|announced|annunciat[oaie]|plan(s|ned)? to|intend\w*)\b|明天|宣布|打算|计划"
