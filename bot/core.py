@@ -519,7 +519,7 @@ class Assistant:
         他), or `continues` it without a sure answer of its own, is also read with it, and the
         better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
-        vector = self.retriever.embed(question)  # embedded once, for both searches
+        vector = self.retriever.embed(question, lang)  # embedded once, for both searches
         alone = self.retriever.search(question, k, vector, lang)
         if not context.history or not (continues or refers_back(question)):
             return alone  # the earlier question is read only for a question that may lean on it

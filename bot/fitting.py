@@ -36,7 +36,7 @@ def examples(assistant: Assistant, items: Sequence[Item]) -> list[Example]:
     for item in items:
         question = assistant.searched(item.question)
         lang = assistant.language(question, Context())
-        hits = retriever.candidates(question, retriever.embed(question), lang).hits
+        hits = retriever.candidates(question, retriever.embed(question, lang), lang).hits
         facts = [hit for hit in hits if hit.kind != "gap"]
         labels = [
             item.answerable and contains_all(retriever.body(hit.entry_id, item.lang) or hit.text, item)

@@ -186,7 +186,7 @@ def gaps(store: Store, retriever: Retriever, answered_from: float = 1.0) -> list
     entry is as sure as `answered_from`, the core's threshold) is no longer a gap."""
     asked, vectors, labels = [], [], []
     for question, lang, down in _gap_questions(store):
-        vector = retriever.embed(question)
+        vector = retriever.embed(question, lang)
         retrieval = retriever.search(question, k=3, vector=vector, lang=lang)
         if not down and retrieval.best is not None and retrieval.confidence >= answered_from:
             continue  # published since: answered now

@@ -191,6 +191,8 @@ _OPENERS = re.compile(
 )
 _CLOSER = (
     r"(?:just curious|i forgot|thanks|thank you|thx|pls|please|lol|grazie(?: mille)?|per favore|"
+    # haste: "… pls asap", "… subito!!", "…急急急", "在线等"
+    r"asap|urgent(?:e|ly)?|(?:molto )?urgente|subito|急+|在线等|速回|"
     r"(?:a )?(?:quick |short |brief )?summary|in short|in brief|tl;?dr|in a nutshell|"
     # a letter's close, with the name signed under it: "With kind regards, Klaus", "Distinti saluti"
     r"(?:(?:with )?(?:kind|best|warm|many) regards|regards|sincerely|yours (?:faithfully|sincerely|truly)|"

@@ -46,7 +46,7 @@ _LEAD = re.compile(
 )
 _ASKING = re.compile(
     rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether|if)\b|"
-    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢|了没",
+    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢|了没|(?<![很许好])多(?:大|久|远)",
     re.IGNORECASE,
 )
 # A yes/no question without a question word ("Brembo sta davvero a Lishui?"); fewer words than this
@@ -176,6 +176,10 @@ def _sentences(message: str) -> list[str]:
 _ABOUT_THE_WRITER = re.compile(
     r"\b(i|i['’]?m|i am|we|we['’]re|my|our|sono|siamo|mi chiamo|lavoro|ho|abbiamo)\b|我", re.IGNORECASE
 )
+# … and in the story after the question: "asking bc I'm presenting", "tocca a me", "il mio responsabile"
+_THE_WRITERS = re.compile(
+    rf"{_ABOUT_THE_WRITER.pattern}|\b(me|us|io|mi|mio|mia|miei|noi|nostr[oaie])\b", re.IGNORECASE
+)
 _CLAUSE_END = re.compile(r"(?<=[\u3400-\u9fff][,，])")
 # (and "the others" of what the writer said: "四个方面我记得有开放合作，另外三个呢")
 _POINTS_BACK = re.compile(
@@ -213,25 +217,34 @@ def with_the_writers_company(
 
 # Sentences before a question, this many or more, that tell the writer's story rather than ask
 STORY_SENTENCES = 2
-# Words after the last question (a Chinese character as one) that tell a story rather than add
-# a guess ("… ? 36+22? 🤔"); twice as many when the story is a single sentence
-TOLD = 5
+# Words after the last question (two Chinese characters as one) that tell a story rather than add
+# a guess ("… ? 36+22? 🤔", "… ？比如电池？"); after a question alone, a story of the writer this long
+# ("… ? mio cugino va a incontro con aziende europee" still says which meeting)
+TOLD = 4
+TOLD_AFTER_ONE = 10
 # What the writer meant, after the question: "我是说西门子", "i mean Siemens", "cioè Siemens"
-_TOLD_WORDS = re.compile(rf"{_LATIN_WORD.pattern}|[\u3400-\u9fff]")
 _MEANT = re.compile(
     r"\s*(?:我是说|我说的是|就是|也就是|i mean|i meant|that is|cio[eè]|intendo)", re.IGNORECASE
 )
 
 
 def without_what_follows(message: str) -> str:
-    """`message` without what follows its last question when the message is long and that tells of
-    the writer's day ("…?? My printout got soaked in the rain lol", "…？我怕跑错日子被老板骂。"): it asks
+    """`message` without what follows its last question when that is long enough to tell of the
+    writer's day ("…?? My printout got soaked in the rain lol", "…？我怕跑错日子被老板骂。"): it asks
     nothing. Not a short guess ("… ? FDI?", "names please") nor what the writer meant ("…？我是说西门子")."""
     sentences = _split(message)
-    asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
+    # the questions, or else what a long story checks ("欧洲企业来了30家对吧？本地是36家。我在做PPT…")
+    checked = [number for number, sentence in enumerate(sentences) if _YES_NO.search(sentence)]
+    asked = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
+    asking_at = asked or (checked if len(sentences) > STORY_SENTENCES else [])
     after = sentences[asking_at[-1] + 1 :] if asking_at else []
-    told = len(_TOLD_WORDS.findall(" ".join(after)))
-    if told < TOLD * (1 if len(sentences) > STORY_SENTENCES else 2) or _MEANT.match(after[0]):
+    told = " ".join(after)
+    size = len(_LATIN_WORD.findall(told)) + len(_CHINESE.findall(told)) / 2
+    # after a question alone, only the writer's own story ("… ? il mio responsabile vuole il numero
+    # esatto"), not a second question typed without its mark ("… ? in che citta si trova il distretto")
+    if len(sentences) <= STORY_SENTENCES and (size < TOLD_AFTER_ONE or not _THE_WRITERS.search(told)):
+        return message
+    if size < TOLD or _MEANT.match(after[0]):
         return message
     return " ".join(sentences[: asking_at[-1] + 1])
 

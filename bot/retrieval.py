@@ -534,7 +534,7 @@ class Retriever:
             for token in [*index_tokens(text), *_cut_chinese(text)]
         ) | frozenset(f"@{entity_id}" for entity_id in self.names.entities)
         known = (self._function_words | lexicon.english_italian) - self._name_words
-        self._english_italian = EverydayWords(known)
+        self._english_italian = EverydayWords(known, self._pinyin.syllables)
 
     def is_pinyin(self, question: str, named: frozenset[str] | None = None) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside (`named`: its name words, when
@@ -543,12 +543,13 @@ class Retriever:
         known = self._pinyin.syllables
         return is_pinyin(question, named, self._english_italian, self._function_words, known)
 
-    def readable(self, question: str) -> str:
+    def readable(self, question: str, lang: str | None = None) -> str:
         """The question as searched: `clean`, names in the Chinese the knowledge writes them in; pinyin
-        read as the Chinese it spells (names kept); homophone slips in Chinese mended."""
+        read as the Chinese it spells (names kept), unless the message it comes from is in English or
+        Italian (`lang`: "… vero? e dai cinesi chi" is no 带呢吃); homophone slips in Chinese mended."""
         question = self.names.as_written(clean(question))
         named = self._named_words(question)
-        if not self.is_pinyin(question, named):
+        if lang in ("en", "it") or not self.is_pinyin(question, named):
             return self._pinyin_terms_read(self._pinyin.mend(question), named)
         names = [word for word in _LATIN.findall(fold(question)) if word in named]
         return f"{self._pinyin.chinese(question)} {' '.join(names)}".strip()
@@ -664,10 +665,11 @@ class Retriever:
 
         return _LETTERS.sub(mended, question)
 
-    def embed(self, question: str) -> list[float]:
-        """The question's embedding, with the usual forms of the names it mentions added where it
-        lacks them ("阿维奥是哪国的" + "Avio"), so the embedder knows them however they were typed."""
-        question = self.readable(question)
+    def embed(self, question: str, lang: str | None = None) -> list[float]:
+        """The question's embedding (read in `lang`), with the usual forms of the names it mentions
+        added where it lacks them ("阿维奥是哪国的" + "Avio"), so the embedder knows them however they
+        were typed."""
+        question = self.readable(question, lang)
         names = self.names.find(question)
         added = " ".join(filter(None, [self.names.forms_text(names, question), *self._mended(question)]))
         expanded = f"{question} ({added})" if added else question
@@ -726,11 +728,11 @@ class Retriever:
         the model's confidence that it answers. A follow-up's `intent` (the new question of two read
         together) says which figure is asked, when it asks one ("… 有没有出席，还有会是哪天开的？": a
         date, not whether someone attended)."""
-        query = self.readable(query)
+        query = self.readable(query, lang)
         names = self.names.find(query)
         tokens = tokenize(query, lang, self.correct) + _name_tokens(names)
         if vector is None:
-            vector = self.embed(query)
+            vector = self.embed(query, lang)
         hits: dict[str, Hit] = {}
         by_role: dict[str, dict[str, float]] = {}
         for doc, similarity in self._dense(vector):
@@ -750,7 +752,7 @@ class Retriever:
             best_by_role[role] = max(best_by_role[role], similarity)
         lexical = self._lexical(tokens, hits.keys())
         top_dense = max((hit.dense for hit in hits.values()), default=0.0)
-        intended = self._wanted(self.readable(intent), names) if intent is not None else frozenset()
+        intended = self._wanted(self.readable(intent, lang), names) if intent is not None else frozenset()
         wants_figures = intended or self._wanted(query, names)
         spelt = self.spelt_right(query)
         unseen, wants_time = self._unseen(tokens), asks_time(query) or asks_time(spelt)

@@ -43,13 +43,18 @@ def only_in(words: list[str]) -> dict[str, int]:
 
 class EverydayWords:
     """The words the bot knows in English and Italian, and every everyday word of four letters or
-    more ("came"), as a collection `pinyin.is_pinyin` can ask."""
+    more ("came"), or of three that no single pinyin syllable spells ("age": a ge), as a collection
+    `pinyin.is_pinyin` can ask."""
 
-    def __init__(self, known: frozenset[str]) -> None:
+    def __init__(self, known: frozenset[str], syllables: frozenset[str]) -> None:
         self._known = known
+        self._syllables = syllables
 
     def __contains__(self, word: object) -> bool:
-        return word in self._known or (isinstance(word, str) and len(word) >= 4 and is_word(word, EVERYDAY))
+        if word in self._known or not isinstance(word, str):
+            return word in self._known
+        long_enough = len(word) >= 4 or (len(word) == 3 and word not in self._syllables)
+        return long_enough and is_word(word, EVERYDAY)
 
 
 _ACCENTED = {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"}

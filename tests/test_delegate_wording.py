@@ -218,6 +218,17 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
          "Xingzhuang"),
         ("what title did college ferro get, something european", "Space Capital"),  # a slip, spoken
         ("colle ferro is near rome?", "Rome"),
+        # a question that says nothing of its own asks about the sentence before it
+        ("Io sono arrivato tardi perche il treno da Shanghai era in ritardo, figuratevi in Cina. Mi hanno "
+         "detto che ha parlato anche un'azienda europea. quale? era italiana?", "Avio"),
+        ("我在意大利留过三年学，对意大利企业特别有感情。溧水有没有意大利企业落户？有的话是哪家？", "Brembo"),
+        # a story told after a two-sentence question, Chinese counted by its characters
+        ("di cosa parlavano le presentazioni delle aziende? il mese prossimo tocca a me presentare a una "
+         "fiera a Shenzhen e vorrei copiare la struttura", "prodott"),
+        ("欧洲企业来了30家对吧？本地是36家。我在做PPT，数字不想搞错。", "22"),  # what a long story checks
+        ("date of eu enterprises meeting pls asap", "30"),  # haste is no part of what is asked
+        ("对接会在哪 急急急", "星庄"),
+        ("欧洲那边谁带队来的", "Guadagno|瓜达尼奥"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -515,6 +526,7 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "进博会几号开",
         "best EV brand in china?",
         "qual e la migliore auto elettrica cinese",
+        "miao xiumei age",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -672,6 +684,7 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("chi e quello de la fiera de stoccarda", "it"),
         ("PASSWORD DER WIFI???", "it"),  # "der" for "del": Italian word order
         ("CATL cell price per kWh now?", "en"),  # the "per" of a rate is English
+        ("miao xiumei age", "en"),  # "age" could be spelt a-ge, but it is English
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
