@@ -15,7 +15,9 @@ MAX_JOINS = 4  # the joins ("and", "e", "和") of a question tried as the place 
 _AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
 _SENTENCE_END = re.compile(
-    rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)",
+    rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)|"
+    # dictated Chinese, a space where the full stop was ("我们拍了合影想发公众号 她全名叫什么")
+    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 # What a further question may open with before its question word (", and in what park?").
@@ -239,7 +241,7 @@ def without_what_follows(message: str) -> str:
     asking_at = asked or (checked if len(sentences) > STORY_SENTENCES else [])
     after = sentences[asking_at[-1] + 1 :] if asking_at else []
     told = " ".join(after)
-    size = len(_LATIN_WORD.findall(told)) + len(_CHINESE.findall(told)) / 2
+    size = _size(told)
     # after a question alone, only the writer's own story ("… ? il mio responsabile vuole il numero
     # esatto"), not a second question typed without its mark ("… ? in che citta si trova il distretto")
     if len(sentences) <= STORY_SENTENCES and (size < TOLD_AFTER_ONE or not _THE_WRITERS.search(told)):
@@ -253,7 +255,8 @@ def without_introduction(message: str, named: Callable[[str], Sequence[str]]) ->
     """`message` without the sentences before its question that tell who writes ("Hi, I'm sourcing
     manager near Turin, couldn't make the trip. Could you tell me …?"), unless the question points
     back to them ("We supply Brembo. Is it in Lishui?"), or they name what the question does not
-    (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?")."""
+    (`named` finds names: "… a summary of Liu Jia's speech … What did he say exactly?"); the one just
+    before a question that says nothing of its own stays ("… ha parlato anche un'azienda europea. quale?")."""
     sentences = _split(message) or [message]
     first = next((number for number, sentence in enumerate(sentences) if _asks(sentence)), 0)
     # a Chinese clause before the question tells who writes too ("我买了去丽水的高铁票，对接会…吧？")
@@ -281,6 +284,20 @@ def asking_sentences(message: str) -> list[str]:
     whole message when it is one sentence."""
     sentences = _sentences(message)
     return [sentence for sentence in sentences if _asks(sentence)] if len(sentences) > 1 else sentences
+
+
+def without_the_story(message: str) -> str:
+    """`message` without its sentences that tell a story rather than ask ("we did a group photo at
+    the end …. who was the district mayor …?"); a few words added to a question stay ("… ? names
+    please"). The message when nothing in it asks."""
+    sentences = _sentences(message)
+    kept = [sentence for sentence in sentences if _asks(sentence) or _size(sentence) < TOLD]
+    return " ".join(kept) if len(sentences) > 1 and any(map(_asks, kept)) else message
+
+
+def _size(text: str) -> float:
+    """How many words `text` holds, two Chinese characters as one."""
+    return len(_LATIN_WORD.findall(text)) + len(_CHINESE.findall(text)) / 2
 
 
 def _has_subject(part: str) -> bool:

@@ -40,7 +40,7 @@ from bot.names import Names
 from bot.nearest import ExactSearch
 from bot.normalise import clean, fold, strip_accents
 from bot.pinyin import Reader, is_pinyin, syllabify
-from bot.questions import asking_sentences
+from bot.questions import asking_sentences, without_the_story
 from bot.ranking import (
     FIRM_KINDS,
     NAMED_KINDS,
@@ -874,7 +874,9 @@ class Retriever:
         entities it names make them mean."""
         kinds = {self.names.entities[found].kind for found in names}
         named = [found for found in names if self.names.entities[found].kind in NAMED_KINDS]
-        without = self.names.without(query, named, instead=SOMEONE)
+        # asked in the sentences that ask, not in a story told around them ("… skipped breakfast …
+        # was it in the morning or the afternoon?" asks no lunch)
+        without = self.names.without(without_the_story(query), named, instead=SOMEONE)
         wanted = figures_asked(without) | figures_asked(self.spelt_right(without))  # "secnd day"
         if "person" in kinds:
             # "Guadagno è il sindaco di Roma, giusto?": whether someone named is a mayor, which their

@@ -229,6 +229,16 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("date of eu enterprises meeting pls asap", "30"),  # haste is no part of what is asked
         ("对接会在哪 急急急", "星庄"),
         ("欧洲那边谁带队来的", "Guadagno|瓜达尼奥"),
+        # dictated Chinese, a space where each full stop was; a story's photo, slides or newsletter
+        # is no detail asked
+        ("那天那个女区长也来了吧 叫miao什么梅的 我们拍了合影想发公众号 "
+         "她全名叫什么 是区长还是副区长啊 别写错了", "秀梅"),
+        ("欧洲那边一共来了几家企业啊 我们销售说来了五十多家 不对不对 "
+         "他说的可能是报名的人数 实际参加对接的欧洲企业是多少家 我要填表", "22"),
+        ("we did a group photo at the end with some chinese officials. i need to caption it for our "
+         "company newsletter. who was the district mayor that attended, whats her name", "Miao"),
+        ("c era una slide sulle aziende europee gia presenti a lishui. quella italiana dei freni, "
+         "famosissima, come si chiama? ho il cervello fuso dal jet lag", "Brembo"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):

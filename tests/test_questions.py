@@ -36,6 +36,7 @@ from bot.questions import MAX_JOINS, MAX_QUESTIONS, joined_parts, questions_in, 
         (["请问此次对接会属于哪个大会的专场活动", "在哪个园区举行？"], "，"),
         (["缪秀梅是否出席了本次对接会？", "另请告知出席的区领导还有哪几位。"], " "),
         (["what are the four leading industries", "if new materials was among the fields?"], " and "),
+        (["刘佳到底是什么职务啊", "是两个都兼着吗"], " "),  # dictated: a space where the full stop was
     ],
 )
 def test_two_questions_in_one_message_are_split(parts: list[str], separator: str) -> None:
