@@ -545,7 +545,8 @@ def _beside_the_other_lishui(message: str) -> bool:
 _ASKS_THE_NAME = re.compile(
     r"\b(what(['’]?s| is| was) (it|they) called|what(['’]?s| is| was) (its|the|their|his|her) name|"
     r"called\s*\??$|(its |the )?name\s*\??$|come si chiama(va)?|which one\s*\??$|"
-    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|是哪一?家[?？]?$|"
+    r"qual (e|è|era) il (suo )?nome|nome\s*\??$)|叫什么|叫啥|什么名字|名字是?什么|"
+    r"是哪一?家(?:[?？]?$|[?？]?\s)|"  # "…是哪家 上台介绍的那个": dictated, a space for the full stop
     # a description alone asks who it is: "the chinese EV maker that presented?"
     # ("… supports local enterprises and ... who else?" asks no name)
     r"^\s*(the|that|l['’]|la|il|lo|quell[ao])\s?[^?,]{3,80}\s(that|which|who|che)\s(?!else\b)[^?,]{2,60}\?\s*$",

@@ -42,7 +42,7 @@ FUNCTION_WORDS = {
         "whos whats wheres whens hows whys thats theres isnt arent wasnt dont doesnt didnt cant im".split()
     ),
     "it": frozenset(
-        "chi che cosa cos quando dove dov quale quali quanto quanta quanti quante come "
+        "chi che cosa quando dove dov quale quali quanto quanta quanti quante come "
         "perché è sono era il lo la i gli le un una uno di del della dei delle degli da "
         "dal al alla nel nella con per su sul tra fra e o mi ti ci si non anche questo "
         "questa grazie ciao c ce l un' po qual ma sta stanno davvero veramente esattamente x".split()

@@ -332,6 +332,7 @@ _SHORTHAND = {
     "nn": "non", "ke": "che", "qnd": "quando", "cmq": "comunque", "xke": "perché", "xké": "perché",
     "xche": "perché", "moq": "minimum order quantity",
     "cerano": "c'erano", "reunion": "meeting",  # a French delegate's "réunion"
+    "attracco": "matchmaking",  # 对接 put word for word into Italian: "la riunione di attracco"
     # question words misspelt too short for typo mending: "wich hall", "wat did he say"
     "wich": "which", "whic": "which", "wat": "what", "wht": "what", "wher": "where", "whr": "where",
     "ther": "there", "teh": "the",

@@ -16,8 +16,9 @@ _AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
 _SENTENCE_END = re.compile(
     rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)|"
-    # dictated Chinese, a space where the full stop was ("我们拍了合影想发公众号 她全名叫什么")
-    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
+    # dictated Chinese, a space where the full stop was, after a clause ("我们拍了合影想发公众号 她全名
+    # 叫什么"), not between the words a learner spaces ("会议上 溧水的副市长 介绍了 什么东西？")
+    r"(?<=[\u4e00-\u9fff]{7})\s+(?=[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 # What a further question may open with before its question word (", and in what park?").

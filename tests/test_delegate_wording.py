@@ -231,14 +231,17 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("欧洲那边谁带队来的", "Guadagno|瓜达尼奥"),
         # dictated Chinese, a space where each full stop was; a story's photo, slides or newsletter
         # is no detail asked
-        ("那天那个女区长也来了吧 叫miao什么梅的 我们拍了合影想发公众号 "
-         "她全名叫什么 是区长还是副区长啊 别写错了", "秀梅"),
+        ("刘区长讲话那段我在外面接客户电话没听到 回来就已经讲完了 他大概讲了什么内容 说说大意就行", "开放"),
         ("欧洲那边一共来了几家企业啊 我们销售说来了五十多家 不对不对 "
          "他说的可能是报名的人数 实际参加对接的欧洲企业是多少家 我要填表", "22"),
         ("we did a group photo at the end with some chinese officials. i need to caption it for our "
          "company newsletter. who was the district mayor that attended, whats her name", "Miao"),
         ("c era una slide sulle aziende europee gia presenti a lishui. quella italiana dei freni, "
          "famosissima, come si chiama? ho il cervello fuso dal jet lag", "Brembo"),
+        ("企业代表们 在会上 介绍了什么内容？", "产品"),  # a learner's spaces between words are no full stops
+        ("溧水 外资企业 一共 有多少 个", "300"),
+        ("quando è la riunione di attracco?", "30"),  # 对接 put word for word into Italian
+        ("那个电动车的中国企业是哪家 上台介绍的那个", "开沃|Kaiwu"),  # a company described, its name asked
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -695,6 +698,7 @@ def test_acknowledgements_are_small_talk_in_every_language(assistant: Assistant,
         ("PASSWORD DER WIFI???", "it"),  # "der" for "del": Italian word order
         ("CATL cell price per kWh now?", "en"),  # the "per" of a rate is English
         ("miao xiumei age", "en"),  # "age" could be spelt a-ge, but it is English
+        ("how many local cos vs european cos", "en"),  # "cos": companies, not the Italian "cos'è"
     ],
 )
 def test_the_answer_is_in_the_language_typed(assistant: Assistant, question, lang):
