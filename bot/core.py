@@ -144,7 +144,9 @@ _CITY_TRAIT = re.compile(
     r"主导产业|支柱产业|特色产业|以什么(闻名|出名)|出名|"
     # its sights and things to do ("cosa vedere a Lishui nello Zhejiang", "things to do … on a free day")
     r"\b(what to see|things to do|sights|sightseeing|tourist\w*|cosa (vedere|fare)|"
-    r"(c['’ ]?[eè]|ce) da (vedere|fare)|turistic\w*|attrazioni)\b|景点|旅游|好玩)",
+    r"(c['’ ]?[eè]|ce) da (vedere|fare)|turistic\w*|attrazioni)\b|景点|旅游|好玩|"
+    # its own make-up: "how many counties does Lishui in Zhejiang have", "丽水市下辖几个县"
+    r"\b(count(y|ies)|contee|province capital|capoluogo)\b|几个县|下辖|辖区)",
     re.IGNORECASE,
 )
 # The counties of Lishui city, Zhejiang (Qingtian, the home town of many Chinese in Italy): a

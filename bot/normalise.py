@@ -173,6 +173,14 @@ _OPENERS = re.compile(
     r"(?:posso|vorrei) verificare|"
     r"(?:(?:mi )?conferm(?:ate|i|a)|potete confermare|(?:can|could) you (?:please )?confirm|please confirm)"
     r"(?: that| che)?|请确认一下|"
+    # a formal request: "I would be grateful if you could confirm …", "Could you kindly advise …",
+    # "Le sarei grato se potesse riassumermi …"
+    r"i (?:would|'d) be (?:most |very )?grateful if you could (?:kindly )?(?:confirm|tell me|let me know|"
+    r"advise(?: me)?(?: on)?|indicate|provide|share|summari[sz]e)(?: whether| if)?|"
+    r"(?:could|would|can) you (?:kindly|please) (?:advise(?: me)?(?: on)?|tell me|let me know|indicate|"
+    r"provide|share)(?: whether| if)?|"
+    r"(?:le|vi) sarei (?:molto )?grat[oa] se (?:potesse|poteste) (?:gentilmente )?(?:indicarmi|confermarmi|"
+    r"dirmi|comunicarmi|riassumermi|precisarmi|specificarmi)(?: se)?|"
     # what the writer recalls or was told, to be checked ("我记得是32家欧洲企业来的 没错吧", "mi hanno
     # detto che Brembo sta a Lishui, vero?")
     r"我?记得是|我印象中是?|if i remember (?:correctly|right)|iirc|se (?:ricordo bene|non sbaglio)|我?忘了|"

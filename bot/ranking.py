@@ -369,7 +369,7 @@ FIGURES = {
             r"(fairs?|expos?|exhibitions?|trade shows?|fiere|mostre|esposizioni)\b|"
             r"办过?(哪些|什么|啥|几个|多少)\S{0,2}展|举办过\S{0,4}展|在中国办\S{0,3}展|"
             # other fairs' dates: "when is the canton fair this year", "斯图加特车展明年几月"
-            r"\b((when|wen) (is|are|was) (the )?(\w+ ){0,3}"
+            r"\b(((when|wen) (is|are|was)|whens|when['’]s) (the )?(\w+ ){0,3}"
             r"(fairs?|expos?|exhibitions?|trade shows?|motor shows?)|"
             r"(fairs?|expos?|exhibitions?|trade shows?) (calendar|schedule|dates?)|"
             r"quando (è|e|c'è|c e|ce|sono|ci sono|si tiene|si svolge|si fa) (la |le )?(\w+ ){0,2}"
@@ -378,7 +378,8 @@ FIGURES = {
             rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|fiera di canton|eicma|automechanika)\b|"
             r"\b(prossim[ao]|next) (fiera|fair|expo|messe)\b|"
             r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
-            r"(车展|展会|博览会|广交会|进博会|展览会)\S{0,6}(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
+            r"(车展|展会|博览会|广交会|进博会|展览会|设计周|时装周)[^?？。]{0,6}?"
+            r"(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -1076,7 +1077,7 @@ _PLACE_CHOICE = _words(
 # another place; no comparison
 _HELD_IN = _words(
     r"\b(meeting|incontro|event|evento|conference|docking)\b[^?？.!]{0,20}\b(was|is|era|held|tenuto|"
-    r"took place)\s+(in|a|at)\b|在\S{1,12}(开|举办|举行|召开)|"
+    r"took place)\s+(in|a|at|nel|nella|presso)\b|在\S{1,12}(开|举办|举行|召开)|"
     # where Lishui or the venue is: "confermate che Lishui e un distretto di Shanghai?", "溧水是上海的
     # 一个区吧", "会场是在江宁那边的科技园对吧"
     r"\b(lishui|venue)\s+(is|was|è|e|era|sta)\s+[^?？.!]{0,20}\b(of|in|di|del|a|nel|nella)\b|"

@@ -242,6 +242,10 @@ def _answered(assistant: Assistant, question: str, *expected: str, context: Cont
         ("溧水 外资企业 一共 有多少 个", "300"),
         ("quando è la riunione di attracco?", "30"),  # 对接 put word for word into Italian
         ("那个电动车的中国企业是哪家 上台介绍的那个", "开沃|Kaiwu"),  # a company described, its name asked
+        # a formal request, and a wrong district to confirm in Italian
+        ("Le sarei grato se potesse riassumermi l'intervento del vicesindaco Liu Jia.", "piattaforma"),
+        ("Could you kindly advise which European companies presented?", "Avio"),
+        ("mi hanno detto che l incontro era nel distretto di Jiangning, confermate?", "Xingzhuang"),
     ],
 )
 def test_phone_wording_is_answered(assistant: Assistant, question, expected):
@@ -540,6 +544,9 @@ def test_the_investment_environment_is_answered_not_the_missing_amounts(assistan
         "best EV brand in china?",
         "qual e la migliore auto elettrica cinese",
         "miao xiumei age",
+        "whens the next stuttgart motor show",  # another fair's date, not this meeting's
+        "广交会 是 几月 开",
+        "米兰设计周是几月份",
     ],
 )
 def test_near_misses_about_named_entities_are_declined_honestly(assistant: Assistant, question):
@@ -635,6 +642,8 @@ def test_a_question_about_the_other_lishui_is_answered_with_a_note(
         ("cosa vedere a Lishui nello Zhejiang", "it"),  # its sights
         ("ce da vedere a Lishui nello Zhejiang", "it"),
         ("is lishui in zhejiang famous for celadon or swords", "en"),  # not "which Lishui is it?"
+        ("how many counties does Lishui in Zhejiang province have", "en"),  # its own make-up
+        ("浙江丽水下辖几个县", "zh"),
         # compared with this meeting's Lishui
         ("丽水市的外资企业跟溧水比哪个多", "zh"),
         ("does Lishui in Zhejiang have more European firms compared to the Nanjing one?", "en"),
