@@ -236,10 +236,10 @@ def without_what_follows(message: str) -> str:
     writer's day ("…?? My printout got soaked in the rain lol", "…？我怕跑错日子被老板骂。"): it asks
     nothing. Not a short guess ("… ? FDI?", "names please") nor what the writer meant ("…？我是说西门子")."""
     sentences = _split(message)
-    # the questions, or else what a long story checks ("欧洲企业来了30家对吧？本地是36家。我在做PPT…")
-    checked = [number for number, sentence in enumerate(sentences) if _YES_NO.search(sentence)]
-    asked = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
-    asking_at = asked or (checked if len(sentences) > STORY_SENTENCES else [])
+    asking_at = [number for number, sentence in enumerate(sentences) if _asks(sentence)]
+    if not asking_at and len(sentences) > STORY_SENTENCES:
+        # what a long story checks ("欧洲企业来了30家对吧？本地是36家。我在做PPT…")
+        asking_at = [number for number, sentence in enumerate(sentences) if _YES_NO.search(sentence)]
     after = sentences[asking_at[-1] + 1 :] if asking_at else []
     told = " ".join(after)
     size = _size(told)
@@ -292,8 +292,10 @@ def without_the_story(message: str) -> str:
     the end …. who was the district mayor …?"); a few words added to a question stay ("… ? names
     please"). The message when nothing in it asks."""
     sentences = _sentences(message)
-    kept = [sentence for sentence in sentences if _asks(sentence) or _size(sentence) < TOLD]
-    return " ".join(kept) if len(sentences) > 1 and any(map(_asks, kept)) else message
+    asking = [_asks(sentence) for sentence in sentences]
+    pairs = zip(sentences, asking, strict=True)
+    kept = [sentence for sentence, asks in pairs if asks or _size(sentence) < TOLD]
+    return " ".join(kept) if len(sentences) > 1 and any(asking) else message
 
 
 def _size(text: str) -> float:

@@ -51,8 +51,10 @@ class EverydayWords:
         self._syllables = syllables
 
     def __contains__(self, word: object) -> bool:
-        if word in self._known or not isinstance(word, str):
-            return word in self._known
+        if word in self._known:
+            return True
+        if not isinstance(word, str):
+            return False
         long_enough = len(word) >= 4 or (len(word) == 3 and word not in self._syllables)
         return long_enough and is_word(word, EVERYDAY)
 
