@@ -38,6 +38,7 @@ from bot.questions import (
     questions_in,
     with_the_writers_company,
     without_introduction,
+    without_the_story,
     without_what_follows,
 )
 from bot.ranking import (
@@ -522,7 +523,7 @@ class Assistant:
         better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
         vector = self.retriever.embed(question, lang)  # embedded once, for both searches
-        alone = self.retriever.search(question, k, vector, lang)
+        alone = self._beside_its_story(question, self.retriever.search(question, k, vector, lang), lang)
         if not context.history or not (continues or refers_back(question)):
             return alone  # the earlier question is read only for a question that may lean on it
         previous = self.searched(context.history[-1])
@@ -534,6 +535,16 @@ class Assistant:
         follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector, continues)
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
         return follow_up if better or about_them else alone
+
+    def _beside_its_story(self, question: str, whole: Retrieval, lang: str) -> Retrieval:
+        """A message that tells a story around what it asks ("i was outside on a call during liu jias
+        speech … what was the gist?"): what it asks also read as a follow-up of the whole message,
+        and the surer reading wins."""
+        asking = without_the_story(question)
+        if asking == question:
+            return whole
+        told = self.retriever.search_follow_up(asking, question, self.settings.top_k, lang)
+        return told if told.confidence > whole.confidence else whole
 
 
 def _beside_the_other_lishui(message: str) -> bool:

@@ -367,10 +367,14 @@ _SHORTHAND_WORD = re.compile(
 # Pinyin initials Chinese chat writes for the district, beside Chinese characters too ("lsq欧洲企业…"),
 # and for other words beside Chinese characters only ("hy是sw开的还是xw开的")
 _PINYIN_INITIALS = re.compile(r"(?<![A-Za-z])lsq(?![A-Za-z])", re.IGNORECASE)
-_INITIALS_BESIDE_HAN = {"sw": "上午", "xw": "下午", "hy": "会议", "djh": "对接会", "qy": "企业", "oz": "欧洲"}
+_INITIALS_BESIDE_HAN = {
+    "sw": "上午", "xw": "下午", "hy": "会议", "djh": "对接会", "qy": "企业", "oz": "欧洲", "wz": "外资"
+}  # fmt: skip
+_INITIAL = f"(?:{'|'.join(_INITIALS_BESIDE_HAN)})"
+# beside Chinese characters, a space between at most, or beside another such initial ("wz qy 多少家")
 _INITIALS_WORD = re.compile(
-    rf"(?:(?<=[\u4e00-\u9fff])({'|'.join(_INITIALS_BESIDE_HAN)})(?![A-Za-z])|"
-    rf"(?<![A-Za-z])({'|'.join(_INITIALS_BESIDE_HAN)})(?=[\u4e00-\u9fff]))",
+    rf"(?:(?<=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]\s))({_INITIAL})(?![A-Za-z])|"
+    rf"(?<![A-Za-z])({_INITIAL})(?=(?:\s{_INITIAL})*\s?[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 

@@ -13,9 +13,13 @@ MAX_JOINS = 4  # the joins ("and", "e", "和") of a question tried as the place 
 
 # The verbs that open an English yes/no question ("is there …", "did Avio …").
 _AUXILIARY = "is|are|was|were|do|does|did|can|could|will|would|has|have"
+# A title or a company's form cut short is no sentence's end ("… del dott. Guadagno?", "fatturato gr. kaiwu?")
+_NOT_AN_ABBREVIATION = "".join(
+    rf"(?<!\b{short}\.)" for short in "dott dr mr mrs ms prof sig sgr ing avv st co gr vs".split()
+)
 # Where a sentence ends ("… activity? Also …", "…活动？另外…").
 _SENTENCE_END = re.compile(
-    rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.)\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)|"
+    rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.){_NOT_AN_ABBREVIATION}\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)|"
     # dictated Chinese, a space where the full stop was, after a clause ("我们拍了合影想发公众号 她全名
     # 叫什么"), not between the words a learner spaces ("会议上 溧水的副市长 介绍了 什么东西？")
     r"(?<=[\u4e00-\u9fff]{7})\s+(?=[\u4e00-\u9fff])",
@@ -287,15 +291,32 @@ def asking_sentences(message: str) -> list[str]:
     return [sentence for sentence in sentences if _asks(sentence)] if len(sentences) > 1 else sentences
 
 
+# Where a dictated message without full stops pauses ("… are taking part um he needs the numbers …")
+_PAUSE = re.compile(r"\s+(?:(?:um+|uh+|erm|uhm|hmm+|ehm+|eh|cio[eè]|insomma|嗯+|呃+)[,\s]+)+", re.IGNORECASE)
+
+
 def without_the_story(message: str) -> str:
     """`message` without its sentences that tell a story rather than ask ("we did a group photo at
     the end …. who was the district mayor …?"); a few words added to a question stay ("… ? names
     please"). The message when nothing in it asks."""
     sentences = _sentences(message)
+    if len(sentences) == 1:  # dictated: its pauses for full stops
+        sentences = [part for part in _PAUSE.split(message.strip()) if part.strip()]
+    if len(sentences) < 2:
+        return message
     asking = [_asks(sentence) for sentence in sentences]
-    pairs = zip(sentences, asking, strict=True)
-    kept = [sentence for sentence, asks in pairs if asks or _size(sentence) < TOLD]
-    return " ".join(kept) if len(sentences) > 1 and any(asking) else message
+    if not any(asking):  # what a story checks ("… 22 chinese and 36 european correct? or did i swap …")
+        asking = [bool(_YES_NO.search(sentence)) for sentence in sentences]
+    # what a question that says nothing of its own asks about is in the sentence before it
+    # ("明年还办不办欧洲企业对接会 啥时候")
+    bare = [asks and not _has_subject(sentence) for sentence, asks in zip(sentences, asking, strict=True)]
+    leaned_on = [*bare[1:], False]
+    kept = [
+        sentence
+        for sentence, asks, lent in zip(sentences, asking, leaned_on, strict=True)
+        if asks or lent or _size(sentence) < TOLD
+    ]
+    return " ".join(kept) if any(asking) else message
 
 
 def _size(text: str) -> float:

@@ -924,6 +924,7 @@ FIGURES = {
         _words(
             # not "translate this email": a message at hand
             r"\b(phone|telephone|tel|mobile number|(?<!this )(?<!questa )e-?mail|(la|sua|his|her|the) mail|"
+            r"(?<!una )mail (di|del|della|dell['’ ])(?!ringraziamento|auguri|conferma)|"
             r"wechat|websites?|web ?site|"
             r"sito (web|internet|ufficiale)|homepage|"
             r"contact (details|number|info\w*)|telefono|"
@@ -1129,9 +1130,27 @@ _WRITER_CONTACTS = _words(
     r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)"
 )
 
+# The writer's own people and the document the writer prepares, which ask for no figure ("my boss
+# wants …" asks no chief executive, "per le slide del mio capo" no slides, "我们总经理问…", "做PPT")
+_THE_WRITERS_OWN = _words(
+    r"\b(my|our) ([\w-]+ )?(boss|ceo|manager|colleague|director|chairman|chairwoman|gm|supervisor|head|"
+    r"client|team|slides?|deck|ppt|report|newsletter|minutes|notes|letter|e-?mail|form|article|"
+    r"presentation)s?\b|"
+    r"\b(prepar\w*|making|doing|writing|drafting|for) ((the|a|an|his|her) )?"
+    r"(slides?|deck|ppt|report|newsletter|minutes|letter|form|memo|article)\b|"
+    r"\b(mio|mia|miei|mie|nostro|nostra|nostri|nostre) (capo|responsabile|direttore|direttrice|collega|"
+    r"colleghi|colleghe|socio|cliente|titolare|manager|ceo|slide|report|verbale|relazione|lettera|mail|"
+    r"modulo|presentazione|newsletter)\b|"
+    r"\b(per|nel|nella|nelle|prepara\w*|fare|scrive\w*) (il|la|le|lo|l['’]|un|una) ?(slide|report|verbale|"
+    r"relazione|lettera|modulo|presentazione|newsletter|resoconto)\b|"
+    r"我们?的?(老板|领导|上司|总经理|经理|同事|主任|老总|董事长)|"
+    r"(做|写|准备|整理)[^，,。？?\s]{0,8}(ppt|幻灯片|报告|纪要|汇报|简报)"
+)
+
 
 def figures_asked(question: str) -> frozenset[str]:
     """The kinds of figure (`FIGURES`, and names) the question asks for."""
+    question = _THE_WRITERS_OWN.sub(SOMEONE, question)
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
     if (_PLACE_CHOICE.search(question) or _HELD_IN.search(question)) and not _COMPARES.search(question):
         kinds.discard("comparison")
