@@ -48,6 +48,7 @@ from bot.ranking import (
     figures_asked,
     figures_given,
     where_it_was_held,
+    without_the_writers_own,
 )
 from bot.retrieval import Retrieval, Retriever
 from bot.schedule import Ask, has_times, now_and_next, schedule_question, slots
@@ -538,9 +539,10 @@ class Assistant:
 
     def _beside_its_story(self, question: str, whole: Retrieval, lang: str) -> Retrieval:
         """A message that tells a story around what it asks ("i was outside on a call during liu jias
-        speech … what was the gist?"): what it asks also read as a follow-up of the whole message,
-        and the surer reading wins."""
-        asking = without_the_story(question)
+        speech … what was the gist?", "… my boss wants her name for the thank you letter what was it"):
+        what it asks, without the writer's own people and papers, also read as a follow-up of the
+        whole message, and the surer reading wins."""
+        asking = without_the_writers_own(without_the_story(question))
         if asking == question:
             return whole
         told = self.retriever.search_follow_up(asking, question, self.settings.top_k, lang)

@@ -316,9 +316,10 @@ FIGURES = {
     # (not a wrong year in "这是2024世界智能制造大会的配套活动对吧", which asks about this meeting)
     "other_edition": Figure(
         _words(
-            rf"^(?!.*{_THIS_MEETING}).*({_OTHER_YEAR}[^?？]{{0,30}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,30}}{_OTHER_YEAR}|"
+            rf"^(?!.*{_THIS_MEETING}).*({_OTHER_YEAR}[^?？]{{0,45}}{_CONGRESS}|{_CONGRESS}[^?？]{{0,45}}{_OTHER_YEAR}|"
             r"(明年|下一届|下届|next year|l'anno prossimo|prossima edizione)[^?？]{0,10}"
-            rf"({_CONGRESS}|世界智能制造|world intelligent))"
+            rf"({_CONGRESS}|世界智能制造|world intelligent)|"
+            rf"{_CONGRESS}[^?？]{{0,6}}(明年|下一届|下届|next year|l'anno prossimo|prossim[oa] anno))"
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
@@ -376,7 +377,7 @@ FIGURES = {
             r"(fiera|fiere|expo|mostra)|"
             r"calendario (delle )?fiere)\b|"
             rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|fiera di canton|eicma|automechanika)\b|"
-            r"\b(prossim[ao]|next) (fiera|fair|expo|messe)\b|"
+            r"\b(prossim[aoei]|next|upcoming) (fiera|fiere|fairs?|expos?|messe)\b|"
             r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
             r"(车展|展会|博览会|广交会|进博会|展览会|设计周|时装周)[^?？。]{0,6}?"
             r"(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
@@ -387,7 +388,10 @@ FIGURES = {
         _words(
             r"\b(nationality|citizenship|nazionalit[aà]|cittadinanza)\b|"
             rf"\b{_NATION} or {_NATION}|\b{_NAZIONE} o {_NAZIONE}|国籍|[德中华]国?人还是|是不是[德中华]国?人|"
-            r"哪国人|哪里人|哪个国家的人|哪国的人"
+            r"哪国人|哪里人|哪个国家的人|哪国的人|"
+            # where someone comes from: "is miao xiumei originally from lishui?", "老家是哪里的"
+            r"\b(originally from|where (was|is) (he|she) born|born in|hometown|(è|e) originari[oa] di|"
+            r"dove (è|e) nat[oa])\b|老家|籍贯|在哪出生|哪里出生"
         ),
         _words(r"\b(nationality|citizen|nazionalit[aà]|cittadin\w+)\b|国籍"),
     ),
@@ -1023,8 +1027,10 @@ _COMPANY_SIDE = _words(
 
 # The country of someone's company ("is his company german or chinese?"): no person's nationality
 _COMPANY_COUNTRY = _words(
-    r"\b(company|firm|employer) (is |was )?(german|chinese|italian|french|european)\b|"
-    r"\b(azienda|impresa|societ[aà]|ditta) (è |e )?(tedesca|cinese|italiana|francese|europea)\b|"
+    r"\b(company|firm|employer|organi[sz]ation|institution) (is |was )?"
+    r"(german|chinese|italian|french|european)\b|"
+    r"\b(azienda|impresa|societ[aà]|ditta|ente|organizzazione) (è |e )?"
+    r"(tedesc[ao]|cinese|italian[ao]|frances[ea]|europe[ao])\b|"
     r"(公司|企业)是(德国|中国|意大利|法国|欧洲)"
 )
 
@@ -1072,7 +1078,8 @@ def figure_words() -> frozenset[str]:
 # "was the meeting at Xingzhuang science park or in Jiangning?": where, not a comparison
 _PLACE_CHOICE = _words(
     rf"\b(or|o|oppure)( in| a| at)? ({_NANJING_DISTRICT}|{_NANJING_DISTRICT_HAN})|"
-    rf"还是(在)?({_NANJING_DISTRICT_HAN})"
+    rf"还是(在)?({_NANJING_DISTRICT_HAN})|"
+    rf"({_NANJING_DISTRICT}|{_NANJING_DISTRICT_HAN})\s*(or|o|oppure|还是)\s*(in |a |在)?(lishui|溧水)"
 )
 # "so the meeting was in nanjing jiangning right", "会是在江宁开的吧": where it was held, checked with
 # another place; no comparison
@@ -1127,7 +1134,8 @@ _WRITER_SEEKS = _words(
 # "… just checking before I email them": what the writer will do, no contact asked
 _WRITER_CONTACTS = _words(
     r"\b(before|so|then|and) (i|we)( can| will|['’]ll)? (e-?mail|call|contact|write to|message|phone) "
-    r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)"
+    r"(them|him|her)\b|\bprima di (contattarl\w*|scrivergli|scriverle|chiamarl\w*)|"
+    r"(忘了|忘记|想|要|好)加(他|她|他们)?的?微信"
 )
 
 # The writer's own people and the document the writer prepares, which ask for no figure ("my boss
@@ -1146,6 +1154,24 @@ _THE_WRITERS_OWN = _words(
     r"我们?的?(老板|领导|上司|总经理|经理|同事|主任|老总|董事长)|"
     r"(做|写|准备|整理)[^，,。？?\s]{0,8}(ppt|幻灯片|报告|纪要|汇报|简报)"
 )
+
+
+# … with what they do or want, and what the writer needs the answer for ("my boss wants", "il mio capo
+# deve scriverle", "for the thank you letter", "per il verbale", "我们老板想知道")
+_FOR_THE_WRITERS_OWN = _words(
+    rf"(?:{_THE_WRITERS_OWN.pattern})(?: (?:keeps |also |really )?(?:wants?|needs?|asks?|asked|thinks|says|"
+    r"said|is (?:preparing|writing|asking)|wrote|deve|vuole|chiede|dice|pensa|ha detto|prepara)"
+    r"(?: to know| sapere)?)?|"
+    r"\b(?:for|per) (?:the|a|an|il|la|le|lo|l['’]|his|her) (?:[\w-]+ )?(?:thank you )?"
+    r"(?:letter|minutes|form|newsletter|report|slides?|verbale|modulo|lettera|slide|resoconto)"
+    r"(?: di ringraziamento)?\b"
+)
+
+
+def without_the_writers_own(question: str) -> str:
+    """`question` without the writer's own people, what they want and what the answer is for."""
+    without = _FOR_THE_WRITERS_OWN.sub(" ", question)
+    return " ".join(without.split()) if without != question else question
 
 
 def figures_asked(question: str) -> frozenset[str]:

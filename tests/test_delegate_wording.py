@@ -1500,3 +1500,52 @@ def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assist
         assert answer.abstained, answer.text
     else:
         assert not answer.abstained and expected in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a story around the question: what it asks, read within the story, is answered
+        ("i was outside on a call with a customer during liu jias speech and came back when he was "
+         "finishing. everyone clapped so i guess it was good. what was the gist? something about china "
+         "opening up more right", "door"),
+        ("just double checking my notes before i send them to HQ. it was a long week with three cities so my "
+         "head is mush. it was 22 chinese companies and 36 european ones correct? or did i swap them around",
+         "36"),
+        # the writer's own people and documents ask for no chief executive and no slides
+        ("hey so my boss is preparing slides and he needs lishui s four leading industries um can you list "
+         "them", "smart home"),
+        ("allora il mio capo prepara le slide e gli servono le quattro industrie principali di lishui cioe i "
+         "settori trainanti", "casa intelligente|domotica|smart home"),
+        ("嗯 我们总经理问溧水对南京来说是个什么定位 就是说它在南京产业发展里算什么角色 你简单说一下", "承载"),
+        ("ciao allora la mia collega vuole sapere quante aziende cinesi e quante europee partecipano cioe i "
+         "numeri precisi per le slide", "22"),
+        ("那个意大利来的副市长叫什么名字，我忘了加他微信了", "Guadagno"),  # the writer's own contact
+        # an organisation's country, Cantonese "A定B", initials beside Chinese
+        ("hans song rappresenta un ente tedesco o italiano?", "Germania"),
+        ("唔好意思問下，呢個歐洲企業活動係南京邊個區搞㗎？江寧定溧水？", "溧水"),
+        ("lishui wz qy 多少家", "300"),
+    ],
+)
+def test_a_dictated_or_told_question_is_answered(assistant: Assistant, message, expected):
+    _answered(assistant, message, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "明年还办不办欧洲企业对接会 啥时候",  # "啥时候" asks about the sentence before it
+        "我想报名下次活动 怎么报",
+        "where's the 2024 world intelligent manufacturing congress",
+        "世界智能制造大会明年在哪开",
+        "prossime fiere di Messe Stuttgart in Cina",
+        "is miao xiumei originally from lishui?",
+        "Mi potrebbe fornire l'indirizzo email del dott. Guadagno?",  # "dott." ends no sentence
+        "fatturato gr. kaiwu?",
+        "mail di guadagno",
+        "where can my boss park at xingzhuang park",  # the writer's boss still asks where to park
+    ],
+)
+def test_what_the_sources_do_not_give_is_declined_however_it_is_dictated(assistant: Assistant, message):
+    answer = assistant.ask(message, Context())
+    assert answer.abstained, answer.text

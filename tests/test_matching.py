@@ -518,6 +518,25 @@ def test_clock_times_asked_and_given():
     ("chi e l AD di someone", {"leader"}),
     ("欧洲航天局ESA现任局长是谁", {"leader"}),
     ("l'incontro si rifà l'anno prossimo?", {"plans"}),
+    # the twenty-eighth session's: the writer's own people and documents ask nothing; another
+    # edition of the congress, other fairs, where someone comes from, an organisation's country
+    ("hey so my boss is preparing slides and he needs lishui s four leading industries", set()),
+    ("allora il mio capo prepara le slide e gli servono le quattro industrie principali", set()),
+    ("我们老板想知道欧洲来的那二十二家企业都是哪些行业的", set()),
+    ("我在做回国汇报的ppt 溧水的四大主导产业是哪四个", set()),
+    ("can I get the slides?", {"materials"}),
+    ("where can my boss park at xingzhuang park", {"parking"}),
+    ("mail di guadagno", {"contact"}),
+    ("chi e il sindaco del distretto, devo mandare una mail di ringraziamento", {"mayor"}),
+    ("那个意大利来的副市长叫什么名字，我忘了加他微信了", {"names"}),
+    ("where's the 2024 world intelligent manufacturing congress", {"other_edition"}),
+    ("dove sara il congresso mondiale manifattura intelligente 2024", {"other_edition"}),
+    ("世界智能制造大会明年在哪开", {"other_edition"}),
+    ("prossime fiere di Messe Stuttgart in Cina", {"their_fairs"}),
+    ("is someone originally from lishui?", {"nationality"}),
+    ("someone rappresenta un ente tedesco o italiano?", set()),
+    ("这个欧洲企业活动是南京哪个区搞？江宁还是溧水？", set()),  # which place, no comparison
+    ("is lishui bigger than jiangning?", {"comparison"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds

@@ -2,7 +2,14 @@
 
 import pytest
 
-from bot.questions import MAX_JOINS, MAX_QUESTIONS, joined_parts, questions_in, with_the_writers_company
+from bot.questions import (
+    MAX_JOINS,
+    MAX_QUESTIONS,
+    joined_parts,
+    questions_in,
+    with_the_writers_company,
+    without_the_story,
+)
 
 
 # Each message is its parts joined by what separated them.
@@ -112,3 +119,32 @@ def test_us_is_read_as_the_company_the_writer_introduced():
     ]
     for message in unchanged:
         assert with_the_writers_company(message, named, label) == message
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        # a dictated message without full stops pauses where a sentence ends
+        ("hey quick one my colleague wants to know how many local companies are taking part um he needs "
+         "the numbers for his slides",
+         "hey quick one my colleague wants to know how many local companies are taking part"),
+        # what a story checks, when nothing else asks
+        ("just double checking my notes. it was a long week so my head is mush. it was 22 chinese companies "
+         "and 36 european ones correct? or did i swap them around",
+         "it was 22 chinese companies and 36 european ones correct?"),
+        # a question that says nothing of its own keeps the sentence before it
+        ("明年还办不办欧洲企业对接会 啥时候", "明年还办不办欧洲企业对接会 啥时候"),
+        ("we flew in from Milan yesterday and the hotel was great. the district mayor was there. whats her "
+         "name?", "whats her name?"),
+        # a title cut short ends no sentence
+        ("Mi potrebbe fornire l'indirizzo email del dott. Guadagno? La ringrazio molto per la cortesia.",
+         "Mi potrebbe fornire l'indirizzo email del dott. Guadagno?"),
+    ],
+)
+def test_a_story_is_told_apart_from_what_it_asks(message: str, asked: str) -> None:
+    assert without_the_story(message) == asked
+
+
+@pytest.mark.parametrize("message", ["", "  ", "?", "um", "and. also. e."])
+def test_a_message_with_no_sentence_is_its_own_story(message: str) -> None:
+    assert without_the_story(message) == message
