@@ -115,7 +115,13 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      # haste, formal requests, word-for-word Italian, other fairs
      "我们拍了合影想发公众号 ", "企业代表们 在会上 ", "quale? il mio responsabile vuole il numero. ",
      "pls asap ", "急急急", "I would be grateful if you could confirm ", "Le sarei grato se potesse dirmi ",
-     "riunione di attracco ", "whens the next motor show ", "广交会 是 几月 开 ", "dai cinesi chi "],
+     "riunione di attracco ", "whens the next motor show ", "广交会 是 几月 开 ", "dai cinesi chi ",
+     # the twenty-eighth session's: a story read for what it asks, dictated pauses, titles cut short,
+     # the writer's own people and papers, other editions, Cantonese "A定B", initials with spaces
+     "everyone clapped. what was the gist? ", "um ", "ehm cioe ", "del dott. ", "fatturato gr. ",
+     "my boss wants her name for the thank you letter ", "il mio capo deve scriverle ", "我们总经理问",
+     "做回国汇报的ppt ", "2024 world intelligent manufacturing congress ", "江寧定溧水？", "wz qy ",
+     "我忘了加他微信了"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
