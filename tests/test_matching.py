@@ -537,6 +537,8 @@ def test_clock_times_asked_and_given():
     ("someone rappresenta un ente tedesco o italiano?", set()),
     ("这个欧洲企业活动是南京哪个区搞？江宁还是溧水？", set()),  # which place, no comparison
     ("is lishui bigger than jiangning?", {"comparison"}),
+    ("今年进博会有哪些意大利企业参展", {"their_fairs"}),
+    ("ciie shanghai dates this year", {"their_fairs"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
