@@ -22,7 +22,7 @@ _SENTENCE_END = re.compile(
     rf"(?<=[?？!！。])(?![?？!！。])\s*|(?<=[a-zà-ù0-9)]\.){_NOT_AN_ABBREVIATION}\s+(?=\S)|(?<=[{EMOJI}])\s+(?=\S)|"
     # dictated Chinese, a space where the full stop was, after a clause ("我们拍了合影想发公众号 她全名
     # 叫什么"), not between the words a learner spaces ("会议上 溧水的副市长 介绍了 什么东西？")
-    r"(?<=[\u4e00-\u9fff]{7})\s+(?=[\u4e00-\u9fff])",
+    r"(?<=[\u4e00-\u9fff]{7})\s+(?=[\u4e00-\u9fff]|[A-Za-z]+[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 # What a further question may open with before its question word (", and in what park?").
@@ -53,7 +53,7 @@ _LEAD = re.compile(
 )
 _ASKING = re.compile(
     rf"\b(?:{QUESTION_WORDS})\b|(?:^|\s[-–:]\s*)(?:{_AUXILIARY}|any|whether|if)\b|"
-    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢|了没|(?<![很许好])多(?:大|久|远)",
+    rf"\bc['’]?[eè]\b|{CHINESE_QUESTION_WORDS}|么|如何|是否|有没有|是不是|呢|了没(?:有)?(?=\W|$)|(?<![很许好])多(?:大|久|远)",
     re.IGNORECASE,
 )
 # A yes/no question without a question word ("Brembo sta davvero a Lishui?"); fewer words than this

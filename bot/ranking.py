@@ -1147,6 +1147,7 @@ _THE_WRITERS_OWN = _words(
     r"presentation)s?\b|"
     r"\b(prepar\w*|making|doing|writing|drafting|for) ((the|a|an|his|her) )?"
     r"(slides?|deck|ppt|report|newsletter|minutes|letter|form|memo|article)\b|"
+    r"\b(il|al|del) capo (vuole|chiede|dice|deve|mi ha chiesto|ha chiesto)\b|"
     r"\b(mio|mia|miei|mie|nostro|nostra|nostri|nostre) (capo|responsabile|direttore|direttrice|collega|"
     r"colleghi|colleghe|socio|cliente|titolare|manager|ceo|slide|report|verbale|relazione|lettera|mail|"
     r"modulo|presentazione|newsletter)\b|"

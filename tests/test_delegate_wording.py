@@ -1521,6 +1521,8 @@ def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assist
         ("ciao allora la mia collega vuole sapere quante aziende cinesi e quante europee partecipano cioe i "
          "numeri precisi per le slide", "22"),
         ("那个意大利来的副市长叫什么名字，我忘了加他微信了", "Guadagno"),  # the writer's own contact
+        ("翟区长推介溧水是从哪四个方面讲的 我只记住了区位和环境 后面三个就忘了 "
+         "PPT翻太快了没拍到 帮我补全一下吧", "服务包容"),  # "没拍到" asks for no slides
         # an organisation's country, Cantonese "A定B", initials beside Chinese
         ("hans song rappresenta un ente tedesco o italiano?", "Germania"),
         ("唔好意思問下，呢個歐洲企業活動係南京邊個區搞㗎？江寧定溧水？", "溧水"),

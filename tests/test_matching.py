@@ -539,6 +539,8 @@ def test_clock_times_asked_and_given():
     ("is lishui bigger than jiangning?", {"comparison"}),
     ("今年进博会有哪些意大利企业参展", {"their_fairs"}),
     ("ciie shanghai dates this year", {"their_fairs"}),
+    ("e il capo vuole il resoconto entro domani", set()),  # the writer's boss
+    ("chi è il capo di Avio?", {"leader"}),
 ])
 def test_the_kinds_of_figure_a_question_asks(question, kinds):
     assert figures_asked(question) == kinds
