@@ -151,7 +151,8 @@ def test_a_message_with_no_sentence_is_its_own_story(message: str) -> None:
 
 
 def test_dictated_chinese_ends_a_clause_before_latin_letters_and_did_not_is_no_question() -> None:
-    message = "翟区长推介溧水是从哪四个方面讲的 我只记住了区位和环境 后面三个就忘了 PPT翻太快了没拍到 帮我补全"
+    told = "我只记住了区位和环境 后面三个就忘了 PPT翻太快了没拍到"
+    message = f"翟区长推介溧水是从哪四个方面讲的 {told} 帮我补全"
     # "没拍到" (did not get a photo of) asks nothing; "会开了没" does
     assert without_the_story(message) == "翟区长推介溧水是从哪四个方面讲的 后面三个就忘了 帮我补全"
     assert questions_in("会开了没") == ["会开了没"]
