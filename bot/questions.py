@@ -298,7 +298,9 @@ _PAUSE = re.compile(r"\s+(?:(?:um+|uh+|erm|uhm|hmm+|ehm+|eh|cio[eè]|insomma|嗯
 def without_the_story(message: str) -> str:
     """`message` without its sentences that tell a story rather than ask ("we did a group photo at
     the end …. who was the district mayor …?"); a few words added to a question stay ("… ? names
-    please"). The message when nothing in it asks."""
+    please"), and so does the sentence before a question that says nothing of its own. A dictated
+    message without full stops is split where it pauses ("… um …"); when nothing asks, what it checks
+    ("… correct?") is what it asks. The message when nothing in it asks or checks."""
     sentences = _sentences(message)
     if len(sentences) == 1:  # dictated: its pauses for full stops
         sentences = [part for part in _PAUSE.split(message.strip()) if part.strip()]
