@@ -1480,31 +1480,6 @@ def test_numbers_in_chinese_characters_are_also_searched_in_digits(written, digi
         # a sentence before the question it leans on stays
         ("He mentioned some European title his town won, something to do with space. What was the title and "
          "when did they get it? Sounds like a perfect opening line for my pitch to them.", "2021"),
-    ],
-)
-def test_a_question_told_inside_a_story_is_answered(assistant: Assistant, message, expected):
-    _answered(assistant, message, expected)
-
-
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
-        ("xmz在溧水有没有工厂？我是说西门子", "西门子"),  # what the writer meant, after the question
-        ("Which aziende from Lishui are the leaders in hydrogen storage? names please", None),  # a short ask
-        ("那家做火箭的欧洲公司叫啥？就是在会上上台介绍的那家", "Avio"),
-    ],
-)
-def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assistant, message, expected):
-    answer = assistant.ask(message, Context())
-    if expected is None:
-        assert answer.abstained, answer.text
-    else:
-        assert not answer.abstained and expected in answer.text, answer.text
-
-
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
         # a story around the question: what it asks, read within the story, is answered
         ("i was outside on a call with a customer during liu jias speech and came back when he was "
          "finishing. everyone clapped so i guess it was good. what was the gist? something about china "
@@ -1529,8 +1504,24 @@ def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assist
         ("lishui wz qy 多少家", "300"),
     ],
 )
-def test_a_dictated_or_told_question_is_answered(assistant: Assistant, message, expected):
+def test_a_question_told_inside_a_story_is_answered(assistant: Assistant, message, expected):
     _answered(assistant, message, expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("xmz在溧水有没有工厂？我是说西门子", "西门子"),  # what the writer meant, after the question
+        ("Which aziende from Lishui are the leaders in hydrogen storage? names please", None),  # a short ask
+        ("那家做火箭的欧洲公司叫啥？就是在会上上台介绍的那家", "Avio"),
+    ],
+)
+def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assistant, message, expected):
+    answer = assistant.ask(message, Context())
+    if expected is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained and expected in answer.text, answer.text
 
 
 @pytest.mark.parametrize(
