@@ -549,7 +549,7 @@ FIGURES = {
     # "posso avere le slide di zhai xiaoli?": the speakers' slides or texts, which no fact gives
     "materials": Figure(
         _words(
-            r"\b((?<!my )(?<!our )(?<!mie )slides?|ppt|pptx|powerpoint|deck|handouts?|"
+            r"\b((?<!mie )slides?|ppt|pptx|powerpoint|deck|handouts?|"
             r"(presentation|speech) (file|pdf|text)|"
             r"(download|copy of) the (presentation|speech)|dispense)\b|"
             r"幻灯片|课件|演示文稿|讲稿|ppt"  # "的PPT": no word boundary after a Chinese character
@@ -885,9 +885,9 @@ FIGURES = {
         _words(
             r"\b(ceo|cfo|cto|coo|chief (executive|financial|technology|operating) officer|"
             r"chairman|chairwoman|managing director|general manager|founder|direttore finanziario|"
-            r"(?<!my )(?<!our )boss|who founded|chi ha fondato|amministratore delegato|"
+            r"boss|who founded|chi ha fondato|amministratore delegato|"
             r"presidente del consiglio|direttore( generale)? (di|del|della|dello)|direttore generale|"
-            r"fondatore|(?<!mio )capo|l['’ ]ad|ad di)\b|"
+            r"fondatore|capo|l['’ ]ad|ad di)\b|"
             r"董事长|懂事长|总经理|老总|老板(?!让|叫我|问)|创始人|创办人|谁创办|谁创立|负责人|财务总监|ceo|局长|会长"
         ),
         _words(
