@@ -317,7 +317,7 @@ class Assistant:
         return self.retriever.names.find(text) or _PERSON.findall(text)
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
-        question = clean(question).strip()
+        question = self.retriever.with_italian_c(clean(question).strip())
         answer = self._ask_mainland(as_mainland(question), context or Context())
         return in_traditional_script(answer) if writes_traditional(question) else answer
 
@@ -524,7 +524,8 @@ class Assistant:
         better reading wins."""
         k, enough = self.settings.top_k, self.settings.min_confidence
         vector = self.retriever.embed(question, lang)  # embedded once, for both searches
-        alone = self._beside_its_story(question, self.retriever.search(question, k, vector, lang), lang)
+        whole = self.retriever.search(question, k, vector, lang)
+        alone = self._beside_its_story(question, vector, whole, lang)
         if not context.history or not (continues or refers_back(question)):
             return alone  # the earlier question is read only for a question that may lean on it
         previous = self.searched(context.history[-1])
@@ -537,15 +538,19 @@ class Assistant:
         better = follow_up.confidence > alone.confidence or follow_up.confidence >= enough
         return follow_up if better or about_them else alone
 
-    def _beside_its_story(self, question: str, whole: Retrieval, lang: str) -> Retrieval:
+    def _beside_its_story(
+        self, question: str, vector: list[float], whole: Retrieval, lang: str
+    ) -> Retrieval:
         """A message that tells a story around what it asks ("i was outside on a call during liu jias
         speech … what was the gist?", "… my boss wants her name for the thank you letter what was it"):
         what it asks, without the writer's own people and papers, also read as a follow-up of the
-        whole message, and the surer reading wins."""
+        whole message (whose `vector` stands for the two read together), and the surer reading wins."""
         asking = without_the_writers_own(without_the_story(question))
         if asking == question:
             return whole
-        told = self.retriever.search_follow_up(asking, question, self.settings.top_k, lang)
+        told = self.retriever.search_follow_up(
+            asking, question, self.settings.top_k, lang, previous_vector=vector
+        )
         return told if told.confidence > whole.confidence else whole
 
 

@@ -56,7 +56,7 @@ from bot.ranking import (
     has_time,
     load_model,
 )
-from bot.spelling import EVERYDAY, EverydayWords, is_word, load_word_lists
+from bot.spelling import EVERYDAY, EverydayWords, is_word, load_word_lists, with_italian_c
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -536,6 +536,10 @@ class Retriever:
         known = (self._function_words | lexicon.english_italian) - self._name_words
         self._english_italian = EverydayWords(known, self._pinyin.syllables)
 
+    def with_italian_c(self, question: str) -> str:
+        """`question` with Italian chat's "k" for the hard c spelt out ("kuante", "ki", "anke")."""
+        return with_italian_c(question, self._pinyin.syllables)
+
     def is_pinyin(self, question: str, named: frozenset[str] | None = None) -> bool:
         """Chinese typed in pinyin ("duijiehui zai nali"), names aside (`named`: its name words, when
         already found)."""
@@ -908,17 +912,20 @@ class Retriever:
         lang: str | None = None,
         vector: list[float] | None = None,
         same_message: bool = False,
+        previous_vector: list[float] | None = None,
     ) -> Retrieval:
         """A follow-up ("and what did he say?"): the entries that fit both the question and the
         two questions read together, so the new question's intent meets the earlier one's subject.
         `vector` is the question's embedding when the caller has it already; for a question of
         the `same_message` it also stands for the question with the names carried over (one
-        embedding less; the names are still searched by their words)."""
+        embedding less; the names are still searched by their words). `previous_vector`, the
+        earlier text's embedding, stands for the two read together when the earlier text already
+        holds the question (a story around what it asks)."""
         own = self.names.find(question)
         if own:  # "and Kaiwu?" after "What is Avio?": the new subject replaces the earlier one
             previous = self.names.without(previous, set(self.names.find(previous)) - set(own))
         together = f"{previous} {question}"
-        both = self.candidates(together, None, lang, intent=question)
+        both = self.candidates(together, previous_vector, lang, intent=question)
         # "he", "她", "lui" read as whom the earlier question named: "… does he work for? (Hans Song)"
         resolved = f"{question} ({', '.join(both.names)})" if both.names else question
         alone = self.candidates(resolved, vector if resolved == question or same_message else None, lang)

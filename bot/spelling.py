@@ -79,3 +79,25 @@ def with_accents(question: str) -> str:
         return best if italian[best.lower()] >= COMMON else word
 
     return _LAST_VOWEL_WORD.sub(accented, question)
+
+
+# Italian chat writes "k" for the hard c: "kuante", "ki", "anke", "kiama", "carika", "kosa"
+_K_WORD = re.compile(r"(?<![\w'’])([a-z]*k[a-z]*)(?![\w'’])", re.IGNORECASE)
+_HARD_C = re.compile(r"(k(?=[ei]))|(ku(?=[aeio]))|k", re.IGNORECASE)
+
+
+def with_italian_c(question: str, syllables: frozenset[str]) -> str:
+    """`question` with the Italian words chat spells with "k" in their own spelling ("kuante
+    aziende" → "quante", "ki a parlato" → "chi", "anke" → "anche"): a word that is neither an English
+    word in everyday use nor an Italian word nor one pinyin syllable ("ke", "kan"), whose spelling
+    with c, ch or qu is a common Italian word. Names ("Kaiwu": "caiwu" is no word) stay."""
+    italian = _checkers()[LANGUAGES.index("it")].word_frequency
+
+    def spelt(found: re.Match[str]) -> str:
+        word = found.group()
+        if word.lower() in syllables or is_word(word.lower(), EVERYDAY) or italian[word.lower()]:
+            return word
+        form = _HARD_C.sub(lambda hard: "ch" if hard[1] else "qu" if hard[2] else "c", word.lower())
+        return form if italian[form] >= COMMON else word
+
+    return _K_WORD.sub(spelt, question)

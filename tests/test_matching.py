@@ -15,7 +15,7 @@ from bot.normalise import (
     without_excluded,
     without_shorthand,
 )
-from bot.pinyin import Reader, is_pinyin, syllabify
+from bot.pinyin import Reader, is_pinyin, syllabify, syllables
 from bot.ranking import (
     Model,
     Signals,
@@ -26,7 +26,7 @@ from bot.ranking import (
     load_model,
     where_it_was_held,
 )
-from bot.spelling import with_accents
+from bot.spelling import with_accents, with_italian_c
 from tests.conftest import FixedBooster, knowledge_names
 
 NAMES = Names.from_data(
@@ -110,6 +110,21 @@ def test_another_place_the_meeting_is_said_to_be_held_in_is_read_as_where(typed,
 )
 def test_italian_typed_without_final_accents_gets_them(typed, accented):
     assert with_accents(typed) == accented
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("aziende cinesi kuante", "aziende cinesi quante"),
+        ("ki a presentato, anke Avio?", "chi a presentato, anche Avio?"),
+        ("il parco si kiama", "il parco si chiama"),
+        ("kaiwu kosa fa", "kaiwu cosa fa"),  # a name stays: "caiwu" is no word
+        ("ke yi ma", "ke yi ma"),  # one pinyin syllable stays
+        ("kinda like the keynote", "kinda like the keynote"),  # English words stay
+    ],
+)
+def test_italian_chat_k_is_read_as_the_hard_c(typed, spelt):
+    assert with_italian_c(typed, syllables()) == spelt
 
 
 def test_a_latin_name_touching_chinese_is_left_out_as_a_word():
