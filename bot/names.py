@@ -29,6 +29,7 @@ _SOUNDED_KINDS = frozenset({"person", "company"})  # people's and companies' nam
 _TITLE = re.compile("[长总]$")  # "翟区长": a title, whose sound is too common ("的区长")
 EXACT_UP_TO = 4  # Latin forms this short ("Avio", "Roma") must be typed exactly
 MATCH_CACHE = 65536  # phrases whose match is remembered
+_INITIALS = re.compile("[bcdfghjklmnpqrstwxyz]{2,4}")  # "zxl": pinyin initials, no vowel
 FUZZY_CUTOFF = 85  # rapidfuzz ratio for a longer Latin form typed with a slip
 
 
@@ -155,6 +156,16 @@ class Names:
             if any(_HAN.search(form) for form in entity.forms)
         }
         self._misspelt = sorted(_misspellings(self.entities.values()), key=lambda pair: -len(pair[0]))
+        # a name's pinyin initials ("zxl", "lj"), one letter for each character of its Chinese form
+        initials = {
+            form.lower(): self._first_han[entity.id]
+            for entity in self.entities.values()
+            for form in entity.forms
+            if _INITIALS.fullmatch(form.lower()) and len(form) == len(self._first_han.get(entity.id, ""))
+        }
+        words = "|".join(sorted(initials, key=len, reverse=True))
+        typed = re.compile(rf"(?<![A-Za-z])({words})(?![A-Za-z])", re.IGNORECASE) if words else None
+        self._initials = (initials, typed)
         described = _descriptions(self.entities.values())
         self._described = sorted(described, key=lambda pair: -len(pair[0].pattern))
         self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
@@ -232,12 +243,15 @@ class Names:
         )
 
     def as_written(self, text: str) -> str:
-        """`text` with other Chinese forms of a name ("翟小丽", "科列费罗") written as the knowledge
-        writes it (the entity's first Chinese form), and a place described by someone's role ("the
-        deputy mayor's town", "意大利副区长所在的区") by its name, so meaning and words match it too,
-        not the person's."""
+        """`text` with other Chinese forms of a name ("翟小丽", "科列费罗"), and its pinyin initials in
+        Chinese ("zxl"), written as the knowledge writes it (the entity's first Chinese form), and a
+        place described by someone's role ("the deputy mayor's town", "意大利副区长所在的区") by its
+        name, so meaning and words match it too, not the person's."""
         for form, written in self._misspelt:
             text = text.replace(form, written)
+        initials, typed = self._initials
+        if typed and _HAN.search(text):  # "zxl推介讲了什么": initials in a Chinese message
+            text = typed.sub(lambda found: initials[found.group().lower()], text)
         for pattern, name in self._described:
             text = pattern.sub(name, text)
         return text
