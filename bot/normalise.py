@@ -110,7 +110,8 @@ _PURPOSE = (
 # Where the writer is, or why they missed something, which asks nothing: "in a taxi, …", "…, stuck in
 # traffic lol.", "在出租车上 …", "刚出去接了个电话 …", "sono in taxi, …"
 _SITUATION = (
-    r"(?:i['’]?m |i am |we['’]?re |we are )?(?:stuck in traffic|in (?:a|the) (?:taxi|cab)|running late)"
+    r"(?:i['’]?m |i am |i was |we['’]?re |we are |we were )?(?:stuck in traffic|in (?:a|the) (?:taxi|cab)|"
+    r"running late)"
     r"(?: lol)?|我?(?:在出租车上|在车上|堵车了?|刚才?出去接了?个电话)|"
     r"(?:sono |siamo )?(?:in taxi|bloccat[oaie] nel traffico|nel traffico)|"
     # about to go into a meeting: "veloce che sto entrando in riunione", "马上要开会"
@@ -127,7 +128,34 @@ _SITUATION = (
     r"(?:i['’]?m |i am |we['’]?re |we are )?(?:flying|coming|travel+ing|driving) in from [^,.;:!?]{1,30}?"
     r"(?: for [^,.;:!?]{1,30}?)?(?=\s*[,.;:!])|"
     r"(?:arrivo|arriviamo|vengo|veniamo) da [^,.;:!?]{1,30}?(?: per [^,.;:!?]{1,30}?)?(?=\s*[,.;:!])|"
-    r"(?:我们?)?第一次来[\u4e00-\u9fff]{1,6}(?=[，,。！!])"
+    r"(?:我们?)?(?:第一次来|刚到|刚来)[\u4e00-\u9fff]{1,6}(?=[，,。！!])"
+)
+# What the writer saw the words on, before the words ("sulla slide c'era scritto European Space
+# Capital, di chi parlava?", "横幅上写着36 这个数字啥意思"), and the bot addressed in a group chat
+# ("il bot sa dirci chi …", "can the bot tell us who spoke")
+_SEEN_ON = (
+    r"(?:on )?(?:(?:the|a|my|his|her) )?(?:slides?|banner|badge|screen|big screen|poster|name ?card|sign|"
+    r"backdrop) (?:said|says|read|reads|showed|shows)|"
+    r"(?:sul|sulla|sullo|nel|nella) (?:slide|banner|badge|cartellone|schermo|maxischermo|striscione|"
+    r"biglietto da visita|cartello|manifesto) (?:c['’ ]?(?:era|è|e) scritto|diceva|dice|si leggeva)|"
+    r"(?:横幅|幻灯片|ppt|大屏幕?|屏幕|胸牌|名牌|名片|海报|展板|背景板)上?(?:写着|写的|显示|印着)|"
+    r"(?:can|could) (?:the|this|you) bot tell (?:us|me)|(?:il|questo) bot (?:sa|può|puo) dir(?:ci|mi)|"
+    r"(?:@?bot|机器人)(?=\s*[,，:：])|"
+    # a colleague's question passed on: "Marco asks: …", "转发：…", "+1, also …"
+    r"[\w-]+ (?:asks|chiede|domanda)(?=\s*[:：])|转发(?=\s*[:：])|\+1"
+)
+# The writer's annoyance, which asks nothing: "nobody told us anything, WHERE is …", "… thanks for
+# nothing so far", "ma possibile che nessuno sappia quando …", "il tassista non capisce niente", "快说"
+_COMPLAINT = (
+    r"(?:no ?one|nobody) (?:has )?(?:ever )?(?:tells?|told) (?:us|me) (?:anything|nothing)|"
+    r"thanks for nothing(?: so far)?|(?:it )?makes? (?:zero|no) sense|(?:as usual|like always)|"
+    r"two questions,? one answer|(?:the|my) badge says (?:something|sth) (?:different|else)|"
+    r"this is (?:ridiculous|useless|unbelievable)|"
+    r"thanks to your \W?directions\W?|(?:ma )?(?:è )?possibile che nessuno (?:lo )?sappia|"
+    r"(?:ma )?(?:è )?possibile che|nessuno (?:ci |mi )?(?:dice|ha detto) (?:mai )?niente|"
+    r"grazie per (?:niente|nulla)(?: finora)?|(?:nessuno )?come al solito|che vergogna|(?:è )?assurdo|"
+    r"(?:il|l['’]) ?(?:tassista|autista) non capisce niente(?: e io neanche)?|due domande[:.]?|"
+    r"(?:真是)?(?:急死了?|气死了?|无语了?|服了|搞什么(?:鬼|飞机)?)|快说|快点说?"
 )
 # What a chatty question says besides the question: "ok so …", "sorry if dumb question but …",
 # "… just curious 🙂", "… in sostanza? riassunto veloce pls", "scusate ma …", "请问一下哈". It weighs
@@ -163,7 +191,7 @@ _OPENERS = re.compile(
     r"(?:my )?apologies for (?:the|this) late (?:message|reply|hour)|"
     r"sorry for (?:the|this) late (?:message|hour)|"
     r"(?:gentili|cari|egregi) (?:organizzatori|signori|colleghi)|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_COMPLAINT}|{_SEEN_ON}|"
     # the writer's point of view: "from an investment angle, …", "从投资角度来看，…"
     r"from an? (?:\w+ ){1,2}(?:angle|perspective|point of view|standpoint)|"
     r"(?:dal|da un) punto di vista (?:\w+ ){1,2}|"
@@ -192,7 +220,7 @@ _OPENERS = re.compile(
     # whose question it is: "question from our CEO:", "domanda dal dottore:", "forwarding from my boss:"
     r"(?:(?:a |one )?(?:question|q|request)s? from|forwarding(?: this)? from|forwarded from) "
     r"(?:(?:my|our|the) )?[\w-]+(?: [\w-]+)?\s*(?=[:：-])|"
-    r"(?:una )?(?:domanda|richiesta) (?:dal|della|del|dalla|da parte del(?:la)?) "
+    r"(?:una )?(?:domanda|richiesta) (?:di|dal|della|del|dalla|da parte del(?:la)?) "
     r"[\w-]+(?: [\w-]+)?\s*(?=[:：-])|"
     rf"麻烦问一下|麻烦问下|麻烦您|请问一下|请问下|请问|我?想问(?:问|一下|下)?|问一下|问下|我想知道|我?想(?:核实|确认)一?下|哎+|嗯+|话说|那个|哈+)(?:[\s,，.。!！:：…{_EMOJI_SIGNS}-]+|(?=\S)(?<=[^\x00-\x7f])|$))+",
     re.IGNORECASE,
@@ -234,10 +262,11 @@ _CLOSER = (
     # a lost invitation: "non trovo più la mail", "can't find the email anymore", "邮件找不到了"
     r"non (?:trovo|ritrovo) pi[uù] (?:la |il |l['’])?(?:mail|e-?mail|invito|messaggio|programma)|"
     r"(?:i )?(?:can['’]?t|cannot|can not) find the (?:e-?mail|invitation|invite|message) (?:any ?more)?|"
+    r"(?:i )?missed the (?:e-?mail|invitation|invite|message|briefing)|"
     r"(?:邮件|通知|邀请函)找不到了|找不到(?:邮件|通知|邀请函)了|"
     r"(?:e |and )?(?:(?:il|la|my|the|our) )?(?:mio |mia )?(?:capo|boss|direttore|direttrice) "
     r"(?:mi )?(?:chiede|lo chiede|asks|is asking|wants to know)|"
-    rf"{_PURPOSE}|{_SITUATION}|"
+    rf"{_PURPOSE}|{_SITUATION}|{_COMPLAINT}|"
     r"(?:un )?riassunto(?: veloce| breve)?|in breve|in sintesi|in sostanza|in poche parole|"
     rf"简单说说|简单讲讲|简单说一下|简单介绍一下|谢谢[啦了呀哈]?|谢[啦了]|多谢|哈+|呀|啊|(?:快|麻烦)?帮我(?:看|查)(?:一)?下|[{EMOJI}])"
 )
@@ -368,7 +397,8 @@ _SHORTHAND_WORD = re.compile(
 # and for other words beside Chinese characters only ("hy是sw开的还是xw开的")
 _PINYIN_INITIALS = re.compile(r"(?<![A-Za-z])lsq(?![A-Za-z])", re.IGNORECASE)
 _INITIALS_BESIDE_HAN = {
-    "sw": "上午", "xw": "下午", "hy": "会议", "djh": "对接会", "qy": "企业", "oz": "欧洲", "wz": "外资"
+    "sw": "上午", "xw": "下午", "hy": "会议", "djh": "对接会", "qy": "企业", "oz": "欧洲", "wz": "外资",
+    "ld": "领导"
 }  # fmt: skip
 _INITIAL = f"(?:{'|'.join(_INITIALS_BESIDE_HAN)})"
 # beside Chinese characters, a space between at most, or beside another such initial ("wz qy 多少家")

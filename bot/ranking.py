@@ -45,7 +45,7 @@ FEATURES = (
 
 # "What time …", "几点", "a che ora": a clock time is wanted, not a date.
 _ASKS_TIME = re.compile(
-    r"\b(what time|which time|at what time|start time|schedule|timetable|a che ora|che ora|orari\w*|"
+    r"\b(what (exact |precise )?time|which time|at what time|(exact |precise )?start(ing)? time|schedule|timetable|a che ora|che ora|orari\w*|"
     r"ora di inizio|at \d)\b|几点|时间表|什么时间|哪个时间|何时开始",
     re.IGNORECASE,
 )
@@ -123,11 +123,11 @@ FIGURES = {
             r"how much (money|capital)|"
             r"how much (did|has|have|does|do|will)\b.*\binvest\w*|investment (amount|volume|size|value)|"
             r"how much (\w+ )?(investment|capital|money)|total investment|in (dollars|euros?|yuan|rmb)|"
-            r"fatturato|ricavi|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
+            r"fatturato|ricavi|vendite|costo|costa|prezzo|importo|quanto (denaro|capitale|soldi)|"
             r"quanto (ha|hanno|avete|abbiamo)? ?investit\w*|quanto investe\w*|"
             r"how many (euros|dollars|yuan|rmb|millions)|"
             r"quant[ie] (euro|euri|soldi|dollari|yuan|milioni)(?! (aziende|imprese|societ)))\b|"
-            r"多少钱|起订量|报价|投资额|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
+            r"多少钱|起订量|报价|投资额|投资总额|多少亿|几个亿|投资了多少|投了多少|投资多少|金额|营收|营业额|销售额|产值|利润|费用|价格|收费|多少资金|"
             r"(?<![a-z])(gdp|pil)(?![a-z])|生产总值|"
             r"(annual output|output value|market share|quota di mercato|valore della produzione)|"
             r"市场份额|市占率|市值|估值|贸易额|进出口额|"
@@ -378,7 +378,8 @@ FIGURES = {
             r"calendario (delle )?fiere)\b|"
             rf"^(?!.*{_THIS_MEETING}).*\b(hann?over messe|canton fair|fiera di canton|eicma|automechanika|"
             r"ciie|china international import expo)\b|(进博会|广交会)\S{0,8}(参展|展商|展位)|"
-            r"\b(prossim[aoei]|next|upcoming) (fiera|fiere|fairs?|expos?|messe)\b|"
+            r"\b(prossim[aoei]|next|upcoming) (trade )?(fiera|fiere|fairs?|expos?|messe|shows?)\b|"
+            r"\bwhat['’]?s on at [\w ]{1,30}?\b(next|this) (week|month|year)\b|"
             r"(明年|今年|下半年|最近)\S{0,4}(有|办)\S{0,3}(啥|什么|哪些)\S{0,2}展|"
             r"(车展|展会|博览会|广交会|进博会|展览会|设计周|时装周)[^?？。]{0,6}?"
             r"(几月|几号|哪天|什么时候|啥时候|何时|日期|时间|日程|在哪)"
@@ -423,7 +424,9 @@ FIGURES = {
             r"(province of |provincia del )?jiangsu\b|"
             r"\b(how many|total|number of|quant[ie])\b[^?？]{0,60}\b(in|nel|of|del) (the )?jiangsu\b|"
             r"排名|排第几|第几名|(其他|别的)(区|城市|省)|江苏省?(一共|总共|全省|总数)|全省|"
-            rf"{_NANJING_DISTRICT_HAN}|鼓楼区|玄武区|秦淮区|建邺|比溧水\S{{0,3}}(多|少|大|小|强|好|高|低)|"
+            rf"{_NANJING_DISTRICT_HAN}|鼓楼区|玄武区|秦淮区|建邺|"
+            # not the two sides' enterprises ("欧洲企业比溧水本地的少几家": a count the article gives)
+            rf"(?<!企业)(?<!公司)比溧水(?!\S{{0,3}}(?:企业|公司))\S{{0,3}}(多|少|大|小|强|好|高|低)|"
             r"(多|少|大|强|高|低)于溧水"
         ),
         _words(r"(?!)"),  # no entry compares
@@ -493,7 +496,8 @@ FIGURES = {
         _words(
             r"\b(what did [\w' ]{1,60}? (say|said|talk about|speak about)|"
             r"(his|her|their|the) (speech|remarks|talk)|welcome (speech|remarks)|cosa ha detto|"
-            r"(main|key) message|what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
+            r"(main|key) message|(the|his|her|their) message (from|of)|"
+            r"what (did|does) [\w' ]{1,40}? (hope|wish|want|expect)|"
             r"(che )?cosa (spera|si augura|si aspetta|auspica)|"
             r"che cosa ha detto|(?<!chi )che ha detto(?! che)|"
             r"(il suo|nel suo|nel|durante il) (discorso|intervento)|di cosa ha parlato|"
@@ -578,6 +582,17 @@ FIGURES = {
         ),
         _words(r"\b(hotels?|accommodation|albergh?[oi]|alloggi\w*)\b|酒店|宾馆|住宿"),
     ),
+    # "mi prenoti un treno per shanghai", "帮我写一份合作意向书": an errand, which the bot does not run
+    "errand": Figure(
+        _words(
+            r"\b((book|reserve|get) (me |us )?(a |an )?(train|flight|taxi|cab|ticket|car)s?|"
+            r"(mi|ci) (prenoti|prenota|prenotate|compri)|prenotami|"
+            r"(scrivimi|scrivici|mi scriva) (una|un['’]) ?(lettera|e-?mail|mail)|"
+            r"write (me |us )?(a|an) (letter|e-?mail|memo|proposal))\b|"
+            r"(帮我|给我|替我)(订|买|预订|叫车|写\S{0,12}(信|意向书|邮件|合同|协议|申请))"
+        ),
+        _words(r"(?!)"),  # no entry runs one
+    ),
     # "c'è un ATM?": what is at or around the venue, which no fact gives
     "facilities": Figure(
         _words(
@@ -586,7 +601,8 @@ FIGURES = {
             r"smok\w+|fumare|fumatori|pharmac(y|ies)|farmaci[ae]|wheelchairs?|sedia a rotelle|"
             r"supermarkets?|supermercat[oi]|shops|negozi|wi-?fi|wlan|hotspot|e-?sim|sim( card)?|scheda sim|"
             r"roaming|seating (plan|chart|arrangements?)|(piano|disposizione) dei posti( a sedere)?|"
-            r"posti a sedere)\b|"
+            r"posti a sedere|(sat|sitting|seated) (next to|beside)|sedut[oa] (accanto|vicino)|front row|"
+            r"prima fila)\b|坐在\S{0,8}(旁边|边上)|第一排|"
             r"取款机|取钱|换钱|兑换|厕所|洗手间|卫生间|吸烟|抽烟|药店|轮椅|无障碍|超市|便利店|无线网|上网|"
             r"电话卡|流量卡|座位(表|图|安排)|座次"
         ),
@@ -1003,6 +1019,10 @@ _ASKS_SPEAKER = _words(
     rf"\bname of (the|their|its|that) (\w+ ){{0,3}}{_REPRESENTATIVE}\b|\b{_REPRESENTATIVE}('s|s')? names?\b|"
     rf"\bwho (was|is|were) (the|their|its) (\w+ ){{0,2}}{_REPRESENTATIVE} (of|from|for)\b|"
     rf"\bwho (spoke|presented|talked|gave the (talk|presentation|speech)) (for|on behalf of) {SOMEONE}\b|"
+    # "who is the guy from Avio", "chi è il tizio di Avio": whoever came for a company
+    rf"\bwho (is|was) the (guy|man|woman|lady|person|one|bloke|chap) (from|of) {SOMEONE}\b|"
+    rf"\bchi (è|e|era) (il|la|lo|l['’]) ?(tizio|tizia|signore|signora|uomo|donna|tipo|persona) "
+    rf"(di|della|del|dell['’] ?|da) {SOMEONE}\b|"
     rf"\bcome si chiama(no)? (il|la|l['’]|i) ?(\w+ )?{_RAPPRESENTANTE}|"
     rf"\bnome del(la|l['’])? ?(\w+ )?{_RAPPRESENTANTE}|"
     rf"\bchi (ha parlato|[eè] intervenut[oa]|ha presentato) (per|a nome di) {SOMEONE}\b|"

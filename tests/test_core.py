@@ -121,7 +121,11 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
      "everyone clapped. what was the gist? ", "um ", "ehm cioe ", "del dott. ", "fatturato gr. ",
      "my boss wants her name for the thank you letter ", "il mio capo deve scriverle ", "我们总经理问",
      "做回国汇报的ppt ", "2024 world intelligent manufacturing congress ", "江寧定溧水？", "wz qy ",
-     "我忘了加他微信了"],
+     "我忘了加他微信了",
+    # the twenty-ninth session's: Italian chat's "k", annoyance, what was on a slide, the bot addressed
+    "kuante aziende ki ", "nobody told us anything, ", "ma possibile che nessuno sappia ", "快说",
+    "sulla slide c'era scritto ", "横幅上写着", "il bot sa dirci ", "Marco asks: ", "我刚到南京，",
+    "who is the guy from Avio ", "比溧水企业少几家"],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who

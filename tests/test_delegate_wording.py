@@ -1542,3 +1542,62 @@ def test_what_follows_a_short_message_s_question_is_still_read(assistant: Assist
 def test_what_the_sources_do_not_give_is_declined_however_it_is_dictated(assistant: Assistant, message):
     answer = assistant.ask(message, Context())
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # Italian chat's "k" for the hard c
+        ("aziende cinesi kuante", "36"),
+        ("ki a presentato per le aziende di lishui", "Kaiwu"),
+        ("ce anke siemens li?", "Siemens"),
+        # annoyance around the question
+        ("nobody told us anything, WHERE is this meeting", "Xingzhuang"),
+        ("ma possibile che nessuno sappia QUANDO e l'incontro?!?!", "30"),
+        ("when and where. two questions, one answer. thanks for nothing so far", "30"),
+        ("地点。快说", "星庄"),
+        ("nome del parco industriale per favore, il tassista non capisce niente e io neanche", "Xingzhuang"),
+        # what was on a slide or a banner, a colleague's question passed on, the bot addressed
+        ("sulla slide c'era scritto European Space Capital, di chi parlava?", "Colleferro"),
+        ("ppt上写着European Space Capital 是哪年评上的", "2021"),
+        ("bot, dove si è tenuto?", "Xingzhuang"),
+        ("can the bot tell us who spoke", "Guadagno"),
+        ("Marco asks: how many european companies?", "22"),
+        ("你好 我刚到南京，想问下这个对接会是在哪个区开的", "溧水"),
+        ("hey quick one - when was the europe-lishui docking thing held? missed the email", "30"),
+        # a sum or a difference of the two counts the article gives
+        ("中欧企业加起来一共多少家？", "58"),
+        ("欧洲企业比溧水本地的少几家", "14"),
+        ("how many more lishui firms than european ones", "14"),
+        ("quante aziende in tutto tra cinesi e europee?", "58"),
+        # a name's pinyin initials in Chinese, the district's leaders as a role
+        ("zxl推介讲的哪几块内容", "开放"),
+        ("lj是谁 啥职务", "副区长"),
+        ("apart from the mayor, which district leaders were at the meeting?", "Zhai Xiaoli"),
+        ("scrivimi un riassunto dell'incontro", "30"),  # a summary is no errand
+    ],
+)
+def test_a_question_inside_annoyance_chat_spelling_or_a_forward_is_answered(
+    assistant: Assistant, message, expected
+):
+    _answered(assistant, message, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "who is the guy from Avio",  # the article does not name who came for Avio
+        "chi è il tizio di Avio",
+        "what was the message from district mayor Miao Xiumei",
+        "Messe Stuttgart upcoming trade fairs in germany?",
+        "what exact time does the docking meeting start",
+        "mi prenoti un treno per shanghai",  # an errand the bot does not run
+        "帮我写一份跟德国企业的合作意向书",
+        "chi era seduto accanto a guadagno in prima fila",
+        "溧水外资企业投资总额多少亿",
+    ],
+)
+def test_who_came_for_a_company_and_what_was_not_reported_are_declined(assistant: Assistant, message):
+    answer = assistant.ask(message, Context())
+    assert answer.abstained, answer.text
+
