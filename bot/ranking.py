@@ -45,7 +45,8 @@ FEATURES = (
 
 # "What time …", "几点", "a che ora": a clock time is wanted, not a date.
 _ASKS_TIME = re.compile(
-    r"\b(what (exact |precise )?time|which time|at what time|(exact |precise )?start(ing)? time|schedule|timetable|a che ora|che ora|orari\w*|"
+    r"\b(what (exact |precise )?time|which time|at what time|(exact |precise )?start(ing)? time|schedule|"
+    r"timetable|a che ora|che ora|orari\w*|"
     r"ora di inizio|at \d)\b|几点|时间表|什么时间|哪个时间|何时开始",
     re.IGNORECASE,
 )
