@@ -163,9 +163,9 @@ class Names:
             for form in entity.forms
             if _INITIALS.fullmatch(form.lower()) and len(form) == len(self._first_han.get(entity.id, ""))
         }
+        self._initials = initials
         words = "|".join(sorted(initials, key=len, reverse=True))
-        typed = re.compile(rf"(?<![A-Za-z])({words})(?![A-Za-z])", re.IGNORECASE) if words else None
-        self._initials = (initials, typed)
+        self._typed_initials = re.compile(rf"(?<![A-Za-z])({words})(?![A-Za-z])", re.I) if words else None
         described = _descriptions(self.entities.values())
         self._described = sorted(described, key=lambda pair: -len(pair[0].pattern))
         self._han_folded = [(fold(form), len(form), entity_id) for form, entity_id in self._han]
@@ -249,9 +249,8 @@ class Names:
         name, so meaning and words match it too, not the person's."""
         for form, written in self._misspelt:
             text = text.replace(form, written)
-        initials, typed = self._initials
-        if typed and _HAN.search(text):  # "zxl推介讲了什么": initials in a Chinese message
-            text = typed.sub(lambda found: initials[found.group().lower()], text)
+        if self._typed_initials and _HAN.search(text):  # "zxl推介讲了什么": initials in a Chinese message
+            text = self._typed_initials.sub(lambda found: self._initials[found.group().lower()], text)
         for pattern, name in self._described:
             text = pattern.sub(name, text)
         return text

@@ -131,17 +131,19 @@ _SITUATION = (
     r"(?:我们?)?(?:第一次来|刚到|刚来)[\u4e00-\u9fff]{1,6}(?=[，,。！!])"
 )
 # What the writer saw the words on, before the words ("sulla slide c'era scritto European Space
-# Capital, di chi parlava?", "横幅上写着36 这个数字啥意思"), and the bot addressed in a group chat
-# ("il bot sa dirci chi …", "can the bot tell us who spoke")
+# Capital, di chi parlava?", "横幅上写着36 这个数字啥意思")
 _SEEN_ON = (
     r"(?:on )?(?:(?:the|a|my|his|her) )?(?:slides?|banner|badge|screen|big screen|poster|name ?card|sign|"
     r"backdrop) (?:said|says|read|reads|showed|shows)|"
     r"(?:sul|sulla|sullo|nel|nella) (?:slide|banner|badge|cartellone|schermo|maxischermo|striscione|"
     r"biglietto da visita|cartello|manifesto) (?:c['’ ]?(?:era|è|e) scritto|diceva|dice|si leggeva)|"
-    r"(?:横幅|幻灯片|ppt|大屏幕?|屏幕|胸牌|名牌|名片|海报|展板|背景板)上?(?:写着|写的|显示|印着)|"
+    r"(?:横幅|幻灯片|ppt|大屏幕?|屏幕|胸牌|名牌|名片|海报|展板|背景板)上?(?:写着|写的|显示|印着)"
+)
+# The bot addressed in a group chat ("il bot sa dirci chi …", "can the bot tell us who spoke", "bot,
+# …"), and a colleague's question passed on ("Marco asks: …", "转发：…", "+1, also …")
+_PASSED_ON = (
     r"(?:can|could) (?:the|this|you) bot tell (?:us|me)|(?:il|questo) bot (?:sa|può|puo) dir(?:ci|mi)|"
     r"(?:@?bot|机器人)(?=\s*[,，:：])|"
-    # a colleague's question passed on: "Marco asks: …", "转发：…", "+1, also …"
     r"[\w-]+ (?:asks|chiede|domanda)(?=\s*[:：])|转发(?=\s*[:：])|\+1"
 )
 # The writer's annoyance, which asks nothing: "nobody told us anything, WHERE is …", "… thanks for
@@ -191,7 +193,7 @@ _OPENERS = re.compile(
     r"(?:my )?apologies for (?:the|this) late (?:message|reply|hour)|"
     r"sorry for (?:the|this) late (?:message|hour)|"
     r"(?:gentili|cari|egregi) (?:organizzatori|signori|colleghi)|"
-    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_COMPLAINT}|{_SEEN_ON}|"
+    rf"{_INTRODUCTION}|{_PURPOSE}|{_SITUATION}|{_COMPLAINT}|{_SEEN_ON}|{_PASSED_ON}|"
     # the writer's point of view: "from an investment angle, …", "从投资角度来看，…"
     r"from an? (?:\w+ ){1,2}(?:angle|perspective|point of view|standpoint)|"
     r"(?:dal|da un) punto di vista (?:\w+ ){1,2}|"
@@ -365,7 +367,7 @@ _SHORTHAND = {
     "nevs": "new energy vehicles", "ev": "electric vehicle", "evs": "electric vehicles",
     "fdi": "foreign direct investment", "fie": "foreign-invested enterprise",
     "fies": "foreign-invested enterprises", "eu": "european",  # "any big EU brands already in lishui?"
-    "hw": "how", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
+    "hw": "how", "nr": "number", "u": "you", "ur": "your", "r": "are", "w/": "with", "thru": "through",
     "nn": "non", "ke": "che", "qnd": "quando", "cmq": "comunque", "xke": "perché", "xké": "perché",
     "xche": "perché", "moq": "minimum order quantity",
     "cerano": "c'erano", "reunion": "meeting",  # a French delegate's "réunion"

@@ -638,6 +638,8 @@ FIGURES = {
         _words(
             r"\b(anything|what['’]?s|what is|what|programme|program|agenda|activit\w+|events?|sessions?) "
             r"(\w+ ){0,3}(this |in the |the )?(afternoon|evening)\b|"
+            # not the meeting's own time of day ("so it was an afternoon session right")
+            r"(?<!was an )(?<!it an )(?<!it's an )(?<!is an )"
             r"\b(afternoon|evening) (programme|program|session|sessions|agenda|activities|events?)\b|"
             r"\b(che c['’]?[eè]|cosa c['’]?[eè]|programma|attivit[aà]|eventi|evento|sessioni|sessione) "
             r"(\w+ ){0,3}(nel |di |il |questo )?(pomeriggio|sera)\b|"

@@ -1575,6 +1575,9 @@ def test_what_the_sources_do_not_give_is_declined_however_it_is_dictated(assista
         ("lj是谁 啥职务", "副区长"),
         ("apart from the mayor, which district leaders were at the meeting?", "Zhai Xiaoli"),
         ("scrivimi un riassunto dell'incontro", "30"),  # a summary is no errand
+        ("nr of local firms? and nr of european ones?", "36"),
+        ("so it was an afternoon session right", "morning"),  # the meeting's own time of day
+        ("chi ha tenuto i discorsi?", "Guadagno"),
     ],
 )
 def test_a_question_inside_annoyance_chat_spelling_or_a_forward_is_answered(
