@@ -94,10 +94,10 @@ def with_italian_c(question: str, syllables: frozenset[str]) -> str:
     italian = _checkers()[LANGUAGES.index("it")].word_frequency
 
     def spelt(found: re.Match[str]) -> str:
-        word = found.group()
-        if word.lower() in syllables or is_word(word.lower(), EVERYDAY) or italian[word.lower()]:
-            return word
-        form = _HARD_C.sub(lambda hard: "ch" if hard[1] else "qu" if hard[2] else "c", word.lower())
-        return form if italian[form] >= COMMON else word
+        word = found.group().lower()
+        if word in syllables or is_word(word, EVERYDAY) or italian[word]:
+            return found.group()
+        form = _HARD_C.sub(lambda hard: "ch" if hard[1] else "qu" if hard[2] else "c", word)
+        return form if italian[form] >= COMMON else found.group()
 
     return _K_WORD.sub(spelt, question)
