@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 # The other Lishui: 丽水 (a city in Zhejiang), often typed for 溧水 (the district of Nanjing) too.
 # Asked together with a wish to meet a company, and answered before the offer: its contact details
 # and who heads it, which the sources lack
-_ASKED_BESIDE_A_MEETING = frozenset({"contact", "leader"})
+_ASKED_BESIDE_A_MEETING = frozenset({"contact", "leader", "count"})
 _OTHER_LISHUI = re.compile(r"丽水|浙江|zhejiang|\bzj\b", re.IGNORECASE)
 WHICH_LISHUI_ENTRY = "faq-which-lishui"
 _ZHEJIANG = re.compile(
@@ -312,6 +312,13 @@ class Assistant:
         entity = self.retriever.names.entities.get(entity_id)
         return entity is not None and entity.kind == "person"
 
+    def _their_place(self, found: Retrieval, named: Sequence[str]) -> bool:
+        """`found` is sure of an entry about the place of a person `named` (Colleferro, Guadagno's)."""
+        if found.best is None or found.confidence < self.settings.min_confidence:
+            return False
+        person = self.retriever.names.person_of_place(found.best.entry_id)
+        return person is not None and person in {self.retriever.names.entities[one].entry for one in named}
+
     def _names_someone(self, text: str) -> list[str]:
         """The entities `text` names, or the person word it uses ("the mayor", "区长")."""
         return self.retriever.names.find(text) or _PERSON.findall(text)
@@ -532,6 +539,8 @@ class Assistant:
         # "Hans Song ha parlato? cosa ha detto?": about whom the message named, whatever else fits
         named_before = self.retriever.names.find(previous)
         about_them = continues and not alone.names and any(map(self._is_person, named_before))
+        # "… the official i mean, and what title did his town get": about their place, found alone
+        about_them = about_them and not self._their_place(alone, named_before)
         if not (refers_back(question) or about_them or alone.confidence < enough):
             return alone
         follow_up = self.retriever.search_follow_up(question, previous, k, lang, vector, continues)
@@ -580,11 +589,15 @@ _PERSON_WORD = re.compile(
     re.IGNORECASE,
 )
 
+_A_TITLE = re.compile(r"\b(title|titolo)\b|称号", re.IGNORECASE)
+
 
 def _asks_a_persons_name(question: str) -> bool:
     """The name of a person asked: a line where a name is asked (`_ASKS_THE_NAME`, read on in the
     message as written) and a person word stands. Searched line by line, each search going on from
     the last, so a long message costs one pass (one pattern holding both cost 0.9 s on 4,000 letters)."""
+    if _A_TITLE.search(question):  # "the deputy mayor said the town got a title … what was it called"
+        return False
     start, asked = 0, None
     for line in question.split("\n"):
         end = start + len(line)

@@ -67,7 +67,11 @@ _ASKS = re.compile(rf"[?？]|\b(?:{QUESTION_WORDS})\b|{CHINESE_QUESTION_WORDS}|�
 _ASKS_MATCHES = re.compile(
     r"\b(which|what|any|quali|che|ci sono) (\w+ )?"
     r"(companies|firms|enterprises|partners|aziende|imprese|partner)\b|"
-    r"\b(relevant|matching|pertinenti|adatte)\b|哪些(相关的?)?(企业|公司)|相关的?(企业|公司)|对口"
+    r"\b(relevant|matching|pertinenti|adatte)\b|哪些(相关的?)?(企业|公司)|相关的?(企业|公司)|对口|"
+    # "will there be anyone from my field?", "c'è qualcuno del mio settore?", "有同行吗"
+    r"\b(anyone|anybody|qualcuno) (from|in|of|del|nel) (my|our|mio|nostro) "
+    r"(field|sector|industry|settore|campo)\b|"
+    r"同行"
 )
 _SIDE_WORDS = {"lishui": re.compile(r"lishui|li shui|溧水"), "europe": re.compile(r"europ|欧洲")}
 _ENTERPRISE = re.compile(r"compan|enterprise|firm|business|aziend|impres|societa|ditt|企业|公司|厂")

@@ -123,7 +123,10 @@ _SITUATION = (
     r"non (?:ho sentito|sentivo) bene|c['’]era troppo rumore|"
     # late: "我迟到了没听到", "I was late and missed it", "sono arrivato tardi"
     r"我?迟到了?(?:没听到|错过了)?|i (?:was|got there|arrived) late(?: and missed (?:it|them))?|"
-    r"sono arrivat[oa] (?:tardi|in ritardo)|"
+    r"sono arrivat[oa] (?:tardi|in ritardo)|(?:i )?missed the (?:start|beginning|first part)|"
+    r"mi sono pers[oa] l['’]inizio|没赶上开头|"
+    # before leaving: "prima di partire vorrei capire: …", "before i fly out, …"
+    r"prima di partire|before (?:i|we) (?:leave|fly out|head out|go)|出发前|"
     # on the way: "flying in from munich for sourcing, …", "第一次来南京，…", "arrivo da Milano per lavoro, …"
     r"(?:i['’]?m |i am |we['’]?re |we are )?(?:flying|coming|travel+ing|driving) in from [^,.;:!?]{1,30}?"
     r"(?: for [^,.;:!?]{1,30}?)?(?=\s*[,.;:!])|"
@@ -164,7 +167,8 @@ _COMPLAINT = (
 # on the embedding as much as the words that ask, so it is left out of what is searched (the language
 # is told from the whole question).
 _OPENERS = re.compile(
-    r"^(?:(?:@\w+|ok(?:ay)?(?: but| so)?|so(?: like)?|hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
+    r"^(?:(?:@\w+|ok(?:ay)?(?: but| so)?|so(?: like)?|(?:hey+|hi|hello) again|ciao di nuovo|eccomi di nuovo|"
+    r"hey+|hi there|hello there|hi|hello|hmm+|um+|uh+|yo|"
     r"sorry(?: to bother(?: you)?)?|well|btw|also|good (?:morning|afternoon|evening)|"
     r"buongiorno|buonasera|salve|lol|bonjour|guten tag|"
     # a letter's salutation and its politeness: "Dear Sir or Madam,", "Gentile Segreteria,", "尊敬的主办方："
@@ -177,7 +181,9 @@ _OPENERS = re.compile(
     r"(?:i would|i'd) like to (?:know|ask)(?: (?:you )?(?:if|whether))?|"
     r"(?:le|vi|ti) sarei (?:molto )?grat[oa] se (?:potesse|poteste|potessi|volesse) "
     r"(?:(?:cortesemente|gentilmente) )?(?:indicarmi|dirmi|comunicarmi|confermarmi|specificarmi)|"
-    r"vorrei (?:sapere|chiederLe|chiederVi|chiedere)(?: (?:se|quale|quali))?(?=\s)|"
+    r"vorrei (?:sapere|chiederLe|chiederVi|chiedere|capire)(?: (?:se|quale|quali))?(?=\s)|"
+    # what the answer should be: "riassunto veloce: data e luogo", "quick summary: …"
+    r"(?:riassunto|sintesi|summary|quick summary)(?: veloce| breve| rapid[oa])?(?=\s*[:：])|"
     # "io volere sapere quando …", "volevo sapere se …"
     r"(?:io )?(?:voglio|volere|volevo|volevamo) sapere(?: (?:se|quale|quali))?(?=\s)|"
     # a form's request: "si chiede di precisare quali …", "si prega di indicare …"
@@ -444,10 +450,15 @@ _ROMAN_WORD = re.compile(
 )
 
 
+# "dove si fa?", "quando si fa l'incontro": where or when an event is held, said the everyday way
+_HELD = re.compile(r"\b(dove|dov[eè]|quando|a che ora) si fa\b", re.IGNORECASE)
+
+
 def standard_italian(question: str) -> str:
     """An Italian `question` with Roman spoken forms in standard Italian ("de che campi so?" → "di
-    che campi sono?")."""
-    return _ROMAN_WORD.sub(lambda found: _ROMAN.get(found.group().lower(), "sono"), question)
+    che campi sono?"), and an event's "si fa" as "si tiene"."""
+    standard = _ROMAN_WORD.sub(lambda found: _ROMAN.get(found.group().lower(), "sono"), question)
+    return _HELD.sub(r"\1 si tiene", standard)
 
 
 # "who else came besides the mayor?", "oltre alla sindaca", "除了区长还有谁", "the other vice mayor,
@@ -490,13 +501,21 @@ def _han_number(written: str) -> int:
 
 
 def with_digits(text: str, lang: str) -> str:
-    """`text` with the numbers it spells out added in digits ("le aziende europee sono ventidue o
-    trentasei" + "22 36", "欧洲企业是二十二家" + "22"), the words kept for the texts that spell them."""
+    """`text` with the numbers it spells out in digits: those of ten and more in their place, as the
+    texts write them ("thirty Lishui firms" → "30 Lishui firms", "三十六家" → "36家"); smaller ones
+    added at the end, the words kept for the texts that spell them ("quattro aspetti … 4")."""
     if lang == "zh":
-        spelt = {str(_han_number(found)) for found in _HAN_NUMBER.findall(text)}
+        written = _HAN_NUMBER.sub(lambda found: str(_han_number(found.group())), text)
     elif lang in ("en", "it"):
-        spelt = set(_NUMBER.findall(alpha2digit(text, lang)))
+        written = _with_years(alpha2digit(text, lang, threshold=10), text)
     else:
         return text
-    spelt -= set(_NUMBER.findall(text))
-    return f"{text} {' '.join(sorted(spelt))}" if spelt else text
+    small = set(_NUMBER.findall(_with_years(alpha2digit(text, lang), text))) if lang != "zh" else set()
+    small -= set(_NUMBER.findall(written))
+    return f"{written} {' '.join(sorted(small))}" if small else written
+
+
+def _with_years(written: str, text: str) -> str:
+    """"twenty twenty three", which reads as "20 23", as the year 2023 (not where `text` wrote it so)."""
+    year = re.compile(r"\b(19|20) (\d{2})\b")
+    return written if year.search(text) else year.sub(r"\1\2", written)

@@ -95,6 +95,9 @@ _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
 _NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
+# What an honour is given to ("what title did his town get from europe")
+_HONOURED = r"(town|city|comune|citt[aà]|paese|colleferro|europ\w*|space|spazio)"
+
 # The congress by a word of its name, and a year other than its 2023 edition's (not one offered
 # beside 2023: "the 2023 or 2024 WIMC?" asks which)
 _CONGRESS = "(wimc|congress|congresso|智能制造大会|智造大会)"
@@ -343,6 +346,18 @@ FIGURES = {
         ),
         _words(r"(?!)"),  # no entry gives one
     ),
+    # "what title did his town get from europe?", "che titolo ha avuto il suo comune": the honour a
+    # place was given (Colleferro's European Space Capital), not a person's title
+    "honour": Figure(
+        _words(
+            r"\b(title|titolo)\b[^.?!]{0,60}\b(get|got|receive[sd]?|won|win|awarded|given|ricevut\w|avuto|"
+            r"ottenut\w|vint\w|assegnat\w|europe\w*|europa|space|spazio)\b|"
+            rf"\b{_HONOURED}\b[^.?!]{{0,40}}\b(got|received|won|was given|was awarded|(ha )?(ricevuto|"
+            r"avuto|ottenuto|vinto))\b[^.?!]{0,40}\b(title|titolo)\b|"
+            r"\b(european|europeo) (award|title|titolo)\b|称号"
+        ),
+        _words(r"\bspace capital\b|\bcapitale (europea )?dello spazio\b|航天之都"),
+    ),
     # "colleferro calcio in che serie gioca", "溧水有足球队吗": sport, which no fact gives
     "sport": Figure(
         _words(
@@ -535,10 +550,11 @@ FIGURES = {
     "food": Figure(
         _words(
             r"\b(eat|eating|food|restaurants?|lunch|dinner|breakfast|snacks?|canteen|mangiare|cibo|"
-            r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala|"
+            r"ristorant[ei]|pranzo|cena|colazione|mensa|banquet|gala dinner|cena di gala|dumplings?|noodles?|"
+            r"hot ?pot|ravioli|place to eat|"
             r"book (me |us )?a table|prenot\w+ (un )?tavolo)\b|订(个)?(餐厅|位子|桌)|"
             r"(哪|哪里|哪儿|在哪)\S{0,3}吃|吃(什么|啥)|管饭|包饭|供饭|午饭|午餐|晚饭|晚餐|早餐|餐厅|饭店|饭馆|食堂|小吃|餐饮|用餐|晚宴|宴会|"
-            r"好吃的|馆子|菜馆"
+            r"好吃的|馆子|菜馆|饺子|面馆|火锅"
         ),
         _words(r"\b(lunch|dinner|restaurant|canteen|meals?|pranzo|cena|ristorante|mensa|pasti)\b|午餐|晚餐|餐厅|食堂|用餐"),
     ),
@@ -590,7 +606,13 @@ FIGURES = {
             r"(mi|ci) (prenoti|prenota|prenotate|compri)|prenotami|"
             r"(scrivimi|scrivici|mi scriva) (una|un['’]) ?(lettera|e-?mail|mail)|"
             r"write (me |us )?(a|an) (letter|e-?mail|memo|proposal))\b|"
-            r"(帮我|给我|替我)(订|买|预订|叫车|写\S{0,12}(信|意向书|邮件|合同|协议|申请))"
+            r"(帮我|给我|替我)(订|买|预订|叫车|写\S{0,12}(信|意向书|邮件|合同|协议|申请))|"
+            # a translation: "how do you say thank you in chinese", "合作愉快用意大利语怎么说"
+            # (not the event's own words: "the slogan in english?", "che titolo ha colleferro, come si dice")
+            r"^(?!.*(slogan|title|titolo|nome|name|口号|主题|称号|名))"
+            r".*(\bhow (do|would|can) (you|i|we) say\b|\bhow to say\b|\btranslate\b|"
+            r"\bcome si dice\b|\bcome (si )?traduc\w*|\btraduc(i|imi)\b|"
+            r"(语|文)怎么(说|讲|写)|怎么翻译|翻译(一下|成))"
         ),
         _words(r"(?!)"),  # no entry runs one
     ),
@@ -646,6 +668,19 @@ FIGURES = {
             r"下午(还)?有(啥|什么|哪些)|下午的?(安排|活动|议程|日程|节目)|晚上(还)?有(啥|什么)"
         ),
         _words(r"\b(afternoon|pomeriggio)\b|下午"),
+    ),
+    # "the euro companies meeting was in the afternoon right?", "上午还是下午": the part of the day,
+    # which the date gives
+    "part_of_day": Figure(
+        _words(
+            r"\b(was|is|were) (it|the \w+( \w+){0,2}) (in the |di |nel )?(morning|afternoon|evening|mattina|"
+            r"pomeriggio)\b|\b(was|were) in the (morning|afternoon|evening)\b|"
+            r"\b(era|[eè]) (di|nel) (mattina|pomeriggio)\b|"
+            r"\b(morning or (the )?afternoon|afternoon or (the )?morning)\b|"
+            r"\b(di )?(mattina o (di |nel )?pomeriggio|pomeriggio o (di )?mattina)\b|"
+            r"上午还是下午|下午还是上午"
+        ),
+        _words(r"\b(morning|mattina)\b|上午"),
     ),
     # "which EU markets is Kaiwu targeting?": markets, which only the exporters' entry names
     "markets": Figure(

@@ -1447,18 +1447,17 @@ def test_all_without_its_apostrophe_is_no_english_word(assistant: Assistant):
 
 
 @pytest.mark.parametrize(
-    ("written", "digits"),
+    ("written", "searched"),
     [
-        ("欧洲企业是二十二家对吧", "22"),
-        ("近三百家外资企业", "300"),
-        ("一百零五家", "105"),
-        ("会是十二月一号开的吧", None),  # a date, no count
-        ("四大主导产业", None),  # a single digit of a word
+        ("欧洲企业是二十二家对吧", "欧洲企业是22家对吧"),
+        ("近三百家外资企业", "近300家外资企业"),
+        ("一百零五家", "105家"),
+        ("会是十二月一号开的吧", "会是十二月一号开的吧"),  # a date, no count
+        ("四大主导产业", "四大主导产业"),  # a single digit of a word
     ],
 )
-def test_numbers_in_chinese_characters_are_also_searched_in_digits(written, digits):
-    added = with_digits(written, "zh")
-    assert added == (f"{written} {digits}" if digits else written)
+def test_numbers_in_chinese_characters_are_searched_in_digits(written, searched):
+    assert with_digits(written, "zh") == searched
 
 
 @pytest.mark.parametrize(
@@ -1604,3 +1603,60 @@ def test_who_came_for_a_company_and_what_was_not_reported_are_declined(assistant
     answer = assistant.ask(message, Context())
     assert answer.abstained, answer.text
 
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # numbers said in words are searched as the texts write them
+        ("So there were thirty Lishui firms and twenty European ones, correct?", "36"),
+        ("本地企业到了三十六家还是三十八家", "36"),
+        ("erano trentasei aziende di Lishui?", "36"),
+        ("what year was it held, twenty twenty two or twenty twenty three?", "2023"),
+        # the honour a town got, not the person of the town
+        ("the deputy mayor said the town got some european title related to space. what was the title called",
+         "Space Capital"),
+        ("il vicesindaco ha detto che il comune ha ricevuto un titolo europeo. come si chiamava il titolo",
+         "Capitale europea dello spazio"),
+        ("who spoke for the italian side, the official i mean, and what title did his town get from europe",
+         "Space Capital"),
+        # the event's part of the day, confirmed or chosen
+        ("the euro companies meeting was in the afternoon right?", "morning"),
+        # the host city, and where a greeting comes again
+        ("who did the pitch promoting the host city", "Zhai Xiaoli"),
+        ("chi ha fatto la presentazione della citta ospitante", "Zhai Xiaoli"),
+        ("hello again, sorry, my wife asks me what city Lishui belongs to, she cant find it on the map",
+         "Nanjing"),
+        ("dove si fa", "Xingzhuang"),
+        ("dovè si fa la riunone?", "Xingzhuang"),
+        # what the writer missed, is about to do, or wants the answer as, around the question
+        ("missed the start, can u summarise vice mayor liu's keynote for me", "open"),
+        ("riassunto veloce: data e luogo. grazie", "Xingzhuang"),
+        ("prima di partire vorrei capire: i settori delle aziende europee sono in linea con le industrie "
+         "di lishui?", "batterie"),
+        ("I work in aerospace composites, will there be anyone from my field?", "Aerospace"),
+        # a person's title, and the event's own words in another language, are no honour and no errand
+        ("Mi conferma il titolo di Francesco Guadagno e di quale città fa parte Colleferro?", "vicesindaco"),
+        ("che titolo ha colleferro, come si dice in inglese", "Capitale europea dello spazio"),
+        ("这个 docking meeting 的 slogan 英文怎么说", "Gathering"),
+        # a count asked beside a wish to meet
+        ("I want to meet lishui firms that actually want to go abroad. roughly how many are planning that?",
+         "20"),
+    ],
+)
+def test_numbers_in_words_titles_and_parts_of_the_day_are_answered(assistant: Assistant, message, expected):
+    _answered(assistant, message, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do you say thank you very much in chinese",  # a translation is no question about the event
+        "合作愉快用意大利语怎么说",
+        "come si dice buongiorno in cinese?",
+        "good dumpling place in nanjing?",
+    ],
+)
+def test_translations_and_eating_out_are_declined(assistant: Assistant, message):
+    answer = assistant.ask(message, Context())
+    assert answer.abstained, answer.text

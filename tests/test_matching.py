@@ -59,7 +59,7 @@ NAMES = Names.from_data(
 @pytest.mark.parametrize(
     ("typed", "standard"),
     [
-        ("ndo se fa l'incontro?", "dove si fa l'incontro?"),
+        ("ndo se fa l'incontro?", "dove si tiene l'incontro?"),  # an event's "si fa" is "si tiene"
         ("quante aziende de lishui ce stanno", "quante aziende di lishui ci sono"),
         ("quelli de la fiera de stoccarda", "quelli della fiera di stoccarda"),
         ("le 36 aziende de che campi so?", "le 36 aziende di che campi sono?"),
@@ -414,7 +414,12 @@ def test_clock_times_asked_and_given():
     ("Why should I invest in Lishui?", set()),
     ("Which German company is already established in Lishui?", {"names"}),  # Siemens: a name given
     ("quando è stata fondata Avio?", {"year"}),
-    ("What title was Colleferro awarded for 2021?", set()),
+    ("What title was Colleferro awarded for 2021?", {"honour"}),  # which its entry gives
+    ("what title did his town get from europe", {"honour"}),
+    ("guadano from colleferro whats his title", set()),  # a person's title: his role
+    ("the euro companies meeting was in the afternoon right?", {"part_of_day"}),
+    ("how do you say thank you in chinese", {"errand"}),  # a translation
+    ("这个 docking meeting 的 slogan 英文怎么说", set()),  # the event's own words, in English
     ("Which country is Avio from?", {"country"}),
     ("Avio e un'azienda italiana?", {"country"}),
     ("西门子是哪国的企业", {"country"}),
@@ -724,10 +729,14 @@ def test_a_pinyin_word_of_two_syllables_is_read_in_its_place(assistant):
         assert not answer.abstained and "Miao Xiumei" in answer.text
 
 
-def test_numbers_spelt_out_are_added_in_digits():
-    assert with_digits("le aziende europee sono ventidue o trentasei", "it") == (
-        "le aziende europee sono ventidue o trentasei 22 36"
-    )
-    assert with_digits("thirty six local firms?", "en") == "thirty six local firms? 36"
+def test_numbers_spelt_out_are_written_in_digits():
+    # from ten up in their place, as the texts write them
+    written = "le aziende europee sono ventidue o trentasei"
+    assert with_digits(written, "it") == "le aziende europee sono 22 o 36"
+    assert with_digits("thirty six local firms?", "en") == "36 local firms?"
     assert with_digits("36 local firms?", "en") == "36 local firms?"  # nothing spelt out
-    assert with_digits("三十六家", "zh") == "三十六家 36"  # and a count in Chinese characters
+    assert with_digits("三十六家", "zh") == "36家"  # and a count in Chinese characters
+    # a small number the texts spell ("four aspects") is kept, its digit added
+    assert with_digits("quattro aspetti e trentasei aziende", "it") == "quattro aspetti e 36 aziende 4"
+    # a year said as two numbers
+    assert with_digits("twenty twenty two or twenty twenty three?", "en") == "2022 or 2023?"
