@@ -1635,6 +1635,9 @@ def test_who_came_for_a_company_and_what_was_not_reported_are_declined(assistant
         ("prima di partire vorrei capire: i settori delle aziende europee sono in linea con le industrie "
          "di lishui?", "batterie"),
         ("I work in aerospace composites, will there be anyone from my field?", "Aerospace"),
+        ("利税区属于哪个市来着，我老记混", "南京"),  # autocorrect's 利税 for 溧水, and the writer's memory
+        ("quote check: 'nearly 500 foreign-funded firms' in lishui - correct?", "300"),
+        ("true or false: Colleferro is in Tuscany", "Rome"),
         # a person's title, and the event's own words in another language, are no honour and no errand
         ("Mi conferma il titolo di Francesco Guadagno e di quale città fa parte Colleferro?", "vicesindaco"),
         ("che titolo ha colleferro, come si dice in inglese", "Capitale europea dello spazio"),
