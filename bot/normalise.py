@@ -483,6 +483,7 @@ def without_excluded(question: str, named: Callable[[str], Sequence[str]]) -> st
 
 
 _NUMBER = re.compile(r"\d+")
+_YEAR_IN_TWO = re.compile(r"\b(19|20) (\d{2})\b")  # a year said as two numbers: "twenty twenty three"
 
 
 # A number written in Chinese characters with its tens or hundreds ("二十二家", "三十六", "三百"); not
@@ -520,5 +521,4 @@ def with_digits(text: str, lang: str) -> str:
 
 def _with_years(written: str, text: str) -> str:
     """"twenty twenty three", which reads as "20 23", as the year 2023 (not where `text` wrote it so)."""
-    year = re.compile(r"\b(19|20) (\d{2})\b")
-    return written if year.search(text) else year.sub(r"\1\2", written)
+    return written if _YEAR_IN_TWO.search(text) else _YEAR_IN_TWO.sub(r"\1\2", written)

@@ -125,7 +125,12 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, question, reason):
     # the twenty-ninth session's: Italian chat's "k", annoyance, what was on a slide, the bot addressed
     "kuante aziende ki ", "nobody told us anything, ", "ma possibile che nessuno sappia ", "快说",
     "sulla slide c'era scritto ", "横幅上写着", "il bot sa dirci ", "Marco asks: ", "我刚到南京，",
-    "who is the guy from Avio ", "比溧水企业少几家"],
+    "who is the guy from Avio ", "比溧水企业少几家",
+    # the thirtieth session's: numbers in words, a town's title, translations, the part of the day,
+    # what asks nothing around the question
+    "thirty six twenty twenty three ", "三十六家", "what title did his town get from europe ",
+    "how do you say ", "合作愉快用意大利语怎么说", "was it in the morning or the afternoon ", "hello again, ",
+    "quote check: ", "true or false: ", "我老记混", "dove si fa ", "anyone from my field "],
 )
 def test_the_longest_question_made_of_one_pattern_is_answered(assistant: Assistant, unit):
     # the wording patterns (left-out parts, follow-ups, pinyin, the other Lishui, misspelt names, who
