@@ -508,14 +508,12 @@ def with_digits(text: str, lang: str) -> str:
     """`text` with the numbers it spells out in digits: those of ten and more in their place, as the
     texts write them ("thirty Lishui firms" → "30 Lishui firms", "三十六家" → "36家"); smaller ones
     added at the end, the words kept for the texts that spell them ("quattro aspetti … 4")."""
-    if lang == "zh":
-        written = _HAN_NUMBER.sub(lambda found: str(_han_number(found.group())), text)
-    elif lang in ("en", "it"):
-        written = _with_years(alpha2digit(text, lang, threshold=10), text)
-    else:
+    if lang == "zh":  # a count in characters has its tens or hundreds: ten and more
+        return _HAN_NUMBER.sub(lambda found: str(_han_number(found.group())), text)
+    if lang not in ("en", "it"):
         return text
-    small = set(_NUMBER.findall(_with_years(alpha2digit(text, lang), text))) if lang != "zh" else set()
-    small -= set(_NUMBER.findall(written))
+    written = _with_years(alpha2digit(text, lang, threshold=10), text)
+    small = set(_NUMBER.findall(_with_years(alpha2digit(text, lang), text))) - set(_NUMBER.findall(written))
     return f"{written} {' '.join(sorted(small))}" if small else written
 
 

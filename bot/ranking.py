@@ -95,6 +95,9 @@ _NANJING_DISTRICT = r"(jiangning|pukou|liuhe|gaochun|qixia|yuhuatai|jianye)\w*"
 _NANJING_DISTRICT_HAN = "江宁|浦口|六合|高淳|栖霞|雨花台"
 _PLACE = rf"(jiangsu|{_NANJING_DISTRICT}|suzhou|wuxi|changzhou|kunshan|shanghai|hefei)\b"
 
+# The morning named ("morning or afternoon session?"; the date entry gives it)
+_MORNING = _words(r"\b(morning|mattin\w*)\b|上午|早上")
+
 # What an honour is given to ("what title did his town get from europe")
 _HONOURED = r"(town|city|comune|citt[aà]|paese|colleferro|europ\w*|space|spazio)"
 
@@ -680,7 +683,7 @@ FIGURES = {
             r"\b(di )?(mattina o (di |nel )?pomeriggio|pomeriggio o (di )?mattina)\b|"
             r"上午还是下午|下午还是上午"
         ),
-        _words(r"\b(morning|mattina)\b|上午"),
+        _MORNING,
     ),
     # "which EU markets is Kaiwu targeting?": markets, which only the exporters' entry names
     "markets": Figure(
@@ -1176,7 +1179,6 @@ def where_it_was_held(question: str) -> str:
 _COMPARES = _words(
     r"\b(compar\w*|than|rank\w*|versus|vs|rispetto|classifica|more|less|fewer|più|meno)\b|比|排名"
 )
-_MORNING_TOO = _words(r"\b(morning|mattin\w*)\b|上午|早上")
 # "non ero in sala, guadagno cosa ha detto?": where the writer was, no room asked
 _WRITER_AWAY = _words(
     r"\b(non (ero|c['’]ero|sono riuscit[oa] a (stare|restare|entrare)) (in|nella) sala|"
@@ -1240,7 +1242,7 @@ def figures_asked(question: str) -> frozenset[str]:
     kinds = {kind for kind, figure in FIGURES.items() if figure.asks.search(question)}
     if (_PLACE_CHOICE.search(question) or _HELD_IN.search(question)) and not _COMPARES.search(question):
         kinds.discard("comparison")
-    if "afternoon" in kinds and _MORNING_TOO.search(question):  # "morning or afternoon session?"
+    if "afternoon" in kinds and _MORNING.search(question):  # "morning or afternoon session?"
         kinds.discard("afternoon")
     if "room" in kinds and not FIGURES["room"].asks.search(_WRITER_AWAY.sub(" ", question)):
         kinds.discard("room")
